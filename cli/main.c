@@ -1,0 +1,47 @@
+/* mnsim — command-line front end of libmnsim. Exit status: 0 success, 1 runtime failure,
+ * 2 bad usage or bad input. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mnsim/version.h"
+
+static const mn_cli_command commands[] = {
+    // {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
+    // {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
+    // {"devices", "print the embedded device table with sources", mn_cmd_devices},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: mnsim COMMAND [OPTIONS]\n\n"
+                 "Simulates microneedling (collagen induction therapy): punctures, delivery,\n"
+                 "healing and clinical planning from a treatment scenario.\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'mnsim COMMAND --help' for a command's options.\n"
+                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("mnsim %s\n", MNSIM_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "mnsim: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,135 @@
+/* The validated scenario in the form every stage reads. Filled only by the loaders of
+ * src/model/ (from YAML or the built-in default); units are in the field names. Stages treat
+ * it as read-only. */
+#ifndef MN_MODEL_MODEL_H
+#define MN_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { MN_NAME_CAP = 64, MN_TEXT_CAP = 256, MN_LIST_CAP = 32, MN_OVERRIDE_CAP = 64,
+       MN_FIELD_TIMES_CAP = 32 };
+
+typedef enum mn_sex { MN_SEX_FEMALE = 0, MN_SEX_MALE = 1 } mn_sex;
+
+typedef struct mn_medication {
+    char name[MN_NAME_CAP];
+    double stopped_days_ago; /* < 0: still taking it (or not stated) */
+} mn_medication;
+
+typedef struct mn_procedure {
+    char name[MN_NAME_CAP];
+    double days_ago;
+} mn_procedure;
+
+typedef struct mn_patient {
+    double age_years;
+    mn_sex sex;
+    int fitzpatrick; /* 1..6 */
+    bool pregnant, breastfeeding;
+    size_t n_conditions, n_medications, n_allergies, n_procedures;
+    char conditions[MN_LIST_CAP][MN_NAME_CAP];
+    mn_medication medications[MN_LIST_CAP];
+    char allergies[MN_LIST_CAP][MN_NAME_CAP];
+    mn_procedure procedures[MN_LIST_CAP];
+} mn_patient;
+
+typedef struct mn_site_spec {
+    char zone[MN_NAME_CAP];
+    bool layers_given; /* explicit layers_um override the site table */
+    double stratum_corneum_um, epidermis_um, dermis_um;
+} mn_site_spec;
+
+typedef enum mn_device_type {
+    MN_DEVICE_ROLLER = 0,
+    MN_DEVICE_PEN = 1,
+    MN_DEVICE_STAMP = 2,
+    MN_DEVICE_RF = 3
+} mn_device_type;
+
+typedef enum mn_polarity { MN_POLARITY_BIPOLAR = 0, MN_POLARITY_MONOPOLAR = 1 } mn_polarity;
+
+/* Device with every geometric and kinematic value resolved (model table, explicit keys,
+ * defaults). Depth: needle_length_um for rollers and stamps, depth_um (dial setting) for pens
+ * and RF; set_depth_um is whichever applies. */
+typedef struct mn_device_spec {
+    mn_device_type type;
+    char model[MN_NAME_CAP]; /* "" when given explicitly */
+    int needles;             /* per drum, cartridge, stamp head or RF tip */
+    int rows;                /* needle rows (roller: rings around the drum; pen/stamp: grid rows) */
+    double drum_diameter_um, drum_width_um; /* roller drum; pen/stamp head: width x width */
+    double needle_diameter_um, tip_radius_um;
+    double set_depth_um;
+    double frequency_hz;     /* pen/RF stroke rate */
+    double glide_speed_um_s; /* pen and roller hand speed */
+    int passes;
+    /* RF only */
+    bool insulated;
+    double tip_exposed_um;
+    mn_polarity polarity;
+    double power_w, energy_mj_per_needle, pulse_ms, frequency_mhz;
+    int stacks;
+} mn_device_spec;
+
+typedef enum mn_applied { MN_APPLIED_AFTER = 0, MN_APPLIED_BEFORE = 1 } mn_applied;
+
+typedef struct mn_product_spec {
+    bool present;
+    char name[MN_NAME_CAP]; /* from the product table, or "custom" */
+    double mw_da, log_kow;
+    double concentration_mg_ml;
+    bool infinite_dose;
+    double volume_ul_per_cm2;
+    mn_applied applied;
+    double duration_h;
+    bool occluded;
+} mn_product_spec;
+
+/* Device settings one session may change. A negative value (or passes 0) means "as the
+ * device block says". */
+typedef struct mn_session_override {
+    int session; /* 1-based */
+    double set_depth_um;
+    int passes;
+    double frequency_hz, glide_speed_um_s;
+} mn_session_override;
+
+typedef struct mn_protocol {
+    int sessions;
+    double interval_days;
+    double follow_up_days;         /* after the last session */
+    double maintenance_every_days; /* 0: none */
+    size_t n_overrides;
+    mn_session_override overrides[MN_OVERRIDE_CAP];
+} mn_protocol;
+
+typedef struct mn_output_spec {
+    size_t n_field_times;
+    double field_times_h[MN_FIELD_TIMES_CAP];
+} mn_output_spec;
+
+typedef struct mn_model {
+    char name[MN_TEXT_CAP];
+    uint64_t seed;
+    mn_patient patient;
+    mn_site_spec site;
+    double patch_width_um, patch_length_um;
+    mn_device_spec device;
+    mn_product_spec product;
+    mn_protocol protocol;
+    mn_output_spec output;
+} mn_model;
+
+/* The device for a session (1-based), with that session's overrides applied. */
+mn_device_spec mn_model_session_device(const mn_model *m, int session);
+
+/* Day of a session (1-based) counted from the first session (day 0). Maintenance sessions
+ * follow the course every maintenance_every_days within the follow-up. */
+double mn_model_session_day(const mn_model *m, int session);
+/* All sessions including maintenance ones. */
+int mn_model_total_sessions(const mn_model *m);
+/* Last simulated day (last course session + follow_up_days). */
+double mn_model_end_day(const mn_model *m);
+
+#endif
