@@ -19,8 +19,7 @@ int mn_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 /* True when argv[i] is --help or -h. */
 int mn_cli_wants_help(int argc, char **argv);
 /* Parses a whole number option value into [lo, hi]; prints a usage error on failure. */
-int mn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi,
-                      long *out);
+int mn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int mn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
                         double *out);
 

@@ -33,8 +33,7 @@ int mn_cli_wants_help(int argc, char **argv)
     return 0;
 }
 
-int mn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi,
-                      long *out)
+int mn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;

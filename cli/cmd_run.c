@@ -7,19 +7,18 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
-            "                 [--quiet] [--force]\n\n"
-            "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
-            "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
-            "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-            "                    punctures.csv\n"
-            "  --seed N          override the scenario's seed\n"
-            "  --threads N       OpenMP threads (results do not depend on it)\n"
-            "  --json            print summary.json instead of the table\n"
-            "  --quiet           print nothing on success\n"
-            "  --force           write into an existing folder that is not an mnsim output\n\n"
-            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
+    fprintf(out, "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
+                 "                 [--quiet] [--force]\n\n"
+                 "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
+                 "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
+                 "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
+                 "                    punctures.csv\n"
+                 "  --seed N          override the scenario's seed\n"
+                 "  --threads N       OpenMP threads (results do not depend on it)\n"
+                 "  --json            print summary.json instead of the table\n"
+                 "  --quiet           print nothing on success\n"
+                 "  --force           write into an existing folder that is not an mnsim output\n\n"
+                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
 }
 
 static double num(const cJSON *o, const char *k)

@@ -49,8 +49,9 @@ static int print_table(const char *cmd, const char *file, const char *const *col
 
 int mn_cmd_sites(int argc, char **argv)
 {
-    static const char *const cols[] = {"zone", "sex", "sc_um", "viable_epidermis_um", "dermis_um",
-                                       "area_cm2", "status", "dermis_source", NULL};
+    static const char *const cols[] = {"zone",      "sex",      "sc_um",  "viable_epidermis_um",
+                                       "dermis_um", "area_cm2", "status", "dermis_source",
+                                       NULL};
     static const int widths[] = {12, 3, 6, 19, 9, 8, 6, 0};
     if (mn_cli_wants_help(argc, argv)) {
         printf("Usage: mnsim sites [--csv]\n\nSkin layer thicknesses (um, adult of 35 y) and "
@@ -63,9 +64,17 @@ int mn_cmd_sites(int argc, char **argv)
 
 int mn_cmd_devices(int argc, char **argv)
 {
-    static const char *const cols[] = {"model", "type", "needles", "rows", "drum_width_mm",
-                                       "needle_diameter_mm", "needle_length_mm", "frequency_hz",
-                                       "status", "source", NULL};
+    static const char *const cols[] = {"model",
+                                       "type",
+                                       "needles",
+                                       "rows",
+                                       "drum_width_mm",
+                                       "needle_diameter_mm",
+                                       "needle_length_mm",
+                                       "frequency_hz",
+                                       "status",
+                                       "source",
+                                       NULL};
     static const int widths[] = {22, 6, 7, 4, 13, 18, 16, 12, 6, 0};
     if (mn_cli_wants_help(argc, argv)) {
         printf("Usage: mnsim devices [--csv]\n\nMicroneedling devices (rollers, pens, stamps, RF) "

@@ -38,7 +38,8 @@ static mn_status site_row(const mn_table *t, const char *zone, const char *sex, 
 {
     int zc = mn_table_col(t, "zone"), sc = mn_table_col(t, "sex");
     for (size_t r = 0; r < mn_table_rows(t); r++)
-        if (strcmp(mn_table_cell(t, r, zc), zone) == 0 && strcmp(mn_table_cell(t, r, sc), sex) == 0) {
+        if (strcmp(mn_table_cell(t, r, zc), zone) == 0 &&
+            strcmp(mn_table_cell(t, r, sc), sex) == 0) {
             *row = (long)r;
             return MN_OK;
         }
@@ -65,9 +66,9 @@ mn_status mn_anatomy_column_for(const mn_model *m, mn_column *out)
     } else {
         double f;
         MN_TRY_GOTO(mn_table_double(sites, (size_t)row, "sc_um", &out->sc_um), done);
-        MN_TRY_GOTO(mn_table_double(sites, (size_t)row, "viable_epidermis_um",
-                                    &out->viable_epidermis_um),
-                    done);
+        MN_TRY_GOTO(
+            mn_table_double(sites, (size_t)row, "viable_epidermis_um", &out->viable_epidermis_um),
+            done);
         MN_TRY_GOTO(mn_table_double(sites, (size_t)row, "dermis_um", &out->dermis_um), done);
         double age = m->patient.age_years;
         MN_TRY_GOTO(age_factor(trends, "sc", sex, age, &f), done);

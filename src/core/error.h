@@ -22,8 +22,7 @@
 mn_status mn_error_set(mn_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prepends context to the current message ("while loading X: <old message>"). */
-mn_status mn_error_prefix(mn_status st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+mn_status mn_error_prefix(mn_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void mn_error_clear(void);
 

@@ -11,9 +11,9 @@
 
 typedef struct mn_rng {
     uint32_t key[2];
-    uint32_t ctr[4];  /* ctr[0..2] name the stream; ctr[3] counts blocks within it */
+    uint32_t ctr[4]; /* ctr[0..2] name the stream; ctr[3] counts blocks within it */
     uint32_t buf[4];
-    int used;         /* how many of buf have been handed out */
+    int used; /* how many of buf have been handed out */
 } mn_rng;
 
 /* Purposes keep streams of different model components apart for the same indices. */

@@ -52,8 +52,7 @@ static mn_status read_field(const char *name, const char *t, size_t len, size_t 
         if (p >= len) {
             if (quoted) {
                 free(buf);
-                return mn_error_set(MN_EINTERNAL, "%s:%zu: unterminated quoted field", name,
-                                    *line);
+                return mn_error_set(MN_EINTERNAL, "%s:%zu: unterminated quoted field", name, *line);
             }
             *eol = 1;
             break;

@@ -95,8 +95,9 @@ mn_status mn_io_prepare_output_dir(const char *dir, int force)
     MN_TRY(mn_io_join(marker, sizeof marker, dir, OUTPUT_MARKER));
     if (stat(dir, &sb) == 0) {
         if (!S_ISDIR(sb.st_mode))
-            return mn_error_set(MN_EINPUT, "%s: exists and is not a folder (expected an output "
-                                           "folder)",
+            return mn_error_set(MN_EINPUT,
+                                "%s: exists and is not a folder (expected an output "
+                                "folder)",
                                 dir);
         if (!force && access(marker, F_OK) != 0) {
             DIR *d = opendir(dir);

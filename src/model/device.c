@@ -21,6 +21,9 @@ const char *mn_device_type_name(mn_device_type t)
 /* Tip radius: metal microneedle tips of 5–20 µm are the range studied in the channel models of
  * literature/permeation.md §6 (tip radius 5 -> 20 µm changed flux < 10 %); 10 µm is inside it. */
 #define DEFAULT_TIP_RADIUS_UM 10.0
+/* Needle diameter where the table has none: 0.25 mm, the Dermaroller MF8's needles (Schwarz &
+ * Laaff 2011, V), inside the 0.2–0.4 mm of automated pens (PRIME International 2015, V). */
+#define DEFAULT_NEEDLE_DIAMETER_MM 0.25
 /* Stroke rate: automated pens run 50–150 strokes/s (PRIME International 2015;5(5):49–51,
  * literature/devices.csv, V); 100 Hz is the middle of that range. */
 #define DEFAULT_PEN_FREQUENCY_HZ 100.0
@@ -29,9 +32,9 @@ const char *mn_device_type_name(mn_device_type t)
 #define DEFAULT_GLIDE_SPEED_MM_S 10.0
 /* Passes: "device companies often advise 2 passes; rollers 16–40 passes" (Setterfield L,
  * APAN newsletter 2021; literature/depth_guidance.csv, V2). */
-#define DEFAULT_PASSES_PEN 2
+#define DEFAULT_PASSES_PEN    2
 #define DEFAULT_PASSES_ROLLER 16
-#define DEFAULT_PASSES_STAMP 2
+#define DEFAULT_PASSES_STAMP  2
 
 static mn_status table_value(const mn_table *t, long row, const char *col, double *inout)
 {
@@ -115,8 +118,8 @@ static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, con
     MN_TRY(mn_y_double(doc, map, path, "needle_diameter_mm", 0.05, 0.6, &v));
     d->needle_diameter_um = v * MN_UM_PER_MM;
     MN_TRY(mn_y_double(doc, map, path, "tip_radius_um", 1.0, 100.0, &d->tip_radius_um));
-    MN_TRY(mn_y_double(doc, map, path, "frequency_hz", MN_DEVICE_FREQ_MIN_HZ,
-                       MN_DEVICE_FREQ_MAX_HZ, &d->frequency_hz));
+    MN_TRY(mn_y_double(doc, map, path, "frequency_hz", MN_DEVICE_FREQ_MIN_HZ, MN_DEVICE_FREQ_MAX_HZ,
+                       &d->frequency_hz));
     v = d->glide_speed_um_s / MN_UM_PER_MM;
     MN_TRY(mn_y_double(doc, map, path, "glide_speed_mm_s", MN_DEVICE_SPEED_MIN_MM_S,
                        MN_DEVICE_SPEED_MAX_MM_S, &v));
@@ -127,11 +130,20 @@ static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, con
 mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           mn_device_spec *out)
 {
-    static const char *const keys[] = {
-        "type",         "model",           "needles",          "rows",
-        "drum_diameter_mm", "drum_width_mm", "needle_diameter_mm", "tip_radius_um",
-        "needle_length_mm", "depth_mm",     "frequency_hz",     "glide_speed_mm_s",
-        "passes",       NULL};
+    static const char *const keys[] = {"type",
+                                       "model",
+                                       "needles",
+                                       "rows",
+                                       "drum_diameter_mm",
+                                       "drum_width_mm",
+                                       "needle_diameter_mm",
+                                       "tip_radius_um",
+                                       "needle_length_mm",
+                                       "depth_mm",
+                                       "frequency_hz",
+                                       "glide_speed_mm_s",
+                                       "passes",
+                                       NULL};
     mn_status st = MN_OK;
     mn_table *t = NULL;
     char p[256];
@@ -146,7 +158,8 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     const char *depth_key = out->type == MN_DEVICE_PEN ? "depth_mm" : "needle_length_mm";
     const char *wrong_key = out->type == MN_DEVICE_PEN ? "needle_length_mm" : "depth_mm";
     if (mn_ynode_get(map, wrong_key))
-        return mn_y_error(doc, mn_ynode_get(map, wrong_key), mn_y_path(p, sizeof p, path, wrong_key),
+        return mn_y_error(doc, mn_ynode_get(map, wrong_key),
+                          mn_y_path(p, sizeof p, path, wrong_key),
                           "not a key of a %s (expected %s)", type_names[type], depth_key);
 
     MN_TRY(mn_table_load_embedded("devices.csv", &t));
@@ -176,6 +189,7 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
         }
     }
     out->tip_radius_um = DEFAULT_TIP_RADIUS_UM;
+    out->needle_diameter_um = DEFAULT_NEEDLE_DIAMETER_MM * MN_UM_PER_MM;
     out->frequency_hz = DEFAULT_PEN_FREQUENCY_HZ;
     out->glide_speed_um_s = DEFAULT_GLIDE_SPEED_MM_S * MN_UM_PER_MM;
     out->passes = out->type == MN_DEVICE_PEN      ? DEFAULT_PASSES_PEN
@@ -208,8 +222,8 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     } else if (out->set_depth_um <= 0 || !model) {
         st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, depth_key),
                         "missing required key (expected the %s in mm, %g to %g)",
-                        out->type == MN_DEVICE_PEN ? "dial depth" : "needle length",
-                        depth_min_mm, depth_max_mm);
+                        out->type == MN_DEVICE_PEN ? "dial depth" : "needle length", depth_min_mm,
+                        depth_max_mm);
         goto done;
     }
     if (out->needles < 1 || out->rows < 1 || out->rows > out->needles) {

@@ -9,13 +9,13 @@
 
 /* Accepted ranges (mm, Hz, mm/s): the pack's devices span needle lengths 0.2–3 mm, pens
  * 50–150 strokes/s (literature/devices.csv). The margins only keep the numerics sane. */
-#define MN_DEVICE_DEPTH_MIN_MM 0.05
-#define MN_DEVICE_DEPTH_MAX_MM 3.0
-#define MN_DEVICE_FREQ_MIN_HZ 1.0
-#define MN_DEVICE_FREQ_MAX_HZ 300.0
+#define MN_DEVICE_DEPTH_MIN_MM   0.05
+#define MN_DEVICE_DEPTH_MAX_MM   3.0
+#define MN_DEVICE_FREQ_MIN_HZ    1.0
+#define MN_DEVICE_FREQ_MAX_HZ    300.0
 #define MN_DEVICE_SPEED_MIN_MM_S 1.0
 #define MN_DEVICE_SPEED_MAX_MM_S 200.0
-#define MN_DEVICE_PASSES_MAX 50
+#define MN_DEVICE_PASSES_MAX     50
 
 mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           mn_device_spec *out);

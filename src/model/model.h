@@ -10,8 +10,13 @@
 
 #include "mnsim/status.h"
 
-enum { MN_NAME_CAP = 64, MN_TEXT_CAP = 256, MN_LIST_CAP = 32, MN_OVERRIDE_CAP = 64,
-       MN_FIELD_TIMES_CAP = 32 };
+enum {
+    MN_NAME_CAP = 64,
+    MN_TEXT_CAP = 256,
+    MN_LIST_CAP = 32,
+    MN_OVERRIDE_CAP = 64,
+    MN_FIELD_TIMES_CAP = 32
+};
 
 typedef enum mn_sex { MN_SEX_FEMALE = 0, MN_SEX_MALE = 1 } mn_sex;
 
@@ -64,8 +69,8 @@ typedef struct mn_device_spec {
     double needle_diameter_um, tip_radius_um;
     double set_depth_um;
     double depth_min_um, depth_max_um; /* range the device allows (a pen's dial) */
-    double frequency_hz;     /* pen/RF stroke rate */
-    double glide_speed_um_s; /* pen and roller hand speed */
+    double frequency_hz;               /* pen/RF stroke rate */
+    double glide_speed_um_s;           /* pen and roller hand speed */
     int passes;
     /* RF only */
     bool insulated;

@@ -33,8 +33,8 @@ static mn_status check_term(const mn_ydoc *doc, const mn_ynode *at, const char *
         if (strcmp(n, name) == 0)
             found = 1;
         if (used < sizeof known - 80)
-            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "",
-                                     n);
+            used +=
+                (size_t)snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", n);
     }
     mn_table_free(t);
     if (found)
@@ -133,10 +133,9 @@ static mn_status parse_procedures(const mn_ydoc *doc, const mn_ynode *map, const
 mn_status mn_patient_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                            mn_patient *out)
 {
-    static const char *const keys[] = {"age_years",   "sex",          "fitzpatrick",
-                                       "pregnant",    "breastfeeding", "conditions",
-                                       "medications", "allergies",     "recent_procedures",
-                                       NULL};
+    static const char *const keys[] = {
+        "age_years",  "sex",         "fitzpatrick", "pregnant",          "breastfeeding",
+        "conditions", "medications", "allergies",   "recent_procedures", NULL};
     static const char *const sexes[] = {"female", "male", NULL};
     mn_patient_defaults(out);
     MN_TRY(mn_y_check_keys(doc, map, path, keys));
@@ -154,14 +153,15 @@ mn_status mn_patient_parse(const mn_ydoc *doc, const mn_ynode *map, const char *
     MN_TRY(parse_name_list(doc, map, path, "conditions", "condition", out->conditions,
                            &out->n_conditions));
     MN_TRY(parse_medications(doc, map, path, out));
-    MN_TRY(parse_name_list(doc, map, path, "allergies", "allergy", out->allergies,
-                           &out->n_allergies));
+    MN_TRY(
+        parse_name_list(doc, map, path, "allergies", "allergy", out->allergies, &out->n_allergies));
     MN_TRY(parse_procedures(doc, map, path, out));
     if (out->sex == MN_SEX_MALE && (out->pregnant || out->breastfeeding)) {
         char p[256];
-        return mn_y_error(doc, mn_ynode_get(map, out->pregnant ? "pregnant" : "breastfeeding"),
-                          mn_y_path(p, sizeof p, path, out->pregnant ? "pregnant" : "breastfeeding"),
-                          "true for a male patient (expected false)");
+        return mn_y_error(
+            doc, mn_ynode_get(map, out->pregnant ? "pregnant" : "breastfeeding"),
+            mn_y_path(p, sizeof p, path, out->pregnant ? "pregnant" : "breastfeeding"),
+            "true for a male patient (expected false)");
     }
     return MN_OK;
 }

@@ -12,8 +12,8 @@
 #include "model/ycheck.h"
 
 /* Patch: 1–50 mm a side keeps a session's punctures in the hundreds of thousands at most. */
-#define PATCH_MIN_MM 1.0
-#define PATCH_MAX_MM 50.0
+#define PATCH_MIN_MM     1.0
+#define PATCH_MAX_MM     50.0
 #define PATCH_DEFAULT_MM 5.0
 
 static mn_status parse_site(const mn_ydoc *doc, const mn_ynode *map, mn_site_spec *out)
@@ -63,9 +63,16 @@ static mn_status parse_patch(const mn_ydoc *doc, const mn_ynode *map, mn_model *
 
 static mn_status parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_product_spec *out)
 {
-    static const char *const keys[] = {"name",    "mw_da",    "log_kow",    "concentration_mg_ml",
-                                       "volume_ul_per_cm2", "dose", "applied", "duration_h",
-                                       "occluded", NULL};
+    static const char *const keys[] = {"name",
+                                       "mw_da",
+                                       "log_kow",
+                                       "concentration_mg_ml",
+                                       "volume_ul_per_cm2",
+                                       "dose",
+                                       "applied",
+                                       "duration_h",
+                                       "occluded",
+                                       NULL};
     static const char *const applied[] = {"after", "before", NULL};
     static const char *const doses[] = {"infinite", "finite", NULL};
     memset(out, 0, sizeof *out);
@@ -132,8 +139,8 @@ static mn_status parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_produ
 
 static mn_status parse_overrides(const mn_ydoc *doc, const mn_ynode *list, mn_protocol *out)
 {
-    static const char *const keys[] = {"session",   "depth_mm",     "needle_length_mm",
-                                       "passes",    "frequency_hz", "glide_speed_mm_s",
+    static const char *const keys[] = {"session", "depth_mm",     "needle_length_mm",
+                                       "passes",  "frequency_hz", "glide_speed_mm_s",
                                        NULL};
     const char *path = "protocol.session_overrides";
     MN_TRY(mn_y_expect(doc, list, MN_Y_SEQ, path));
@@ -233,8 +240,8 @@ static mn_status parse_output(const mn_ydoc *doc, const mn_ynode *map, mn_output
 
 static mn_status parse_model(const mn_ydoc *doc, mn_model *out)
 {
-    static const char *const keys[] = {"name",    "seed",     "patient",  "site",   "patch",
-                                       "device",  "product",  "protocol", "output", NULL};
+    static const char *const keys[] = {"name",   "seed",    "patient",  "site",   "patch",
+                                       "device", "product", "protocol", "output", NULL};
     const mn_ynode *root = doc->root;
     memset(out, 0, sizeof *out);
     MN_TRY(mn_y_expect(doc, root, MN_Y_MAP, ""));
@@ -282,8 +289,8 @@ static mn_status parse_model(const mn_ydoc *doc, mn_model *out)
     for (size_t i = 0; i < out->protocol.n_overrides; i++) {
         const mn_session_override *o = &out->protocol.overrides[i];
         if (o->set_depth_um > 0)
-            MN_TRY(mn_device_check_depth(doc, protocol, "protocol.session_overrides",
-                                         &out->device, o->set_depth_um));
+            MN_TRY(mn_device_check_depth(doc, protocol, "protocol.session_overrides", &out->device,
+                                         o->set_depth_um));
     }
     return MN_OK;
 }

@@ -19,8 +19,7 @@ const char *mn_y_path(char *buf, size_t cap, const char *path, const char *key)
     return buf;
 }
 
-mn_status mn_y_error(const mn_ydoc *doc, const mn_ynode *at, const char *path, const char *fmt,
-                     ...)
+mn_status mn_y_error(const mn_ydoc *doc, const mn_ynode *at, const char *path, const char *fmt, ...)
 {
     char problem[1024];
     va_list ap;
@@ -83,6 +82,14 @@ static mn_status scalar_of(const mn_ydoc *doc, const mn_ynode *n, const char *pa
     return MN_OK;
 }
 
+/* YAML 1.1 spells non-finite numbers .nan, .inf, -.inf (any case); strtod does not. */
+static int yaml_non_finite(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    return strcasecmp(s, ".nan") == 0 || strcasecmp(s, ".inf") == 0;
+}
+
 mn_status mn_y_node_double(const mn_ydoc *doc, const mn_ynode *n, const char *path, double lo,
                            double hi, double *out)
 {
@@ -93,7 +100,9 @@ mn_status mn_y_node_double(const mn_ydoc *doc, const mn_ynode *n, const char *pa
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !n->plain)
+    if (n->plain && yaml_non_finite(s))
+        v = NAN;
+    else if (end == s || *end != '\0' || !n->plain)
         return mn_y_error(doc, n, path, "'%.40s' is not a number (expected %s)", s, expected);
     if (!isfinite(v) || errno == ERANGE)
         return mn_y_error(doc, n, path, "'%.40s' is not a finite number (expected %s)", s,
@@ -170,8 +179,7 @@ mn_status mn_y_bool(const mn_ydoc *doc, const mn_ynode *map, const char *path, c
     else if (n->plain && (strcmp(n->value, "false") == 0 || strcmp(n->value, "False") == 0))
         *out = false;
     else
-        return mn_y_error(doc, n, p, "'%.40s' is not a boolean (expected true or false)",
-                          n->value);
+        return mn_y_error(doc, n, p, "'%.40s' is not a boolean (expected true or false)", n->value);
     return MN_OK;
 }
 
@@ -181,8 +189,8 @@ mn_status mn_y_node_choice(const mn_ydoc *doc, const mn_ynode *n, const char *pa
     char list[1024] = "";
     size_t used = 0;
     for (const char *const *c = choices; *c && used < sizeof list - 64; c++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-                                 c == choices ? "" : " | ", *c);
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", c == choices ? "" : " | ",
+                                 *c);
     char expected[1100];
     snprintf(expected, sizeof expected, "one of %s", list);
     MN_TRY(scalar_of(doc, n, path, expected));
@@ -216,8 +224,7 @@ mn_status mn_y_node_string(const mn_ydoc *doc, const mn_ynode *n, const char *pa
                           expected);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)n->value[i] < 0x20)
-            return mn_y_error(doc, n, path, "contains a control character (expected %s)",
-                              expected);
+            return mn_y_error(doc, n, path, "contains a control character (expected %s)", expected);
     memcpy(out, n->value, len + 1);
     return MN_OK;
 }

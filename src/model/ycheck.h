@@ -14,8 +14,8 @@
 const char *mn_y_path(char *buf, size_t cap, const char *path, const char *key);
 
 /* Error at a node (or at the map when the key is missing). */
-mn_status mn_y_error(const mn_ydoc *doc, const mn_ynode *at, const char *path, const char *fmt,
-                     ...) __attribute__((format(printf, 4, 5)));
+mn_status mn_y_error(const mn_ydoc *doc, const mn_ynode *at, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 mn_status mn_y_expect(const mn_ydoc *doc, const mn_ynode *n, mn_ykind kind, const char *path);
 /* Fails on the first key of map not in the NULL-terminated list `allowed`. */

@@ -96,8 +96,9 @@ static mn_status build_children(builder *b, mn_ynode *parent, int depth)
                 goto fail;
             }
             if (mn_ynode_get(parent, key->value)) {
-                st = mn_error_set(MN_EINPUT, "%s:%d:%d: %s: key given twice", b->doc->file,
-                                  key->line, key->col, key->value);
+                st = mn_error_set(MN_EINPUT,
+                                  "%s:%d:%d: %s: key given twice (expected each key once)",
+                                  b->doc->file, key->line, key->col, key->value);
                 goto fail;
             }
             MN_TRY_GOTO(next_event(b, &ev), fail);
@@ -119,18 +120,18 @@ static mn_status build_node(builder *b, yaml_event_t *ev, int depth, mn_ynode **
     *out = NULL;
     if (depth > MN_YDOC_MAX_DEPTH)
         return mn_error_set(MN_EINPUT, "%s:%zu:%zu: nesting deeper than %d levels", b->doc->file,
-                            ev->start_mark.line + 1, ev->start_mark.column + 1,
-                            MN_YDOC_MAX_DEPTH);
+                            ev->start_mark.line + 1, ev->start_mark.column + 1, MN_YDOC_MAX_DEPTH);
     switch (ev->type) {
     case YAML_ALIAS_EVENT:
         return mn_error_set(MN_EINPUT,
-                            "%s:%zu:%zu: YAML aliases (*name) are not supported in mnsim files",
+                            "%s:%zu:%zu: YAML aliases (*name) are not supported in mnsim files "
+                            "(expected the value written out)",
                             b->doc->file, ev->start_mark.line + 1, ev->start_mark.column + 1);
     case YAML_SCALAR_EVENT: {
         if (ev->data.scalar.length > MN_YDOC_MAX_SCALAR)
             return mn_error_set(MN_EINPUT, "%s:%zu:%zu: value longer than %d characters",
-                                b->doc->file, ev->start_mark.line + 1,
-                                ev->start_mark.column + 1, MN_YDOC_MAX_SCALAR);
+                                b->doc->file, ev->start_mark.line + 1, ev->start_mark.column + 1,
+                                MN_YDOC_MAX_SCALAR);
         MN_TRY(node_new(b, MN_Y_SCALAR, &ev->start_mark, out));
         (*out)->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
         (*out)->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -192,8 +193,8 @@ mn_status mn_ydoc_parse(const char *file_label, const char *text, size_t len, mn
         }
         if (ev.type == YAML_DOCUMENT_START_EVENT) {
             if (b.doc->root) {
-                st = mn_error_set(MN_EINPUT, "%s:%zu:%zu: more than one YAML document",
-                                  file_label, ev.start_mark.line + 1, ev.start_mark.column + 1);
+                st = mn_error_set(MN_EINPUT, "%s:%zu:%zu: more than one YAML document", file_label,
+                                  ev.start_mark.line + 1, ev.start_mark.column + 1);
                 goto done;
             }
             yaml_event_delete(&ev);

@@ -41,8 +41,9 @@ mn_status mn_builder_add(mn_puncture_builder *b, int pass, double x_um, double y
         return MN_OK;
     mn_punctures *p = b->p;
     if (p->n == MAX_PUNCTURES)
-        return mn_error_set(MN_EINPUT, "a session would make more than %zu punctures "
-                                       "(expected a smaller patch or fewer passes)",
+        return mn_error_set(MN_EINPUT,
+                            "a session would make more than %zu punctures "
+                            "(expected a smaller patch or fewer passes)",
                             MAX_PUNCTURES);
     if (p->n == b->cap)
         MN_TRY(grow(b));

@@ -45,8 +45,8 @@ mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *
 
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) {
-        mn_rng r = mn_rng_stream(seed, MN_RNG_INSERTION, (uint32_t)p->session,
-                                 (uint32_t)p->pass[i], (uint32_t)i);
+        mn_rng r = mn_rng_stream(seed, MN_RNG_INSERTION, (uint32_t)p->session, (uint32_t)p->pass[i],
+                                 (uint32_t)i);
         /* Mean-preserving lognormal spread of the offset. */
         double offset = mean_offset * exp(sd * mn_rng_normal(&r) - 0.5 * sd * sd);
         double along = fmax(0.0, d->set_depth_um - offset);

@@ -25,7 +25,8 @@ mn_status mn_roller_pass(const mn_device_spec *d, const mn_needling_params *np, 
     for (int lane = 0; lane < nlanes; lane++) {
         mn_rng r = mn_rng_stream(seed, MN_RNG_NEEDLING, (uint32_t)session, (uint32_t)pass,
                                  (uint32_t)lane + 1u);
-        double w_lane = -reach + offset + lane * W + np->roller_lane_jitter_sd_um * mn_rng_normal(&r);
+        double w_lane =
+            -reach + offset + lane * W + np->roller_lane_jitter_sd_um * mn_rng_normal(&r);
         double tilt = np->roller_angle_jitter_sd_deg * MN_PI / 180.0 * mn_rng_normal(&r);
         double phase = mn_rng_uniform(&r);
         double ct = cos(tilt), st = sin(tilt);

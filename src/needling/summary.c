@@ -33,7 +33,8 @@ static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, dou
     const double r = p->needle_radius_um;
     const double area = m->patch_width_um * m->patch_length_um;
     const double h = fmax(0.2 * r, sqrt(area / COVERAGE_MAX_CELLS));
-    const size_t nx = (size_t)ceil(m->patch_width_um / h), ny = (size_t)ceil(m->patch_length_um / h);
+    const size_t nx = (size_t)ceil(m->patch_width_um / h),
+                 ny = (size_t)ceil(m->patch_length_um / h);
     unsigned char *cells = calloc(nx * ny, 1);
     if (!cells)
         return mn_error_set(MN_ENOMEM, "out of memory for the coverage raster (%zu x %zu)", nx, ny);
