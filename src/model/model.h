@@ -61,6 +61,7 @@ typedef struct mn_device_spec {
     double drum_diameter_um, drum_width_um; /* roller drum; pen/stamp head: width x width */
     double needle_diameter_um, tip_radius_um;
     double set_depth_um;
+    double depth_min_um, depth_max_um; /* range the device allows (a pen's dial) */
     double frequency_hz;     /* pen/RF stroke rate */
     double glide_speed_um_s; /* pen and roller hand speed */
     int passes;
@@ -91,6 +92,7 @@ typedef struct mn_product_spec {
 typedef struct mn_session_override {
     int session; /* 1-based */
     double set_depth_um;
+    double depth_min_um, depth_max_um; /* range the device allows (a pen's dial) */
     int passes;
     double frequency_hz, glide_speed_um_s;
 } mn_session_override;

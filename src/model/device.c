@@ -1,0 +1,229 @@
+#include "model/device.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/table.h"
+#include "core/units.h"
+#include "model/ycheck.h"
+
+static const char *const type_names[] = {"roller", "pen", "stamp", NULL};
+
+const char *mn_device_type_name(mn_device_type t)
+{
+    static const char *const all[] = {"roller", "pen", "stamp", "rf"};
+    return (unsigned)t < 4 ? all[t] : "unknown";
+}
+
+/* Documented defaults of keys neither the scenario nor the device table give. */
+/* Tip radius: metal microneedle tips of 5–20 µm are the range studied in the channel models of
+ * literature/permeation.md §6 (tip radius 5 -> 20 µm changed flux < 10 %); 10 µm is inside it. */
+#define DEFAULT_TIP_RADIUS_UM 10.0
+/* Stroke rate: automated pens run 50–150 strokes/s (PRIME International 2015;5(5):49–51,
+ * literature/devices.csv, V); 100 Hz is the middle of that range. */
+#define DEFAULT_PEN_FREQUENCY_HZ 100.0
+/* Hand glide speed: no measurement in the pack; 10 mm/s is the DESIGN.md reference scenario
+ * and is a modelling assumption (docs/VALIDATION.md). */
+#define DEFAULT_GLIDE_SPEED_MM_S 10.0
+/* Passes: "device companies often advise 2 passes; rollers 16–40 passes" (Setterfield L,
+ * APAN newsletter 2021; literature/depth_guidance.csv, V2). */
+#define DEFAULT_PASSES_PEN 2
+#define DEFAULT_PASSES_ROLLER 16
+#define DEFAULT_PASSES_STAMP 2
+
+static mn_status table_value(const mn_table *t, long row, const char *col, double *inout)
+{
+    return mn_table_double_or(t, (size_t)row, col, *inout, inout);
+}
+
+/* Fills geometry from a table row. Empty cells leave the current value. */
+static mn_status apply_table_row(const mn_table *t, long row, mn_device_spec *d, double *depth_min,
+                                 double *depth_max)
+{
+    double needles = d->needles, rows = d->rows, v;
+    MN_TRY(table_value(t, row, "needles", &needles));
+    MN_TRY(table_value(t, row, "rows", &rows));
+    d->needles = (int)needles;
+    d->rows = (int)rows;
+    v = d->drum_diameter_um / MN_UM_PER_MM;
+    MN_TRY(table_value(t, row, "drum_diameter_mm", &v));
+    d->drum_diameter_um = v * MN_UM_PER_MM;
+    v = d->drum_width_um / MN_UM_PER_MM;
+    MN_TRY(table_value(t, row, "drum_width_mm", &v));
+    d->drum_width_um = v * MN_UM_PER_MM;
+    v = d->needle_diameter_um / MN_UM_PER_MM;
+    MN_TRY(table_value(t, row, "needle_diameter_mm", &v));
+    d->needle_diameter_um = v * MN_UM_PER_MM;
+    MN_TRY(table_value(t, row, "tip_radius_um", &d->tip_radius_um));
+    v = -1.0;
+    MN_TRY(table_value(t, row, "needle_length_mm", &v));
+    if (v > 0)
+        d->set_depth_um = v * MN_UM_PER_MM;
+    MN_TRY(table_value(t, row, "depth_min_mm", depth_min));
+    MN_TRY(table_value(t, row, "depth_max_mm", depth_max));
+    MN_TRY(table_value(t, row, "frequency_hz", &d->frequency_hz));
+    v = d->glide_speed_um_s / MN_UM_PER_MM;
+    MN_TRY(table_value(t, row, "default_glide_speed_mm_s", &v));
+    d->glide_speed_um_s = v * MN_UM_PER_MM;
+    return MN_OK;
+}
+
+/* The model used when a scenario names none: default_pen_cartridge for pens, otherwise the
+ * first row of that type in data/devices.csv (documented there). */
+static long default_model_row(const mn_table *t, mn_device_type type)
+{
+    if (type == MN_DEVICE_PEN)
+        return mn_table_find(t, "model", "default_pen_cartridge");
+    int tc = mn_table_col(t, "type");
+    for (size_t r = 0; r < mn_table_rows(t); r++)
+        if (strcmp(mn_table_cell(t, r, tc), mn_device_type_name(type)) == 0)
+            return (long)r;
+    return -1;
+}
+
+mn_status mn_device_check_depth(const mn_ydoc *doc, const mn_ynode *at, const char *path,
+                                const mn_device_spec *d, double depth_um)
+{
+    if (depth_um < d->depth_min_um - 1e-9 || depth_um > d->depth_max_um + 1e-9)
+        return mn_y_error(doc, at, path,
+                          "depth %g mm is outside the range of this %s (expected %g to %g mm)",
+                          depth_um / MN_UM_PER_MM, mn_device_type_name(d->type),
+                          d->depth_min_um / MN_UM_PER_MM, d->depth_max_um / MN_UM_PER_MM);
+    return MN_OK;
+}
+
+static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, const char *path,
+                                    mn_device_spec *d)
+{
+    long needles = d->needles, rows = d->rows, passes = d->passes;
+    double v;
+    MN_TRY(mn_y_int(doc, map, path, "needles", 1, 2000, &needles));
+    MN_TRY(mn_y_int(doc, map, path, "rows", 1, 200, &rows));
+    MN_TRY(mn_y_int(doc, map, path, "passes", 1, MN_DEVICE_PASSES_MAX, &passes));
+    d->needles = (int)needles;
+    d->rows = (int)rows;
+    d->passes = (int)passes;
+    v = d->drum_diameter_um / MN_UM_PER_MM;
+    MN_TRY(mn_y_double(doc, map, path, "drum_diameter_mm", 5.0, 60.0, &v));
+    d->drum_diameter_um = v * MN_UM_PER_MM;
+    v = d->drum_width_um / MN_UM_PER_MM;
+    MN_TRY(mn_y_double(doc, map, path, "drum_width_mm", 0.5, 60.0, &v));
+    d->drum_width_um = v * MN_UM_PER_MM;
+    v = d->needle_diameter_um / MN_UM_PER_MM;
+    MN_TRY(mn_y_double(doc, map, path, "needle_diameter_mm", 0.05, 0.6, &v));
+    d->needle_diameter_um = v * MN_UM_PER_MM;
+    MN_TRY(mn_y_double(doc, map, path, "tip_radius_um", 1.0, 100.0, &d->tip_radius_um));
+    MN_TRY(mn_y_double(doc, map, path, "frequency_hz", MN_DEVICE_FREQ_MIN_HZ,
+                       MN_DEVICE_FREQ_MAX_HZ, &d->frequency_hz));
+    v = d->glide_speed_um_s / MN_UM_PER_MM;
+    MN_TRY(mn_y_double(doc, map, path, "glide_speed_mm_s", MN_DEVICE_SPEED_MIN_MM_S,
+                       MN_DEVICE_SPEED_MAX_MM_S, &v));
+    d->glide_speed_um_s = v * MN_UM_PER_MM;
+    return MN_OK;
+}
+
+mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
+                          mn_device_spec *out)
+{
+    static const char *const keys[] = {
+        "type",         "model",           "needles",          "rows",
+        "drum_diameter_mm", "drum_width_mm", "needle_diameter_mm", "tip_radius_um",
+        "needle_length_mm", "depth_mm",     "frequency_hz",     "glide_speed_mm_s",
+        "passes",       NULL};
+    mn_status st = MN_OK;
+    mn_table *t = NULL;
+    char p[256];
+    memset(out, 0, sizeof *out);
+    MN_TRY(mn_y_check_keys(doc, map, path, keys));
+    MN_TRY(mn_y_require(doc, map, path, "type"));
+    int type = 0;
+    MN_TRY(mn_y_choice(doc, map, path, "type", type_names, &type));
+    out->type = (mn_device_type)type;
+
+    /* Depth key by type: a pen has a dial (depth_mm), rollers and stamps a needle length. */
+    const char *depth_key = out->type == MN_DEVICE_PEN ? "depth_mm" : "needle_length_mm";
+    const char *wrong_key = out->type == MN_DEVICE_PEN ? "needle_length_mm" : "depth_mm";
+    if (mn_ynode_get(map, wrong_key))
+        return mn_y_error(doc, mn_ynode_get(map, wrong_key), mn_y_path(p, sizeof p, path, wrong_key),
+                          "not a key of a %s (expected %s)", type_names[type], depth_key);
+
+    MN_TRY(mn_table_load_embedded("devices.csv", &t));
+    long row = -1;
+    const mn_ynode *model = mn_ynode_get(map, "model");
+    if (model) {
+        MN_TRY_GOTO(mn_y_string(doc, map, path, "model", out->model, sizeof out->model), done);
+        row = mn_table_find(t, "model", out->model);
+        int mc = mn_table_col(t, "model"), tc = mn_table_col(t, "type");
+        if (row < 0 || strcmp(mn_table_cell(t, (size_t)row, tc), type_names[type]) != 0) {
+            char list[1024] = "";
+            size_t used = 0;
+            for (size_t r = 0; r < mn_table_rows(t) && used < sizeof list - 80; r++)
+                if (strcmp(mn_table_cell(t, r, tc), type_names[type]) == 0)
+                    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                             used ? ", " : "", mn_table_cell(t, r, mc));
+            st = mn_y_error(doc, model, mn_y_path(p, sizeof p, path, "model"),
+                            "unknown %s model '%s' (expected one of: %s)", type_names[type],
+                            out->model, list);
+            goto done;
+        }
+    } else {
+        row = default_model_row(t, out->type);
+        if (row < 0) {
+            st = mn_error_set(MN_EINTERNAL, "devices.csv has no default %s", type_names[type]);
+            goto done;
+        }
+    }
+    out->tip_radius_um = DEFAULT_TIP_RADIUS_UM;
+    out->frequency_hz = DEFAULT_PEN_FREQUENCY_HZ;
+    out->glide_speed_um_s = DEFAULT_GLIDE_SPEED_MM_S * MN_UM_PER_MM;
+    out->passes = out->type == MN_DEVICE_PEN      ? DEFAULT_PASSES_PEN
+                  : out->type == MN_DEVICE_ROLLER ? DEFAULT_PASSES_ROLLER
+                                                  : DEFAULT_PASSES_STAMP;
+    out->set_depth_um = -1.0;
+    double depth_min_mm = MN_DEVICE_DEPTH_MIN_MM, depth_max_mm = MN_DEVICE_DEPTH_MAX_MM;
+    MN_TRY_GOTO(apply_table_row(t, row, out, &depth_min_mm, &depth_max_mm), done);
+    /* A model with a fixed needle length only comes in that length unless the user says
+     * otherwise: explicit needle_length_mm describes a different roller of the same make. */
+    MN_TRY_GOTO(read_geometry_keys(doc, map, path, out), done);
+    /* Only a named pen's dial limits the depth; otherwise the general range applies. */
+    if (out->type != MN_DEVICE_PEN || !model) {
+        depth_min_mm = MN_DEVICE_DEPTH_MIN_MM;
+        depth_max_mm = MN_DEVICE_DEPTH_MAX_MM;
+    }
+    out->depth_min_um = depth_min_mm * MN_UM_PER_MM;
+    out->depth_max_um = depth_max_mm * MN_UM_PER_MM;
+
+    const mn_ynode *depth = mn_ynode_get(map, depth_key);
+    if (depth) {
+        double mm = 0;
+        MN_TRY_GOTO(mn_y_double(doc, map, path, depth_key, MN_DEVICE_DEPTH_MIN_MM,
+                                MN_DEVICE_DEPTH_MAX_MM, &mm),
+                    done);
+        MN_TRY_GOTO(mn_device_check_depth(doc, depth, mn_y_path(p, sizeof p, path, depth_key), out,
+                                          mm * MN_UM_PER_MM),
+                    done);
+        out->set_depth_um = mm * MN_UM_PER_MM;
+    } else if (out->set_depth_um <= 0 || !model) {
+        st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, depth_key),
+                        "missing required key (expected the %s in mm, %g to %g)",
+                        out->type == MN_DEVICE_PEN ? "dial depth" : "needle length",
+                        depth_min_mm, depth_max_mm);
+        goto done;
+    }
+    if (out->needles < 1 || out->rows < 1 || out->rows > out->needles) {
+        st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, "rows"),
+                        "%d rows for %d needles (expected 1 <= rows <= needles)", out->rows,
+                        out->needles);
+        goto done;
+    }
+    if (out->drum_width_um <= 0 || out->needle_diameter_um <= 0 ||
+        (out->type == MN_DEVICE_ROLLER && out->drum_diameter_um <= 0)) {
+        st = mn_error_set(MN_EINTERNAL, "devices.csv row %ld lacks geometry", row);
+        goto done;
+    }
+done:
+    mn_table_free(t);
+    return st;
+}

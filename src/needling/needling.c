@@ -1,0 +1,57 @@
+#include "needling/needling.h"
+
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "needling/builder.h"
+
+void mn_punctures_free(mn_punctures *p)
+{
+    if (!p)
+        return;
+    free(p->pass);
+    free(p->x_um);
+    free(p->y_um);
+    free(p->set_depth_um);
+    free(p->tissue_depth_um);
+    free(p->angle_deg);
+    free(p->layer);
+    free(p->bleeds);
+    free(p);
+}
+
+mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int session,
+                               mn_punctures **out)
+{
+    mn_status st = MN_OK;
+    mn_needling_params np;
+    *out = NULL;
+    MN_TRY(mn_needling_params_load(&np));
+    mn_device_spec d = mn_model_session_device(m, session);
+    mn_punctures *p = calloc(1, sizeof *p);
+    if (!p)
+        return mn_error_set(MN_ENOMEM, "out of memory for punctures");
+    p->session = session;
+    p->needle_radius_um = 0.5 * d.needle_diameter_um;
+    mn_puncture_builder b = {p, 0, m->patch_width_um, m->patch_length_um};
+    for (int pass = 0; pass < d.passes; pass++) {
+        switch (d.type) {
+        case MN_DEVICE_ROLLER:
+            MN_TRY_GOTO(mn_roller_pass(&d, &np, m->seed, session, pass, &b), fail);
+            break;
+        case MN_DEVICE_PEN:
+        case MN_DEVICE_RF:
+            MN_TRY_GOTO(mn_pen_pass(&d, &np, m->seed, session, pass, &b), fail);
+            break;
+        case MN_DEVICE_STAMP:
+            MN_TRY_GOTO(mn_stamp_pass(&d, &np, m->seed, session, pass, &b), fail);
+            break;
+        }
+    }
+    MN_TRY_GOTO(mn_insertion_apply(&d, &np, col, m->seed, p), fail);
+    *out = p;
+    return MN_OK;
+fail:
+    mn_punctures_free(p);
+    return st;
+}

@@ -1,0 +1,114 @@
+/* The per-session figures of summary.json's needling block. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "needling/builder.h"
+
+/* Coverage raster: at most this many cells, and never coarser than a fifth of the needle
+ * radius, so the union of puncture disks is measured to about a percent. */
+#define COVERAGE_MAX_CELLS 16000000.0
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Linear interpolation between order statistics (Hyndman & Fan type 7, R's default). */
+static double percentile(const double *sorted, size_t n, double q)
+{
+    if (n == 0)
+        return 0.0;
+    double h = (n - 1) * q;
+    size_t lo = (size_t)floor(h);
+    size_t hi = lo + 1 < n ? lo + 1 : lo;
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, double *out)
+{
+    const double r = p->needle_radius_um;
+    const double area = m->patch_width_um * m->patch_length_um;
+    const double h = fmax(0.2 * r, sqrt(area / COVERAGE_MAX_CELLS));
+    const size_t nx = (size_t)ceil(m->patch_width_um / h), ny = (size_t)ceil(m->patch_length_um / h);
+    unsigned char *cells = calloc(nx * ny, 1);
+    if (!cells)
+        return mn_error_set(MN_ENOMEM, "out of memory for the coverage raster (%zu x %zu)", nx, ny);
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->tissue_depth_um[i] <= 0.0)
+            continue;
+        double x = p->x_um[i], y = p->y_um[i];
+        long i0 = (long)floor((x - r) / h), i1 = (long)floor((x + r) / h);
+        long j0 = (long)floor((y - r) / h), j1 = (long)floor((y + r) / h);
+        for (long j = j0 < 0 ? 0 : j0; j <= j1 && j < (long)ny; j++) {
+            double yc = (j + 0.5) * h - y;
+            for (long k = i0 < 0 ? 0 : i0; k <= i1 && k < (long)nx; k++) {
+                double xc = (k + 0.5) * h - x;
+                if (xc * xc + yc * yc <= r * r)
+                    cells[(size_t)j * nx + (size_t)k] = 1;
+            }
+        }
+    }
+    size_t covered = 0;
+    for (size_t c = 0; c < nx * ny; c++)
+        covered += cells[c];
+    free(cells);
+    *out = (double)covered / (double)(nx * ny);
+    return MN_OK;
+}
+
+/* Minutes to treat an area once per pass: glided devices sweep lanes of their head width at
+ * the glide speed; stamps are pressed side by side. */
+static double treatment_minutes(const mn_device_spec *d, const mn_needling_params *np,
+                                double area_um2)
+{
+    double seconds;
+    if (d->type == MN_DEVICE_STAMP)
+        seconds = area_um2 / (d->drum_width_um * d->drum_width_um) * np->stamp_press_time_s;
+    else
+        seconds = area_um2 / (d->drum_width_um * d->glide_speed_um_s);
+    return d->passes * seconds / MN_S_PER_MIN;
+}
+
+mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const mn_punctures *p,
+                                mn_needling_summary *out)
+{
+    mn_needling_params np;
+    MN_TRY(mn_needling_params_load(&np));
+    mn_device_spec d = mn_model_session_device(m, p->session);
+    memset(out, 0, sizeof *out);
+    const double area_um2 = m->patch_width_um * m->patch_length_um;
+    out->punctures = p->n;
+    out->area_cm2 = area_um2 / MN_UM2_PER_CM2;
+    out->punctures_per_cm2 = (double)p->n / out->area_cm2;
+
+    double *depths = malloc((p->n ? p->n : 1) * sizeof *depths);
+    if (!depths)
+        return mn_error_set(MN_ENOMEM, "out of memory summarising punctures");
+    size_t pierced = 0, bleeding = 0;
+    double sum = 0.0;
+    for (size_t i = 0; i < p->n; i++) {
+        out->layer_fraction[p->layer[i]] += 1.0;
+        bleeding += p->bleeds[i];
+        if (p->tissue_depth_um[i] > 0.0) {
+            depths[pierced++] = p->tissue_depth_um[i];
+            sum += p->tissue_depth_um[i];
+        }
+    }
+    for (int l = 0; l < 5; l++)
+        out->layer_fraction[l] = p->n ? out->layer_fraction[l] / (double)p->n : 0.0;
+    qsort(depths, pierced, sizeof *depths, cmp_double);
+    out->depth_mean_um = pierced ? sum / (double)pierced : 0.0;
+    out->depth_p5_um = percentile(depths, pierced, 0.05);
+    out->depth_p50_um = percentile(depths, pierced, 0.50);
+    out->depth_p95_um = percentile(depths, pierced, 0.95);
+    free(depths);
+    out->bleeding_fraction = p->n ? (double)bleeding / (double)p->n : 0.0;
+    MN_TRY(coverage_fraction(m, p, &out->coverage_fraction));
+    out->duration_min = treatment_minutes(&d, &np, area_um2);
+    out->zone_duration_min = treatment_minutes(&d, &np, col->zone_area_cm2 * MN_UM2_PER_CM2);
+    return MN_OK;
+}
