@@ -7,9 +7,9 @@
 #include "mnsim/version.h"
 
 static const mn_cli_command commands[] = {
-    // {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
-    // {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
-    // {"devices", "print the embedded device table with sources", mn_cmd_devices},
+    {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
+    {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
+    {"devices", "print the embedded device table with sources", mn_cmd_devices},
     {"screen", "screen a patient file against the cited contraindication rules", mn_cmd_screen},
 };
 

@@ -11,8 +11,8 @@
  * Pharm Res 2022, doi:10.1007/s11095-022-03215-z; literature/permeation.md §5, V). */
 #define CAPILLARY_LOOP_BELOW_DEJ_UM 150.0
 
-/* Relative thickness change of a layer at an age, from data/age_trends.csv: linear in decades
- * from the reference age, applied only beyond from_age_years (Branchet MC et al. Gerontology
+/* Relative thickness change of a layer at an age, from data/age_trends.csv: compounded per
+ * decade from the reference age, applied only beyond from_age_years (Branchet MC et al. Gerontology
  * 1990;36:28–35 and the other rows cited there). */
 static mn_status age_factor(const mn_table *t, const char *layer, const char *sex, double age,
                             double *out)
@@ -28,8 +28,7 @@ static mn_status age_factor(const mn_table *t, const char *layer, const char *se
         MN_TRY(mn_table_double(t, r, "from_age_years", &from));
         double start = fmax(ref, from);
         double decades = (fmax(age, from) - start) / 10.0;
-        /* Never thinner than half the reference: beyond the data the trend is not trusted. */
-        *out = fmax(0.5, 1.0 + pct / 100.0 * decades);
+        *out = pow(1.0 + pct / 100.0, decades);
         return MN_OK;
     }
     return MN_OK;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mnsim/status.h"
+
 enum { MN_NAME_CAP = 64, MN_TEXT_CAP = 256, MN_LIST_CAP = 32, MN_OVERRIDE_CAP = 64,
        MN_FIELD_TIMES_CAP = 32 };
 

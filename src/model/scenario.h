@@ -4,6 +4,7 @@
 #define MN_MODEL_SCENARIO_H
 
 #include "model/model.h"
+#include "mnsim/status.h"
 
 mn_status mn_scenario_load_file(const char *path, mn_model *out);
 /* Parses YAML text; label names it in messages. */

@@ -1,0 +1,51 @@
+/* libmnsim — public interface.
+ *
+ * A run takes a treatment scenario through the pipeline (anatomy -> needling -> fields ->
+ * delivery -> healing -> clinic) and writes its results:
+ *
+ *   mn_run *run = NULL;
+ *   if (mn_run_create(&run) != MN_OK) ...
+ *   mn_run_set_scenario_file(run, "cheek.yaml");     // or mn_run_set_default_scenario(run)
+ *   mn_run_set_output_dir(run, "out");
+ *   if (mn_run_execute(run) != MN_OK) fprintf(stderr, "%s\n", mn_last_error());
+ *   const char *json; mn_run_get_summary_json(run, &json);
+ *   mn_run_free(run);
+ *
+ * Every call returns an mn_status; on failure mn_last_error() holds the message. The library
+ * never exits or aborts. */
+#ifndef MNSIM_MNSIM_H
+#define MNSIM_MNSIM_H
+
+#include <stdint.h>
+
+#include "mnsim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mn_run mn_run;
+
+mn_status mn_run_create(mn_run **out);
+/* Loads and validates a scenario file (errors as FILE:LINE:COL: key: problem (expected ...)). */
+mn_status mn_run_set_scenario_file(mn_run *run, const char *path);
+/* Loads a scenario from YAML text; label names it in messages. */
+mn_status mn_run_set_scenario_text(mn_run *run, const char *label, const char *yaml);
+mn_status mn_run_set_default_scenario(mn_run *run);
+/* Overrides the scenario's seed. */
+mn_status mn_run_set_seed(mn_run *run, uint64_t seed);
+/* OpenMP threads (>= 1); results do not depend on it. Default: the OpenMP default. */
+mn_status mn_run_set_threads(mn_run *run, int threads);
+/* Folder for output files; NULL writes nothing. Default "mnsim-out". */
+mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
+/* Allow writing into an existing folder that is not an mnsim output. */
+mn_status mn_run_set_force(mn_run *run, int force);
+mn_status mn_run_execute(mn_run *run);
+/* summary.json of the last execute (owned by the run). */
+mn_status mn_run_get_summary_json(const mn_run *run, const char **json);
+void mn_run_free(mn_run *run);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

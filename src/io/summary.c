@@ -1,0 +1,83 @@
+#include "io/summary.h"
+
+#include <stdio.h>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "model/device.h"
+#include "mnsim/version.h"
+
+#define JSON_ADD(obj, call)                                                                        \
+    do {                                                                                           \
+        if (!(call))                                                                               \
+            return mn_error_set(MN_ENOMEM, "out of memory building summary.json");                 \
+    } while (0)
+
+mn_status mn_summary_create(const mn_model *m, int threads, cJSON **out)
+{
+    cJSON *s = cJSON_CreateObject();
+    if (!s)
+        return mn_error_set(MN_ENOMEM, "out of memory building summary.json");
+    *out = s;
+    JSON_ADD(s, cJSON_AddStringToObject(s, "schema", "mnsim.summary/1"));
+    JSON_ADD(s, cJSON_AddStringToObject(s, "mnsim_version", MNSIM_VERSION));
+    /* The seed is a 64-bit integer: written as a number only while a double holds it exactly. */
+    JSON_ADD(s, cJSON_AddNumberToObject(s, "seed", (double)m->seed));
+    JSON_ADD(s, cJSON_AddNumberToObject(s, "threads", threads));
+    cJSON *sc = cJSON_AddObjectToObject(s, "scenario");
+    JSON_ADD(s, sc);
+    JSON_ADD(sc, cJSON_AddStringToObject(sc, "name", m->name));
+    JSON_ADD(sc, cJSON_AddStringToObject(sc, "zone", m->site.zone));
+    JSON_ADD(sc, cJSON_AddStringToObject(sc, "device",
+                                         m->device.model[0] ? m->device.model
+                                                            : mn_device_type_name(m->device.type)));
+    JSON_ADD(s, cJSON_AddArrayToObject(s, "sessions"));
+    return MN_OK;
+}
+
+mn_status mn_summary_add_session(cJSON *summary, int index, double day,
+                                 const mn_needling_summary *ns, cJSON **session_out)
+{
+    cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
+    cJSON *s = cJSON_CreateObject();
+    if (!s || !sessions)
+        return mn_error_set(MN_ENOMEM, "out of memory building summary.json");
+    cJSON_AddItemToArray(sessions, s);
+    JSON_ADD(s, cJSON_AddNumberToObject(s, "index", index));
+    JSON_ADD(s, cJSON_AddNumberToObject(s, "day", day));
+    cJSON *n = cJSON_AddObjectToObject(s, "needling");
+    JSON_ADD(s, n);
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "punctures", (double)ns->punctures));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "area_cm2", ns->area_cm2));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "punctures_per_cm2", ns->punctures_per_cm2));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "coverage_fraction", ns->coverage_fraction));
+    cJSON *d = cJSON_AddObjectToObject(n, "tissue_depth_um");
+    JSON_ADD(n, d);
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "mean", ns->depth_mean_um));
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "p5", ns->depth_p5_um));
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "p50", ns->depth_p50_um));
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "p95", ns->depth_p95_um));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "bleeding_fraction", ns->bleeding_fraction));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "duration_min", ns->duration_min));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "zone_duration_min", ns->zone_duration_min));
+    cJSON *lf = cJSON_AddObjectToObject(n, "deepest_layer_fraction");
+    JSON_ADD(n, lf);
+    for (int l = 0; l <= MN_LAYER_SUBCUTIS; l++)
+        JSON_ADD(lf, cJSON_AddNumberToObject(lf, mn_anatomy_layer_name((mn_layer)l),
+                                             ns->layer_fraction[l]));
+    if (session_out)
+        *session_out = s;
+    return MN_OK;
+}
+
+mn_status mn_punctures_write_csv(FILE *f, const mn_punctures *p, int write_header)
+{
+    if (write_header)
+        fputs("session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds\n", f);
+    for (size_t i = 0; i < p->n; i++)
+        fprintf(f, "%d,%d,%.4f,%.4f,%.1f,%.2f,%.2f,%s,%d\n", p->session, p->pass[i] + 1,
+                p->x_um[i] / MN_UM_PER_MM, p->y_um[i] / MN_UM_PER_MM, p->set_depth_um[i],
+                p->tissue_depth_um[i], p->angle_deg[i],
+                mn_anatomy_layer_name((mn_layer)p->layer[i]), p->bleeds[i]);
+    return MN_OK;
+}
