@@ -164,10 +164,9 @@ static mn_status pih(const mn_risk_inputs *in, acc *a)
         score++;
         u += (size_t)snprintf(why + u, sizeof why - u, "Fitzpatrick %d (darker skin)", fitz);
     }
-    if (fitz >= 6) { /* InMode IFU: type VI treat with caution */
-        score++;
+    if (fitz >= 6) /* InMode IFU: type VI "treat with caution"; Fabbrocini 2014 saw no
+                    * dyschromia in type VI either, so it is named, not scored higher */
         u += (size_t)snprintf(why + u, sizeof why - u, ", type VI (treat with caution)");
-    }
     if (in->erythema_days > usual) {
         score++;
         u += (size_t)snprintf(why + u, sizeof why - u, "%ssimulated erythema %.1f d > usual %.0f d",

@@ -93,7 +93,7 @@ static void every_risk_row_raises_its_risk(void **state)
     mn_table_free(t);
 }
 
-/* PIH: darker skin (Chu 2021), type VI (InMode IFU), erythema beyond 3 d (JAAD Case Rep 2021)
+/* PIH: darker skin IV-VI (Chu 2021), erythema beyond 3 d (JAAD Case Rep 2021)
  * and beyond 7 d (Chu 2021 transient effects). Fair skin stays <= moderate. */
 static void pih_by_type_and_inflammation(void **state)
 {
@@ -103,7 +103,7 @@ static void pih_by_type_and_inflammation(void **state)
         int want;
     } cases[] = {
         {2, 1.0, 0}, {2, 5.0, 1}, {2, 10.0, 1}, {5, 1.0, 1},
-        {5, 5.0, 2}, {6, 1.0, 2}, {4, 3.0, 1}, /* 3 d is still usual */
+        {5, 5.0, 2}, {6, 1.0, 1}, {6, 8.0, 2},  {4, 3.0, 1}, /* 3 d is still usual */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mn_risk_inputs in;
@@ -200,6 +200,7 @@ static void json_goes_into_the_summary(void **state)
     mn_risk_inputs in;
     base(&in);
     pat.fitzpatrick = 6;
+    in.erythema_days = 5.0;
     mn_risks r;
     assert_int_equal(mn_clinic_risks(&in, &r), MN_OK);
     cJSON *summary = cJSON_CreateObject();
