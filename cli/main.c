@@ -11,7 +11,7 @@ static const mn_cli_command commands[] = {
     {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
     {"devices", "print the embedded device table with sources", mn_cmd_devices},
     {"screen", "screen a patient file against the cited contraindication rules", mn_cmd_screen},
-    {"plan", "plan depth, passes and schedule per zone, with predictions and a handout", mn_cmd_plan},
+    {"plan", "plan settings per zone with predictions and a handout", mn_cmd_plan},
 };
 
 static void usage(FILE *out)
