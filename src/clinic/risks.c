@@ -183,12 +183,16 @@ static mn_status pih(const mn_risk_inputs *in, acc *a)
         score = 1;
     if (score > 2)
         score = 2;
-    if (score == 0)
+    if (score == 0 && in->erythema_days >= 0)
         add(a, MN_RISK_LOW,
-            "Fitzpatrick %d%s%.1f d of simulated erythema (PIH: Chu 2021; "
+            "Fitzpatrick %d, %.1f d of simulated erythema (PIH: Chu 2021; "
             "Fabbrocini 2014 saw none in 60 patients of types I-VI)",
-            fitz, in->erythema_days >= 0 ? ", " : "",
-            in->erythema_days >= 0 ? in->erythema_days : 0.0);
+            fitz, in->erythema_days);
+    else if (score == 0)
+        add(a, MN_RISK_LOW,
+            "Fitzpatrick %d, erythema not simulated (PIH: Chu 2021; "
+            "Fabbrocini 2014 saw none in 60 patients of types I-VI)",
+            fitz);
     else
         add(a, (mn_risk_level)score, "%s (Chu 2021; InMode IFU; clinical.md §3)", why);
     return MN_OK;
