@@ -38,6 +38,10 @@ void mn_kern_sdirk2(int nm, int nn, int per_mn, const double *a, const double *c
 /* dst[c*rows + r] = src[r*cols + c] */
 void mn_kern_transpose(int rows, int cols, const double *src, double *dst);
 
+/* dst[c*rows + r] = src[off + r*cols + c], converting from float or double storage. */
+void mn_kern_load_transposed(const void *src, int is_float, size_t off, int rows, int cols,
+                             double *dst);
+
 /* Storage conversion: n values from a float or double array at offset off. */
 void mn_kern_load(const void *src, int is_float, size_t off, size_t n, double *dst);
 void mn_kern_store(void *dst, int is_float, size_t off, size_t n, const double *src);

@@ -350,9 +350,8 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
         for (int k = 0; k < nz; k++) {
             if (!ok)
                 continue;
-            mn_kern_load(ea->src, isf, plane * k, plane, s.P);
-            /* x lines: transpose so that i is the slow axis and j the vector axis */
-            mn_kern_transpose(ny, nx, s.P, s.T);
+            /* x lines: load transposed so that i is the slow axis and j the vector axis */
+            mn_kern_load_transposed(ea->src, isf, plane * k, ny, nx, s.T);
             mn_kern_sdirk2(nx, ny, 0, fac, fac + nmax, fac + 2 * nmax, MN_SDIRK_GAMMA * tau, NULL,
                            NULL, s.T, s.U0, NULL, NULL);
             mn_kern_transpose(nx, ny, s.T, s.P);
