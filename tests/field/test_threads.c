@@ -52,7 +52,8 @@ static void run_general(int threads, double *c, double *amounts)
     assert_int_equal(mn_field_set_decay_uniform(f, 0, 1e-3), MN_OK);
     assert_int_equal(mn_field_set_donor(f, 0, MN_FACE_TOP, 1e5, 1.5, 2.0), MN_OK);
     assert_int_equal(mn_field_set_boundary(f, 0, MN_FACE_X_HI, MN_BC_FIXED, 0.5), MN_OK);
-    assert_int_equal(mn_field_step(f, 3.0), MN_OK);
+    assert_int_equal(mn_field_set_tolerance(f, 1e-2, 0), MN_OK);
+    assert_int_equal(mn_field_step(f, 0.5), MN_OK);
     assert_int_equal(mn_field_get_values(f, 0, c), MN_OK);
     assert_int_equal(mn_field_get_mass(f, 0, &amounts[0]), MN_OK);
     assert_int_equal(mn_field_get_boundary_amount(f, 0, MN_FACE_TOP, &amounts[1]), MN_OK);
