@@ -10,6 +10,8 @@ static const mn_cli_command commands[] = {
     // {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
     // {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
     // {"devices", "print the embedded device table with sources", mn_cmd_devices},
+    {"permeability", "intact-skin permeability of a molecule (mechanistic model)", mn_cmd_permeability},
+    {"products", "print the embedded product table with sources", mn_cmd_products},
 };
 
 static void usage(FILE *out)
