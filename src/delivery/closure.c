@@ -1,6 +1,7 @@
-/* First-order channel closure fitted to channel_closure.md. "Closed" is read as 95 % of the
- * barrier back (open fraction 0.05, i.e. 3 tau), the usual reading of "back to baseline" for an
- * exponential recovery; the fit is written in docs/validation/delivery.md. */
+/* First-order channel closure fitted to channel_closure.md (see closure.h). "Barrier back" at
+ * t_c is where the first-order decline exp(-t/tau) has fallen to 0.05 (3 tau, the usual reading
+ * of "back to baseline" for an exponential recovery), and the shifted law reaches zero there;
+ * the fit is written in docs/validation/delivery.md. */
 #include <math.h>
 
 #include "core/error.h"
@@ -8,6 +9,7 @@
 
 /* ln(1/0.05): a first-order process is 95 % complete after this many time constants. */
 #define THREE_TAU 2.995732273553991
+#define FLOOR     0.05
 
 /* Uncovered human skin: barrier back within 2 h (channel_closure.md row 1, Gupta 2011; row 5,
  * Bal 2008: irritation gone in < 2 h). tau = 2 h / ln 20 = 0.668 h. */
@@ -46,11 +48,15 @@ mn_status mn_closure_half_life_h(const mn_closure_conditions *c, double *half_li
 {
     double tau;
     MN_TRY(mn_closure_time_constant_h(c, &tau));
-    *half_life_h = M_LN2 * tau;
+    *half_life_h = tau * log(1.0 / (0.5 * (1.0 - FLOOR) + FLOOR));
     return MN_OK;
 }
 
 double mn_closure_open_fraction(double t_h, double tau_h)
 {
-    return t_h <= 0 ? 1.0 : exp(-t_h / tau_h);
+    if (t_h <= 0)
+        return 1.0;
+    if (t_h >= THREE_TAU * tau_h * (1.0 - 1e-12)) /* closed at t_c, whatever the rounding */
+        return 0.0;
+    return fmax(0.0, (exp(-t_h / tau_h) - FLOOR) / (1.0 - FLOOR));
 }

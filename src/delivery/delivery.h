@@ -24,8 +24,8 @@
 
 typedef struct mn_delivery_options {
     size_t max_memory_bytes;      /* 0: half of physical memory (--max-memory) */
-    double window_um;             /* side of the simulated window; 0: auto (see delivery.c) */
-    double voxel_um;              /* lateral voxel; 0: auto from the needle radius */
+    int cell_voxels;              /* lateral voxels per side of the cell; 0: auto (7..31) */
+    double rtol;                  /* field engine tolerance per internal step; 0: 1e-3 */
     bool inflammation_suppressed; /* anti-inflammatory at the site slows closure */
     bool binary_vti;              /* base64 Float64 (default) or ASCII */
 } mn_delivery_options;
@@ -62,13 +62,19 @@ mn_status mn_delivery_get_sample(const mn_delivery_result *r, size_t i, double *
                                  double *flux_channels, double *flux_intact, double *open_fraction);
 /* Steady intact flux predicted by kp·C (µg/cm²/h) for the product, for checks. */
 double mn_delivery_get_intact_kp_cm_h(const mn_delivery_result *r);
+/* The representative cell: side (µm), voxels (nx, ny, nz), channel area fraction of the
+ * patch and channel depth (µm) it was built from. */
+mn_status mn_delivery_get_cell(const mn_delivery_result *r, double *side_um, int dims[3],
+                               double *channel_area_fraction, double *channel_depth_um);
+/* Internal steps the field engine took for the channel cell (accepted, rejected). */
+void mn_delivery_get_steps(const mn_delivery_result *r, long *steps, long *rejected);
 
 /* Bytes the channel grid of this run would need (for the resource guard and messages). */
 mn_status mn_delivery_memory_needed(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                     const mn_delivery_options *opt, size_t *bytes, long dims[3]);
 
-/* Writers: delivery.csv and delivery_profiles.csv in dir; fields/delivery_<t>h.vti at the
- * scenario's output.field_times_h. */
+/* Writers: delivery.csv and delivery_profiles.csv in dir; fields/delivery_<t>h.vti (the
+ * representative cell) at the scenario's output.field_times_h. */
 mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);
 mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir);
 

@@ -1,6 +1,6 @@
-/* Channel closure fitted to channel_closure.md: uncovered human skin is 95 % closed at 2 h
- * (Gupta 2011), covered skin still 5 % open at 72 h (Brogden 2013), older and anti-inflamed
- * skin close more slowly. */
+/* Channel closure fitted to channel_closure.md: uncovered human skin has its barrier back at
+ * 2 h (Gupta 2011), covered skin keeps channels open until about 72 h (Brogden 2013), older and
+ * anti-inflamed skin close more slowly. Closed means open share exactly 0 (closure.h). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +14,14 @@ static void uncovered_closes_within_two_hours(void **state)
     mn_closure_conditions c = {false, 25.0, false};
     double tau, hl;
     assert_int_equal(mn_closure_time_constant_h(&c, &tau), MN_OK);
-    /* open fraction 0.05 at 2 h: tau = 2/ln 20 = 0.6676 h, half-life 0.4628 h */
-    assert_true(fabs(mn_closure_open_fraction(2.0, tau) - 0.05) < 1e-12);
+    /* tau = 2/ln 20 = 0.6676 h; closed (0) from 2 h on, still open just before; half-life
+     * tau·ln(1/0.525) = 0.4302 h, where the open share is exactly 1/2 */
+    assert_float_equal(tau, 2.0 / log(20.0), 1e-12);
+    assert_true(mn_closure_open_fraction(2.0, tau) == 0.0);
+    assert_true(mn_closure_open_fraction(1.95, tau) > 0.0);
     assert_int_equal(mn_closure_half_life_h(&c, &hl), MN_OK);
-    assert_true(fabs(hl - 0.4628) < 1e-3);
+    assert_float_equal(hl, 0.4302, 1e-4);
+    assert_float_equal(mn_closure_open_fraction(hl, tau), 0.5, 1e-12);
 }
 
 static void occluded_still_open_at_72_h_and_beyond_a_day(void **state)
@@ -25,8 +29,12 @@ static void occluded_still_open_at_72_h_and_beyond_a_day(void **state)
     mn_closure_conditions c = {true, 25.0, false};
     double tau;
     assert_int_equal(mn_closure_time_constant_h(&c, &tau), MN_OK);
-    assert_true(fabs(mn_closure_open_fraction(72.0, tau) - 0.05) < 1e-12);
-    assert_true(mn_closure_open_fraction(24.0, tau) > 0.3); /* > 1 day: far from closed */
+    assert_true(mn_closure_open_fraction(72.0, tau) == 0.0);
+    assert_true(mn_closure_open_fraction(71.0, tau) > 0.0);
+    /* > 1 day: far from closed, (e^(-24/24.03) - 0.05)/0.95 = 0.335 */
+    assert_float_equal(mn_closure_open_fraction(24.0, tau), (exp(-24.0 / tau) - 0.05) / 0.95,
+                       1e-12);
+    assert_true(mn_closure_open_fraction(24.0, tau) > 0.3);
 }
 
 static void age_and_suppressed_inflammation_slow_closure(void **state)

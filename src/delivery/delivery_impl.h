@@ -1,0 +1,50 @@
+/* Internal layout of a delivery result, shared by the run (delivery.c) and the writers
+ * (delivery_io.c). */
+#ifndef MN_DELIVERY_DELIVERY_IMPL_H
+#define MN_DELIVERY_DELIVERY_IMPL_H
+
+#include "delivery/cell.h"
+#include "delivery/delivery.h"
+
+/* Amount groups of a sample, µg per cm² of skin. */
+enum { AM_DONOR = 0, AM_SC, AM_EPIDERMIS, AM_DERMIS, AM_SYSTEMIC, AM_N };
+
+typedef struct mn_delivery_sample {
+    double t_h, flux_ch, flux_in, open; /* flux into the skin, µg/cm²/h, over the last step */
+    double entered_ch, entered_in;      /* cumulative amount that entered the skin, µg/cm² */
+    double amount_ch[AM_N], amount_in[AM_N];
+} mn_delivery_sample;
+
+/* Depth profiles (per z layer, µg/µm³): lateral mean of the cell, on the channel axis, at the
+ * cell corner (farthest from the channel), and the intact twin. */
+typedef struct mn_delivery_profile {
+    double t_h;
+    double *mean, *axis, *between, *intact;
+} mn_delivery_profile;
+
+/* A full 3D snapshot of the cell for the fields/ VTI files. */
+typedef struct mn_delivery_snapshot {
+    double t_h;
+    double *c;
+} mn_delivery_snapshot;
+
+enum { MN_DELIVERY_PROFILE_CAP = 64 };
+
+struct mn_delivery_result {
+    char product[MN_NAME_CAP];
+    mn_channel_pattern pattern;
+    mn_cell cell;
+    double applied, kp_cm_h, conc_ug_um3;
+    double dose_ch[4], dose_in[4], remaining_ch, remaining_in;
+    double lag_h, half_life_h;
+    long steps, rejected; /* internal steps of the channel field */
+    size_t nsamples, cap_samples;
+    mn_delivery_sample *samples;
+    size_t nprof;
+    mn_delivery_profile prof[MN_DELIVERY_PROFILE_CAP];
+    size_t nsnap;
+    mn_delivery_snapshot snap[MN_FIELD_TIMES_CAP];
+    bool binary_vti;
+};
+
+#endif

@@ -1,0 +1,136 @@
+/* Delivery outputs: delivery.csv (time series), delivery_profiles.csv (depth profiles) and
+ * fields/delivery_<t>h.vti (the representative cell). All written atomically. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "delivery/delivery_impl.h"
+#include "io/atomic.h"
+#include "io/vti.h"
+
+static void write_amounts(FILE *f, double flux, double entered, const double *a)
+{
+    fprintf(f, ",%.8g,%.8g", flux, entered);
+    for (int l = 0; l < AM_N; l++)
+        fprintf(f, ",%.8g", a[l]);
+    fprintf(f, ",%.8g", a[AM_EPIDERMIS] + a[AM_DERMIS] + a[AM_SYSTEMIC]);
+}
+
+mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
+{
+    char path[4096];
+    mn_afile af;
+    MN_TRY(mn_io_join(path, sizeof path, dir, "delivery.csv"));
+    MN_TRY(mn_afile_open(path, &af));
+    static const char *const cols = "flux_ug_cm2_h,cumulative_ug_cm2,donor_ug_cm2,"
+                                    "stratum_corneum_ug_cm2,epidermis_ug_cm2,dermis_ug_cm2,"
+                                    "systemic_ug_cm2,past_sc_ug_cm2";
+    fprintf(af.f, "# amounts per cm2 of skin: cumulative = entered the skin so far; layer columns "
+                  "= amount in the layer now; systemic = cleared by the dermal capillaries so "
+                  "far; past_sc = epidermis + dermis + systemic. intact_* = the same product on "
+                  "intact skin.\n");
+    fprintf(af.f, "time_h,open_channel_fraction,%s", cols);
+    for (const char *c = cols; *c;) {
+        const char *e = c;
+        while (*e && *e != ',')
+            e++;
+        fprintf(af.f, ",intact_%.*s", (int)(e - c), c);
+        c = *e ? e + 1 : e;
+    }
+    fputc('\n', af.f);
+    for (size_t i = 0; i < r->nsamples; i++) {
+        const mn_delivery_sample *s = &r->samples[i];
+        fprintf(af.f, "%.6g,%.6g", s->t_h, s->open);
+        write_amounts(af.f, s->flux_ch, s->entered_ch, s->amount_ch);
+        write_amounts(af.f, s->flux_in, s->entered_in, s->amount_in);
+        fputc('\n', af.f);
+    }
+    MN_TRY(mn_afile_commit(&af));
+
+    MN_TRY(mn_io_join(path, sizeof path, dir, "delivery_profiles.csv"));
+    MN_TRY(mn_afile_open(path, &af));
+    fprintf(af.f, "# concentration in tissue (ug/mL) by depth: mean = lateral mean over the "
+                  "treated skin; channel_axis = on a channel's axis; between_channels = "
+                  "farthest from channels; intact = intact skin\n");
+    fprintf(af.f, "time_h,depth_um,layer,mean_ug_ml,channel_axis_ug_ml,between_channels_ug_ml,"
+                  "intact_ug_ml\n");
+    const mn_cell *L = &r->cell;
+    for (size_t n = 0; n < r->nprof; n++) {
+        const mn_delivery_profile *p = &r->prof[n];
+        double z = 0;
+        for (int k = 0; k < L->nz; k++) {
+            const char *layer = k < L->k_ve   ? "stratum_corneum"
+                                : k < L->k_de ? "epidermis"
+                                              : "dermis";
+            fprintf(af.f, "%.6g,%.6g,%s,%.8g,%.8g,%.8g,%.8g\n", p->t_h, z + 0.5 * L->dz_um[k],
+                    layer, p->mean[k] * MN_UM3_PER_ML, p->axis[k] * MN_UM3_PER_ML,
+                    p->between[k] * MN_UM3_PER_ML, p->intact[k] * MN_UM3_PER_ML);
+            z += L->dz_um[k];
+        }
+    }
+    return mn_afile_commit(&af);
+}
+
+mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
+{
+    if (r->nsnap == 0)
+        return MN_OK;
+    char path[4096], name[128];
+    MN_TRY(mn_io_join(path, sizeof path, dir, "fields"));
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return mn_error_set(MN_EIO, "%s: cannot create the folder", path);
+    /* Image data needs uniform spacing: z is resampled to cells of h (the thinnest layer, at
+     * least 5 µm), each taking the value of the layer its centre falls in. */
+    const mn_cell *L = &r->cell;
+    double total = 0, dzmin = INFINITY;
+    for (int k = 0; k < L->nz; k++)
+        total += L->dz_um[k], dzmin = fmin(dzmin, L->dz_um[k]);
+    const double h = fmax(dzmin, 5.0);
+    const int nzo = (int)ceil(total / h - 1e-9);
+    /* The quarter cell is mirrored into the whole cell (2n × 2n, channel in the middle). */
+    const int n = L->n, n2 = 2 * n;
+    const size_t plane = (size_t)n * n, plane2 = (size_t)n2 * n2;
+    double *img = malloc(2 * plane2 * nzo * sizeof *img);
+    int *kof = malloc(nzo * sizeof *kof);
+    if (!img || !kof) {
+        free(img), free(kof);
+        return mn_error_set(MN_ENOMEM, "out of memory resampling the field");
+    }
+    double *mask = img + plane2 * nzo;
+    for (int ko = 0, k = 0; ko < nzo; ko++) {
+        double zc = (ko + 0.5) * h, ztop = 0;
+        for (k = 0; k < L->nz - 1 && zc > ztop + L->dz_um[k]; k++)
+            ztop += L->dz_um[k];
+        kof[ko] = k;
+        for (int J = 0; J < n2; J++)
+            for (int I = 0; I < n2; I++) {
+                int i = I < n ? n - 1 - I : I - n, j = J < n ? n - 1 - J : J - n;
+                mask[(size_t)ko * plane2 + (size_t)J * n2 + I] =
+                    k < L->channel_depth_k && mn_cell_is_channel(L, i, j);
+            }
+    }
+    mn_status st = MN_OK;
+    for (size_t s = 0; s < r->nsnap && st == MN_OK; s++) {
+        for (int ko = 0; ko < nzo; ko++) {
+            const double *src = r->snap[s].c + (size_t)kof[ko] * plane;
+            for (int J = 0; J < n2; J++)
+                for (int I = 0; I < n2; I++) {
+                    int i = I < n ? n - 1 - I : I - n, j = J < n ? n - 1 - J : J - n;
+                    img[(size_t)ko * plane2 + (size_t)J * n2 + I] =
+                        src[(size_t)j * n + i] * MN_UM3_PER_ML;
+                }
+        }
+        mn_vti_array a[2] = {{"concentration_ug_ml", img}, {"channel", mask}};
+        double sp[3] = {L->dx_um, L->dx_um, h}, org[3] = {0, 0, 0};
+        snprintf(name, sizeof name, "fields/delivery_%gh.vti", r->snap[s].t_h);
+        st = mn_io_join(path, sizeof path, dir, name);
+        if (st == MN_OK)
+            st = mn_vti_write(path, n2, n2, nzo, sp, org, a, 2, r->binary_vti);
+    }
+    free(img), free(kof);
+    return st;
+}

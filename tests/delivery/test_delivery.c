@@ -1,0 +1,381 @@
+/* Delivery through channels: physical facts the model must show. Punctures are built by hand
+ * (a square lattice over a 1 × 1 mm patch) so the tests do not depend on the needling
+ * generator. Skin column: 14 µm SC (16 corneocyte layers, the reference membrane of the
+ * caffeine calibration), 80 µm viable epidermis, 1200 µm dermis, capillary loops at 244 µm. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "delivery/cell.h"
+#include "delivery/delivery.h"
+#include "delivery/delivery_json.h"
+#include "delivery/permeability.h"
+
+enum { LATTICE_CAP = 400 };
+
+typedef struct lattice {
+    mn_punctures p;
+    double x[LATTICE_CAP], y[LATTICE_CAP], depth[LATTICE_CAP], set[LATTICE_CAP];
+    double angle[LATTICE_CAP];
+    int pass[LATTICE_CAP];
+    unsigned char layer[LATTICE_CAP], bleeds[LATTICE_CAP];
+} lattice;
+
+#define NEEDLE_R_UM 50.0
+#define PATCH_UM    1000.0
+
+/* n × n punctures of radius 50 µm evenly spread over the 1 mm patch: spacing 1000/n µm. */
+static lattice *make_lattice(int n, double depth_um)
+{
+    lattice *L = calloc(1, sizeof *L);
+    assert_non_null(L);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            int k = j * n + i;
+            L->x[k] = (i + 0.5) * PATCH_UM / n;
+            L->y[k] = (j + 0.5) * PATCH_UM / n;
+            L->depth[k] = L->set[k] = depth_um;
+            L->layer[k] = 3;
+        }
+    L->p = (mn_punctures){(size_t)n * n, 1,        L->pass,  L->x,      L->y,       L->set,
+                          L->depth,      L->angle, L->layer, L->bleeds, NEEDLE_R_UM};
+    return L;
+}
+
+static void make_case(mn_model *m, mn_column *c, bool infinite, bool occluded, double hours)
+{
+    memset(m, 0, sizeof *m);
+    m->patient.age_years = 35;
+    m->patch_width_um = m->patch_length_um = PATCH_UM;
+    mn_product_spec *p = &m->product;
+    p->present = true;
+    strcpy(p->name, "caffeine");
+    p->mw_da = 194.19, p->log_kow = -0.07;
+    p->concentration_mg_ml = 10;
+    p->infinite_dose = infinite;
+    p->volume_ul_per_cm2 = 20;
+    p->applied = MN_APPLIED_AFTER;
+    p->duration_h = hours;
+    p->occluded = occluded;
+    memset(c, 0, sizeof *c);
+    c->sc_um = 14, c->viable_epidermis_um = 80, c->dermis_um = 1200;
+    c->dej_depth_um = 94, c->capillary_depth_um = 244, c->dermis_bottom_um = 1294;
+}
+
+static double past_sc(const mn_delivery_result *r, bool intact)
+{
+    return mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, intact) +
+           mn_delivery_get_dose(r, MN_DOSE_DERMIS, intact) +
+           mn_delivery_get_dose(r, MN_DOSE_SYSTEMIC, intact);
+}
+
+static mn_delivery_result *run(const mn_model *m, const mn_column *c, const mn_punctures *p)
+{
+    mn_delivery_result *r = NULL;
+    mn_status st = mn_delivery_run(m, c, p, NULL, &r);
+    if (st != MN_OK)
+        print_error("%s\n", mn_last_error());
+    assert_int_equal(st, MN_OK);
+    return r;
+}
+
+static double past_sc_for(int n, double depth_um, double hours)
+{
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, true, false, hours);
+    lattice *L = make_lattice(n, depth_um);
+    mn_delivery_result *r = run(&m, &c, &L->p);
+    double v = past_sc(r, false);
+    mn_delivery_result_free(r);
+    free(L);
+    return v;
+}
+
+/* The pattern measure that sizes the cell: 25 separate discs of r = 50 µm in 1 mm² cover
+ * 25·π·50² / 1e6 = 0.19635 of the surface, and their equivalent radius 2·area/perimeter is the
+ * disc radius (Cauchy–Crofton correction of the raster edge count). Raster error < 2 %. */
+static void pattern_of_separate_discs(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, true, false, 1);
+    lattice *L = make_lattice(5, 300);
+    mn_channel_pattern pat;
+    assert_int_equal(mn_channel_pattern_measure(&m, &L->p, &pat), MN_OK);
+    assert_float_equal(pat.area_fraction, 25 * MN_PI * 2500 / 1e6, 0.02 * 0.19635);
+    assert_float_equal(pat.radius_um, NEEDLE_R_UM, 0.02 * NEEDLE_R_UM);
+    assert_float_equal(pat.depth_um, 300, 1e-9);
+    assert_float_equal(pat.punctures_per_cm2, 2500, 1e-9);
+    mn_cell cell;
+    assert_int_equal(mn_cell_plan(&c, &pat, 0, &cell), MN_OK);
+    /* cell side r·sqrt(π/f) = 200 µm: the lattice spacing, as it must be for a square lattice */
+    assert_float_equal(cell.side_um, 200.0, 0.02 * 200.0);
+    /* the cell holds at least the patch's channel share, and the weight takes out the excess */
+    assert_true(cell.channel_fraction >= pat.area_fraction);
+    assert_float_equal(cell.weight * cell.channel_fraction, pat.area_fraction, 1e-12);
+    free(L);
+}
+
+/* Without channels the model is the intact twin: enhancement exactly 1. */
+static void no_channels_is_intact(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, false, false, 2);
+    lattice *L = make_lattice(3, 0); /* tissue_depth 0: nothing pierced */
+    mn_delivery_result *r = run(&m, &c, &L->p);
+    assert_float_equal(mn_delivery_get_enhancement_ratio(r), 1.0, 1e-12);
+    mn_delivery_result_free(r);
+    free(L);
+}
+
+/* Depth and density, infinite dose, first hour (channels open, tau 0.67 h). Channels bypass the
+ * SC, so any channel gives orders of magnitude more than intact skin (intact caffeine lag is
+ * hours). Below the SC, an open channel of water (D_w·1 = 840 µm²/s) beside dermis
+ * (K·D = 0.6·D_free = 134 µm²/s) raises the depth-averaged conductance of the treated layer
+ * from 134 to 0.2·840 + 0.8·134 = 275 µm²/s (20 % open area): deeper channels add product
+ * faster, but dermal clearance (1.2e-3 /s, permeation.md §5) limits how deep it goes
+ * (sqrt(D/k) ≈ 0.5 mm), so the gain from 300 to 800 µm is modest; the test asks for ≥ 5 %.
+ * Four times the density (spacing 200 → 100 µm, open area 0.2 → 0.79) at least 1.3×. */
+static void dose_grows_with_depth_and_density(void **state)
+{
+    (void)state;
+    double d40 = past_sc_for(5, 40, 1), d300 = past_sc_for(5, 300, 1);
+    double d800 = past_sc_for(5, 800, 1), dense = past_sc_for(10, 300, 1);
+    print_message("past SC at 1 h (ug/cm2): depth 40 %.4g, 300 %.4g, 800 %.4g; "
+                  "4x density at 300: %.4g\n",
+                  d40, d300, d800, dense);
+    assert_true(d300 > d40);
+    assert_true(d800 > 1.05 * d300);
+    assert_true(dense > 1.3 * d300);
+    /* against intact skin */
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, true, false, 1);
+    lattice *L = make_lattice(5, 300);
+    mn_delivery_result *r = run(&m, &c, &L->p);
+    assert_true(mn_delivery_get_enhancement_ratio(r) > 100.0);
+    mn_delivery_result_free(r);
+    free(L);
+}
+
+static double flux_at(const mn_delivery_result *r, double t_h, bool intact)
+{
+    double t, fc, fi, o, best = INFINITY, v = NAN;
+    for (size_t i = 1; i < mn_delivery_get_samples(r); i++) {
+        assert_int_equal(mn_delivery_get_sample(r, i, &t, &fc, &fi, &o), MN_OK);
+        if (fabs(t - t_h) < best)
+            best = fabs(t - t_h), v = intact ? fi : fc;
+    }
+    return v;
+}
+
+/* Closure: uncovered channels are 95 % closed at 2 h (tau 0.67 h, channel_closure.md rows 1, 5),
+ * occluded ones only at 72 h (tau 24 h, row 3b). Infinite dose, 10 h: the uncovered flux into
+ * the skin at 10 h must be far below its value at 0.5 h (below a fifth), and below half of the
+ * occluded flux at 10 h; the occluded half-life is over 10× the uncovered one. */
+static void closing_channels_lower_late_flux(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, true, false, 10);
+    lattice *L = make_lattice(5, 500);
+    mn_delivery_result *open = run(&m, &c, &L->p);
+    m.product.occluded = true;
+    mn_delivery_result *occ = run(&m, &c, &L->p);
+    double early = flux_at(open, 0.5, false), late = flux_at(open, 10, false);
+    double late_occ = flux_at(occ, 10, false);
+    print_message("flux (ug/cm2/h): uncovered 0.5 h %.4g, 10 h %.4g; occluded 10 h %.4g\n", early,
+                  late, late_occ);
+    assert_true(late < 0.2 * early);
+    assert_true(late < 0.5 * late_occ);
+    assert_true(past_sc(occ, false) > past_sc(open, false));
+    assert_true(mn_delivery_get_channel_half_life_h(occ) >
+                10 * mn_delivery_get_channel_half_life_h(open));
+    mn_delivery_result_free(open);
+    mn_delivery_result_free(occ);
+    free(L);
+}
+
+/* Intact twin, infinite dose of caffeine at 10 mg/mL, 24 h (about 10 SC lag times): the flux
+ * into the skin reaches the steady value kp·C. Potts–Guy kp = 1.163e-4 cm/h (permeation.md P1)
+ * gives 1.163e-4 cm/h × 10 mg/cm³ = 1.163 µg/cm²/h; the issue asks for agreement within 20 %.
+ * NOTE: the SC conductance is calibrated on this very point (permeability.c,
+ * calibration_factor), so this checks the field solution of the layered column (partition
+ * jumps, layer mapping, clearance sink), not an independent prediction; the uncalibrated
+ * mechanistic kp is printed and only required to be within a factor 2. */
+static void caffeine_intact_flux_matches_potts_guy(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, true, false, 24);
+    lattice *L = make_lattice(2, 0); /* no channel: only the intact twin matters here */
+    mn_delivery_result *r = run(&m, &c, &L->p);
+    double pg = mn_potts_guy_kp_cm_h(194.19, -0.07) * 10.0 * 1000.0;
+    assert_float_equal(pg, 1.163, 0.01);
+    double fi = flux_at(r, 24, true);
+    mn_solute caf = {194.19, -0.07, 8.4e-6, 0.63};
+    mn_permeability perm;
+    assert_int_equal(mn_permeability_compute(&caf, 16, 80, 1200, MN_MEMBRANE_EPIDERMIS, &perm),
+                     MN_OK);
+    double unc = perm.kp_uncalibrated_cm_h * 1e4;
+    print_message("intact caffeine flux at 24 h %.4g ug/cm2/h; Potts-Guy %.4g (ratio %.3f); "
+                  "uncalibrated mechanistic kp*C %.4g (ratio %.3f)\n",
+                  fi, pg, fi / pg, unc, unc / pg);
+    assert_true(fabs(fi / pg - 1.0) < 0.20);
+    assert_true(unc / pg > 0.5 && unc / pg < 2.0);
+    mn_delivery_result_free(r);
+    free(L);
+}
+
+/* A finite dose (20 µL/cm² of 10 mg/mL = 200 µg/cm²) applied before needling (the needles
+ * carry some into the channels) is conserved: applied = left in the donor + in SC, epidermis,
+ * dermis + cleared to the systemic compartment, to 1e-9 relative, in both models. */
+static void finite_dose_is_conserved(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, false, true, 12);
+    m.product.applied = MN_APPLIED_BEFORE;
+    lattice *L = make_lattice(6, 400); /* channel fluid 0.28 × 400 µm < the 200 µm film */
+    mn_delivery_result *r = run(&m, &c, &L->p);
+    double applied = mn_delivery_get_applied(r);
+    assert_float_equal(applied, 200.0, 1e-12);
+    for (int intact = 0; intact < 2; intact++) {
+        double sum = mn_delivery_get_remaining(r, intact);
+        for (int l = 0; l < 4; l++)
+            sum += mn_delivery_get_dose(r, (mn_dose_layer)l, intact);
+        print_message("balance %s: %.3e\n", intact ? "intact" : "channels",
+                      fabs(sum - applied) / applied);
+        assert_true(fabs(sum - applied) / applied < 1e-9);
+    }
+    assert_true(mn_delivery_get_dose(r, MN_DOSE_SYSTEMIC, false) > 0);
+    mn_delivery_result_free(r);
+    free(L);
+}
+
+/* The resource guard refuses a grid over the budget before allocating, naming the grid size
+ * (voxels per axis) and the memory it needs. */
+static void resource_guard_refuses_large_grids(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, true, false, 1);
+    lattice *L = make_lattice(2, 300);
+    mn_delivery_options opt;
+    mn_delivery_options_default(&opt);
+    opt.max_memory_bytes = 100000;
+    size_t need;
+    long dims[3];
+    assert_int_equal(mn_delivery_memory_needed(&m, &c, &L->p, &opt, &need, dims), MN_OK);
+    assert_true(need > opt.max_memory_bytes);
+    mn_delivery_result *r = NULL;
+    assert_int_equal(mn_delivery_run(&m, &c, &L->p, &opt, &r), MN_EINPUT);
+    assert_null(r);
+    char grid[64], mb[64];
+    snprintf(grid, sizeof grid, "%ld x %ld x %ld voxels", dims[0], dims[1], dims[2]);
+    snprintf(mb, sizeof mb, "needs %.3g MB", need / 1e6);
+    print_message("%s\n", mn_last_error());
+    assert_non_null(strstr(mn_last_error(), grid));
+    assert_non_null(strstr(mn_last_error(), mb));
+    free(L);
+}
+
+/* Outputs: delivery.csv has one row per sample with the contract columns, the profiles file
+ * holds every layer at each profile time, the VTI files are well-formed XML (parsed by
+ * python3) with the cell's extent, and the summary block has exactly the DESIGN.md keys. */
+static void outputs_are_complete(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, false, false, 2);
+    m.output.n_field_times = 2;
+    m.output.field_times_h[0] = 0.5, m.output.field_times_h[1] = 2;
+    lattice *L = make_lattice(5, 300);
+    mn_delivery_result *r = run(&m, &c, &L->p);
+    char dir[] = "delivery_out_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(mn_delivery_write_csv(r, dir), MN_OK);
+    assert_int_equal(mn_delivery_write_fields(r, dir), MN_OK);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "python3 - '%s' %zu <<'PY'\n"
+             "import csv, sys, xml.etree.ElementTree as ET\n"
+             "d, n = sys.argv[1], int(sys.argv[2])\n"
+             "rows = list(csv.DictReader(l for l in open(d + '/delivery.csv') if l[0] != '#'))\n"
+             "assert len(rows) == n, (len(rows), n)\n"
+             "for k in ('time_h', 'flux_ug_cm2_h', 'open_channel_fraction', "
+             "'stratum_corneum_ug_cm2', 'epidermis_ug_cm2', 'dermis_ug_cm2', 'systemic_ug_cm2', "
+             "'intact_flux_ug_cm2_h', 'intact_dermis_ug_cm2'):\n"
+             "    assert k in rows[0], k\n"
+             "assert float(rows[-1]['time_h']) == 2.0\n"
+             "prof = list(csv.DictReader(l for l in open(d + '/delivery_profiles.csv') "
+             "if l[0] != '#'))\n"
+             "assert {float(p['time_h']) for p in prof} >= {0.5, 1.0, 2.0}\n"
+             "for t in ('0.5', '2'):\n"
+             "    root = ET.parse(d + '/fields/delivery_' + t + 'h.vti').getroot()\n"
+             "    assert root.tag == 'VTKFile' and root.get('type') == 'ImageData'\n"
+             "    img = root.find('ImageData')\n"
+             "    ext = [int(v) for v in img.get('WholeExtent').split()]\n"
+             "    assert ext[1] == ext[3] > 0 and ext[5] > 0, ext\n"
+             "    names = [a.get('Name') for a in img.iter('DataArray')]\n"
+             "    assert names == ['concentration_ug_ml', 'channel'], names\n"
+             "PY",
+             dir, mn_delivery_get_samples(r));
+    assert_int_equal(system(cmd), 0);
+
+    cJSON *session = cJSON_CreateObject();
+    assert_int_equal(mn_delivery_summary_json(r, session), MN_OK);
+    cJSON *d = cJSON_GetObjectItem(session, "delivery");
+    const char *keys[] = {"product",           "dose_ug_per_cm2", "intact_dose_ug_per_cm2",
+                          "enhancement_ratio", "lag_time_h",      "channel_half_life_h"};
+    int nk = 0;
+    for (cJSON *it = d->child; it; it = it->next, nk++)
+        assert_string_equal(it->string, keys[nk]);
+    assert_int_equal(nk, 6);
+    const char *layers[] = {"stratum_corneum", "epidermis", "dermis", "systemic"};
+    for (int b = 0; b < 2; b++) {
+        cJSON *o = cJSON_GetObjectItem(d, b ? "intact_dose_ug_per_cm2" : "dose_ug_per_cm2");
+        int nl = 0;
+        for (cJSON *it = o->child; it; it = it->next, nl++)
+            assert_string_equal(it->string, layers[nl]);
+        assert_int_equal(nl, 4);
+    }
+    cJSON_Delete(session);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    mn_delivery_result_free(r);
+    free(L);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pattern_of_separate_discs),
+        cmocka_unit_test(no_channels_is_intact),
+        cmocka_unit_test(dose_grows_with_depth_and_density),
+        cmocka_unit_test(closing_channels_lower_late_flux),
+        cmocka_unit_test(caffeine_intact_flux_matches_potts_guy),
+        cmocka_unit_test(finite_dose_is_conserved),
+        cmocka_unit_test(resource_guard_refuses_large_grids),
+        cmocka_unit_test(outputs_are_complete),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
