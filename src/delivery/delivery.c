@@ -243,19 +243,19 @@ static mn_status take_snapshot(march *M, mn_delivery_result *r, double t)
     return mn_field_get_values(M->f, 0, s->c);
 }
 
-/* Lag time: intercept with the time axis of the tangent to the amount past the SC at the
- * sample of largest rate (the classical lag time when the curve becomes linear). */
-static double lag_time_h(const mn_delivery_result *r)
+/* Lag time of the amount that has crossed the skin into the capillaries (the receptor of a
+ * diffusion-cell experiment): intercept with the time axis of the tangent to that cumulative
+ * amount at the sample of largest rate (the classical lag time when the curve becomes
+ * linear). NAN if nothing crossed. */
+static double lag_time_h(const mn_delivery_result *r, bool intact)
 {
-    double best = -1, lag = NAN;
+    double best = 0, lag = NAN;
     for (size_t i = 1; i < r->nsamples; i++) {
         const mn_delivery_sample *a = &r->samples[i - 1], *b = &r->samples[i];
-        double pa =
-            a->amount_ch[AM_EPIDERMIS] + a->amount_ch[AM_DERMIS] + a->amount_ch[AM_SYSTEMIC];
-        double pb =
-            b->amount_ch[AM_EPIDERMIS] + b->amount_ch[AM_DERMIS] + b->amount_ch[AM_SYSTEMIC];
+        double pa = intact ? a->amount_in[AM_SYSTEMIC] : a->amount_ch[AM_SYSTEMIC];
+        double pb = intact ? b->amount_in[AM_SYSTEMIC] : b->amount_ch[AM_SYSTEMIC];
         double rate = (pb - pa) / (b->t_h - a->t_h);
-        if (rate > best && rate > 0) {
+        if (rate > best) {
             best = rate;
             lag = fmax(0.0, b->t_h - pb / rate);
         }
@@ -371,26 +371,18 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
                      : prod->volume_ul_per_cm2 * 1e-3 * prod->concentration_mg_ml * MN_UG_PER_MG;
     double donor_conc = conc;
     if (prod->applied == MN_APPLIED_BEFORE) {
-        double carried = 0;
+        /* The needles carry film solution into the channels; where the channels hold more
+         * than the film, what the film has is spread over them (diluted by tissue fluid). */
+        double v_ch = 0;
         for (int k = 0; k < nz; k++)
-            for (size_t ij = 0; ij < plane; ij++) {
-                size_t v = (size_t)k * plane + ij;
-                if (chan[v]) {
-                    c0[v] = conc;
-                    carried += conc * L.dx_um * L.dx_um * L.dz_um[k];
-                }
-            }
-        if (isfinite(vol)) {
-            if (carried > conc * vol) {
-                st = mn_error_set(MN_EINPUT,
-                                  "product.volume_ul_per_cm2: %g is less than the "
-                                  "channel volume it must fill when applied before "
-                                  "needling",
-                                  prod->volume_ul_per_cm2);
-                goto done;
-            }
-            donor_conc = (conc * vol - carried) / vol;
-        }
+            for (size_t ij = 0; ij < plane; ij++)
+                if (chan[(size_t)k * plane + ij])
+                    v_ch += L.dx_um * L.dx_um * L.dz_um[k];
+        double c_ch = isfinite(vol) && v_ch > vol ? conc * vol / v_ch : conc;
+        for (size_t v = 0; v < nvox; v++)
+            c0[v] = chan[v] ? c_ch : 0.0;
+        if (isfinite(vol))
+            donor_conc = fmax(0.0, (conc * vol - c_ch * v_ch) / vol);
     }
 
     /* Channel cell and its intact twin (one column, the same layers and coefficients). */
@@ -467,7 +459,8 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     for (int l = 0; l < 4; l++)
         r->dose_ch[l] = e->amount_ch[l + 1], r->dose_in[l] = e->amount_in[l + 1];
     r->remaining_ch = e->amount_ch[AM_DONOR], r->remaining_in = e->amount_in[AM_DONOR];
-    r->lag_h = lag_time_h(r);
+    r->lag_h = lag_time_h(r, false);
+    r->lag_in_h = lag_time_h(r, true);
 done:
     mn_field_free(f);
     mn_field_free(fi);
@@ -512,9 +505,9 @@ double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r)
     double in = r->dose_in[1] + r->dose_in[2] + r->dose_in[3];
     return in > 0 ? ch / in : INFINITY;
 }
-double mn_delivery_get_lag_time_h(const mn_delivery_result *r)
+double mn_delivery_get_lag_time_h(const mn_delivery_result *r, bool intact)
 {
-    return r->lag_h;
+    return intact ? r->lag_in_h : r->lag_h;
 }
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r)
 {

@@ -53,7 +53,9 @@ double mn_delivery_get_applied(const mn_delivery_result *r);
 double mn_delivery_get_remaining(const mn_delivery_result *r, bool intact);
 /* Amount past the SC (epidermis + dermis + systemic), channels ÷ intact. */
 double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r);
-double mn_delivery_get_lag_time_h(const mn_delivery_result *r);
+/* Lag time (h) of the amount reaching the capillaries (systemic), channels or intact: the
+ * time-axis intercept of its tangent at the steepest point; NAN if nothing reached them. */
+double mn_delivery_get_lag_time_h(const mn_delivery_result *r, bool intact);
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r);
 const char *mn_delivery_get_product(const mn_delivery_result *r);
 /* Time series: rows, and per row time_h, flux into the skin (µg/cm²/h) and open fraction. */

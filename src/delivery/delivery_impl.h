@@ -36,7 +36,7 @@ struct mn_delivery_result {
     mn_cell cell;
     double applied, kp_cm_h, conc_ug_um3;
     double dose_ch[4], dose_in[4], remaining_ch, remaining_in;
-    double lag_h, half_life_h;
+    double lag_h, lag_in_h, half_life_h;
     long steps, rejected; /* internal steps of the channel field */
     size_t nsamples, cap_samples;
     mn_delivery_sample *samples;

@@ -30,7 +30,7 @@ mn_status mn_delivery_summary_json(const mn_delivery_result *r, cJSON *session)
     cJSON_AddItemToObject(d, "dose_ug_per_cm2", dc);
     cJSON_AddItemToObject(d, "intact_dose_ug_per_cm2", di);
     cJSON_AddNumberToObject(d, "enhancement_ratio", mn_delivery_get_enhancement_ratio(r));
-    cJSON_AddNumberToObject(d, "lag_time_h", mn_delivery_get_lag_time_h(r));
+    cJSON_AddNumberToObject(d, "lag_time_h", mn_delivery_get_lag_time_h(r, false));
     cJSON_AddNumberToObject(d, "channel_half_life_h", mn_delivery_get_channel_half_life_h(r));
     cJSON_DeleteItemFromObject(session, "delivery");
     cJSON_AddItemToObject(session, "delivery", d);

@@ -266,6 +266,16 @@ static void finite_dose_is_conserved(void **state)
     }
     assert_true(mn_delivery_get_dose(r, MN_DOSE_SYSTEMIC, false) > 0);
     mn_delivery_result_free(r);
+    /* Channels deeper than the film can fill (0.28 × 1000 µm > 200 µm): the film's product is
+     * spread over them, still conserved. */
+    free(L);
+    L = make_lattice(6, 1000);
+    r = run(&m, &c, &L->p);
+    double sum = mn_delivery_get_remaining(r, false);
+    for (int l = 0; l < 4; l++)
+        sum += mn_delivery_get_dose(r, (mn_dose_layer)l, false);
+    assert_true(fabs(sum - applied) / applied < 1e-9);
+    mn_delivery_result_free(r);
     free(L);
 }
 
@@ -358,6 +368,21 @@ static void outputs_are_complete(void **state)
             assert_string_equal(it->string, layers[nl]);
         assert_int_equal(nl, 4);
     }
+    cJSON_Delete(session);
+    mn_delivery_result_free(r);
+
+    /* Insulin: no route through intact SC in the model (no lipid route, lamellae closed), so
+     * intact skin delivers nothing and the ratio is not a finite number: JSON null. */
+    strcpy(m.product.name, "insulin");
+    m.product.duration_h = 0.5, m.output.n_field_times = 0;
+    r = run(&m, &c, &L->p);
+    assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, false) > 0);
+    assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, true) == 0);
+    session = cJSON_CreateObject();
+    assert_int_equal(mn_delivery_summary_json(r, session), MN_OK);
+    char *text = cJSON_PrintUnformatted(session);
+    assert_non_null(strstr(text, "\"enhancement_ratio\":null"));
+    cJSON_free(text);
     cJSON_Delete(session);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
