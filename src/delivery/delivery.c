@@ -326,6 +326,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
         return mn_error_set(MN_ENOMEM, "out of memory");
     snprintf(r->product, sizeof r->product, "%s", prod->name[0] ? prod->name : "custom");
     r->pattern = pat, r->cell = L;
+    r->session = p->session;
     r->binary_vti = opt.binary_vti;
     r->half_life_h = half_life_h;
     r->kp_cm_h = perm.kp_cm_h;

@@ -5,8 +5,9 @@
  *   mn_delivery_options_default(&opt);
  *   mn_delivery_result *r = NULL;
  *   MN_TRY(mn_delivery_run(model, &column, punctures, &opt, &r));
- *   MN_TRY(mn_delivery_write_csv(r, outdir));        // delivery.csv, delivery_profiles.csv
- *   MN_TRY(mn_delivery_write_fields(r, outdir));     // fields/delivery_<t>h.vti
+ *   MN_TRY(mn_delivery_write_fields(r, outdir));     // fields/delivery_s<session>_<t>h.vti
+ *   ... after the last session, all sessions into one pair of files:
+ *   MN_TRY(mn_delivery_write_csv_sessions(rs, nsessions, outdir)); // delivery*.csv
  *   mn_delivery_summary_json(r, session_json);       // summary.json "delivery" block
  *   mn_delivery_result_free(r);
  */
@@ -75,8 +76,12 @@ void mn_delivery_get_steps(const mn_delivery_result *r, long *steps, long *rejec
 mn_status mn_delivery_memory_needed(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                     const mn_delivery_options *opt, size_t *bytes, long dims[3]);
 
-/* Writers: delivery.csv and delivery_profiles.csv in dir; fields/delivery_<t>h.vti (the
- * representative cell) at the scenario's output.field_times_h. */
+/* Writers. delivery.csv and delivery_profiles.csv in dir, one block of rows per session (column
+ * `session`, from the punctures' session): the _sessions form writes every session of a run
+ * into the same two files, the plain form one session. fields/delivery_s<session>_<t>h.vti:
+ * the representative cell at the scenario's output.field_times_h (within duration_h). */
+mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, size_t n,
+                                         const char *dir);
 mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);
 mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir);
 

@@ -32,6 +32,7 @@ enum { MN_DELIVERY_PROFILE_CAP = 64 };
 
 struct mn_delivery_result {
     char product[MN_NAME_CAP];
+    int session;
     mn_channel_pattern pattern;
     mn_cell cell;
     double applied, kp_cm_h, conc_ug_um3;

@@ -1,5 +1,5 @@
 /* Delivery outputs: delivery.csv (time series), delivery_profiles.csv (depth profiles) and
- * fields/delivery_<t>h.vti (the representative cell). All written atomically. */
+ * fields/delivery_s<session>_<t>h.vti (the representative cell). All written atomically. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,10 +20,15 @@ static void write_amounts(FILE *f, double flux, double entered, const double *a)
     fprintf(f, ",%.8g", a[AM_EPIDERMIS] + a[AM_DERMIS] + a[AM_SYSTEMIC]);
 }
 
-mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
+mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, size_t n,
+                                         const char *dir)
 {
     char path[4096];
     mn_afile af;
+    for (size_t q = 0; q < n; q++)
+        if (!rs[q])
+            return mn_error_set(MN_EINTERNAL, "mn_delivery_write_csv_sessions: result %zu is NULL",
+                                q);
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery.csv"));
     MN_TRY(mn_afile_open(path, &af));
     static const char *const cols = "flux_ug_cm2_h,cumulative_ug_cm2,donor_ug_cm2,"
@@ -32,8 +37,8 @@ mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
     fprintf(af.f, "# amounts per cm2 of skin: cumulative = entered the skin so far; layer columns "
                   "= amount in the layer now; systemic = cleared by the dermal capillaries so "
                   "far; past_sc = epidermis + dermis + systemic. intact_* = the same product on "
-                  "intact skin.\n");
-    fprintf(af.f, "time_h,open_channel_fraction,%s", cols);
+                  "intact skin. time_h from the application in that session.\n");
+    fprintf(af.f, "session,time_h,open_channel_fraction,%s", cols);
     for (const char *c = cols; *c;) {
         const char *e = c;
         while (*e && *e != ',')
@@ -42,13 +47,14 @@ mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
         c = *e ? e + 1 : e;
     }
     fputc('\n', af.f);
-    for (size_t i = 0; i < r->nsamples; i++) {
-        const mn_delivery_sample *s = &r->samples[i];
-        fprintf(af.f, "%.6g,%.6g", s->t_h, s->open);
-        write_amounts(af.f, s->flux_ch, s->entered_ch, s->amount_ch);
-        write_amounts(af.f, s->flux_in, s->entered_in, s->amount_in);
-        fputc('\n', af.f);
-    }
+    for (size_t q = 0; q < n; q++)
+        for (size_t i = 0; i < rs[q]->nsamples; i++) {
+            const mn_delivery_sample *s = &rs[q]->samples[i];
+            fprintf(af.f, "%d,%.6g,%.6g", rs[q]->session, s->t_h, s->open);
+            write_amounts(af.f, s->flux_ch, s->entered_ch, s->amount_ch);
+            write_amounts(af.f, s->flux_in, s->entered_in, s->amount_in);
+            fputc('\n', af.f);
+        }
     MN_TRY(mn_afile_commit(&af));
 
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery_profiles.csv"));
@@ -56,23 +62,31 @@ mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
     fprintf(af.f, "# concentration in tissue (ug/mL) by depth: mean = lateral mean over the "
                   "treated skin; channel_axis = on a channel's axis; between_channels = "
                   "farthest from channels; intact = intact skin\n");
-    fprintf(af.f, "time_h,depth_um,layer,mean_ug_ml,channel_axis_ug_ml,between_channels_ug_ml,"
-                  "intact_ug_ml\n");
-    const mn_cell *L = &r->cell;
-    for (size_t n = 0; n < r->nprof; n++) {
-        const mn_delivery_profile *p = &r->prof[n];
-        double z = 0;
-        for (int k = 0; k < L->nz; k++) {
-            const char *layer = k < L->k_ve   ? "stratum_corneum"
-                                : k < L->k_de ? "epidermis"
-                                              : "dermis";
-            fprintf(af.f, "%.6g,%.6g,%s,%.8g,%.8g,%.8g,%.8g\n", p->t_h, z + 0.5 * L->dz_um[k],
-                    layer, p->mean[k] * MN_UM3_PER_ML, p->axis[k] * MN_UM3_PER_ML,
-                    p->between[k] * MN_UM3_PER_ML, p->intact[k] * MN_UM3_PER_ML);
-            z += L->dz_um[k];
+    fprintf(af.f, "session,time_h,depth_um,layer,mean_ug_ml,channel_axis_ug_ml,"
+                  "between_channels_ug_ml,intact_ug_ml\n");
+    for (size_t q = 0; q < n; q++) {
+        const mn_cell *L = &rs[q]->cell;
+        for (size_t j = 0; j < rs[q]->nprof; j++) {
+            const mn_delivery_profile *p = &rs[q]->prof[j];
+            double z = 0;
+            for (int k = 0; k < L->nz; k++) {
+                const char *layer = k < L->k_ve   ? "stratum_corneum"
+                                    : k < L->k_de ? "epidermis"
+                                                  : "dermis";
+                fprintf(af.f, "%d,%.6g,%.6g,%s,%.8g,%.8g,%.8g,%.8g\n", rs[q]->session, p->t_h,
+                        z + 0.5 * L->dz_um[k], layer, p->mean[k] * MN_UM3_PER_ML,
+                        p->axis[k] * MN_UM3_PER_ML, p->between[k] * MN_UM3_PER_ML,
+                        p->intact[k] * MN_UM3_PER_ML);
+                z += L->dz_um[k];
+            }
         }
     }
     return mn_afile_commit(&af);
+}
+
+mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
+{
+    return mn_delivery_write_csv_sessions(&r, 1, dir);
 }
 
 mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
@@ -126,7 +140,7 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
         }
         mn_vti_array a[2] = {{"concentration_ug_ml", img}, {"channel", mask}};
         double sp[3] = {L->dx_um, L->dx_um, h}, org[3] = {0, 0, 0};
-        snprintf(name, sizeof name, "fields/delivery_%gh.vti", r->snap[s].t_h);
+        snprintf(name, sizeof name, "fields/delivery_s%d_%gh.vti", r->session, r->snap[s].t_h);
         st = mn_io_join(path, sizeof path, dir, name);
         if (st == MN_OK)
             st = mn_vti_write(path, n2, n2, nzo, sp, org, a, 2, r->binary_vti);

@@ -335,12 +335,12 @@ static void outputs_are_complete(void **state)
              "'stratum_corneum_ug_cm2', 'epidermis_ug_cm2', 'dermis_ug_cm2', 'systemic_ug_cm2', "
              "'intact_flux_ug_cm2_h', 'intact_dermis_ug_cm2'):\n"
              "    assert k in rows[0], k\n"
-             "assert float(rows[-1]['time_h']) == 2.0\n"
+             "assert float(rows[-1]['time_h']) == 2.0 and rows[0]['session'] == '1'\n"
              "prof = list(csv.DictReader(l for l in open(d + '/delivery_profiles.csv') "
              "if l[0] != '#'))\n"
              "assert {float(p['time_h']) for p in prof} >= {0.5, 1.0, 2.0}\n"
              "for t in ('0.5', '2'):\n"
-             "    root = ET.parse(d + '/fields/delivery_' + t + 'h.vti').getroot()\n"
+             "    root = ET.parse(d + '/fields/delivery_s1_' + t + 'h.vti').getroot()\n"
              "    assert root.tag == 'VTKFile' and root.get('type') == 'ImageData'\n"
              "    img = root.find('ImageData')\n"
              "    ext = [int(v) for v in img.get('WholeExtent').split()]\n"
@@ -369,13 +369,29 @@ static void outputs_are_complete(void **state)
         assert_int_equal(nl, 4);
     }
     cJSON_Delete(session);
-    mn_delivery_result_free(r);
+    mn_delivery_result *first = r;
 
     /* Insulin: no route through intact SC in the model (no lipid route, lamellae closed), so
      * intact skin delivers nothing and the ratio is not a finite number: JSON null. */
     strcpy(m.product.name, "insulin");
     m.product.duration_h = 0.5, m.output.n_field_times = 0;
+    L->p.session = 2;
     r = run(&m, &c, &L->p);
+    /* both sessions in one delivery.csv, told apart by the session column */
+    const mn_delivery_result *both[2] = {first, r};
+    assert_int_equal(mn_delivery_write_csv_sessions(both, 2, dir), MN_OK);
+    snprintf(cmd, sizeof cmd,
+             "python3 - '%s' %zu <<'PY'\n"
+             "import csv, sys\n"
+             "rows = list(csv.DictReader(l for l in open(sys.argv[1] + '/delivery.csv') "
+             "if l[0] != '#'))\n"
+             "assert len(rows) == int(sys.argv[2]), len(rows)\n"
+             "assert [r['session'] for r in rows].count('2') == %zu\n"
+             "PY",
+             dir, mn_delivery_get_samples(first) + mn_delivery_get_samples(r),
+             mn_delivery_get_samples(r));
+    assert_int_equal(system(cmd), 0);
+    mn_delivery_result_free(first);
     assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, false) > 0);
     assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, true) == 0);
     session = cJSON_CreateObject();
