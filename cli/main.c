@@ -10,6 +10,8 @@ static const mn_cli_command commands[] = {
     {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
     {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
     {"devices", "print the embedded device table with sources", mn_cmd_devices},
+    {"verify", "run the field engine's code-verification suite", mn_cmd_verify},
+    {"bench", "time the field engine on the reference diffusion problem", mn_cmd_bench},
 };
 
 static void usage(FILE *out)

@@ -27,7 +27,8 @@
  *
  * Time stepping: mn_field_step advances exactly dt_s with adaptive internal steps
  * (L-stable, second-order SDIRK2 per direction, dimensional splitting that is exact for
- * uniform coefficients and Strang-symmetric otherwise, step-doubling error control) and
+ * uniform coefficients and Strang-symmetric otherwise, step-doubling error control with
+ * local Richardson extrapolation) and
  * reactions by Strang splitting solved exactly per voxel. Stable for any step.
  *
  * All calls check their arguments and return mn_status (message in mn_last_error()).
@@ -139,9 +140,13 @@ mn_status mn_field_get_donor(const mn_field *f, int s, double *conc, double *amo
 mn_status mn_field_set_values(mn_field *f, int s, const double *c);
 mn_status mn_field_set_values_uniform(mn_field *f, int s, double c);
 mn_status mn_field_get_values(const mn_field *f, int s, double *c);
+/* The same for layers k0 ≤ k < k1 only: (k1 − k0)·nx·ny values, so large grids can be
+ * filled and read one layer at a time without a full-size temporary. */
+mn_status mn_field_set_values_layers(mn_field *f, int s, int k0, int k1, const double *c);
+mn_status mn_field_get_values_layers(const mn_field *f, int s, int k0, int k1, double *c);
 
 /* Local error tolerance per internal step (relative L2 of the step, plus an absolute floor
- * atol in units of u). Defaults rtol = 1e-4, atol = 1e-30. Initial internal step: h0_s
+ * atol in units of u). Defaults rtol = 1e-3, atol = 1e-30. Initial internal step: h0_s
  * (0: the whole first interval, shrunk by the error control). */
 mn_status mn_field_set_tolerance(mn_field *f, double rtol, double atol);
 mn_status mn_field_set_initial_step(mn_field *f, double h0_s);

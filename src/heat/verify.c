@@ -10,6 +10,7 @@
 #include "heat/heat.h"
 #include "heat/heat_impl.h"
 #include "heat/verify.h"
+#include "field/verify.h"
 
 static double observed_order(const double *errs, int levels)
 {
@@ -188,6 +189,61 @@ mn_status mn_heat_verify_sphere(int levels, double *errs, double *cur_errs, doub
     return MN_OK;
 }
 
+mn_status mn_heat_verify_energy_balance(double *rel)
+{
+    mn_device_spec d;
+    memset(&d, 0, sizeof d);
+    d.type = MN_DEVICE_RF, d.needles = 10, d.rows = 2, d.needle_diameter_um = 200;
+    d.set_depth_um = 1500, d.insulated = true, d.tip_exposed_um = 500;
+    d.polarity = MN_POLARITY_BIPOLAR, d.energy_mj_per_needle = 30, d.pulse_ms = 100;
+    d.frequency_mhz = 1, d.stacks = 2, d.passes = 1;
+    mn_column col;
+    memset(&col, 0, sizeof col);
+    col.sc_um = 15, col.viable_epidermis_um = 60, col.dermis_um = 1800;
+    col.dej_depth_um = 75, col.dermis_bottom_um = 1875;
+    mn_heat_options o;
+    mn_heat_options_default(&o);
+    o.voxel_um = 25, o.pitch_um = 800, o.cooldown_max_ms = 300, o.keep_fields = 0;
+    mn_heat_result *r = NULL;
+    MN_TRY(mn_heat_run(&d, &col, &o, &r));
+    mn_heat_summary s;
+    mn_heat_get_summary(r, &s);
+    mn_heat_result_free(r);
+    *rel = s.energy_balance_rel;
+    return MN_OK;
+}
+
+/* ---- Cases of the `mnsim verify` table ---------------------------------------------------- */
+
+mn_status mn_heat_verify_case_gaussian(mn_verify_result *r)
+{
+    double e[3], order = NAN;
+    MN_TRY(mn_heat_verify_gaussian(3, e, &order));
+    mn_verify_metric_add(r, "rel_l2_error_h40um", e[0], 3e-2, 0);
+    mn_verify_metric_add(r, "rel_l2_error_h10um", e[2], 2e-3, 0);
+    mn_verify_metric_add(r, "order_space_time", order, 1.8, 1);
+    return MN_OK;
+}
+
+mn_status mn_heat_verify_case_sphere(mn_verify_result *r)
+{
+    double e[3], ce[3], order = NAN;
+    MN_TRY(mn_heat_verify_sphere(3, e, ce, &order));
+    mn_verify_metric_add(r, "rel_l2_error_v_h6.25um", e[2], 5e-3, 0);
+    mn_verify_metric_add(r, "rel_error_current_h6.25um", ce[2], 2e-2, 0);
+    mn_verify_metric_add(r, "order_space", order, 0.7, 1);
+    mn_verify_metric_add(r, "order_current", observed_order(ce, 3), 0.7, 1);
+    return MN_OK;
+}
+
+mn_status mn_heat_verify_case_energy(mn_verify_result *r)
+{
+    double rel = NAN;
+    MN_TRY(mn_heat_verify_energy_balance(&rel));
+    mn_verify_metric_add(r, "energy_balance_rel", rel, 1e-6, 0);
+    return MN_OK;
+}
+
 /* ---- Suite --------------------------------------------------------------------------------- */
 
 static mn_status report(cJSON *cases, FILE *out, const char *name, const double *h0_um,
@@ -243,26 +299,8 @@ mn_status mn_heat_verify_run(cJSON *json_cases, FILE *out, int *passed)
     double corder = observed_order(ce, LV);
     MN_TRY(report(json_cases, out, "sphere_current", &hs, ce, LV, corder, NAN, 0.10, &all));
 
-    /* Energy ledger of a full RF run: bipolar insulated needle, 30 mJ in 100 ms. */
-    mn_device_spec d;
-    memset(&d, 0, sizeof d);
-    d.type = MN_DEVICE_RF, d.needles = 10, d.rows = 2, d.needle_diameter_um = 200;
-    d.set_depth_um = 1500, d.insulated = true, d.tip_exposed_um = 500;
-    d.polarity = MN_POLARITY_BIPOLAR, d.energy_mj_per_needle = 30, d.pulse_ms = 100;
-    d.frequency_mhz = 1, d.stacks = 2, d.passes = 1;
-    mn_column col;
-    memset(&col, 0, sizeof col);
-    col.sc_um = 15, col.viable_epidermis_um = 60, col.dermis_um = 1800;
-    col.dej_depth_um = 75, col.dermis_bottom_um = 1875;
-    mn_heat_options o;
-    mn_heat_options_default(&o);
-    o.voxel_um = 25, o.pitch_um = 800, o.cooldown_max_ms = 300, o.keep_fields = 0;
-    mn_heat_result *r = NULL;
-    MN_TRY(mn_heat_run(&d, &col, &o, &r));
-    mn_heat_summary s;
-    mn_heat_get_summary(r, &s);
-    mn_heat_result_free(r);
-    double bal = s.energy_balance_rel;
+    double bal = NAN;
+    MN_TRY(mn_heat_verify_energy_balance(&bal));
     MN_TRY(report(json_cases, out, "energy_balance", NULL, &bal, 1, NAN, NAN, 1e-6, &all));
     *passed = all;
     return MN_OK;

@@ -18,4 +18,14 @@ mn_status mn_heat_verify_gaussian(int levels, double *errs, double *order);
  * Coarsest voxel 25 µm. The electrode is a staircase of voxels, so about first order. */
 mn_status mn_heat_verify_sphere(int levels, double *errs, double *cur_errs, double *order);
 
+/* Energy ledger of a full RF run (bipolar insulated needle, 2 × 30 mJ in 100 ms):
+ * |deposited − stored − conducted − perfused| / deposited. */
+mn_status mn_heat_verify_energy_balance(double *rel);
+
+/* Cases for the `mnsim verify` table (src/field/verify.c). */
+struct mn_verify_result;
+mn_status mn_heat_verify_case_gaussian(struct mn_verify_result *r);
+mn_status mn_heat_verify_case_sphere(struct mn_verify_result *r);
+mn_status mn_heat_verify_case_energy(struct mn_verify_result *r);
+
 #endif
