@@ -147,6 +147,68 @@ static void hotter_epidermis_raises_the_burn_risk(void **state)
     assert_true(lh > lc);
 }
 
+/* Output contract: summary.json `thermal` keys (DESIGN.md / issue 8), thermal.csv, fields and the
+ * injury handed to healing agree with the summary. Injury per cm²: one column per pitch² cell,
+ * 800 µm pitch → 1e8/6.4e5 = 156.25 columns/cm² per pass. */
+static void outputs_agree_with_the_summary(void **state)
+{
+    (void)state;
+    mn_device_spec d = reference_device();
+    mn_column c = reference_column();
+    mn_heat_options o;
+    mn_heat_options_default(&o);
+    o.voxel_um = 25, o.pitch_um = 800, o.cooldown_max_ms = 300;
+    mn_heat_result *r = NULL;
+    if (mn_heat_run(&d, &c, &o, &r) != MN_OK)
+        fail_msg("%s", mn_last_error());
+    mn_heat_summary s;
+    mn_heat_get_summary(r, &s);
+    assert_true(s.coagulation.volume_nl > 0);
+    cJSON *session = cJSON_CreateObject();
+    assert_int_equal(mn_heat_summary_json(r, session), MN_OK);
+    cJSON *t = cJSON_GetObjectItem(session, "thermal");
+    assert_non_null(t);
+    assert_true(cJSON_GetObjectItem(t, "peak_temperature_c")->valuedouble == s.peak_temperature_c);
+    assert_non_null(cJSON_GetObjectItem(t, "epidermis_peak_temperature_c"));
+    assert_non_null(cJSON_GetObjectItem(t, "damage_volume_fraction"));
+    cJSON *z = cJSON_GetObjectItem(t, "coagulation_zone_um");
+    assert_true(cJSON_GetObjectItem(z, "depth")->valuedouble == s.coagulation.bottom_um);
+    assert_true(cJSON_GetObjectItem(z, "width")->valuedouble == s.coagulation.width_um);
+    assert_true(cJSON_GetObjectItem(z, "volume_nl")->valuedouble == s.coagulation.volume_nl);
+    cJSON_Delete(session);
+
+    mn_heat_injury inj;
+    assert_int_equal(mn_heat_get_injury(r, 2, &inj), MN_OK);
+    assert_true(fabs(inj.zones_per_cm2 - 2 * 156.25) < 1e-9);
+    assert_true(fabs(inj.coagulated_nl_per_cm2 - 2 * 156.25 * s.coagulation.volume_nl) < 1e-9);
+
+    mn_heat_curve cv;
+    assert_int_equal(mn_heat_get_curve(r, &cv), MN_OK);
+    double tmax = 0;
+    for (size_t q = 0; q < cv.n; q++)
+        tmax = fmax(tmax, cv.tissue_max_c[q]);
+    assert_true(tmax == s.peak_temperature_c);
+    assert_true(cv.time_ms[cv.n - 1] >= d.pulse_ms);
+
+    mn_heat_fields f;
+    assert_int_equal(mn_heat_get_fields(r, &f), MN_OK);
+    double vol = 0;
+    for (int k = 0; k < f.nz; k++)
+        for (int q = 0; q < f.nx * f.ny; q++) {
+            size_t w = (size_t)q + (size_t)k * f.nx * f.ny;
+            if (f.label[w] != 4 && f.omega_collagen[w] >= 1.0)
+                vol += 4.0 * f.dx_um * f.dy_um * (f.z_faces_um[k + 1] - f.z_faces_um[k]) * 1e-6;
+        }
+    assert_true(fabs(vol - s.coagulation.volume_nl) < 1e-9 * (1 + vol));
+
+    char buf[256] = {0};
+    FILE *mf = fmemopen(buf, sizeof buf, "w");
+    assert_int_equal(mn_heat_write_curve_csv(r, mf, 1, 1), MN_OK);
+    fclose(mf);
+    assert_true(!strncmp(buf, "session,time_ms,tip_temperature_c,", 34));
+    mn_heat_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +217,7 @@ int main(void)
         cmocka_unit_test(insulation_spares_the_epidermis),
         cmocka_unit_test(deeper_tip_puts_the_zone_deeper),
         cmocka_unit_test(hotter_epidermis_raises_the_burn_risk),
+        cmocka_unit_test(outputs_agree_with_the_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
