@@ -11,7 +11,6 @@
  * balances exactly up to the linear-solver residual (tolerance 1e-12). */
 #include <math.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -68,8 +67,6 @@ mn_status mn_bioheat_step(mn_bioheat *b, double *t, const double *src_w, double 
     /* u holds u^n as the initial guess; solve in place for u^{n+1}. */
     int it = 0;
     MN_TRY(mn_rop_solve(&b->op, b->rhs, u, 1e-10, 5000, &it));
-    if (getenv("MN_HEAT_DEBUG"))
-        fprintf(stderr, "bioheat dt %g: %d CG iterations\n", dt_s, it);
     double stored = 0.0, perf = 0.0, cond = 0.0;
     for (size_t v = 0; v < n; v++) {
         double un = t[v] - b->t_fix;

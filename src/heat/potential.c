@@ -13,7 +13,6 @@
  * sums exactly to ½ Re(V I*) at the electrodes. */
 #include <math.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -99,14 +98,7 @@ mn_status mn_potential_solve(const mn_potential *p, double complex *v, double *p
     for (size_t w = 0; w < n; w++)
         if (p->role[w] != PV_TISSUE)
             v[w] = rhs[w];
-    {
-        int itl = 0;
-        MN_TRY_GOTO(mn_cop_solve(&a, rhs, v, 1e-10, 20000, &itl), done);
-        if (iters)
-            *iters = itl;
-        if (getenv("MN_HEAT_DEBUG"))
-            fprintf(stderr, "potential %dx%dx%d: %d COCG iterations\n", nx, ny, nz, itl);
-    }
+    MN_TRY_GOTO(mn_cop_solve(&a, rhs, v, 1e-10, 20000, iters), done);
 
     /* Joule power per half cell and electrode current. */
     double total = 0.0;
