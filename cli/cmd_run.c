@@ -38,8 +38,16 @@ static void print_outcome_row(const cJSON *outcome, const char *key, const char 
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(outcome, key);
     if (!o)
         return;
-    printf("  %-22s %+7.1f %+7.1f %+7.1f %+7.1f\n", label, num(o, "day_30"), num(o, "day_90"),
-           num(o, "day_180"), num(o, "day_365"));
+    const char *days[] = {"day_30", "day_90", "day_180", "day_365"};
+    printf("  %-22s", label);
+    for (int d = 0; d < 4; d++) {
+        double v = num(o, days[d]);
+        if (isnan(v))
+            printf(" %7s", "n/a"); /* the day lies beyond the simulated follow-up */
+        else
+            printf(" %+7.1f", v);
+    }
+    printf("\n");
 }
 
 static void print_table(const char *json, const char *dir)
