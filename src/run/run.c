@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "io/atomic.h"
+#include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
@@ -163,6 +164,8 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_afile_commit(&csv), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
+        MN_TRY_GOTO(mn_report_write(r->output_dir, &r->model, &col), done);
     }
 done:
     if (csv_open)
