@@ -439,14 +439,14 @@ mn_status mn_report_write(const char *dir, const mn_model *model, const mn_colum
     fprintf(r.f, "</title>\n<style>%s</style></head><body>\n<h1>mnsim report: ", CSS);
     mn_report_text(r.f, name);
     fprintf(r.f,
-            "</h1>\n<p class=\"note\">mnsim %s · seed %.0f · %.0f threads. A research and "
+            "</h1>\n<p class=\"note\">mnsim %s · seed %.0f. A research and "
             "teaching simulation: it supports and never replaces clinical judgement.</p>\n"
             "<nav><a href=\"#scenario\">Scenario</a><a href=\"#screening\">Screening</a>"
             "<a href=\"#needling\">Needling</a><a href=\"#delivery\">Delivery</a>"
             "<a href=\"#healing\">Healing</a><a href=\"#risks\">Risks</a>"
             "<a href=\"#aftercare\">Aftercare</a><a href=\"#uncertainty\">Uncertainty</a>"
             "<a href=\"#files\">Files</a></nav>\n",
-            MNSIM_VERSION, mn_report_num(r.summary, "seed"), mn_report_num(r.summary, "threads"));
+            MNSIM_VERSION, mn_report_num(r.summary, "seed"));
     scenario_section(&r);
     mn_report_screening(&r);
     MN_TRY_GOTO(mn_report_needling(&r), done);
