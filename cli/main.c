@@ -10,6 +10,8 @@ static const mn_cli_command commands[] = {
     {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
     {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
     {"devices", "print the embedded device table with sources", mn_cmd_devices},
+    {"screen", "screen a patient file against the cited contraindication rules", mn_cmd_screen},
+    {"plan", "plan settings per zone with predictions and a handout", mn_cmd_plan},
 };
 
 static void usage(FILE *out)

@@ -9,7 +9,7 @@
 #include "core/units.h"
 #include "model/ycheck.h"
 
-static const char *const type_names[] = {"roller", "pen", "stamp", NULL};
+static const char *const type_names[] = {"roller", "pen", "stamp", "rf", NULL};
 
 const char *mn_device_type_name(mn_device_type t)
 {
@@ -127,6 +127,53 @@ static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, con
     return MN_OK;
 }
 
+/* RF settings. Energy is given as power or as energy per needle (one of them); neither
+ * the pulse nor the energy has a default: the literature pack reports no typical setting. The
+ * carrier defaults to 1 MHz, the frequency of the tissue properties in
+ * literature/thermal_electrical.csv (RF microneedling runs at 0.5–2 MHz: Wootten 2021, Cho
+ * 2024, literature/devices.csv). Needles are insulated by default, as in Hantash 2009. */
+static mn_status read_rf_keys(const mn_ydoc *doc, const mn_ynode *map, const char *path,
+                              mn_device_spec *d)
+{
+    static const char *const polarities[] = {"bipolar", "monopolar", NULL};
+    char p[256];
+    d->insulated = true;
+    d->frequency_mhz = 1.0;
+    d->stacks = 1;
+    d->power_w = -1.0;
+    d->energy_mj_per_needle = -1.0;
+    MN_TRY(mn_y_bool(doc, map, path, "insulated", &d->insulated));
+    int pol = 0;
+    MN_TRY(mn_y_choice(doc, map, path, "polarity", polarities, &pol));
+    d->polarity = (mn_polarity)pol;
+    MN_TRY(mn_y_double(doc, map, path, "frequency_mhz", 0.1, 10.0, &d->frequency_mhz));
+    long stacks = d->stacks;
+    MN_TRY(mn_y_int(doc, map, path, "stacks", 1, 10, &stacks));
+    d->stacks = (int)stacks;
+    MN_TRY(mn_y_require(doc, map, path, "pulse_ms"));
+    MN_TRY(mn_y_double(doc, map, path, "pulse_ms", 1.0, 30000.0, &d->pulse_ms));
+    const mn_ynode *pw = mn_ynode_get(map, "power_w"),
+                   *en = mn_ynode_get(map, "energy_mj_per_needle");
+    if ((pw != NULL) == (en != NULL))
+        return mn_y_error(doc, pw ? pw : map, mn_y_path(p, sizeof p, path, "power_w"),
+                          "%s (expected exactly one of power_w and energy_mj_per_needle)",
+                          pw ? "given with energy_mj_per_needle" : "missing");
+    MN_TRY(mn_y_double(doc, map, path, "power_w", 0.1, 100.0, &d->power_w));
+    MN_TRY(mn_y_double(doc, map, path, "energy_mj_per_needle", 0.01, 1000.0,
+                       &d->energy_mj_per_needle));
+    /* Insulated needles conduct only through the exposed tip, whose length the pack gives
+     * only for Hantash 2009 (3 mm of a 6 mm needle): so it is required when insulated. */
+    if (d->insulated) {
+        MN_TRY(mn_y_require(doc, map, path, "tip_exposed_um"));
+        MN_TRY(mn_y_double(doc, map, path, "tip_exposed_um", 50.0, 3000.0, &d->tip_exposed_um));
+    } else if (mn_ynode_get(map, "tip_exposed_um")) {
+        return mn_y_error(doc, mn_ynode_get(map, "tip_exposed_um"),
+                          mn_y_path(p, sizeof p, path, "tip_exposed_um"),
+                          "given for an uninsulated needle (expected insulated: true)");
+    }
+    return MN_OK;
+}
+
 mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           mn_device_spec *out)
 {
@@ -143,6 +190,14 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                                        "frequency_hz",
                                        "glide_speed_mm_s",
                                        "passes",
+                                       "insulated",
+                                       "tip_exposed_um",
+                                       "polarity",
+                                       "power_w",
+                                       "energy_mj_per_needle",
+                                       "pulse_ms",
+                                       "frequency_mhz",
+                                       "stacks",
                                        NULL};
     mn_status st = MN_OK;
     mn_table *t = NULL;
@@ -154,9 +209,20 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     MN_TRY(mn_y_choice(doc, map, path, "type", type_names, &type));
     out->type = (mn_device_type)type;
 
-    /* Depth key by type: a pen has a dial (depth_mm), rollers and stamps a needle length. */
-    const char *depth_key = out->type == MN_DEVICE_PEN ? "depth_mm" : "needle_length_mm";
-    const char *wrong_key = out->type == MN_DEVICE_PEN ? "needle_length_mm" : "depth_mm";
+    /* Depth key by type: pens and RF handpieces have a dial (depth_mm), rollers and stamps a
+     * fixed needle length. */
+    const int dialled = out->type == MN_DEVICE_PEN || out->type == MN_DEVICE_RF;
+    const char *depth_key = dialled ? "depth_mm" : "needle_length_mm";
+    const char *wrong_key = dialled ? "needle_length_mm" : "depth_mm";
+    static const char *const rf_keys[] = {
+        "insulated", "tip_exposed_um", "polarity", "power_w", "energy_mj_per_needle",
+        "pulse_ms",  "frequency_mhz",  "stacks",   NULL};
+    if (out->type != MN_DEVICE_RF)
+        for (int i = 0; rf_keys[i]; i++)
+            if (mn_ynode_get(map, rf_keys[i]))
+                return mn_y_error(doc, mn_ynode_get(map, rf_keys[i]),
+                                  mn_y_path(p, sizeof p, path, rf_keys[i]),
+                                  "only an rf device takes this key (expected type: rf)");
     if (mn_ynode_get(map, wrong_key))
         return mn_y_error(doc, mn_ynode_get(map, wrong_key),
                           mn_y_path(p, sizeof p, path, wrong_key),
@@ -201,10 +267,15 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     /* A model with a fixed needle length only comes in that length unless the user says
      * otherwise: explicit needle_length_mm describes a different roller of the same make. */
     MN_TRY_GOTO(read_geometry_keys(doc, map, path, out), done);
-    /* Only a named pen's dial limits the depth; otherwise the general range applies. */
+    /* Only a named pen's dial limits the depth; otherwise the general range applies. An RF
+     * needle cannot reach past its own length. */
     if (out->type != MN_DEVICE_PEN || !model) {
         depth_min_mm = MN_DEVICE_DEPTH_MIN_MM;
         depth_max_mm = MN_DEVICE_DEPTH_MAX_MM;
+    }
+    if (out->type == MN_DEVICE_RF && out->set_depth_um > 0) {
+        depth_max_mm = fmin(depth_max_mm, out->set_depth_um / MN_UM_PER_MM);
+        out->set_depth_um = -1.0;
     }
     out->depth_min_um = depth_min_mm * MN_UM_PER_MM;
     out->depth_max_um = depth_max_mm * MN_UM_PER_MM;
@@ -226,13 +297,21 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                         depth_max_mm);
         goto done;
     }
+    if (out->type == MN_DEVICE_RF)
+        MN_TRY_GOTO(read_rf_keys(doc, map, path, out), done);
+    if (out->drum_width_um <= 0) {
+        st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, "drum_width_mm"),
+                        "missing: this device's table row gives no head width (expected the "
+                        "needle-field width in mm)");
+        goto done;
+    }
     if (out->needles < 1 || out->rows < 1 || out->rows > out->needles) {
         st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, "rows"),
                         "%d rows for %d needles (expected 1 <= rows <= needles)", out->rows,
                         out->needles);
         goto done;
     }
-    if (out->drum_width_um <= 0 || out->needle_diameter_um <= 0 ||
+    if (out->needle_diameter_um <= 0 ||
         (out->type == MN_DEVICE_ROLLER && out->drum_diameter_um <= 0)) {
         st = mn_error_set(MN_EINTERNAL, "devices.csv row %ld lacks geometry", row);
         goto done;

@@ -20,13 +20,13 @@ double mn_insertion_speed_um_s(const mn_device_spec *d, const mn_needling_params
 {
     switch (d->type) {
     case MN_DEVICE_PEN:
-    case MN_DEVICE_RF:
         /* The needle travels the stroke down and up once per cycle. */
         return 2.0 * (d->set_depth_um + np->pen_stroke_clearance_um) * d->frequency_hz;
     case MN_DEVICE_ROLLER:
         /* A rolling drum presses needles in at about the hand's speed. */
         return d->glide_speed_um_s;
     case MN_DEVICE_STAMP:
+    case MN_DEVICE_RF:
         return np->stamp_press_speed_um_s;
     }
     return np->stamp_press_speed_um_s;

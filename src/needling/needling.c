@@ -40,9 +40,10 @@ mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int sess
             MN_TRY_GOTO(mn_roller_pass(&d, &np, m->seed, session, pass, &b), fail);
             break;
         case MN_DEVICE_PEN:
-        case MN_DEVICE_RF:
             MN_TRY_GOTO(mn_pen_pass(&d, &np, m->seed, session, pass, &b), fail);
             break;
+        /* Fractional RF handpieces are placed and fired like a stamp. */
+        case MN_DEVICE_RF:
         case MN_DEVICE_STAMP:
             MN_TRY_GOTO(mn_stamp_pass(&d, &np, m->seed, session, pass, &b), fail);
             break;

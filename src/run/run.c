@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic/risks.h"
 #include "core/error.h"
 #include "io/atomic.h"
 #include "io/report.h"
@@ -107,8 +108,16 @@ mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
     return MN_OK;
 }
 
+/* What the course-level stages (healing, risks) need from the per-session ones. */
+typedef struct course_tally {
+    double max_tissue_depth_um;
+    double max_bleeding_fraction;
+    double max_erythema_days; /* < 0 until the healing stage reports */
+} course_tally;
+
 /* Runs every session's needling and writes punctures.csv as it goes (atomically). */
-static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, mn_afile *csv)
+static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, mn_afile *csv,
+                              course_tally *tally)
 {
     const mn_model *m = &r->model;
     int total = mn_model_total_sessions(m);
@@ -121,10 +130,40 @@ static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, m
             st = mn_summary_add_session(summary, s, mn_model_session_day(m, s), &ns, NULL);
         if (st == MN_OK && csv)
             st = mn_punctures_write_csv(csv->f, p, s == 1);
+        for (size_t i = 0; i < p->n; i++)
+            if (p->tissue_depth_um[i] > tally->max_tissue_depth_um)
+                tally->max_tissue_depth_um = p->tissue_depth_um[i];
+        if (ns.bleeding_fraction > tally->max_bleeding_fraction)
+            tally->max_bleeding_fraction = ns.bleeding_fraction;
         mn_punctures_free(p);
         MN_TRY(st);
     }
     return MN_OK;
+}
+
+/* Risks of the course (clinic stage) into summary.json. */
+static mn_status add_risks(const mn_model *m, const mn_column *col, const course_tally *t,
+                           cJSON *summary)
+{
+    mn_risk_inputs in;
+    mn_risks risks;
+    mn_risk_inputs_init(&in);
+    in.patient = &m->patient;
+    in.zone = m->site.zone;
+    in.column = col;
+    in.device_type = m->device.type;
+    in.set_depth_um = m->device.set_depth_um;
+    for (int s = 1; s <= mn_model_total_sessions(m); s++) {
+        double d = mn_model_session_device(m, s).set_depth_um;
+        if (d > in.set_depth_um)
+            in.set_depth_um = d;
+    }
+    in.tissue_depth_max_um = t->max_tissue_depth_um;
+    in.bleeding_fraction = t->max_bleeding_fraction;
+    in.erythema_days = t->max_erythema_days;
+    in.product_name = m->product.present ? m->product.name : NULL;
+    MN_TRY(mn_clinic_risks(&in, &risks));
+    return mn_clinic_risks_json(&risks, summary);
 }
 
 mn_status mn_run_execute(mn_run *r)
@@ -151,7 +190,9 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_afile_open(path, &csv), done);
         csv_open = 1;
     }
-    MN_TRY_GOTO(run_sessions(r, &col, summary, csv_open ? &csv : NULL), done);
+    course_tally tally = {0.0, 0.0, -1.0};
+    MN_TRY_GOTO(run_sessions(r, &col, summary, csv_open ? &csv : NULL, &tally), done);
+    MN_TRY_GOTO(add_risks(&r->model, &col, &tally, summary), done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);
