@@ -32,6 +32,15 @@ if command -v man > /dev/null; then
         fail "man page does not render"
 fi
 
+# The installed Python package finds the installed library by itself (no MNSIM_LIB).
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+(cd "$WORK" && env -u MNSIM_LIB PYTHONPATH="$PREFIX/lib/python3/dist-packages" "$py" -c '
+import mnsim, sys
+r = mnsim.run(threads=1)
+assert r.summary["schema"] == "mnsim.summary/1"
+assert mnsim.__file__.startswith(sys.argv[1]), mnsim.__file__
+' "$PREFIX") || fail "installed Python package"
+
 # 1. pkg-config: flags point into the temporary prefix (the .pc file is relocatable).
 export PKG_CONFIG_PATH="$pcdir"
 flags=$(pkg-config --cflags --libs mnsim) || fail "pkg-config --cflags --libs mnsim"
