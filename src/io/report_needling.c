@@ -25,7 +25,7 @@ static void session_table(mn_report *r)
         fprintf(f,
                 "<tr><td class=n>%.0f</td><td class=n>%.0f</td><td class=n>%.0f</td>"
                 "<td class=n>%.0f</td><td class=n>%.1f %%</td><td class=n>%.0f [%.0f, %.0f]</td>"
-                "<td class=n>%.1f %%</td><td class=n>%.1f</td><td class=n>%.1f</td></tr>\n",
+                "<td class=n>%.1f %%</td><td class=n>%.2f</td><td class=n>%.1f</td></tr>\n",
                 mn_report_num(it, "index"), mn_report_num(it, "day"), mn_report_num(n, "punctures"),
                 mn_report_num(n, "punctures_per_cm2"), 100 * mn_report_num(n, "coverage_fraction"),
                 mn_report_num(d, "mean"), mn_report_num(d, "p5"), mn_report_num(d, "p95"),
