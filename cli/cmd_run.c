@@ -1,8 +1,11 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "core/progress.h"
 #include "mnsim/mnsim.h"
 
 static void usage(FILE *out)
@@ -12,12 +15,15 @@ static void usage(FILE *out)
                  "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
                  "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
                  "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-                 "                    punctures.csv\n"
+                 "                    punctures.csv, the other stages' tables and fields,\n"
+                 "                    report.html and plots/ (PNG and SVG)\n"
                  "  --seed N          override the scenario's seed\n"
                  "  --threads N       OpenMP threads (results do not depend on it)\n"
                  "  --json            print summary.json instead of the table\n"
-                 "  --quiet           print nothing on success\n"
+                 "  -q, --quiet       print nothing on success, and no progress bar\n"
                  "  --force           write into an existing folder that is not an mnsim output\n\n"
+                 "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
+                 "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
                  "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
 }
 
@@ -27,7 +33,7 @@ static double num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
 }
 
-static void print_table(const char *json, const char *dir)
+static void print_table(const char *json, const char *dir, int colour)
 {
     cJSON *s = cJSON_Parse(json);
     if (!s)
@@ -52,7 +58,8 @@ static void print_table(const char *json, const char *dir)
                num(n, "zone_duration_min"));
     }
     if (dir)
-        printf("\nResults in %s/ (summary.json, punctures.csv)\n", dir);
+        printf("\nResults in %s/ (summary.json, punctures.csv, ...)\nReport: %s%s/report.html%s\n",
+               dir, colour ? "\033[1m" : "", dir, colour ? "\033[0m" : "");
     cJSON_Delete(s);
 }
 
@@ -108,8 +115,22 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
         st = mn_run_set_force(run, force);
-    if (st == MN_OK)
-        st = mn_run_execute(run);
+    {
+        /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
+         * has lasted a quarter of a second, so quick runs stay silent. */
+        mn_progress_bar bar;
+        int show = !quiet && isatty(STDERR_FILENO);
+        if (show) {
+            mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
+            mn_progress_set_handler(mn_progress_bar_handler, &bar);
+        }
+        if (st == MN_OK)
+            st = mn_run_execute(run);
+        if (show) {
+            mn_progress_set_handler(NULL, NULL);
+            mn_progress_bar_finish(&bar);
+        }
+    }
     if (st != MN_OK) {
         int code = mn_cli_fail(st);
         mn_run_free(run);
@@ -120,7 +141,7 @@ int mn_cmd_run(int argc, char **argv)
     if (json)
         printf("%s\n", summary);
     else if (!quiet)
-        print_table(summary, dir);
+        print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
     mn_run_free(run);
     return 0;
 }

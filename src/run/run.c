@@ -3,11 +3,13 @@
 #include "mnsim/mnsim.h"
 
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clinic/risks.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "io/atomic.h"
 #include "io/report.h"
 #include "io/summary.h"
@@ -124,6 +126,9 @@ static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, m
     for (int s = 1; s <= total; s++) {
         mn_punctures *p = NULL;
         mn_needling_summary ns;
+        char stage[64]; /* progress: one unit per session, one for the outputs (core/progress.h) */
+        snprintf(stage, sizeof stage, "session %d/%d: needling", s, total);
+        mn_progress_report(stage, s - 1, total + 1);
         MN_TRY(mn_needling_generate(m, col, s, &p));
         mn_status st = mn_needling_summarize(m, col, p, &ns);
         if (st == MN_OK)
@@ -205,6 +210,8 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_afile_commit(&csv), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        mn_progress_report("writing the report", mn_model_total_sessions(&r->model),
+                           mn_model_total_sessions(&r->model) + 1);
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
         MN_TRY_GOTO(mn_report_write(r->output_dir, &r->model, &col), done);
     }
