@@ -187,7 +187,7 @@ static void draw_legend(const mn_plot *p)
     if (n == 0)
         return;
     PLFLT w, h;
-    plschr(0, 0.75);
+    plschr(0, 0.65);
     pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
              PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05, 0, 1, 1, 0, 0, n, opts, 1.0,
              1.0, 2.0, 0.0, tcol, text, bcol, bpat, bsc, bwid, lcol, lsty, lwid, scol, ssc, snum,

@@ -12,10 +12,11 @@ enum { NLAYER = 4, MAX_PROFILES = 4 };
 
 static const char *const LAYER_KEYS[NLAYER] = {"stratum_corneum", "epidermis", "dermis",
                                                "systemic"};
-static const char *const LAYER_NAMES[NLAYER] = {"stratum corneum", "viable epidermis", "dermis",
-                                                "systemic"};
+static const char *const LAYER_NAMES[NLAYER] = {"SC", "epidermis", "dermis", "systemic"};
+static const char *const LAYER_TITLES[NLAYER] = {"stratum corneum", "viable epidermis", "dermis",
+                                                 "systemic (cleared from the dermis)"};
 static const mn_plot_colour LAYER_COLS[NLAYER] = {MN_COL_BROWN, MN_COL_ORANGE, MN_COL_PINK,
-                                                  MN_COL_PURPLE};
+                                                  MN_COL_BLUE};
 
 /* Log axes need a floor: six decades below the largest value keeps the intact-skin curves
  * (often orders of magnitude lower) visible without letting near-zero noise flatten them. */
@@ -51,7 +52,7 @@ static void delivery_table(mn_report *r)
         for (int l = 0; l < NLAYER; l++) {
             fprintf(f, "<tr><td class=n>%.0f</td><td>", mn_report_num(it, "index"));
             mn_report_text(f, mn_report_str(d, "product"));
-            fprintf(f, "</td><td>%s</td><td class=n>", LAYER_NAMES[l]);
+            fprintf(f, "</td><td>%s</td><td class=n>", LAYER_TITLES[l]);
             mn_report_value(f, cJSON_GetObjectItemCaseSensitive(dose, LAYER_KEYS[l]), "%.4g");
             fputs("</td><td class=n>", f);
             mn_report_value(f, cJSON_GetObjectItemCaseSensitive(intact, LAYER_KEYS[l]), "%.4g");
