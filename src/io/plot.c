@@ -109,8 +109,11 @@ static void draw_series(const mn_plot *p, const mn_plot_series *s, double yfloor
     case MN_PLOT_POINTS:
         for (size_t i = 0; i < n; i++)
             buf_x[i] = s->x[i], buf_y[i] = ty(p, s->y[i], yfloor);
-        plssym(0, 0.5);
-        plpoin((PLINT)n, buf_x, buf_y, 17); /* Hershey 17: small filled circle */
+        /* A bullet glyph: one small text element per point in SVG (a Hershey symbol is a
+         * polyline of many segments, about 500 bytes each). */
+        plschr(0, 0.45);
+        plstring((PLINT)n, buf_x, buf_y, "•");
+        plschr(0, 0.9);
         break;
     case MN_PLOT_BARS:
         for (size_t i = 0; i < n; i++) {
