@@ -307,7 +307,7 @@ mn_status mn_report_healing(mn_report *r)
     static const char *const cols[] = {"collagen_I", "collagen_III", "elastin"};
     static const char *const names[] = {"collagen I", "collagen III", "elastin"};
     static const mn_plot_colour colours[] = {MN_COL_BLUE, MN_COL_ORANGE, MN_COL_GREEN};
-    mn_plot_series ser[6];
+    mn_plot_series ser[7];
     size_t n = 0;
     for (int k = 0; k < 3; k++) {
         const double *y = mn_rtable_column(&t, cols[k]);
@@ -331,17 +331,34 @@ mn_status mn_report_healing(mn_report *r)
                                         .n = t.nrow,
                                         .colour = colours[k]};
     }
+    /* Collagen I and III are shares of the untreated total (I + III = 1 at baseline): their
+     * sum is the collagen of summary.json's collagen_change_percent. */
+    const double *c1 = mn_rtable_column(&t, "collagen_I"),
+                 *c3 = mn_rtable_column(&t, "collagen_III");
+    double *total = NULL;
+    if (c1 && c3 && (total = malloc(t.nrow * sizeof *total))) {
+        for (size_t i = 0; i < t.nrow; i++)
+            total[i] = c1[i] + c3[i];
+        ser[n++] = (mn_plot_series){.label = "collagen I + III",
+                                    .kind = MN_PLOT_LINE,
+                                    .x = day,
+                                    .y = total,
+                                    .n = t.nrow,
+                                    .colour = MN_COL_PURPLE};
+    }
     mn_plot p = {.title = "Dermal matrix over the course",
                  .xlabel = "days from the first session",
-                 .ylabel = "amount relative to untreated baseline (1)",
+                 .ylabel = "relative to untreated skin (1)",
                  .series = ser,
                  .nseries = n,
                  .markers = mk,
                  .nmarkers = nmk};
-    MN_TRY_GOTO(mn_report_figure(r, &p, "healing_matrix",
-                                 "Collagen I, collagen III and elastin in the dermis relative to "
-                                 "the untreated skin (1 = no change); dotted lines: sessions."),
-                done);
+    st = mn_report_figure(r, &p, "healing_matrix",
+                          "Dermal collagen (I + III, and each type as its share of the untreated "
+                          "total) and elastin relative to untreated skin (1 = no change); dotted "
+                          "lines: sessions.");
+    free(total);
+    MN_TRY_GOTO(st, done);
     const double *epi = mn_rtable_column(&t, "epidermis_um");
     if (epi) {
         mn_plot_series e = {.label = "viable epidermis",

@@ -1,15 +1,17 @@
-/* The pipeline of one run: scenario -> anatomy -> needling (-> delivery -> healing -> clinic
- * as those stages land) -> outputs. Each session repeats the per-session stages. */
+/* The pipeline of one run: scenario -> anatomy -> needling -> (delivery) -> healing -> clinic
+ * -> outputs. The per-session stages run for every session of the protocol; healing integrates
+ * the whole course from the sessions' injuries; the clinic stage judges the course. */
 #include "mnsim/mnsim.h"
 
 #include <omp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic/plan.h"
 #include "clinic/risks.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "healing/healing.h"
 #include "io/atomic.h"
 #include "io/report.h"
 #include "io/summary.h"
@@ -22,10 +24,141 @@ struct mn_run {
     int seed_set;
     uint64_t seed;
     int threads;
+    int samples;
     int force;
     char *output_dir;
     char *summary_json;
 };
+
+/* What the course-level stages need from the per-session ones. */
+typedef struct course {
+    int n_sessions;
+    double *days;
+    mn_healing_injury *injuries;
+    double end_day;
+    double max_tissue_depth_um;
+    double max_bleeding_fraction;
+    double max_erythema_days; /* < 0 until healing reports */
+} course;
+
+static void course_free(course *c)
+{
+    free(c->days);
+    free(c->injuries);
+}
+
+static mn_status course_init(const mn_model *m, course *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n_sessions = mn_model_total_sessions(m);
+    c->end_day = mn_model_end_day(m);
+    c->max_erythema_days = -1.0;
+    MN_ALLOC(c->days, c->n_sessions);
+    MN_ALLOC(c->injuries, c->n_sessions);
+    for (int s = 1; s <= c->n_sessions; s++)
+        c->days[s - 1] = mn_model_session_day(m, s);
+    return MN_OK;
+}
+
+/* Where the per-session stages report: all optional (planning runs report nowhere). */
+typedef struct session_sinks {
+    cJSON *summary;
+    FILE *punctures_csv;
+} session_sinks;
+
+static mn_status run_session(const mn_model *m, const mn_column *col, int s, course *c,
+                             const session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_punctures *p = NULL;
+    mn_needling_summary ns;
+    MN_TRY(mn_needling_generate(m, col, s, &p));
+    MN_TRY_GOTO(mn_needling_summarize(m, col, p, &ns), done);
+    if (out->summary)
+        MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, NULL), done);
+    if (out->punctures_csv)
+        MN_TRY_GOTO(mn_punctures_write_csv(out->punctures_csv, p, s == 1), done);
+    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, m->patch_width_um * m->patch_length_um,
+                                                 &c->injuries[s - 1]),
+                done);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->tissue_depth_um[i] > c->max_tissue_depth_um)
+            c->max_tissue_depth_um = p->tissue_depth_um[i];
+    if (ns.bleeding_fraction > c->max_bleeding_fraction)
+        c->max_bleeding_fraction = ns.bleeding_fraction;
+done:
+    mn_punctures_free(p);
+    return st;
+}
+
+static mn_status heal(const mn_model *m, const mn_column *col, course *c, mn_healing_result **out)
+{
+    mn_healing_params prm;
+    MN_TRY(mn_healing_params_default(&prm));
+    MN_TRY(mn_healing_course_run(&prm, &m->patient, col, c->days, c->injuries, c->n_sessions,
+                                 c->end_day, out));
+    for (int s = 0; s < c->n_sessions; s++) {
+        double e = mn_healing_result_erythema_days(*out, s);
+        if (e > c->max_erythema_days)
+            c->max_erythema_days = e;
+    }
+    return MN_OK;
+}
+
+/* Risks of the course (clinic stage) into summary.json. */
+static mn_status add_risks(const mn_model *m, const mn_column *col, const course *c, cJSON *summary)
+{
+    mn_risk_inputs in;
+    mn_risks risks;
+    mn_risk_inputs_init(&in);
+    in.patient = &m->patient;
+    in.zone = m->site.zone;
+    in.column = col;
+    in.device_type = m->device.type;
+    in.set_depth_um = m->device.set_depth_um;
+    for (int s = 1; s <= c->n_sessions; s++) {
+        double d = mn_model_session_device(m, s).set_depth_um;
+        if (d > in.set_depth_um)
+            in.set_depth_um = d;
+    }
+    in.tissue_depth_max_um = c->max_tissue_depth_um;
+    in.bleeding_fraction = c->max_bleeding_fraction;
+    in.erythema_days = c->max_erythema_days;
+    in.product_name = m->product.present ? m->product.name : NULL;
+    MN_TRY(mn_clinic_risks(&in, &risks));
+    return mn_clinic_risks_json(&risks, summary);
+}
+
+mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
+{
+    (void)ctx;
+    mn_status st = MN_OK;
+    mn_column col;
+    course c;
+    mn_healing_result *h = NULL;
+    const session_sinks none = {NULL, NULL};
+    memset(out, 0, sizeof *out);
+    MN_TRY(mn_anatomy_column_for(m, &col));
+    MN_TRY_GOTO(course_init(m, &c), done);
+    for (int s = 1; s <= c.n_sessions; s++)
+        MN_TRY_GOTO(run_session(m, &col, s, &c, &none), done);
+    MN_TRY_GOTO(heal(m, &col, &c, &h), done);
+    mn_healing_outcome o;
+    mn_healing_result_outcome(h, &o);
+    for (int d = 0; d < 4; d++) {
+        out->collagen_change_percent[d] = o.collagen_change_percent[d];
+        out->elastin_change_percent[d] = o.elastin_change_percent[d];
+        out->epidermal_thickness_change_percent[d] = o.epidermal_thickness_change_percent[d];
+    }
+    out->downtime_days_total = o.downtime_days_total;
+    out->erythema_days = c.max_erythema_days;
+    out->bleeding_fraction = c.max_bleeding_fraction;
+    out->tissue_depth_max_um = c.max_tissue_depth_um;
+done:
+    mn_healing_result_free(h);
+    course_free(&c);
+    return st;
+}
 
 mn_status mn_run_create(mn_run **out)
 {
@@ -86,6 +219,15 @@ mn_status mn_run_set_threads(mn_run *r, int threads)
     return MN_OK;
 }
 
+mn_status mn_run_set_samples(mn_run *r, int samples)
+{
+    if (samples < 0 || samples > MN_RUN_MAX_SAMPLES)
+        return mn_error_set(MN_EINPUT, "samples: %d is out of range (expected 0 to %d)", samples,
+                            MN_RUN_MAX_SAMPLES);
+    r->samples = samples;
+    return MN_OK;
+}
+
 mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 {
     char *copy = NULL;
@@ -110,65 +252,30 @@ mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
     return MN_OK;
 }
 
-/* What the course-level stages (healing, risks) need from the per-session ones. */
-typedef struct course_tally {
-    double max_tissue_depth_um;
-    double max_bleeding_fraction;
-    double max_erythema_days; /* < 0 until the healing stage reports */
-} course_tally;
-
-/* Runs every session's needling and writes punctures.csv as it goes (atomically). */
-static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, mn_afile *csv,
-                              course_tally *tally)
+/* The healing block: one course with the cited parameters, or --samples virtual patients
+ * whose outcomes become {median, p5, p95}. */
+static mn_status add_healing(const mn_run *r, const mn_column *col, course *c, int threads,
+                             cJSON *summary, const char *timeline_path)
 {
     const mn_model *m = &r->model;
-    int total = mn_model_total_sessions(m);
-    for (int s = 1; s <= total; s++) {
-        mn_punctures *p = NULL;
-        mn_needling_summary ns;
-        char stage[64]; /* progress: one unit per session, one for the outputs (core/progress.h) */
-        snprintf(stage, sizeof stage, "session %d/%d: needling", s, total);
-        mn_progress_report(stage, s - 1, total + 1);
-        MN_TRY(mn_needling_generate(m, col, s, &p));
-        mn_status st = mn_needling_summarize(m, col, p, &ns);
-        if (st == MN_OK)
-            st = mn_summary_add_session(summary, s, mn_model_session_day(m, s), &ns, NULL);
-        if (st == MN_OK && csv)
-            st = mn_punctures_write_csv(csv->f, p, s == 1);
-        for (size_t i = 0; i < p->n; i++)
-            if (p->tissue_depth_um[i] > tally->max_tissue_depth_um)
-                tally->max_tissue_depth_um = p->tissue_depth_um[i];
-        if (ns.bleeding_fraction > tally->max_bleeding_fraction)
-            tally->max_bleeding_fraction = ns.bleeding_fraction;
-        mn_punctures_free(p);
+    cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
+    mn_healing_result *h = NULL;
+    MN_TRY(heal(m, col, c, &h));
+    mn_status st = mn_healing_summary_json(h, summary, sessions);
+    if (st == MN_OK && timeline_path)
+        st = mn_healing_write_timeline_csv(h, timeline_path);
+    mn_healing_result_free(h);
+    MN_TRY(st);
+    if (r->samples > 0) {
+        mn_healing_samples *hs = NULL;
+        MN_TRY(mn_healing_samples_run(m->seed, r->samples, threads, &m->patient, col, c->days,
+                                      c->injuries, c->n_sessions, c->end_day, &hs));
+        st = mn_healing_samples_summary_json(hs, summary, sessions);
+        mn_healing_samples_free(hs);
         MN_TRY(st);
+        cJSON_AddNumberToObject(summary, "samples", r->samples);
     }
     return MN_OK;
-}
-
-/* Risks of the course (clinic stage) into summary.json. */
-static mn_status add_risks(const mn_model *m, const mn_column *col, const course_tally *t,
-                           cJSON *summary)
-{
-    mn_risk_inputs in;
-    mn_risks risks;
-    mn_risk_inputs_init(&in);
-    in.patient = &m->patient;
-    in.zone = m->site.zone;
-    in.column = col;
-    in.device_type = m->device.type;
-    in.set_depth_um = m->device.set_depth_um;
-    for (int s = 1; s <= mn_model_total_sessions(m); s++) {
-        double d = mn_model_session_device(m, s).set_depth_um;
-        if (d > in.set_depth_um)
-            in.set_depth_um = d;
-    }
-    in.tissue_depth_max_um = t->max_tissue_depth_um;
-    in.bleeding_fraction = t->max_bleeding_fraction;
-    in.erythema_days = t->max_erythema_days;
-    in.product_name = m->product.present ? m->product.name : NULL;
-    MN_TRY(mn_clinic_risks(&in, &risks));
-    return mn_clinic_risks_json(&risks, summary);
 }
 
 mn_status mn_run_execute(mn_run *r)
@@ -177,27 +284,40 @@ mn_status mn_run_execute(mn_run *r)
     cJSON *summary = NULL;
     mn_afile csv = {0};
     int csv_open = 0;
+    course c = {0};
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
                                        "mn_run_set_default_scenario first)");
     if (r->seed_set)
         r->model.seed = r->seed;
+    const mn_model *m = &r->model;
     int threads = r->threads > 0 ? r->threads : omp_get_max_threads();
     omp_set_num_threads(threads);
 
     mn_column col;
-    MN_TRY(mn_anatomy_column_for(&r->model, &col));
-    MN_TRY(mn_summary_create(&r->model, threads, &summary));
-    char path[4200];
+    MN_TRY(mn_anatomy_column_for(m, &col));
+    MN_TRY(course_init(m, &c));
+    MN_TRY_GOTO(mn_summary_create(m, threads, &summary), done);
+    char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
+        MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
         MN_TRY_GOTO(mn_afile_open(path, &csv), done);
         csv_open = 1;
     }
-    course_tally tally = {0.0, 0.0, -1.0};
-    MN_TRY_GOTO(run_sessions(r, &col, summary, csv_open ? &csv : NULL, &tally), done);
-    MN_TRY_GOTO(add_risks(&r->model, &col, &tally, summary), done);
+    session_sinks sinks = {summary, csv_open ? csv.f : NULL};
+    int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
+    for (int s = 1; s <= c.n_sessions; s++) {
+        char stage[64];
+        snprintf(stage, sizeof stage, "session %d/%d: needling", s, c.n_sessions);
+        mn_progress_report(stage, s - 1, units);
+        MN_TRY_GOTO(run_session(m, &col, s, &c, &sinks), done);
+    }
+    mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
+                       units);
+    MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL), done);
+    MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);
@@ -210,14 +330,14 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_afile_commit(&csv), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
-        mn_progress_report("writing the report", mn_model_total_sessions(&r->model),
-                           mn_model_total_sessions(&r->model) + 1);
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
-        MN_TRY_GOTO(mn_report_write(r->output_dir, &r->model, &col), done);
+        mn_progress_report("writing the report", c.n_sessions + 1, units);
+        MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
     }
 done:
     if (csv_open)
         mn_afile_abort(&csv);
     cJSON_Delete(summary);
+    course_free(&c);
     return st;
 }
