@@ -421,7 +421,7 @@ mn_status mn_report_uncertainty(mn_report *r)
     }
     static const char *const keys[] = {"collagen_change_percent", "elastin_change_percent",
                                        "epidermal_thickness_change_percent"};
-    static const char *const names[] = {"collagen", "elastin", "epidermal thickness"};
+    static const char *const names[] = {"collagen", "elastin", "epidermis"};
     static const mn_plot_colour colours[] = {MN_COL_BLUE, MN_COL_GREEN, MN_COL_ORANGE};
     static const char *const days[] = {"day_30", "day_90", "day_180", "day_365"};
     static const double day_v[] = {30, 90, 180, 365};
@@ -443,7 +443,7 @@ mn_status mn_report_uncertainty(mn_report *r)
         }
         if (!m)
             continue;
-        snprintf(labels[k], sizeof labels[k], "%s, 5-95 %%", names[k]);
+        snprintf(labels[k], sizeof labels[k], "%s 5-95 %%", names[k]);
         ser[n++] = (mn_plot_series){.label = labels[k],
                                     .kind = MN_PLOT_BAND,
                                     .x = x[k],

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# report.html checked as a person would (issue 6): the default run's report opens in headless
+# report.html checked as a person would (issue 6): the default run's report (with 20
+# virtual patients, so the uncertainty plot is in it) opens in headless
 # Chromium from disk with the network off, every image in it loads (naturalWidth > 0), the page
 # logs no console message and raises no error, and a screenshot is saved beside the test
 # (build/tests/report_chromium/report.png) to look at.
@@ -12,7 +13,7 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
 SHOTS="$PWD/report_chromium"
 mkdir -p "$SHOTS"
 cd "$WORK"
-"$MNSIM_EXE" run -o out --quiet || fail "default run"
+"$MNSIM_EXE" run -o out --samples 20 --quiet || fail "default run with --samples 20"
 [ -f out/report.html ] || { fail "no report.html"; finish; }
 
 chrome() { # chrome PROFILE ARGS... : headless, no network, no sandbox (CI runs as root)
