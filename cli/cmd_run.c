@@ -11,23 +11,24 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
-                 "                 [--quiet] [--force]\n\n"
-                 "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
-                 "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
-                 "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-                 "                    punctures.csv, the other stages' tables and fields,\n"
-                 "                    report.html and plots/ (PNG and SVG)\n"
-                 "  --seed N          override the scenario's seed\n"
-                 "  --threads N       OpenMP threads (results do not depend on it)\n"
-                 "  --samples N       also simulate N virtual patients drawn from the cited\n"
-                 "                    parameter ranges; outcomes become {median, p5, p95}\n"
-                 "  --json            print summary.json instead of the table\n"
-                 "  -q, --quiet       print nothing on success, and no progress bar\n"
-                 "  --force           write into an existing folder that is not an mnsim output\n\n"
-                 "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
-                 "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
-                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
+    fprintf(out,
+            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--samples N]\n"
+            "                 [--json] [--quiet] [--force]\n\n"
+            "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
+            "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
+            "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
+            "                    punctures.csv, the other stages' tables and fields,\n"
+            "                    report.html and plots/ (PNG and SVG)\n"
+            "  --seed N          override the scenario's seed\n"
+            "  --threads N       OpenMP threads (results do not depend on it)\n"
+            "  --samples N       also simulate N virtual patients drawn from the cited\n"
+            "                    parameter ranges; outcomes become {median, p5, p95}\n"
+            "  --json            print summary.json instead of the table\n"
+            "  -q, --quiet       print nothing on success, and no progress bar\n"
+            "  --force           write into an existing folder that is not an mnsim output\n\n"
+            "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
+            "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
+            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
 }
 
 /* A number, or the median of a {median, p5, p95} object (--samples); NAN if absent. */
