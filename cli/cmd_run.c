@@ -1,27 +1,34 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "core/progress.h"
 #include "mnsim/mnsim.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
-                 "                 [--quiet] [--force]\n\n"
-                 "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
-                 "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
-                 "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-                 "                    punctures.csv\n"
-                 "  --seed N          override the scenario's seed\n"
-                 "  --threads N       OpenMP threads (results do not depend on it)\n"
-                 "  --samples N       also simulate N virtual patients drawn from the cited\n"
-                 "                    parameter ranges; outcomes become {median, p5, p95}\n"
-                 "  --json            print summary.json instead of the table\n"
-                 "  --quiet           print nothing on success\n"
-                 "  --force           write into an existing folder that is not an mnsim output\n\n"
-                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
+    fprintf(out,
+            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--samples N]\n"
+            "                 [--json] [--quiet] [--force]\n\n"
+            "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
+            "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
+            "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
+            "                    punctures.csv, the other stages' tables and fields,\n"
+            "                    report.html and plots/ (PNG and SVG)\n"
+            "  --seed N          override the scenario's seed\n"
+            "  --threads N       OpenMP threads (results do not depend on it)\n"
+            "  --samples N       also simulate N virtual patients drawn from the cited\n"
+            "                    parameter ranges; outcomes become {median, p5, p95}\n"
+            "  --json            print summary.json instead of the table\n"
+            "  -q, --quiet       print nothing on success, and no progress bar\n"
+            "  --force           write into an existing folder that is not an mnsim output\n\n"
+            "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
+            "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
+            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
 }
 
 /* A number, or the median of a {median, p5, p95} object (--samples); NAN if absent. */
@@ -50,7 +57,7 @@ static void print_outcome_row(const cJSON *outcome, const char *key, const char 
     printf("\n");
 }
 
-static void print_table(const char *json, const char *dir)
+static void print_table(const char *json, const char *dir, int colour)
 {
     cJSON *s = cJSON_Parse(json);
     if (!s)
@@ -95,7 +102,9 @@ static void print_table(const char *json, const char *dir)
                    cJSON_GetObjectItemCaseSensitive(risk, "reason")->valuestring);
     }
     if (dir)
-        printf("\nResults in %s/ (summary.json, punctures.csv, timeline.csv)\n", dir);
+        printf("\nResults in %s/ (summary.json, punctures.csv, timeline.csv, ...)\n"
+               "Report: %s%s/report.html%s\n",
+               dir, colour ? "\033[1m" : "", dir, colour ? "\033[0m" : "");
     cJSON_Delete(s);
 }
 
@@ -157,8 +166,22 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
         st = mn_run_set_force(run, force);
-    if (st == MN_OK)
-        st = mn_run_execute(run);
+    {
+        /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
+         * has lasted a quarter of a second, so quick runs stay silent. */
+        mn_progress_bar bar;
+        int show = !quiet && isatty(STDERR_FILENO);
+        if (show) {
+            mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
+            mn_progress_set_handler(mn_progress_bar_handler, &bar);
+        }
+        if (st == MN_OK)
+            st = mn_run_execute(run);
+        if (show) {
+            mn_progress_set_handler(NULL, NULL);
+            mn_progress_bar_finish(&bar);
+        }
+    }
     if (st != MN_OK) {
         int code = mn_cli_fail(st);
         mn_run_free(run);
@@ -169,7 +192,7 @@ int mn_cmd_run(int argc, char **argv)
     if (json)
         printf("%s\n", summary);
     else if (!quiet)
-        print_table(summary, dir);
+        print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
     mn_run_free(run);
     return 0;
 }

@@ -11,10 +11,12 @@
 #include "clinic/plan.h"
 #include "clinic/risks.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "core/units.h"
 #include "healing/healing.h"
 #include "heat/heat.h"
 #include "io/atomic.h"
+#include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
@@ -376,8 +378,15 @@ mn_status mn_run_execute(mn_run *r)
         }
     }
     session_sinks sinks = {summary, csv_open ? csv.f : NULL, thermal_open ? thermal.f : NULL};
-    for (int s = 1; s <= c.n_sessions; s++)
+    int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
+    for (int s = 1; s <= c.n_sessions; s++) {
+        char stage[64];
+        snprintf(stage, sizeof stage, "session %d/%d: needling", s, c.n_sessions);
+        mn_progress_report(stage, s - 1, units);
         MN_TRY_GOTO(run_session(m, &col, s, &c, &sinks), done);
+    }
+    mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
+                       units);
     MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL), done);
     MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
 
@@ -396,6 +405,9 @@ mn_status mn_run_execute(mn_run *r)
         }
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
+        mn_progress_report("writing the report", c.n_sessions + 1, units);
+        MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
     }
 done:
     if (csv_open)
