@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES := $(shell grep -v '^\#' .ci/debian-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run check format format-check clean
+.PHONY: all deps configure build run check install format format-check clean
 
 all: build
 
@@ -30,6 +30,12 @@ run: build
 
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Installs the library, headers, command, man page, pkg-config file and CMake package config
+# under PREFIX (default /usr/local): `make install PREFIX=$$HOME/.local`.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

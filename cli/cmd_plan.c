@@ -13,10 +13,6 @@
 #include "core/error.h"
 #include "model/patient.h"
 
-/* Weak until the run stage defines mn_run_predict: the command then says the simulator is
- * missing instead of failing to link. Remove the pragma once src/run/ provides it. */
-#pragma weak mn_run_predict
-
 static void help(FILE *out)
 {
     fprintf(
@@ -37,15 +33,6 @@ static void help(FILE *out)
         "  -o DIR                   folder for the handout (default: current folder)\n"
         "  --list                   print the known concerns\n\n"
         "Exit status: 0 for any plan or decision, 1 runtime failure, 2 bad usage or input.\n");
-}
-
-static mn_status no_simulator(void *ctx, const mn_model *m, mn_plan_prediction *out)
-{
-    (void)ctx;
-    (void)m;
-    (void)out;
-    return mn_error_set(MN_EINTERNAL, "this mnsim was built without the simulator "
-                                      "(mn_run_predict); plans cannot be ranked");
 }
 
 static void print_plan(const char *file, const mn_plan *p)
@@ -146,14 +133,7 @@ int mn_cmd_plan(int argc, char **argv)
     mn_status st = mn_patient_load(file, &patient);
     if (st != MN_OK)
         return mn_cli_fail(st);
-    mn_plan_request req = {&patient,
-                           concern,
-                           zones,
-                           nz,
-                           max_down,
-                           NULL,
-                           mn_run_predict ? mn_run_predict : no_simulator,
-                           NULL};
+    mn_plan_request req = {&patient, concern, zones, nz, max_down, NULL, mn_run_predict, NULL};
     mn_plan *plan = NULL;
     st = mn_clinic_plan(&req, &plan);
     if (st != MN_OK)

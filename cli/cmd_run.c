@@ -1,33 +1,63 @@
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "core/progress.h"
 #include "mnsim/mnsim.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
-                 "                 [--quiet] [--force]\n\n"
-                 "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
-                 "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
-                 "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-                 "                    punctures.csv\n"
-                 "  --seed N          override the scenario's seed\n"
-                 "  --threads N       OpenMP threads (results do not depend on it)\n"
-                 "  --json            print summary.json instead of the table\n"
-                 "  --quiet           print nothing on success\n"
-                 "  --force           write into an existing folder that is not an mnsim output\n\n"
-                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
+    fprintf(out,
+            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--samples N]\n"
+            "                 [--json] [--quiet] [--force]\n\n"
+            "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
+            "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
+            "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
+            "                    punctures.csv, the other stages' tables and fields,\n"
+            "                    report.html and plots/ (PNG and SVG)\n"
+            "  --seed N          override the scenario's seed\n"
+            "  --threads N       OpenMP threads (results do not depend on it)\n"
+            "  --samples N       also simulate N virtual patients drawn from the cited\n"
+            "                    parameter ranges; outcomes become {median, p5, p95}\n"
+            "  --json            print summary.json instead of the table\n"
+            "  -q, --quiet       print nothing on success, and no progress bar\n"
+            "  --force           write into an existing folder that is not an mnsim output\n\n"
+            "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
+            "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
+            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
 }
 
+/* A number, or the median of a {median, p5, p95} object (--samples); NAN if absent. */
 static double num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+    if (cJSON_IsObject(v))
+        v = cJSON_GetObjectItemCaseSensitive(v, "median");
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-static void print_table(const char *json, const char *dir)
+static void print_outcome_row(const cJSON *outcome, const char *key, const char *label)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(outcome, key);
+    if (!o)
+        return;
+    const char *days[] = {"day_30", "day_90", "day_180", "day_365"};
+    printf("  %-22s", label);
+    for (int d = 0; d < 4; d++) {
+        double v = num(o, days[d]);
+        if (isnan(v))
+            printf(" %7s", "n/a"); /* the day lies beyond the simulated follow-up */
+        else
+            printf(" %+7.1f", v);
+    }
+    printf("\n");
+}
+
+static void print_table(const char *json, const char *dir, int colour)
 {
     cJSON *s = cJSON_Parse(json);
     if (!s)
@@ -38,21 +68,43 @@ static void print_table(const char *json, const char *dir)
            cJSON_GetObjectItemCaseSensitive(sc, "zone")->valuestring,
            cJSON_GetObjectItemCaseSensitive(sc, "device")->valuestring, num(s, "seed"));
     printf("Needling per session\n");
-    printf("%7s %6s %10s %9s %8s %23s %8s %8s %9s\n", "session", "day", "punctures", "per cm2",
-           "coverage", "depth um mean [p5, p95]", "bleeding", "min", "zone min");
+    printf("%7s %6s %10s %9s %8s %23s %8s %6s %8s %9s\n", "session", "day", "punctures", "per cm2",
+           "coverage", "depth um mean [p5, p95]", "bleeding", "min", "zone min", "red days");
     const cJSON *sessions = cJSON_GetObjectItemCaseSensitive(s, "sessions"), *it;
     cJSON_ArrayForEach(it, sessions)
     {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "needling");
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(n, "tissue_depth_um");
-        printf("%7.0f %6.0f %10.0f %9.0f %7.1f%% %8.0f [%5.0f, %5.0f] %7.1f%% %8.1f %9.1f\n",
+        printf("%7.0f %6.0f %10.0f %9.0f %7.1f%% %8.0f [%5.0f, %5.0f] %7.1f%% %6.2f %8.1f %9.1f\n",
                num(it, "index"), num(it, "day"), num(n, "punctures"), num(n, "punctures_per_cm2"),
                100.0 * num(n, "coverage_fraction"), num(d, "mean"), num(d, "p5"), num(d, "p95"),
                100.0 * num(n, "bleeding_fraction"), num(n, "duration_min"),
-               num(n, "zone_duration_min"));
+               num(n, "zone_duration_min"), num(it, "erythema_days"));
+    }
+    const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(s, "outcome");
+    if (outcome) {
+        printf("\nCourse outcome, %% change from untreated%s\n",
+               cJSON_GetObjectItemCaseSensitive(s, "samples") ? " (median of virtual patients)"
+                                                              : "");
+        printf("  %-22s %7s %7s %7s %7s\n", "", "day 30", "day 90", "day 180", "day 365");
+        print_outcome_row(outcome, "collagen_change_percent", "collagen");
+        print_outcome_row(outcome, "elastin_change_percent", "elastin");
+        print_outcome_row(outcome, "epidermal_thickness_change_percent", "epidermal thickness");
+        printf("  downtime (visible redness) %.1f days in all\n",
+               num(outcome, "downtime_days_total"));
+    }
+    const cJSON *risks = cJSON_GetObjectItemCaseSensitive(s, "risks"), *risk;
+    if (risks) {
+        printf("\nRisks\n");
+        cJSON_ArrayForEach(risk, risks)
+            printf("  %-10s %-9s %s\n", cJSON_GetObjectItemCaseSensitive(risk, "id")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(risk, "level")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(risk, "reason")->valuestring);
     }
     if (dir)
-        printf("\nResults in %s/ (summary.json, punctures.csv)\n", dir);
+        printf("\nResults in %s/ (summary.json, punctures.csv, timeline.csv, ...)\n"
+               "Report: %s%s/report.html%s\n",
+               dir, colour ? "\033[1m" : "", dir, colour ? "\033[0m" : "");
     cJSON_Delete(s);
 }
 
@@ -60,7 +112,7 @@ int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
     int json = 0, quiet = 0, force = 0;
-    long seed = -1, threads = 0;
+    long seed = -1, threads = 0, samples = 0;
     if (mn_cli_wants_help(argc, argv)) {
         usage(stdout);
         return 0;
@@ -78,6 +130,10 @@ int mn_cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--threads")) {
             if (!mn_cli_parse_long("run", a, next, 1, 1024, &threads))
+                return 2;
+            i++;
+        } else if (!strcmp(a, "--samples")) {
+            if (!mn_cli_parse_long("run", a, next, 1, MN_RUN_MAX_SAMPLES, &samples))
                 return 2;
             i++;
         } else if (!strcmp(a, "--json")) {
@@ -104,12 +160,28 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_seed(run, (uint64_t)seed);
     if (st == MN_OK && threads > 0)
         st = mn_run_set_threads(run, (int)threads);
+    if (st == MN_OK && samples > 0)
+        st = mn_run_set_samples(run, (int)samples);
     if (st == MN_OK)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
         st = mn_run_set_force(run, force);
-    if (st == MN_OK)
-        st = mn_run_execute(run);
+    {
+        /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
+         * has lasted a quarter of a second, so quick runs stay silent. */
+        mn_progress_bar bar;
+        int show = !quiet && isatty(STDERR_FILENO);
+        if (show) {
+            mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
+            mn_progress_set_handler(mn_progress_bar_handler, &bar);
+        }
+        if (st == MN_OK)
+            st = mn_run_execute(run);
+        if (show) {
+            mn_progress_set_handler(NULL, NULL);
+            mn_progress_bar_finish(&bar);
+        }
+    }
     if (st != MN_OK) {
         int code = mn_cli_fail(st);
         mn_run_free(run);
@@ -120,7 +192,7 @@ int mn_cmd_run(int argc, char **argv)
     if (json)
         printf("%s\n", summary);
     else if (!quiet)
-        print_table(summary, dir);
+        print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
     mn_run_free(run);
     return 0;
 }

@@ -1,14 +1,22 @@
-/* The pipeline of one run: scenario -> anatomy -> needling (-> delivery -> healing -> clinic
- * as those stages land) -> outputs. Each session repeats the per-session stages. */
+/* The pipeline of one run: scenario -> anatomy -> needling -> (delivery) -> healing -> clinic
+ * -> outputs. The per-session stages run for every session of the protocol; healing integrates
+ * the whole course from the sessions' injuries; the clinic stage judges the course. */
 #include "mnsim/mnsim.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic/plan.h"
 #include "clinic/risks.h"
 #include "core/error.h"
+#include "core/progress.h"
+#include "core/units.h"
+#include "healing/healing.h"
+#include "heat/heat.h"
 #include "io/atomic.h"
+#include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
@@ -19,10 +27,204 @@ struct mn_run {
     int seed_set;
     uint64_t seed;
     int threads;
+    int samples;
     int force;
     char *output_dir;
     char *summary_json;
 };
+
+/* What the course-level stages need from the per-session ones. */
+typedef struct course {
+    int n_sessions;
+    double *days;
+    mn_healing_injury *injuries;
+    double end_day;
+    double max_tissue_depth_um;
+    double max_bleeding_fraction;
+    double max_erythema_days;    /* < 0 until healing reports */
+    double max_epidermis_peak_c; /* RF: hottest epidermis of any session; NAN without RF */
+    double heat_on_time_s;       /* RF: pulse time of that session */
+    /* RF: the last session's heat solve, reused while the settings repeat (the unit cell does
+     * not depend on where the needles land). */
+    mn_heat_result *heat;
+    mn_device_spec heat_device;
+} course;
+
+static void course_free(course *c)
+{
+    mn_heat_result_free(c->heat);
+    free(c->days);
+    free(c->injuries);
+}
+
+static mn_status course_init(const mn_model *m, course *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n_sessions = mn_model_total_sessions(m);
+    c->end_day = mn_model_end_day(m);
+    c->max_erythema_days = -1.0;
+    c->max_epidermis_peak_c = NAN;
+    MN_ALLOC(c->days, c->n_sessions);
+    MN_ALLOC(c->injuries, c->n_sessions);
+    for (int s = 1; s <= c->n_sessions; s++)
+        c->days[s - 1] = mn_model_session_day(m, s);
+    return MN_OK;
+}
+
+/* Where the per-session stages report: all optional (planning runs report nowhere). */
+typedef struct session_sinks {
+    cJSON *summary;
+    FILE *punctures_csv;
+    FILE *thermal_csv;
+} session_sinks;
+
+/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
+ * onto the healing grid's depth cells. */
+static void add_thermal_injury(const mn_heat_injury *hi, mn_healing_injury *inj)
+{
+    /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
+    const double thickness_um = hi->coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
+    const double band = hi->depth_bottom_um - hi->depth_top_um;
+    if (thickness_um <= 0.0 || band <= 0.0)
+        return;
+    const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
+    inj->thermal_zone_radius_um = 0.5 * hi->zone_width_um;
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
+        double overlap = fmin(z1, hi->depth_bottom_um) - fmax(z0, hi->depth_top_um);
+        if (overlap > 0.0)
+            inj->thermal_fraction[k] =
+                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
+    }
+}
+
+/* RF sessions: current, heat and thermal damage around the needles (src/heat). */
+static mn_status heat_session(const mn_model *m, const mn_column *col, int s, course *c,
+                              cJSON *session, const session_sinks *out)
+{
+    mn_device_spec dev = mn_model_session_device(m, s);
+    mn_heat_injury hi;
+    mn_heat_summary hs;
+    if (!c->heat || memcmp(&dev, &c->heat_device, sizeof dev) != 0) {
+        mn_heat_result_free(c->heat);
+        c->heat = NULL;
+        MN_TRY(mn_heat_run(&dev, col, NULL, &c->heat));
+        c->heat_device = dev;
+    }
+    MN_TRY(mn_heat_get_injury(c->heat, dev.passes, &hi));
+    MN_TRY(mn_heat_get_summary(c->heat, &hs));
+    if (session)
+        MN_TRY(mn_heat_summary_json(c->heat, session));
+    if (out->thermal_csv)
+        MN_TRY(mn_heat_write_curve_csv(c->heat, out->thermal_csv, s, s == 1));
+    add_thermal_injury(&hi, &c->injuries[s - 1]);
+    if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
+        c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
+        c->heat_on_time_s = hs.on_time_ms / 1000.0;
+    }
+    return MN_OK;
+}
+
+static mn_status run_session(const mn_model *m, const mn_column *col, int s, course *c,
+                             const session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_punctures *p = NULL;
+    mn_needling_summary ns;
+    cJSON *session = NULL;
+    MN_TRY(mn_needling_generate(m, col, s, &p));
+    MN_TRY_GOTO(mn_needling_summarize(m, col, p, &ns), done);
+    if (out->summary)
+        MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, &session), done);
+    if (out->punctures_csv)
+        MN_TRY_GOTO(mn_punctures_write_csv(out->punctures_csv, p, s == 1), done);
+    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, m->patch_width_um * m->patch_length_um,
+                                                 &c->injuries[s - 1]),
+                done);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->tissue_depth_um[i] > c->max_tissue_depth_um)
+            c->max_tissue_depth_um = p->tissue_depth_um[i];
+    if (ns.bleeding_fraction > c->max_bleeding_fraction)
+        c->max_bleeding_fraction = ns.bleeding_fraction;
+    if (m->device.type == MN_DEVICE_RF)
+        MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
+done:
+    mn_punctures_free(p);
+    return st;
+}
+
+static mn_status heal(const mn_model *m, const mn_column *col, course *c, mn_healing_result **out)
+{
+    mn_healing_params prm;
+    MN_TRY(mn_healing_params_default(&prm));
+    MN_TRY(mn_healing_course_run(&prm, &m->patient, col, c->days, c->injuries, c->n_sessions,
+                                 c->end_day, out));
+    for (int s = 0; s < c->n_sessions; s++) {
+        double e = mn_healing_result_erythema_days(*out, s);
+        if (e > c->max_erythema_days)
+            c->max_erythema_days = e;
+    }
+    return MN_OK;
+}
+
+/* Risks of the course (clinic stage) into summary.json. */
+static mn_status add_risks(const mn_model *m, const mn_column *col, const course *c, cJSON *summary)
+{
+    mn_risk_inputs in;
+    mn_risks risks;
+    mn_risk_inputs_init(&in);
+    in.patient = &m->patient;
+    in.zone = m->site.zone;
+    in.column = col;
+    in.device_type = m->device.type;
+    in.set_depth_um = m->device.set_depth_um;
+    for (int s = 1; s <= c->n_sessions; s++) {
+        double d = mn_model_session_device(m, s).set_depth_um;
+        if (d > in.set_depth_um)
+            in.set_depth_um = d;
+    }
+    in.tissue_depth_max_um = c->max_tissue_depth_um;
+    in.bleeding_fraction = c->max_bleeding_fraction;
+    in.erythema_days = c->max_erythema_days;
+    in.product_name = m->product.present ? m->product.name : NULL;
+    if (!isnan(c->max_epidermis_peak_c)) {
+        in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
+        in.heat_duration_s = c->heat_on_time_s;
+    }
+    MN_TRY(mn_clinic_risks(&in, &risks));
+    return mn_clinic_risks_json(&risks, summary);
+}
+
+mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
+{
+    (void)ctx;
+    mn_status st = MN_OK;
+    mn_column col;
+    course c;
+    mn_healing_result *h = NULL;
+    const session_sinks none = {NULL, NULL, NULL};
+    memset(out, 0, sizeof *out);
+    MN_TRY(mn_anatomy_column_for(m, &col));
+    MN_TRY_GOTO(course_init(m, &c), done);
+    for (int s = 1; s <= c.n_sessions; s++)
+        MN_TRY_GOTO(run_session(m, &col, s, &c, &none), done);
+    MN_TRY_GOTO(heal(m, &col, &c, &h), done);
+    mn_healing_outcome o;
+    mn_healing_result_outcome(h, &o);
+    for (int d = 0; d < 4; d++) {
+        out->collagen_change_percent[d] = o.collagen_change_percent[d];
+        out->elastin_change_percent[d] = o.elastin_change_percent[d];
+        out->epidermal_thickness_change_percent[d] = o.epidermal_thickness_change_percent[d];
+    }
+    out->downtime_days_total = o.downtime_days_total;
+    out->erythema_days = c.max_erythema_days;
+    out->bleeding_fraction = c.max_bleeding_fraction;
+    out->tissue_depth_max_um = c.max_tissue_depth_um;
+done:
+    mn_healing_result_free(h);
+    course_free(&c);
+    return st;
+}
 
 mn_status mn_run_create(mn_run **out)
 {
@@ -83,6 +285,15 @@ mn_status mn_run_set_threads(mn_run *r, int threads)
     return MN_OK;
 }
 
+mn_status mn_run_set_samples(mn_run *r, int samples)
+{
+    if (samples < 0 || samples > MN_RUN_MAX_SAMPLES)
+        return mn_error_set(MN_EINPUT, "samples: %d is out of range (expected 0 to %d)", samples,
+                            MN_RUN_MAX_SAMPLES);
+    r->samples = samples;
+    return MN_OK;
+}
+
 mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 {
     char *copy = NULL;
@@ -107,91 +318,77 @@ mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
     return MN_OK;
 }
 
-/* What the course-level stages (healing, risks) need from the per-session ones. */
-typedef struct course_tally {
-    double max_tissue_depth_um;
-    double max_bleeding_fraction;
-    double max_erythema_days; /* < 0 until the healing stage reports */
-} course_tally;
-
-/* Runs every session's needling and writes punctures.csv as it goes (atomically). */
-static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, mn_afile *csv,
-                              course_tally *tally)
+/* The healing block: one course with the cited parameters, or --samples virtual patients
+ * whose outcomes become {median, p5, p95}. */
+static mn_status add_healing(const mn_run *r, const mn_column *col, course *c, int threads,
+                             cJSON *summary, const char *timeline_path)
 {
     const mn_model *m = &r->model;
-    int total = mn_model_total_sessions(m);
-    for (int s = 1; s <= total; s++) {
-        mn_punctures *p = NULL;
-        mn_needling_summary ns;
-        MN_TRY(mn_needling_generate(m, col, s, &p));
-        mn_status st = mn_needling_summarize(m, col, p, &ns);
-        if (st == MN_OK)
-            st = mn_summary_add_session(summary, s, mn_model_session_day(m, s), &ns, NULL);
-        if (st == MN_OK && csv)
-            st = mn_punctures_write_csv(csv->f, p, s == 1);
-        for (size_t i = 0; i < p->n; i++)
-            if (p->tissue_depth_um[i] > tally->max_tissue_depth_um)
-                tally->max_tissue_depth_um = p->tissue_depth_um[i];
-        if (ns.bleeding_fraction > tally->max_bleeding_fraction)
-            tally->max_bleeding_fraction = ns.bleeding_fraction;
-        mn_punctures_free(p);
+    cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
+    mn_healing_result *h = NULL;
+    MN_TRY(heal(m, col, c, &h));
+    mn_status st = mn_healing_summary_json(h, summary, sessions);
+    if (st == MN_OK && timeline_path)
+        st = mn_healing_write_timeline_csv(h, timeline_path);
+    mn_healing_result_free(h);
+    MN_TRY(st);
+    if (r->samples > 0) {
+        mn_healing_samples *hs = NULL;
+        MN_TRY(mn_healing_samples_run(m->seed, r->samples, threads, &m->patient, col, c->days,
+                                      c->injuries, c->n_sessions, c->end_day, &hs));
+        st = mn_healing_samples_summary_json(hs, summary, sessions);
+        mn_healing_samples_free(hs);
         MN_TRY(st);
+        cJSON_AddNumberToObject(summary, "samples", r->samples);
     }
     return MN_OK;
-}
-
-/* Risks of the course (clinic stage) into summary.json. */
-static mn_status add_risks(const mn_model *m, const mn_column *col, const course_tally *t,
-                           cJSON *summary)
-{
-    mn_risk_inputs in;
-    mn_risks risks;
-    mn_risk_inputs_init(&in);
-    in.patient = &m->patient;
-    in.zone = m->site.zone;
-    in.column = col;
-    in.device_type = m->device.type;
-    in.set_depth_um = m->device.set_depth_um;
-    for (int s = 1; s <= mn_model_total_sessions(m); s++) {
-        double d = mn_model_session_device(m, s).set_depth_um;
-        if (d > in.set_depth_um)
-            in.set_depth_um = d;
-    }
-    in.tissue_depth_max_um = t->max_tissue_depth_um;
-    in.bleeding_fraction = t->max_bleeding_fraction;
-    in.erythema_days = t->max_erythema_days;
-    in.product_name = m->product.present ? m->product.name : NULL;
-    MN_TRY(mn_clinic_risks(&in, &risks));
-    return mn_clinic_risks_json(&risks, summary);
 }
 
 mn_status mn_run_execute(mn_run *r)
 {
     mn_status st = MN_OK;
     cJSON *summary = NULL;
-    mn_afile csv = {0};
-    int csv_open = 0;
+    mn_afile csv = {0}, thermal = {0};
+    int csv_open = 0, thermal_open = 0;
+    course c = {0};
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
                                        "mn_run_set_default_scenario first)");
     if (r->seed_set)
         r->model.seed = r->seed;
+    const mn_model *m = &r->model;
     int threads = r->threads > 0 ? r->threads : omp_get_max_threads();
     omp_set_num_threads(threads);
 
     mn_column col;
-    MN_TRY(mn_anatomy_column_for(&r->model, &col));
-    MN_TRY(mn_summary_create(&r->model, threads, &summary));
-    char path[4200];
+    MN_TRY(mn_anatomy_column_for(m, &col));
+    MN_TRY(course_init(m, &c));
+    MN_TRY_GOTO(mn_summary_create(m, threads, &summary), done);
+    char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
+        MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
         MN_TRY_GOTO(mn_afile_open(path, &csv), done);
         csv_open = 1;
+        if (m->device.type == MN_DEVICE_RF) {
+            MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "thermal.csv"), done);
+            MN_TRY_GOTO(mn_afile_open(path, &thermal), done);
+            thermal_open = 1;
+        }
     }
-    course_tally tally = {0.0, 0.0, -1.0};
-    MN_TRY_GOTO(run_sessions(r, &col, summary, csv_open ? &csv : NULL, &tally), done);
-    MN_TRY_GOTO(add_risks(&r->model, &col, &tally, summary), done);
+    session_sinks sinks = {summary, csv_open ? csv.f : NULL, thermal_open ? thermal.f : NULL};
+    int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
+    for (int s = 1; s <= c.n_sessions; s++) {
+        char stage[64];
+        snprintf(stage, sizeof stage, "session %d/%d: needling", s, c.n_sessions);
+        mn_progress_report(stage, s - 1, units);
+        MN_TRY_GOTO(run_session(m, &col, s, &c, &sinks), done);
+    }
+    mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
+                       units);
+    MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL), done);
+    MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);
@@ -202,12 +399,22 @@ mn_status mn_run_execute(mn_run *r)
     if (r->output_dir) {
         csv_open = 0;
         MN_TRY_GOTO(mn_afile_commit(&csv), done);
+        if (thermal_open) {
+            thermal_open = 0;
+            MN_TRY_GOTO(mn_afile_commit(&thermal), done);
+        }
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
+        mn_progress_report("writing the report", c.n_sessions + 1, units);
+        MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
     }
 done:
     if (csv_open)
         mn_afile_abort(&csv);
+    if (thermal_open)
+        mn_afile_abort(&thermal);
     cJSON_Delete(summary);
+    course_free(&c);
     return st;
 }
