@@ -59,11 +59,11 @@ mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, si
 
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery_profiles.csv"));
     MN_TRY(mn_afile_open(path, &af));
-    fprintf(af.f, "# concentration in tissue (ug/mL) by depth: mean = lateral mean over the "
-                  "treated skin; channel_axis = on a channel's axis; between_channels = "
-                  "farthest from channels; intact = intact skin\n");
-    fprintf(af.f, "session,time_h,depth_um,layer,mean_ug_ml,channel_axis_ug_ml,"
-                  "between_channels_ug_ml,intact_ug_ml\n");
+    fprintf(af.f, "# concentration in tissue (ug/mL) by depth: concentration = lateral mean over "
+                  "the treated skin; channel_axis = on a channel's axis; between_channels = "
+                  "farthest from channels; intact_concentration = intact skin\n");
+    fprintf(af.f, "session,time_h,depth_um,layer,concentration_ug_ml,channel_axis_ug_ml,"
+                  "between_channels_ug_ml,intact_concentration_ug_ml\n");
     for (size_t q = 0; q < n; q++) {
         const mn_cell *L = &rs[q]->cell;
         for (size_t j = 0; j < rs[q]->nprof; j++) {

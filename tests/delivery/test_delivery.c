@@ -325,30 +325,35 @@ static void outputs_are_complete(void **state)
     assert_int_equal(mn_delivery_write_csv(r, dir), MN_OK);
     assert_int_equal(mn_delivery_write_fields(r, dir), MN_OK);
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "python3 - '%s' %zu <<'PY'\n"
-             "import csv, sys, xml.etree.ElementTree as ET\n"
-             "d, n = sys.argv[1], int(sys.argv[2])\n"
-             "rows = list(csv.DictReader(l for l in open(d + '/delivery.csv') if l[0] != '#'))\n"
-             "assert len(rows) == n, (len(rows), n)\n"
-             "for k in ('time_h', 'flux_ug_cm2_h', 'open_channel_fraction', "
-             "'stratum_corneum_ug_cm2', 'epidermis_ug_cm2', 'dermis_ug_cm2', 'systemic_ug_cm2', "
-             "'intact_flux_ug_cm2_h', 'intact_dermis_ug_cm2'):\n"
-             "    assert k in rows[0], k\n"
-             "assert float(rows[-1]['time_h']) == 2.0 and rows[0]['session'] == '1'\n"
-             "prof = list(csv.DictReader(l for l in open(d + '/delivery_profiles.csv') "
-             "if l[0] != '#'))\n"
-             "assert {float(p['time_h']) for p in prof} >= {0.5, 1.0, 2.0}\n"
-             "for t in ('0.5', '2'):\n"
-             "    root = ET.parse(d + '/fields/delivery_s1_' + t + 'h.vti').getroot()\n"
-             "    assert root.tag == 'VTKFile' and root.get('type') == 'ImageData'\n"
-             "    img = root.find('ImageData')\n"
-             "    ext = [int(v) for v in img.get('WholeExtent').split()]\n"
-             "    assert ext[1] == ext[3] > 0 and ext[5] > 0, ext\n"
-             "    names = [a.get('Name') for a in img.iter('DataArray')]\n"
-             "    assert names == ['concentration_ug_ml', 'channel'], names\n"
-             "PY",
-             dir, mn_delivery_get_samples(r));
+    snprintf(
+        cmd, sizeof cmd,
+        "python3 - '%s' %zu <<'PY'\n"
+        "import csv, sys, xml.etree.ElementTree as ET\n"
+        "d, n = sys.argv[1], int(sys.argv[2])\n"
+        "rows = list(csv.DictReader(l for l in open(d + '/delivery.csv') if l[0] != '#'))\n"
+        "assert len(rows) == n, (len(rows), n)\n"
+        "for k in ('time_h', 'flux_ug_cm2_h', 'open_channel_fraction', "
+        "'stratum_corneum_ug_cm2', 'epidermis_ug_cm2', 'dermis_ug_cm2', 'systemic_ug_cm2', "
+        "'intact_flux_ug_cm2_h', 'intact_dermis_ug_cm2'):\n"
+        "    assert k in rows[0], k\n"
+        "assert float(rows[-1]['time_h']) == 2.0 and rows[0]['session'] == '1'\n"
+        "prof = list(csv.DictReader(l for l in open(d + '/delivery_profiles.csv') "
+        "if l[0] != '#'))\n"
+        "assert {float(p['time_h']) for p in prof} >= {0.5, 1.0, 2.0}\n"
+        "d0 = [p for p in prof if p['layer'] == 'dermis' and p['time_h'] == prof[0]['time_h']]\n"
+        "assert float(d0[0]['concentration_ug_ml']) > 100 * "
+        "float(d0[0]['intact_concentration_ug_ml'])\n"
+        "float(prof[0]['intact_concentration_ug_ml'])\n"
+        "for t in ('0.5', '2'):\n"
+        "    root = ET.parse(d + '/fields/delivery_s1_' + t + 'h.vti').getroot()\n"
+        "    assert root.tag == 'VTKFile' and root.get('type') == 'ImageData'\n"
+        "    img = root.find('ImageData')\n"
+        "    ext = [int(v) for v in img.get('WholeExtent').split()]\n"
+        "    assert ext[1] == ext[3] > 0 and ext[5] > 0, ext\n"
+        "    names = [a.get('Name') for a in img.iter('DataArray')]\n"
+        "    assert names == ['concentration_ug_ml', 'channel'], names\n"
+        "PY",
+        dir, mn_delivery_get_samples(r));
     assert_int_equal(system(cmd), 0);
 
     cJSON *session = cJSON_CreateObject();
