@@ -23,6 +23,8 @@ static void usage(FILE *out)
             "  --threads N       OpenMP threads (results do not depend on it)\n"
             "  --samples N       also simulate N virtual patients drawn from the cited\n"
             "                    parameter ranges; outcomes become {median, p5, p95}\n"
+            "  --max-memory MB   memory budget of a session's grids (default: half of the\n"
+            "                    physical memory); a larger grid stops before allocating\n"
             "  --json            print summary.json instead of the table\n"
             "  -q, --quiet       print nothing on success, and no progress bar\n"
             "  --force           write into an existing folder that is not an mnsim output\n\n"
@@ -112,7 +114,7 @@ int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
     int json = 0, quiet = 0, force = 0;
-    long seed = -1, threads = 0, samples = 0;
+    long seed = -1, threads = 0, samples = 0, max_memory_mb = 0;
     if (mn_cli_wants_help(argc, argv)) {
         usage(stdout);
         return 0;
@@ -130,6 +132,10 @@ int mn_cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--threads")) {
             if (!mn_cli_parse_long("run", a, next, 1, 1024, &threads))
+                return 2;
+            i++;
+        } else if (!strcmp(a, "--max-memory")) {
+            if (!mn_cli_parse_long("run", a, next, 1, 1L << 30, &max_memory_mb))
                 return 2;
             i++;
         } else if (!strcmp(a, "--samples")) {
@@ -160,6 +166,8 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_seed(run, (uint64_t)seed);
     if (st == MN_OK && threads > 0)
         st = mn_run_set_threads(run, (int)threads);
+    if (st == MN_OK && max_memory_mb > 0)
+        st = mn_run_set_max_memory(run, (size_t)max_memory_mb << 20);
     if (st == MN_OK && samples > 0)
         st = mn_run_set_samples(run, (int)samples);
     if (st == MN_OK)

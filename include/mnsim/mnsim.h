@@ -16,6 +16,7 @@
 #ifndef MNSIM_MNSIM_H
 #define MNSIM_MNSIM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mnsim/status.h"
@@ -42,6 +43,9 @@ mn_status mn_run_set_threads(mn_run *run, int threads);
 mn_status mn_run_set_samples(mn_run *run, int samples);
 /* Folder for output files; NULL writes nothing. Default "mnsim-out". */
 mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
+/* Memory budget of a session's grids in bytes (0: half of physical memory). A grid that would
+ * need more stops the run before allocating, with a message naming its size. */
+mn_status mn_run_set_max_memory(mn_run *run, size_t bytes);
 /* Allow writing into an existing folder that is not an mnsim output. */
 mn_status mn_run_set_force(mn_run *run, int force);
 mn_status mn_run_execute(mn_run *run);

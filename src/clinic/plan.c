@@ -340,7 +340,10 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
     MN_TRY(mn_clinic_concern_known(req->concern));
     const mn_model *base = req->base;
     if (!base) {
+        /* The default scenario's device and patch, without its product: a plan is about the
+         * needling; what may meet the open channels is the practitioner's separate choice. */
         MN_TRY(mn_scenario_load_default(&def));
+        def.product.present = false;
         base = &def;
     }
     guide cg;

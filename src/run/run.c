@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "core/units.h"
+#include "delivery/delivery.h"
+#include "delivery/delivery_json.h"
 #include "healing/healing.h"
 #include "heat/heat.h"
 #include "io/atomic.h"
@@ -29,6 +31,7 @@ struct mn_run {
     int threads;
     int samples;
     int force;
+    size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
 };
@@ -48,11 +51,16 @@ typedef struct course {
      * not depend on where the needles land). */
     mn_heat_result *heat;
     mn_device_spec heat_device;
+    /* Delivery of the product in each session (NULL without a product). */
+    mn_delivery_result **deliveries;
 } course;
 
 static void course_free(course *c)
 {
     mn_heat_result_free(c->heat);
+    for (int s = 0; c->deliveries && s < c->n_sessions; s++)
+        mn_delivery_result_free(c->deliveries[s]);
+    free(c->deliveries);
     free(c->days);
     free(c->injuries);
 }
@@ -66,6 +74,7 @@ static mn_status course_init(const mn_model *m, course *c)
     c->max_epidermis_peak_c = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
+    MN_ALLOC(c->deliveries, c->n_sessions);
     for (int s = 1; s <= c->n_sessions; s++)
         c->days[s - 1] = mn_model_session_day(m, s);
     return MN_OK;
@@ -76,6 +85,8 @@ typedef struct session_sinks {
     cJSON *summary;
     FILE *punctures_csv;
     FILE *thermal_csv;
+    const char *dir;         /* output folder for field files */
+    size_t max_memory_bytes; /* budget of a session's grids */
 } session_sinks;
 
 /* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
@@ -148,6 +159,15 @@ static mn_status run_session(const mn_model *m, const mn_column *col, int s, cou
         c->max_bleeding_fraction = ns.bleeding_fraction;
     if (m->device.type == MN_DEVICE_RF)
         MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
+    if (m->product.present && out->summary) {
+        mn_delivery_options opt;
+        mn_delivery_options_default(&opt);
+        opt.max_memory_bytes = out->max_memory_bytes;
+        MN_TRY_GOTO(mn_delivery_run(m, col, p, &opt, &c->deliveries[s - 1]), done);
+        MN_TRY_GOTO(mn_delivery_summary_json(c->deliveries[s - 1], session), done);
+        if (out->dir)
+            MN_TRY_GOTO(mn_delivery_write_fields(c->deliveries[s - 1], out->dir), done);
+    }
 done:
     mn_punctures_free(p);
     return st;
@@ -202,7 +222,8 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
     mn_column col;
     course c;
     mn_healing_result *h = NULL;
-    const session_sinks none = {NULL, NULL, NULL};
+    /* Planning predicts the healing outcome only: no product delivery, no files. */
+    const session_sinks none = {NULL, NULL, NULL, NULL, 0};
     memset(out, 0, sizeof *out);
     MN_TRY(mn_anatomy_column_for(m, &col));
     MN_TRY_GOTO(course_init(m, &c), done);
@@ -304,6 +325,12 @@ mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
     return MN_OK;
 }
 
+mn_status mn_run_set_max_memory(mn_run *r, size_t bytes)
+{
+    r->max_memory_bytes = bytes;
+    return MN_OK;
+}
+
 mn_status mn_run_set_force(mn_run *r, int force)
 {
     r->force = force != 0;
@@ -377,7 +404,8 @@ mn_status mn_run_execute(mn_run *r)
             thermal_open = 1;
         }
     }
-    session_sinks sinks = {summary, csv_open ? csv.f : NULL, thermal_open ? thermal.f : NULL};
+    session_sinks sinks = {summary, csv_open ? csv.f : NULL, thermal_open ? thermal.f : NULL,
+                           r->output_dir, r->max_memory_bytes};
     int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
     for (int s = 1; s <= c.n_sessions; s++) {
         char stage[64];
@@ -389,6 +417,10 @@ mn_status mn_run_execute(mn_run *r)
                        units);
     MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL), done);
     MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
+    if (m->product.present && r->output_dir)
+        MN_TRY_GOTO(mn_delivery_write_csv_sessions((const mn_delivery_result *const *)c.deliveries,
+                                                   (size_t)c.n_sessions, r->output_dir),
+                    done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);

@@ -28,6 +28,13 @@ for x in s["sessions"]:
     assert abs(n["area_cm2"] - 0.25) < 1e-12
     # Issue 4: a typical treatment (1.0-1.5 mm on the cheek) is red for 1 to 5 days.
     assert 1.0 <= x["erythema_days"] <= 5.0, x["erythema_days"]
+    d = x["delivery"]
+    assert d["product"] == "ascorbic_acid"
+    for k in ("stratum_corneum", "epidermis", "dermis", "systemic"):
+        assert d["dose_ug_per_cm2"][k] >= 0 and d["intact_dose_ug_per_cm2"][k] >= 0
+    # Channels let far more past the stratum corneum than intact skin does.
+    assert d["enhancement_ratio"] > 1, d["enhancement_ratio"]
+    assert d["channel_half_life_h"] > 0
 o = s["outcome"]
 for k in ("collagen_change_percent", "elastin_change_percent",
           "epidermal_thickness_change_percent"):
@@ -40,6 +47,7 @@ assert all(r["level"] in ("low", "moderate", "high") for r in s["risks"])
 PY
 head -1 out/timeline.csv | grep -qx "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,epidermis_um" ||
     fail "timeline.csv header"
+[ -s out/delivery.csv ] && [ -s out/report.html ] || fail "delivery.csv or report.html missing"
 head -1 out/punctures.csv | grep -qx "session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds" ||
     fail "punctures.csv header"
 rows=$(($(wc -l < out/punctures.csv) - 1))
