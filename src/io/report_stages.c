@@ -72,9 +72,22 @@ static void delivery_table(mn_report *r)
         fputs("</table>\n", f);
 }
 
+/* Rows of the first session: delivery.csv and delivery_profiles.csv hold every session one
+ * after the other (column `session`), each starting again at time 0; the figures show the
+ * first session and the table above them gives every session's doses. */
+static size_t first_session_rows(const mn_rtable *t)
+{
+    const double *session = mn_rtable_column(t, "session");
+    size_t n = 0;
+    while (n < t->nrow && (!session || session[n] == session[0]))
+        n++;
+    return n;
+}
+
 static mn_status dose_plots(mn_report *r, const mn_rtable *t)
 {
     const double *time = mn_rtable_column(t, "time_h");
+    const size_t rows = first_session_rows(t);
     mn_plot_series ser[2 * NLAYER];
     size_t n = 0;
     char col[64], labels[2 * NLAYER][64];
@@ -90,11 +103,11 @@ static mn_status dose_plots(mn_report *r, const mn_rtable *t)
                                         .kind = MN_PLOT_LINE,
                                         .x = time,
                                         .y = y,
-                                        .n = t->nrow,
+                                        .n = rows,
                                         .colour = LAYER_COLS[l],
                                         .dashed = intact};
         }
-    mn_plot p = {.title = "Amount in each skin layer over time",
+    mn_plot p = {.title = "Amount in each skin layer over time (session 1)",
                  .xlabel = "time after application (h)",
                  .ylabel = "amount (µg/cm²)",
                  .logy = 1,
@@ -113,18 +126,18 @@ static mn_status dose_plots(mn_report *r, const mn_rtable *t)
                                     .kind = MN_PLOT_LINE,
                                     .x = time,
                                     .y = flux,
-                                    .n = t->nrow,
+                                    .n = rows,
                                     .colour = MN_COL_BLUE};
     if (iflux)
         ser[n++] = (mn_plot_series){.label = "intact skin",
                                     .kind = MN_PLOT_LINE,
                                     .x = time,
                                     .y = iflux,
-                                    .n = t->nrow,
+                                    .n = rows,
                                     .colour = MN_COL_GREY,
                                     .dashed = 1};
     if (n) {
-        mn_plot q = {.title = "Flux into the skin: microneedled against intact",
+        mn_plot q = {.title = "Flux into the skin, session 1: microneedled against intact",
                      .xlabel = "time after application (h)",
                      .ylabel = "flux (µg/cm²/h)",
                      .logy = 1,
@@ -140,9 +153,9 @@ static mn_status dose_plots(mn_report *r, const mn_rtable *t)
                             .kind = MN_PLOT_LINE,
                             .x = time,
                             .y = open,
-                            .n = t->nrow,
+                            .n = rows,
                             .colour = MN_COL_GREEN};
-        mn_plot q = {.title = "Microneedle channels closing",
+        mn_plot q = {.title = "Microneedle channels closing (session 1)",
                      .xlabel = "time after application (h)",
                      .ylabel = "open-channel fraction (1)",
                      .ymin = 0,
@@ -163,12 +176,13 @@ static mn_status profile_plot(mn_report *r, const mn_rtable *t)
                  *ci = mn_rtable_column(t, "intact_concentration_ug_ml");
     if (!time || !z || !c || t->nrow == 0)
         return MN_OK;
-    /* Rows are grouped by time: find the start of each group. */
+    /* Rows are grouped by time: find the start of each group (first session only). */
+    const size_t rows = first_session_rows(t);
     size_t starts[256], ng = 0;
-    for (size_t i = 0; i < t->nrow && ng < 255; i++)
+    for (size_t i = 0; i < rows && ng < 255; i++)
         if (i == 0 || time[i] != time[i - 1])
             starts[ng++] = i;
-    starts[ng] = t->nrow;
+    starts[ng] = rows;
     mn_plot_series ser[2 * MAX_PROFILES];
     char labels[2 * MAX_PROFILES][64];
     static const mn_plot_colour cols[MAX_PROFILES] = {MN_COL_BLUE, MN_COL_ORANGE, MN_COL_GREEN,
@@ -202,7 +216,7 @@ static mn_status profile_plot(mn_report *r, const mn_rtable *t)
         mk[nmk++] = (mn_plot_marker){r->column->dej_depth_um, "dermal-epidermal junction", 0};
         mk[nmk++] = (mn_plot_marker){r->column->dermis_bottom_um, "dermis | subcutis", 0};
     }
-    mn_plot p = {.title = "Concentration against depth",
+    mn_plot p = {.title = "Concentration against depth (session 1)",
                  .xlabel = "depth below the skin surface (µm)",
                  .ylabel = "concentration (µg/mL)",
                  .logy = 1,
