@@ -133,11 +133,12 @@ int mn_cmd_permeability(int argc, char **argv)
         if (strcmp(a, "--json") == 0) {
             json = 1;
         } else if (strcmp(a, "--mw-da") == 0) {
-            if (!mn_cli_parse_double(cmd, a, v, 1e-9, 1e9, &mw))
+            /* The ranges of the scenario's product keys: water to high-MW hyaluronic acid. */
+            if (!mn_cli_parse_double(cmd, a, v, 18.0, 2.0e6, &mw))
                 return 2;
             i++;
         } else if (strcmp(a, "--log-kow") == 0) {
-            if (!mn_cli_parse_double(cmd, a, v, -10, 12, &lp))
+            if (!mn_cli_parse_double(cmd, a, v, -6.0, 8.0, &lp))
                 return 2;
             i++;
         } else if (strcmp(a, "--membrane") == 0) {
