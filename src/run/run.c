@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/checkpoint_run.h"
 #include "core/error.h"
 #include "io/atomic.h"
 #include "io/summary.h"
@@ -21,6 +22,7 @@ struct mn_run {
     int force;
     char *output_dir;
     char *summary_json;
+    mn_runckpt ck; /* checkpoint, resume and interruption (core/checkpoint_run.h) */
 };
 
 mn_status mn_run_create(mn_run **out)
@@ -43,6 +45,7 @@ void mn_run_free(mn_run *r)
         return;
     free(r->output_dir);
     free(r->summary_json);
+    mn_runckpt_free(&r->ck);
     free(r);
 }
 
@@ -98,6 +101,20 @@ mn_status mn_run_set_force(mn_run *r, int force)
     return MN_OK;
 }
 
+mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)
+{
+    return mn_runckpt_set_every(&r->ck, minutes);
+}
+
+mn_status mn_run_resume(mn_run *r, const char *dir)
+{
+    MN_TRY(mn_run_set_output_dir(r, dir));
+    MN_TRY(mn_runckpt_load(&r->ck, dir, &r->model, &r->threads));
+    r->have_model = 1;
+    r->seed_set = 0; /* the checkpoint's model holds the seed it ran with */
+    return MN_OK;
+}
+
 mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
 {
     if (!r->summary_json)
@@ -111,7 +128,7 @@ static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, m
 {
     const mn_model *m = &r->model;
     int total = mn_model_total_sessions(m);
-    for (int s = 1; s <= total; s++) {
+    for (int s = r->ck.first_session; s <= total; s++) {
         mn_punctures *p = NULL;
         mn_needling_summary ns;
         MN_TRY(mn_needling_generate(m, col, s, &p));
@@ -122,6 +139,7 @@ static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, m
             st = mn_punctures_write_csv(csv->f, p, s == 1);
         mn_punctures_free(p);
         MN_TRY(st);
+        MN_TRY(mn_runckpt_after_session(&r->ck, s, summary, csv));
     }
     return MN_OK;
 }
@@ -142,15 +160,16 @@ mn_status mn_run_execute(mn_run *r)
 
     mn_column col;
     MN_TRY(mn_anatomy_column_for(&r->model, &col));
-    MN_TRY(mn_summary_create(&r->model, threads, &summary));
+    MN_TRY(mn_runckpt_begin(&r->ck, &r->model, threads, r->output_dir, &summary));
     char path[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
-        MN_TRY_GOTO(mn_afile_open(path, &csv), done);
+        MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
         csv_open = 1;
     }
-    MN_TRY_GOTO(run_sessions(r, &col, summary, csv_open ? &csv : NULL), done);
+    st = run_sessions(r, &col, summary, csv_open ? &csv : NULL);
+    MN_TRY_GOTO(mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL), done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);
@@ -164,6 +183,7 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
     }
+    st = mn_runckpt_end(&r->ck);
 done:
     if (csv_open)
         mn_afile_abort(&csv);
