@@ -53,7 +53,7 @@ CHECK_FUZZ_SECONDS ?= 20
 fuzz-build: deps
 	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || CC=clang cmake -S . -B $(FUZZ_BUILD) \
 	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DMNSIM_FUZZ=ON -DBUILD_TESTING=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_patient
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_patient fuzz_checkpoint
 
 fuzz: fuzz-build
 	tests/fuzz/run_fuzzers.bash $(FUZZ_BUILD) $(FUZZ_SECONDS)

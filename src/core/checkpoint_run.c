@@ -1,5 +1,6 @@
 #include "core/checkpoint_run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -361,11 +362,20 @@ mn_status mn_runckpt_end(mn_runckpt *k)
 {
     if (k->dir && !k->interrupted) {
         /* A finished run has nothing to resume. */
-        char path[4200];
+        char path[4200], dir[4200];
         MN_TRY(mn_io_join(path, sizeof path, k->dir, CKPT_FILE));
         unlink(path);
-        MN_TRY(mn_io_join(path, sizeof path, k->dir, CKPT_DIR));
-        rmdir(path);
+        MN_TRY(mn_io_join(dir, sizeof dir, k->dir, CKPT_DIR));
+        /* A run killed while writing a checkpoint leaves its temporary file behind. */
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strncmp(e->d_name, "state.mnck.tmp.", 15) == 0 &&
+                mn_io_join(path, sizeof path, dir, e->d_name) == MN_OK)
+                unlink(path);
+        if (d)
+            closedir(d);
+        rmdir(dir);
     }
     k->resuming = 0;
     free(k->resume_summary);

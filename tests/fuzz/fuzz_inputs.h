@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "core/checkpoint.h"
 #include "model/model.h"
 #include "model/patient.h"
 #include "model/scenario.h"
@@ -31,6 +32,15 @@ static inline mn_status mn_fuzz_patient(const char *text, size_t len)
     if (st == MN_OK)
         st = mn_patient_parse(doc, doc->root, "", &p);
     mn_ydoc_free(doc);
+    return st;
+}
+
+/* A checkpoint file's bytes, as `mnsim resume` parses them. */
+static inline mn_status mn_fuzz_checkpoint(const char *bytes, size_t len)
+{
+    mn_checkpoint *c = NULL;
+    mn_status st = mn_checkpoint_parse("state.mnck", (const unsigned char *)bytes, len, &c);
+    mn_checkpoint_free(c);
     return st;
 }
 

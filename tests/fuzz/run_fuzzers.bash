@@ -12,14 +12,16 @@ seconds=${2:?seconds}
 src=$(cd "$(dirname "$0")" && pwd)
 status=0
 mkdir -p "$build/artifacts"
-for target in scenario patient; do
+for target in scenario patient checkpoint; do
     exe="$build/fuzz/fuzz_$target"
     corpus="$build/corpus/$target"
     mkdir -p "$corpus"
     log="$build/fuzz-$target.log"
+    dict=()
+    [ "$target" != checkpoint ] && dict=(-dict="$src/mnsim.dict")
     echo "fuzz_$target: ${seconds} s"
     "$exe" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-        -dict="$src/mnsim.dict" -artifact_prefix="$build/artifacts/$target-" \
+        "${dict[@]}" -artifact_prefix="$build/artifacts/$target-" \
         -print_final_stats=1 "$corpus" "$src/corpus/$target" "$src/regressions/$target" \
         > "$log" 2>&1
     rc=$?

@@ -92,6 +92,12 @@ static void patient_regressions_end_in_a_message(void **state)
     replay("regressions/patient", mn_fuzz_patient, 0);
 }
 
+static void checkpoint_seeds_and_regressions(void **state)
+{
+    assert_true(replay("corpus/checkpoint", mn_fuzz_checkpoint, 1) >= 2);
+    replay("regressions/checkpoint", mn_fuzz_checkpoint, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +105,7 @@ int main(void)
         cmocka_unit_test(patient_seeds_all_load),
         cmocka_unit_test(scenario_regressions_end_in_a_message),
         cmocka_unit_test(patient_regressions_end_in_a_message),
+        cmocka_unit_test(checkpoint_seeds_and_regressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
