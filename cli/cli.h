@@ -27,5 +27,11 @@ int mn_cmd_run(int argc, char **argv);
 int mn_cmd_resume(int argc, char **argv);
 int mn_cmd_sites(int argc, char **argv);
 int mn_cmd_devices(int argc, char **argv);
+int mn_cmd_screen(int argc, char **argv);
+int mn_cmd_plan(int argc, char **argv);
+int mn_cmd_verify(int argc, char **argv);
+int mn_cmd_bench(int argc, char **argv);
+int mn_cmd_permeability(int argc, char **argv);
+int mn_cmd_products(int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,32 +9,47 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
-                 "                 [--quiet] [--force] [--checkpoint-every MINUTES]\n\n"
-                 "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
-                 "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
-                 "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-                 "                    punctures.csv\n"
-                 "  --seed N          override the scenario's seed\n"
-                 "  --threads N       OpenMP threads (results do not depend on it)\n"
-                 "  --json            print summary.json instead of the table\n"
-                 "  --quiet           print nothing on success\n"
-                 "  --force           write into an existing folder that is not an mnsim output\n"
-                 "  --checkpoint-every MINUTES\n"
-                 "                    save progress to DIR/checkpoint/ after a session once\n"
-                 "                    MINUTES have passed (0: after every session); continue\n"
-                 "                    an interrupted run with 'mnsim resume DIR'\n\n"
-                 "Ctrl-C (SIGINT) or SIGTERM stops after the current session: the outputs hold\n"
-                 "the sessions done, summary.json says \"complete\": false, and a checkpoint\n"
-                 "is left for 'mnsim resume DIR'. A second Ctrl-C stops at once.\n\n"
-                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario,\n"
-                 "128 + signal number (130 for Ctrl-C) when stopped by a signal.\n");
+    fprintf(out,
+            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
+            "                 [--quiet] [--force] [--samples N] [--checkpoint-every MINUTES]\n\n"
+            "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
+            "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
+            "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
+            "                    punctures.csv\n"
+            "  --seed N          override the scenario's seed\n"
+            "  --threads N       OpenMP threads (results do not depend on it)\n"
+            "  --samples N       also simulate N virtual patients drawn from the cited\n"
+            "                    parameter ranges; outcomes become {median, p5, p95}\n"
+            "  --json            print summary.json instead of the table\n"
+            "  --quiet           print nothing on success\n"
+            "  --force           write into an existing folder that is not an mnsim output\n"
+            "  --checkpoint-every MINUTES\n"
+            "                    save progress to DIR/checkpoint/ after a session once\n"
+            "                    MINUTES have passed (0: after every session); continue\n"
+            "                    an interrupted run with 'mnsim resume DIR'\n\n"
+            "Ctrl-C (SIGINT) or SIGTERM stops after the current session: the outputs hold\n"
+            "the sessions done, summary.json says \"complete\": false, and a checkpoint\n"
+            "is left for 'mnsim resume DIR'. A second Ctrl-C stops at once.\n\n"
+            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario,\n"
+            "128 + signal number (130 for Ctrl-C) when stopped by a signal.\n");
 }
 
+/* A number, or the median of a {median, p5, p95} object (--samples); NAN if absent. */
 static double num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+    if (cJSON_IsObject(v))
+        v = cJSON_GetObjectItemCaseSensitive(v, "median");
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static void print_outcome_row(const cJSON *outcome, const char *key, const char *label)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(outcome, key);
+    if (!o)
+        return;
+    printf("  %-22s %+7.1f %+7.1f %+7.1f %+7.1f\n", label, num(o, "day_30"), num(o, "day_90"),
+           num(o, "day_180"), num(o, "day_365"));
 }
 
 static void print_table(const char *json, const char *dir)
@@ -47,25 +63,46 @@ static void print_table(const char *json, const char *dir)
            cJSON_GetObjectItemCaseSensitive(sc, "zone")->valuestring,
            cJSON_GetObjectItemCaseSensitive(sc, "device")->valuestring, num(s, "seed"));
     printf("Needling per session\n");
-    printf("%7s %6s %10s %9s %8s %23s %8s %8s %9s\n", "session", "day", "punctures", "per cm2",
-           "coverage", "depth um mean [p5, p95]", "bleeding", "min", "zone min");
+    printf("%7s %6s %10s %9s %8s %23s %8s %6s %8s %9s\n", "session", "day", "punctures", "per cm2",
+           "coverage", "depth um mean [p5, p95]", "bleeding", "min", "zone min", "red days");
     const cJSON *sessions = cJSON_GetObjectItemCaseSensitive(s, "sessions"), *it;
     cJSON_ArrayForEach(it, sessions)
     {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "needling");
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(n, "tissue_depth_um");
-        printf("%7.0f %6.0f %10.0f %9.0f %7.1f%% %8.0f [%5.0f, %5.0f] %7.1f%% %8.1f %9.1f\n",
+        printf("%7.0f %6.0f %10.0f %9.0f %7.1f%% %8.0f [%5.0f, %5.0f] %7.1f%% %6.2f %8.1f %9.1f\n",
                num(it, "index"), num(it, "day"), num(n, "punctures"), num(n, "punctures_per_cm2"),
                100.0 * num(n, "coverage_fraction"), num(d, "mean"), num(d, "p5"), num(d, "p95"),
                100.0 * num(n, "bleeding_fraction"), num(n, "duration_min"),
-               num(n, "zone_duration_min"));
+               num(n, "zone_duration_min"), num(it, "erythema_days"));
+    }
+    const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(s, "outcome");
+    if (outcome) {
+        printf("\nCourse outcome, %% change from untreated%s\n",
+               cJSON_GetObjectItemCaseSensitive(s, "samples") ? " (median of virtual patients)"
+                                                              : "");
+        printf("  %-22s %7s %7s %7s %7s\n", "", "day 30", "day 90", "day 180", "day 365");
+        print_outcome_row(outcome, "collagen_change_percent", "collagen");
+        print_outcome_row(outcome, "elastin_change_percent", "elastin");
+        print_outcome_row(outcome, "epidermal_thickness_change_percent", "epidermal thickness");
+        printf("  downtime (visible redness) %.1f days in all\n",
+               num(outcome, "downtime_days_total"));
+    }
+    const cJSON *risks = cJSON_GetObjectItemCaseSensitive(s, "risks"), *risk;
+    if (risks) {
+        printf("\nRisks\n");
+        cJSON_ArrayForEach(risk, risks)
+            printf("  %-10s %-9s %s\n", cJSON_GetObjectItemCaseSensitive(risk, "id")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(risk, "level")->valuestring,
+                   cJSON_GetObjectItemCaseSensitive(risk, "reason")->valuestring);
     }
     if (dir)
-        printf("\nResults in %s/ (summary.json, punctures.csv)\n", dir);
+        printf("\nResults in %s/ (summary.json, punctures.csv, timeline.csv)\n", dir);
     cJSON_Delete(s);
 }
 
-/* Executes a configured run (st: how configuring went) and prints its result. */
+/* Executes a configured run (st: how configuring went) and prints its result. A run stopped
+ * by a signal exits with 128 + the signal number, as shells report it. */
 static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, const char *dir)
 {
     if (st == MN_OK) {
@@ -94,7 +131,7 @@ int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
     int json = 0, quiet = 0, force = 0;
-    long seed = -1, threads = 0;
+    long seed = -1, threads = 0, samples = 0;
     double checkpoint_min = -1.0;
     if (mn_cli_wants_help(argc, argv)) {
         usage(stdout);
@@ -113,6 +150,10 @@ int mn_cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--threads")) {
             if (!mn_cli_parse_long("run", a, next, 1, 1024, &threads))
+                return 2;
+            i++;
+        } else if (!strcmp(a, "--samples")) {
+            if (!mn_cli_parse_long("run", a, next, 1, MN_RUN_MAX_SAMPLES, &samples))
                 return 2;
             i++;
         } else if (!strcmp(a, "--json")) {
@@ -143,6 +184,8 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_seed(run, (uint64_t)seed);
     if (st == MN_OK && threads > 0)
         st = mn_run_set_threads(run, (int)threads);
+    if (st == MN_OK && samples > 0)
+        st = mn_run_set_samples(run, (int)samples);
     if (st == MN_OK)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
@@ -159,7 +202,8 @@ static void resume_usage(FILE *out)
                  "Continues the run whose checkpoint is in DIR/checkpoint/ (written by\n"
                  "'mnsim run --checkpoint-every' or by a run stopped with Ctrl-C) and writes\n"
                  "the same outputs into DIR that an uninterrupted run would have written.\n"
-                 "Scenario, seed, threads and checkpoint interval come from the checkpoint.\n\n"
+                 "Scenario, seed, samples, threads and checkpoint interval come from the\n"
+                 "checkpoint.\n\n"
                  "Exit status: 0 success, 1 runtime failure, 2 bad usage or no usable\n"
                  "checkpoint, 128 + signal number when stopped by a signal.\n");
 }

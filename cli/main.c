@@ -11,6 +11,13 @@ static const mn_cli_command commands[] = {
     {"resume", "continue a run from the checkpoint in its output folder", mn_cmd_resume},
     {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
     {"devices", "print the embedded device table with sources", mn_cmd_devices},
+    {"screen", "screen a patient file against the cited contraindication rules", mn_cmd_screen},
+    {"plan", "plan settings per zone with predictions and a handout", mn_cmd_plan},
+    {"verify", "run the field engine's code-verification suite", mn_cmd_verify},
+    {"bench", "time the field engine on the reference diffusion problem", mn_cmd_bench},
+    {"permeability", "intact-skin permeability of a molecule (mechanistic model)",
+     mn_cmd_permeability},
+    {"products", "print the embedded product table with sources", mn_cmd_products},
 };
 
 static void usage(FILE *out)

@@ -36,6 +36,10 @@ mn_status mn_run_set_default_scenario(mn_run *run);
 mn_status mn_run_set_seed(mn_run *run, uint64_t seed);
 /* OpenMP threads (>= 1); results do not depend on it. Default: the OpenMP default. */
 mn_status mn_run_set_threads(mn_run *run, int threads);
+/* Virtual patients drawn from the cited parameter ranges (0: none). With N > 0 every outcome
+ * number of summary.json becomes {median, p5, p95}; the draws are reproducible from the seed. */
+#define MN_RUN_MAX_SAMPLES 100000
+mn_status mn_run_set_samples(mn_run *run, int samples);
 /* Folder for output files; NULL writes nothing. Default "mnsim-out". */
 mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
 /* Allow writing into an existing folder that is not an mnsim output. */

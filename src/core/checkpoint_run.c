@@ -353,6 +353,11 @@ mn_status mn_runckpt_finish(mn_runckpt *k, mn_status st, cJSON *summary, mn_afil
     } else if (st != MN_OK) {
         return st;
     }
+    return MN_OK;
+}
+
+mn_status mn_runckpt_mark_complete(mn_runckpt *k, cJSON *summary)
+{
     if (!cJSON_AddBoolToObject(summary, "complete", !k->interrupted))
         return mn_error_set(MN_ENOMEM, "out of memory building summary.json");
     return MN_OK;

@@ -62,9 +62,11 @@ mn_status mn_runckpt_open_csv(mn_runckpt *k, const char *path, mn_afile *csv);
  * returns MN_EINTERRUPTED when a stop was requested. csv may be NULL. */
 mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, mn_afile *csv);
 /* After the session loop returned st: on MN_EINTERRUPTED rolls summary and CSV back to the
- * last boundary, writes a checkpoint and returns MN_OK so the partial outputs get written; adds
- * "complete" to the summary. Any other failure is returned unchanged. */
+ * last boundary, writes a checkpoint and returns MN_OK (k->interrupted set) so the partial
+ * outputs get written. Any other failure is returned unchanged. */
 mn_status mn_runckpt_finish(mn_runckpt *k, mn_status st, cJSON *summary, mn_afile *csv);
+/* Adds "complete": true, or false for an interrupted run, as summary.json's last key. */
+mn_status mn_runckpt_mark_complete(mn_runckpt *k, cJSON *summary);
 /* After the outputs are written: removes the checkpoint of a finished run; returns
  * MN_EINTERRUPTED (with its message) for an interrupted one. */
 mn_status mn_runckpt_end(mn_runckpt *k);

@@ -1,13 +1,18 @@
-/* The pipeline of one run: scenario -> anatomy -> needling (-> delivery -> healing -> clinic
- * as those stages land) -> outputs. Each session repeats the per-session stages. */
+/* The pipeline of one run: scenario -> anatomy -> needling -> (delivery) -> healing -> clinic
+ * -> outputs. The per-session stages run for every session of the protocol; healing integrates
+ * the whole course from the sessions' injuries; the clinic stage judges the course. */
 #include "mnsim/mnsim.h"
 
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic/plan.h"
+#include "clinic/risks.h"
 #include "core/checkpoint_run.h"
 #include "core/error.h"
+#include "healing/healing.h"
 #include "io/atomic.h"
 #include "io/summary.h"
 #include "model/scenario.h"
@@ -19,11 +24,142 @@ struct mn_run {
     int seed_set;
     uint64_t seed;
     int threads;
+    int samples;
     int force;
     char *output_dir;
     char *summary_json;
     mn_runckpt ck; /* checkpoint, resume and interruption (core/checkpoint_run.h) */
 };
+
+/* What the course-level stages need from the per-session ones. */
+typedef struct course {
+    int n_sessions;
+    double *days;
+    mn_healing_injury *injuries;
+    double end_day;
+    double max_tissue_depth_um;
+    double max_bleeding_fraction;
+    double max_erythema_days; /* < 0 until healing reports */
+} course;
+
+static void course_free(course *c)
+{
+    free(c->days);
+    free(c->injuries);
+}
+
+static mn_status course_init(const mn_model *m, course *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n_sessions = mn_model_total_sessions(m);
+    c->end_day = mn_model_end_day(m);
+    c->max_erythema_days = -1.0;
+    MN_ALLOC(c->days, c->n_sessions);
+    MN_ALLOC(c->injuries, c->n_sessions);
+    for (int s = 1; s <= c->n_sessions; s++)
+        c->days[s - 1] = mn_model_session_day(m, s);
+    return MN_OK;
+}
+
+/* Where the per-session stages report: all optional (planning runs report nowhere). */
+typedef struct session_sinks {
+    cJSON *summary;
+    FILE *punctures_csv;
+} session_sinks;
+
+static mn_status run_session(const mn_model *m, const mn_column *col, int s, course *c,
+                             const session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_punctures *p = NULL;
+    mn_needling_summary ns;
+    MN_TRY(mn_needling_generate(m, col, s, &p));
+    MN_TRY_GOTO(mn_needling_summarize(m, col, p, &ns), done);
+    if (out->summary)
+        MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, NULL), done);
+    if (out->punctures_csv)
+        MN_TRY_GOTO(mn_punctures_write_csv(out->punctures_csv, p, s == 1), done);
+    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, m->patch_width_um * m->patch_length_um,
+                                                 &c->injuries[s - 1]),
+                done);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->tissue_depth_um[i] > c->max_tissue_depth_um)
+            c->max_tissue_depth_um = p->tissue_depth_um[i];
+    if (ns.bleeding_fraction > c->max_bleeding_fraction)
+        c->max_bleeding_fraction = ns.bleeding_fraction;
+done:
+    mn_punctures_free(p);
+    return st;
+}
+
+static mn_status heal(const mn_model *m, const mn_column *col, course *c, mn_healing_result **out)
+{
+    mn_healing_params prm;
+    MN_TRY(mn_healing_params_default(&prm));
+    MN_TRY(mn_healing_course_run(&prm, &m->patient, col, c->days, c->injuries, c->n_sessions,
+                                 c->end_day, out));
+    for (int s = 0; s < c->n_sessions; s++) {
+        double e = mn_healing_result_erythema_days(*out, s);
+        if (e > c->max_erythema_days)
+            c->max_erythema_days = e;
+    }
+    return MN_OK;
+}
+
+/* Risks of the course (clinic stage) into summary.json. */
+static mn_status add_risks(const mn_model *m, const mn_column *col, const course *c, cJSON *summary)
+{
+    mn_risk_inputs in;
+    mn_risks risks;
+    mn_risk_inputs_init(&in);
+    in.patient = &m->patient;
+    in.zone = m->site.zone;
+    in.column = col;
+    in.device_type = m->device.type;
+    in.set_depth_um = m->device.set_depth_um;
+    for (int s = 1; s <= c->n_sessions; s++) {
+        double d = mn_model_session_device(m, s).set_depth_um;
+        if (d > in.set_depth_um)
+            in.set_depth_um = d;
+    }
+    in.tissue_depth_max_um = c->max_tissue_depth_um;
+    in.bleeding_fraction = c->max_bleeding_fraction;
+    in.erythema_days = c->max_erythema_days;
+    in.product_name = m->product.present ? m->product.name : NULL;
+    MN_TRY(mn_clinic_risks(&in, &risks));
+    return mn_clinic_risks_json(&risks, summary);
+}
+
+mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
+{
+    (void)ctx;
+    mn_status st = MN_OK;
+    mn_column col;
+    course c;
+    mn_healing_result *h = NULL;
+    const session_sinks none = {NULL, NULL};
+    memset(out, 0, sizeof *out);
+    MN_TRY(mn_anatomy_column_for(m, &col));
+    MN_TRY_GOTO(course_init(m, &c), done);
+    for (int s = 1; s <= c.n_sessions; s++)
+        MN_TRY_GOTO(run_session(m, &col, s, &c, &none), done);
+    MN_TRY_GOTO(heal(m, &col, &c, &h), done);
+    mn_healing_outcome o;
+    mn_healing_result_outcome(h, &o);
+    for (int d = 0; d < 4; d++) {
+        out->collagen_change_percent[d] = o.collagen_change_percent[d];
+        out->elastin_change_percent[d] = o.elastin_change_percent[d];
+        out->epidermal_thickness_change_percent[d] = o.epidermal_thickness_change_percent[d];
+    }
+    out->downtime_days_total = o.downtime_days_total;
+    out->erythema_days = c.max_erythema_days;
+    out->bleeding_fraction = c.max_bleeding_fraction;
+    out->tissue_depth_max_um = c.max_tissue_depth_um;
+done:
+    mn_healing_result_free(h);
+    course_free(&c);
+    return st;
+}
 
 mn_status mn_run_create(mn_run **out)
 {
@@ -85,6 +221,15 @@ mn_status mn_run_set_threads(mn_run *r, int threads)
     return MN_OK;
 }
 
+mn_status mn_run_set_samples(mn_run *r, int samples)
+{
+    if (samples < 0 || samples > MN_RUN_MAX_SAMPLES)
+        return mn_error_set(MN_EINPUT, "samples: %d is out of range (expected 0 to %d)", samples,
+                            MN_RUN_MAX_SAMPLES);
+    r->samples = samples;
+    return MN_OK;
+}
+
 mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 {
     char *copy = NULL;
@@ -115,6 +260,44 @@ mn_status mn_run_resume(mn_run *r, const char *dir)
     return MN_OK;
 }
 
+/* The course state of the sessions done, kept in checkpoints so a resumed run heals exactly
+ * the course an uninterrupted one would have: keys "course/injury/<session>" (one per
+ * session, so saving stays linear in the sessions), "course/max", "course/samples". */
+static mn_status course_save(mn_runckpt *k, const course *c, int samples, int s)
+{
+    char key[64];
+    double max[2] = {c->max_tissue_depth_um, c->max_bleeding_fraction};
+    uint64_t n = (uint64_t)samples;
+    snprintf(key, sizeof key, "course/injury/%d", s);
+    MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
+    MN_TRY(mn_checkpoint_put(k->stages, "course/max", max, sizeof max));
+    return mn_checkpoint_put(k->stages, "course/samples", &n, sizeof n);
+}
+
+static mn_status course_restore(const mn_runckpt *k, course *c, int *samples)
+{
+    char key[64];
+    const void *d;
+    size_t len;
+    uint64_t n;
+    for (int s = 1; s < k->first_session; s++) {
+        snprintf(key, sizeof key, "course/injury/%d", s);
+        MN_TRY(mn_checkpoint_get(k->stages, key, &d, &len));
+        if (len != sizeof *c->injuries)
+            return mn_error_set(MN_EINPUT, "checkpoint: %s has %zu bytes (expected %zu)", key, len,
+                                sizeof *c->injuries);
+        memcpy(&c->injuries[s - 1], d, len);
+    }
+    MN_TRY(mn_checkpoint_get(k->stages, "course/max", &d, &len));
+    if (len != 2 * sizeof(double))
+        return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
+    memcpy(&c->max_tissue_depth_um, d, sizeof(double));
+    memcpy(&c->max_bleeding_fraction, (const double *)d + 1, sizeof(double));
+    MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
+    *samples = (int)n;
+    return MN_OK;
+}
+
 mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
 {
     if (!r->summary_json)
@@ -123,23 +306,28 @@ mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
     return MN_OK;
 }
 
-/* Runs every session's needling and writes punctures.csv as it goes (atomically). */
-static mn_status run_sessions(mn_run *r, const mn_column *col, cJSON *summary, mn_afile *csv)
+/* The healing block: one course with the cited parameters, or --samples virtual patients
+ * whose outcomes become {median, p5, p95}. */
+static mn_status add_healing(const mn_run *r, const mn_column *col, course *c, int threads,
+                             cJSON *summary, const char *timeline_path)
 {
     const mn_model *m = &r->model;
-    int total = mn_model_total_sessions(m);
-    for (int s = r->ck.first_session; s <= total; s++) {
-        mn_punctures *p = NULL;
-        mn_needling_summary ns;
-        MN_TRY(mn_needling_generate(m, col, s, &p));
-        mn_status st = mn_needling_summarize(m, col, p, &ns);
-        if (st == MN_OK)
-            st = mn_summary_add_session(summary, s, mn_model_session_day(m, s), &ns, NULL);
-        if (st == MN_OK && csv)
-            st = mn_punctures_write_csv(csv->f, p, s == 1);
-        mn_punctures_free(p);
+    cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
+    mn_healing_result *h = NULL;
+    MN_TRY(heal(m, col, c, &h));
+    mn_status st = mn_healing_summary_json(h, summary, sessions);
+    if (st == MN_OK && timeline_path)
+        st = mn_healing_write_timeline_csv(h, timeline_path);
+    mn_healing_result_free(h);
+    MN_TRY(st);
+    if (r->samples > 0) {
+        mn_healing_samples *hs = NULL;
+        MN_TRY(mn_healing_samples_run(m->seed, r->samples, threads, &m->patient, col, c->days,
+                                      c->injuries, c->n_sessions, c->end_day, &hs));
+        st = mn_healing_samples_summary_json(hs, summary, sessions);
+        mn_healing_samples_free(hs);
         MN_TRY(st);
-        MN_TRY(mn_runckpt_after_session(&r->ck, s, summary, csv));
+        cJSON_AddNumberToObject(summary, "samples", r->samples);
     }
     return MN_OK;
 }
@@ -150,26 +338,46 @@ mn_status mn_run_execute(mn_run *r)
     cJSON *summary = NULL;
     mn_afile csv = {0};
     int csv_open = 0;
+    course c = {0};
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
                                        "mn_run_set_default_scenario first)");
     if (r->seed_set)
         r->model.seed = r->seed;
+    const mn_model *m = &r->model;
     int threads = r->threads > 0 ? r->threads : omp_get_max_threads();
     omp_set_num_threads(threads);
 
     mn_column col;
-    MN_TRY(mn_anatomy_column_for(&r->model, &col));
-    MN_TRY(mn_runckpt_begin(&r->ck, &r->model, threads, r->output_dir, &summary));
-    char path[4200];
+    MN_TRY(mn_anatomy_column_for(m, &col));
+    MN_TRY(course_init(m, &c));
+    MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
+    if (r->ck.resuming)
+        MN_TRY_GOTO(course_restore(&r->ck, &c, &r->samples), done);
+    char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
+        MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
         MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
         csv_open = 1;
     }
-    st = run_sessions(r, &col, summary, csv_open ? &csv : NULL);
+    session_sinks sinks = {summary, csv_open ? csv.f : NULL};
+    for (int s = r->ck.first_session; s <= c.n_sessions && st == MN_OK; s++) {
+        st = run_session(m, &col, s, &c, &sinks);
+        if (st == MN_OK)
+            st = course_save(&r->ck, &c, r->samples, s);
+        if (st == MN_OK)
+            st = mn_runckpt_after_session(&r->ck, s, summary, csv_open ? &csv : NULL);
+    }
+    /* Interrupted: whole sessions only, no course-level stages on a partial course. */
     MN_TRY_GOTO(mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL), done);
+    if (!r->ck.interrupted) {
+        MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL),
+                    done);
+        MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
+    }
+    MN_TRY_GOTO(mn_runckpt_mark_complete(&r->ck, summary), done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);
@@ -188,5 +396,6 @@ done:
     if (csv_open)
         mn_afile_abort(&csv);
     cJSON_Delete(summary);
+    course_free(&c);
     return st;
 }

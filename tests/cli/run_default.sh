@@ -26,7 +26,20 @@ for x in s["sessions"]:
     assert 0 < d["mean"] < 1500, "reached depth is below the 1.5 mm setting"
     assert 0 < n["coverage_fraction"] < 1 and 0 <= n["bleeding_fraction"] <= 1
     assert abs(n["area_cm2"] - 0.25) < 1e-12
+    # Issue 4: a typical treatment (1.0-1.5 mm on the cheek) is red for 1 to 5 days.
+    assert 1.0 <= x["erythema_days"] <= 5.0, x["erythema_days"]
+o = s["outcome"]
+for k in ("collagen_change_percent", "elastin_change_percent",
+          "epidermal_thickness_change_percent"):
+    assert set(o[k]) == {"day_30", "day_90", "day_180", "day_365"}, o[k]
+assert o["collagen_change_percent"]["day_90"] > 0, "collagen builds over the course"
+assert o["downtime_days_total"] > 0
+ids = {r["id"] for r in s["risks"]}
+assert {"infection", "pih", "scarring", "granuloma", "bleeding"} <= ids, ids
+assert all(r["level"] in ("low", "moderate", "high") for r in s["risks"])
 PY
+head -1 out/timeline.csv | grep -qx "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,epidermis_um" ||
+    fail "timeline.csv header"
 head -1 out/punctures.csv | grep -qx "session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds" ||
     fail "punctures.csv header"
 rows=$(($(wc -l < out/punctures.csv) - 1))
@@ -42,6 +55,19 @@ mkdir precious && echo data > precious/thesis.txt
 "$MNSIM_EXE" run -o precious > /dev/null 2> err; rc=$?
 [ $rc -eq 2 ] || fail "wrote into a foreign folder (exit $rc)"
 [ "$(ls precious)" = "thesis.txt" ] || fail "foreign folder was changed"
+
+# --samples: every outcome number becomes {median, p5, p95}, reproducible from the seed.
+"$MNSIM_EXE" run -o samples --samples 8 --quiet || fail "--samples run failed"
+"$MNSIM_EXE" run -o samples2 --samples 8 --quiet || fail "--samples repeat failed"
+cmp -s samples/summary.json samples2/summary.json || fail "--samples not reproducible"
+python3 - samples/summary.json <<'PY' || fail "--samples outcome is not {median, p5, p95}"
+import json, sys
+s = json.load(open(sys.argv[1]))
+for k, v in s["outcome"]["collagen_change_percent"].items():
+    assert v["p5"] <= v["median"] <= v["p95"], (k, v)
+e = s["sessions"][0]["erythema_days"]
+assert e["p5"] <= e["median"] <= e["p95"]
+PY
 
 "$MNSIM_EXE" --help | grep -q "Usage: mnsim" || fail "--help"
 "$MNSIM_EXE" run --help | grep -q "Usage: mnsim run" || fail "run --help"

@@ -1,0 +1,150 @@
+/* mnsim bench diffusion: the field engine's reference benchmark (DESIGN.md "Performance"). */
+#include <stdio.h>
+#include <string.h>
+
+#include <omp.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "field/bench.h"
+#include "mnsim/mnsim.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: mnsim bench diffusion [--n N] [--steps S] [--threads T] [--json]\n"
+            "       mnsim bench scenario [SCENARIO.yaml] [--samples N] [--threads T] [--json]\n\n"
+            "scenario: wall time of a whole run (every stage, no files written) of a\n"
+            "scenario or the built-in default, optionally with N virtual patients.\n\n"
+            "diffusion:\n"
+            "Times the field engine on the reference problem: a cube of N x 10 um voxels\n"
+            "(N = 200), D = 1e-5 cm2/s, decay 0.1/min, zero-flux walls, a Gaussian of\n"
+            "sigma0 = 100 um with its mirror images, advanced S x 0.01 min (S = 100).\n"
+            "Prints voxels, steps, internal_steps, seconds (stepping only),\n"
+            "voxel_updates_per_s = voxels x S / seconds, rel_l2_error against the exact\n"
+            "image sum, bytes_per_voxel and threads.\n\n"
+            "Options:\n"
+            "  --n N        voxels per edge (2..1000, default 200)\n"
+            "  --steps S    output steps of 0.01 min (1..100000, default 100)\n"
+            "  --threads T  OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+            "  --double     store the state in double precision (default single)\n"
+            "  --rtol R     local error tolerance per internal step (engine default)\n"
+            "  --json       print one JSON object\n");
+}
+
+/* mnsim bench scenario: wall time of a whole run (all stages, no files written), e.g. the
+ * built-in default, or --samples 1000 virtual patients (issue 4's performance targets). */
+static int bench_scenario(int argc, char **argv)
+{
+    const char *file = NULL;
+    long samples = 0, threads = 0;
+    int json = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+        else if (!strcmp(argv[i], "--samples")) {
+            if (!mn_cli_parse_long("bench", "--samples", i + 1 < argc ? argv[++i] : NULL, 1,
+                                   MN_RUN_MAX_SAMPLES, &samples))
+                return 2;
+        } else if (!strcmp(argv[i], "--threads")) {
+            if (!mn_cli_parse_long("bench", "--threads", i + 1 < argc ? argv[++i] : NULL, 1, 1024,
+                                   &threads))
+                return 2;
+        } else if (argv[i][0] != '-' && !file)
+            file = argv[i];
+        else
+            return mn_cli_usage_error("bench", "unknown or incomplete option '%s'", argv[i]);
+    }
+    mn_run *run = NULL;
+    mn_status st = mn_run_create(&run);
+    if (st == MN_OK)
+        st = file ? mn_run_set_scenario_file(run, file) : mn_run_set_default_scenario(run);
+    if (st == MN_OK)
+        st = mn_run_set_output_dir(run, NULL);
+    if (st == MN_OK && samples > 0)
+        st = mn_run_set_samples(run, (int)samples);
+    if (st == MN_OK && threads > 0)
+        st = mn_run_set_threads(run, (int)threads);
+    double t0 = omp_get_wtime();
+    if (st == MN_OK)
+        st = mn_run_execute(run);
+    double seconds = omp_get_wtime() - t0;
+    mn_run_free(run);
+    if (st != MN_OK)
+        return mn_cli_fail(st);
+    int used = threads > 0 ? (int)threads : omp_get_max_threads();
+    if (json)
+        printf("{\"benchmark\": \"scenario\", \"scenario\": \"%s\", \"samples\": %ld, "
+               "\"threads\": %d, \"seconds\": %.4f}\n",
+               file ? file : "(built-in default)", samples, used, seconds);
+    else
+        printf("scenario %s, %ld virtual patients, %d threads: %.3f s\n",
+               file ? file : "(built-in default)", samples, used, seconds);
+    return 0;
+}
+
+int mn_cmd_bench(int argc, char **argv)
+{
+    if (mn_cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "scenario") == 0)
+        return bench_scenario(argc, argv);
+    if (argc < 2 || strcmp(argv[1], "diffusion") != 0)
+        return mn_cli_usage_error("bench", "expected a benchmark name: diffusion or scenario");
+    mn_bench_diffusion_params p = mn_bench_diffusion_defaults();
+    int json = 0;
+    for (int i = 2; i < argc; i++) {
+        long v;
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--double") == 0) {
+            p.single = 0;
+        } else if (i + 1 < argc && strcmp(argv[i], "--n") == 0) {
+            if (!mn_cli_parse_long("bench", "--n", argv[++i], 2, 1000, &v))
+                return 2;
+            p.n = (int)v;
+        } else if (i + 1 < argc && strcmp(argv[i], "--steps") == 0) {
+            if (!mn_cli_parse_long("bench", "--steps", argv[++i], 1, 100000, &v))
+                return 2;
+            p.steps = (int)v;
+        } else if (i + 1 < argc && strcmp(argv[i], "--rtol") == 0) {
+            if (!mn_cli_parse_double("bench", "--rtol", argv[++i], 1e-12, 0.5, &p.rtol))
+                return 2;
+        } else if (i + 1 < argc && strcmp(argv[i], "--threads") == 0) {
+            if (!mn_cli_parse_long("bench", "--threads", argv[++i], 1, 1024, &v))
+                return 2;
+            p.threads = (int)v;
+        } else {
+            return mn_cli_usage_error("bench", "unknown or incomplete option '%s'", argv[i]);
+        }
+    }
+    mn_bench_diffusion_result r;
+    int st = mn_bench_diffusion(&p, &r);
+    if (st)
+        return mn_cli_fail(st);
+    if (json) {
+        printf("{\"benchmark\": \"diffusion\", \"voxels\": %ld, \"steps\": %ld, "
+               "\"internal_steps\": %ld, \"rejected_steps\": %ld, \"seconds\": %.6f, "
+               "\"voxel_updates_per_s\": %.6e, \"rel_l2_error\": %.6e, "
+               "\"bytes_per_voxel\": %.3f, \"threads\": %d, \"storage\": \"%s\", "
+               "\"checksum\": \"%016llx\"}\n",
+               r.voxels, r.steps, r.internal_steps, r.rejected_steps, r.seconds,
+               r.voxel_updates_per_s, r.rel_l2_error, r.bytes_per_voxel, r.threads,
+               p.single ? "float" : "double", r.checksum);
+    } else {
+        printf("diffusion benchmark (%d^3 voxels of %g um, %s storage)\n", p.n, p.h_um,
+               p.single ? "float" : "double");
+        printf("  voxels               %ld\n", r.voxels);
+        printf("  steps                %ld\n", r.steps);
+        printf("  internal_steps       %ld (%ld rejected)\n", r.internal_steps, r.rejected_steps);
+        printf("  seconds              %.4f\n", r.seconds);
+        printf("  voxel_updates_per_s  %.3e\n", r.voxel_updates_per_s);
+        printf("  rel_l2_error         %.3e\n", r.rel_l2_error);
+        printf("  bytes_per_voxel      %.2f\n", r.bytes_per_voxel);
+        printf("  threads              %d\n", r.threads);
+        printf("  checksum             %016llx\n", r.checksum);
+    }
+    return 0;
+}

@@ -1,0 +1,329 @@
+#include "clinic/risks.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/table.h"
+
+static const char *const level_names[] = {"low", "moderate", "high"};
+static const char *const risk_ids[] = {"infection", "pih",      "scarring",
+                                       "granuloma", "bleeding", "burns"};
+enum { R_INFECTION, R_PIH, R_SCARRING, R_GRANULOMA, R_BLEEDING, R_BURNS, R_COUNT };
+
+const char *mn_risk_level_name(mn_risk_level l)
+{
+    return (l >= MN_RISK_LOW && l <= MN_RISK_HIGH) ? level_names[l] : "?";
+}
+
+void mn_risk_inputs_init(mn_risk_inputs *in)
+{
+    memset(in, 0, sizeof *in);
+    in->device_type = MN_DEVICE_PEN;
+    in->set_depth_um = -1.0;
+    in->tissue_depth_max_um = -1.0;
+    in->bleeding_fraction = -1.0;
+    in->erythema_days = -1.0;
+    in->epidermis_peak_temperature_c = NAN;
+    in->heat_duration_s = 0.0;
+}
+
+mn_status mn_clinic_limit(const char *name, double *out)
+{
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("plan_limits.csv", &t));
+    long r = mn_table_find(t, "name", name);
+    mn_status st = r < 0 ? mn_error_set(MN_EINTERNAL, "plan_limits.csv: no row '%s'", name)
+                         : mn_table_double(t, (size_t)r, "value", out);
+    mn_table_free(t);
+    return st;
+}
+
+/* Reasons are kept per level; the reported reason is that of the final level, so the text
+ * says why the level is what it is. */
+typedef struct acc {
+    char why[3][MN_RISK_REASON_CAP];
+} acc;
+
+static void add(acc *a, mn_risk_level l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add(acc *a, mn_risk_level l, const char *fmt, ...)
+{
+    char *b = a->why[l];
+    size_t used = strlen(b);
+    if (used + 8 >= MN_RISK_REASON_CAP)
+        return;
+    if (used)
+        used += (size_t)snprintf(b + used, MN_RISK_REASON_CAP - used, "; ");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b + used, MN_RISK_REASON_CAP - used, fmt, ap);
+    va_end(ap);
+}
+
+static int listed(const char (*names)[MN_NAME_CAP], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int taking(const mn_patient *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_medications; i++)
+        if (strcmp(p->medications[i].name, name) == 0 && p->medications[i].stopped_days_ago < 0)
+            return 1;
+    return 0;
+}
+
+static int row_matches(const mn_table *t, size_t r, const mn_risk_inputs *in)
+{
+    const mn_patient *p = in->patient;
+    const char *kind = mn_table_cell(t, r, mn_table_col(t, "kind"));
+    const char *name = mn_table_cell(t, r, mn_table_col(t, "name"));
+    const char *zone = in->zone ? in->zone : "";
+    if (strcmp(kind, "condition") == 0)
+        return listed(p->conditions, p->n_conditions, name);
+    if (strcmp(kind, "allergy") == 0)
+        return listed(p->allergies, p->n_allergies, name);
+    if (strcmp(kind, "medication") == 0)
+        return taking(p, name);
+    if (strcmp(kind, "procedure") == 0) {
+        double w = 0;
+        if (mn_table_double(t, r, "window_days", &w) != MN_OK)
+            return 0;
+        for (size_t i = 0; i < p->n_procedures; i++)
+            if (strcmp(p->procedures[i].name, name) == 0 && p->procedures[i].days_ago < w)
+                return 1;
+        return 0;
+    }
+    if (strcmp(kind, "product") == 0)
+        return in->product_name && strcmp(in->product_name, name) == 0;
+    if (strcmp(kind, "zone") == 0)
+        return strcmp(zone, name) == 0;
+    if (strcmp(kind, "zone_roller") == 0)
+        return in->device_type == MN_DEVICE_ROLLER && strcmp(zone, name) == 0;
+    return 0;
+}
+
+static mn_status table_rows(const mn_risk_inputs *in, acc *a, int *product_listed)
+{
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("risk_rules.csv", &t));
+    int rc = mn_table_col(t, "risk"), lc = mn_table_col(t, "level"), wc = mn_table_col(t, "reason"),
+        kc = mn_table_col(t, "kind"), nc = mn_table_col(t, "name");
+    mn_status st = MN_OK;
+    for (size_t r = 0; r < mn_table_rows(t); r++) {
+        int risk = -1, level = -1;
+        for (int i = 0; i < R_COUNT; i++)
+            if (strcmp(mn_table_cell(t, r, rc), risk_ids[i]) == 0)
+                risk = i;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(mn_table_cell(t, r, lc), level_names[i]) == 0)
+                level = i;
+        if (risk < 0 || level < 0) {
+            st = mn_error_set(MN_EINTERNAL, "risk_rules.csv:%zu: unknown risk or level",
+                              mn_table_line(t, r));
+            break;
+        }
+        if (strcmp(mn_table_cell(t, r, kc), "product") == 0 && in->product_name &&
+            strcmp(in->product_name, mn_table_cell(t, r, nc)) == 0)
+            *product_listed = 1;
+        if (!row_matches(t, r, in))
+            continue;
+        /* Drugs raise bleeding only where punctures reach the capillary loops. */
+        if (risk == R_BLEEDING && strcmp(mn_table_cell(t, r, kc), "medication") == 0 &&
+            in->bleeding_fraction == 0.0 && level > 0) {
+            level--;
+            add(&a[risk], (mn_risk_level)level,
+                "%s (%s), but no simulated puncture reaches the "
+                "capillary loops",
+                mn_table_cell(t, r, nc), mn_table_cell(t, r, wc));
+            continue;
+        }
+        add(&a[risk], (mn_risk_level)level, "%s: %s", mn_table_cell(t, r, nc),
+            mn_table_cell(t, r, wc));
+    }
+    mn_table_free(t);
+    return st;
+}
+
+/* PIH by skin type and simulated inflammation (limits in data/plan_limits.csv). */
+static mn_status pih(const mn_risk_inputs *in, acc *a)
+{
+    double usual = 0, transient = 0;
+    MN_TRY(mn_clinic_limit("erythema_usual_days", &usual));
+    MN_TRY(mn_clinic_limit("transient_effects_days", &transient));
+    int fitz = in->patient->fitzpatrick, score = 0;
+    char why[256] = "";
+    size_t u = 0;
+    if (fitz >= 4) { /* Chu 2021: persistent PIH risk rose with darker skin */
+        score++;
+        u += (size_t)snprintf(why + u, sizeof why - u, "Fitzpatrick %d (darker skin)", fitz);
+    }
+    if (fitz >= 6) /* InMode IFU: type VI "treat with caution"; Fabbrocini 2014 saw no
+                    * dyschromia in type VI either, so it is named, not scored higher */
+        u += (size_t)snprintf(why + u, sizeof why - u, ", type VI (treat with caution)");
+    if (in->erythema_days > usual) {
+        score++;
+        u += (size_t)snprintf(why + u, sizeof why - u, "%ssimulated erythema %.1f d > usual %.0f d",
+                              u ? ", " : "", in->erythema_days, usual);
+    }
+    if (in->erythema_days > transient) {
+        score++;
+        u += (size_t)snprintf(why + u, sizeof why - u, " and > %.0f d of transient effects",
+                              transient);
+    }
+    /* Fair skin (I-III) is not raised above moderate by inflammation alone: Fabbrocini 2014
+     * saw no dyschromia in 60 patients of all types; the risk rises with type (Chu 2021). */
+    if (fitz <= 3 && score > 1)
+        score = 1;
+    if (score > 2)
+        score = 2;
+    if (score == 0 && in->erythema_days >= 0)
+        add(a, MN_RISK_LOW,
+            "Fitzpatrick %d, %.1f d of simulated erythema (PIH: Chu 2021; "
+            "Fabbrocini 2014 saw none in 60 patients of types I-VI)",
+            fitz, in->erythema_days);
+    else if (score == 0)
+        add(a, MN_RISK_LOW,
+            "Fitzpatrick %d, erythema not simulated (PIH: Chu 2021; "
+            "Fabbrocini 2014 saw none in 60 patients of types I-VI)",
+            fitz);
+    else
+        add(a, (mn_risk_level)score, "%s (Chu 2021; InMode IFU; clinical.md §3)", why);
+    return MN_OK;
+}
+
+static mn_status scarring(const mn_risk_inputs *in, acc *a)
+{
+    double f = 0;
+    MN_TRY(mn_clinic_limit("safe_dermis_fraction", &f));
+    double reach = in->tissue_depth_max_um >= 0 ? in->tissue_depth_max_um : in->set_depth_um;
+    const mn_column *c = in->column;
+    if (c && reach >= 0) {
+        double limit = c->dej_depth_um + f * c->dermis_um;
+        if (reach > c->dermis_bottom_um)
+            add(a, MN_RISK_HIGH,
+                "reach %.0f um passes the dermis of the %s (bottom %.0f um): "
+                "scarring, vessel and nerve injury (FDA risk list)",
+                reach, c->zone, c->dermis_bottom_um);
+        else if (reach > limit)
+            add(a, MN_RISK_MODERATE,
+                "reach %.0f um is past the safe %.2f of the %s dermis "
+                "(%.0f um)",
+                reach, f, c->zone, limit);
+        else
+            add(a, MN_RISK_LOW, "reach %.0f um within the safe %.2f of the %s dermis (%.0f um)",
+                reach, f, c->zone, limit);
+    } else {
+        add(a, MN_RISK_LOW, "no serious adverse events in 58 scar studies (Juhasz & Cohen 2020)");
+    }
+    return MN_OK;
+}
+
+static void bleeding(const mn_risk_inputs *in, acc *a)
+{
+    if (in->bleeding_fraction >= 0)
+        add(a, MN_RISK_LOW,
+            "%.0f %% of punctures reach the capillary loops; pinpoint bleeding "
+            "is a common endpoint and stops in about 0.5-2 min (clinical.md §2)",
+            100.0 * in->bleeding_fraction);
+    else
+        add(a, MN_RISK_LOW, "no bleeding disorder or anticoagulant listed");
+}
+
+static mn_status burns(const mn_risk_inputs *in, acc *a, int *present)
+{
+    *present = in->device_type == MN_DEVICE_RF && isfinite(in->epidermis_peak_temperature_c);
+    if (!*present)
+        return MN_OK;
+    double A = 0, Ea = 0, w1 = 0, w2 = 0;
+    MN_TRY(mn_clinic_limit("burn_a_1_s", &A));
+    MN_TRY(mn_clinic_limit("burn_ea_j_mol", &Ea));
+    MN_TRY(mn_clinic_limit("burn_omega_first_degree", &w1));
+    MN_TRY(mn_clinic_limit("burn_omega_second_degree", &w2));
+    /* Upper bound of the Henriques damage integral: the peak held for the whole exposure. */
+    const double R = 8.314; /* J/mol/K */
+    double T = in->epidermis_peak_temperature_c + 273.15;
+    double omega = A * exp(-Ea / (R * T)) * fmax(in->heat_duration_s, 0.0);
+    mn_risk_level l = omega >= w2 ? MN_RISK_HIGH : omega >= w1 ? MN_RISK_MODERATE : MN_RISK_LOW;
+    add(a, l,
+        "epidermis peak %.1f C for %.3g s: damage integral <= %.3g (first degree %.2f, "
+        "second %.2f; Henriques & Moritz 1947)",
+        in->epidermis_peak_temperature_c, in->heat_duration_s, omega, w1, w2);
+    return MN_OK;
+}
+
+mn_status mn_clinic_risks(const mn_risk_inputs *in, mn_risks *out)
+{
+    if (!in || !in->patient)
+        return mn_error_set(MN_EINTERNAL, "mn_clinic_risks: no patient");
+    acc a[R_COUNT];
+    memset(a, 0, sizeof a);
+    memset(out, 0, sizeof *out);
+    int product_listed = 0, has_burns = 0;
+    MN_TRY(table_rows(in, a, &product_listed));
+    add(&a[R_INFECTION], MN_RISK_LOW,
+        "sterile single-use needles (21 CFR 878.4430(b)(3)); no "
+        "bacterial infection in the acne-scar studies reviewed by Harris 2015");
+    MN_TRY(pih(in, &a[R_PIH]));
+    MN_TRY(scarring(in, &a[R_SCARRING]));
+    if (!in->product_name || !*in->product_name)
+        add(&a[R_GRANULOMA], MN_RISK_LOW, "no product applied to the open channels");
+    else if (!product_listed)
+        add(&a[R_GRANULOMA], MN_RISK_MODERATE,
+            "%s is not known to be sterile and labelled for "
+            "intradermal use; most topicals are not (clinical.md §7)",
+            in->product_name);
+    bleeding(in, &a[R_BLEEDING]);
+    MN_TRY(burns(in, &a[R_BURNS], &has_burns));
+    for (int i = 0; i < R_COUNT; i++) {
+        if (i == R_BURNS && !has_burns)
+            continue;
+        mn_risk *r = &out->items[out->n++];
+        snprintf(r->id, sizeof r->id, "%s", risk_ids[i]);
+        r->level = MN_RISK_LOW;
+        for (int l = 2; l >= 0; l--)
+            if (a[i].why[l][0]) {
+                r->level = (mn_risk_level)l;
+                snprintf(r->reason, sizeof r->reason, "%s", a[i].why[l]);
+                break;
+            }
+    }
+    return MN_OK;
+}
+
+int mn_risks_level_of(const mn_risks *r, const char *id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->items[i].id, id) == 0)
+            return (int)r->items[i].level;
+    return -1;
+}
+
+mn_status mn_clinic_risks_json(const mn_risks *r, cJSON *summary)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr)
+        return mn_error_set(MN_ENOMEM, "out of memory building risks JSON");
+    for (size_t i = 0; i < r->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o) ||
+            !cJSON_AddStringToObject(o, "id", r->items[i].id) ||
+            !cJSON_AddStringToObject(o, "level", mn_risk_level_name(r->items[i].level)) ||
+            !cJSON_AddStringToObject(o, "reason", r->items[i].reason)) {
+            cJSON_Delete(arr);
+            return mn_error_set(MN_ENOMEM, "out of memory building risks JSON");
+        }
+    }
+    cJSON_DeleteItemFromObject(summary, "risks");
+    if (!cJSON_AddItemToObject(summary, "risks", arr)) {
+        cJSON_Delete(arr);
+        return mn_error_set(MN_ENOMEM, "out of memory building risks JSON");
+    }
+    return MN_OK;
+}

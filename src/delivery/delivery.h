@@ -1,0 +1,79 @@
+/* Topical delivery through microneedle channels on the field engine, with the intact-skin twin
+ * run alongside so the enhancement is a ratio from one model.
+ *
+ *   mn_delivery_options opt;
+ *   mn_delivery_options_default(&opt);
+ *   mn_delivery_result *r = NULL;
+ *   MN_TRY(mn_delivery_run(model, &column, punctures, &opt, &r));
+ *   MN_TRY(mn_delivery_write_csv(r, outdir));        // delivery.csv, delivery_profiles.csv
+ *   MN_TRY(mn_delivery_write_fields(r, outdir));     // fields/delivery_<t>h.vti
+ *   mn_delivery_summary_json(r, session_json);       // summary.json "delivery" block
+ *   mn_delivery_result_free(r);
+ */
+#ifndef MN_DELIVERY_DELIVERY_H
+#define MN_DELIVERY_DELIVERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "anatomy/anatomy.h"
+#include "delivery/permeability.h"
+#include "mnsim/status.h"
+#include "model/model.h"
+#include "needling/needling.h"
+
+typedef struct mn_delivery_options {
+    size_t max_memory_bytes;      /* 0: half of physical memory (--max-memory) */
+    double window_um;             /* side of the simulated window; 0: auto (see delivery.c) */
+    double voxel_um;              /* lateral voxel; 0: auto from the needle radius */
+    bool inflammation_suppressed; /* anti-inflammatory at the site slows closure */
+    bool binary_vti;              /* base64 Float64 (default) or ASCII */
+} mn_delivery_options;
+
+void mn_delivery_options_default(mn_delivery_options *opt);
+
+typedef struct mn_delivery_result mn_delivery_result;
+
+/* Layers of the reported doses. */
+typedef enum mn_dose_layer {
+    MN_DOSE_SC = 0,
+    MN_DOSE_EPIDERMIS = 1,
+    MN_DOSE_DERMIS = 2,
+    MN_DOSE_SYSTEMIC = 3
+} mn_dose_layer;
+
+mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punctures *p,
+                          const mn_delivery_options *opt, mn_delivery_result **out);
+void mn_delivery_result_free(mn_delivery_result *r);
+
+/* Amounts at the end of the application (µg/cm²); intact = the twin without channels. */
+double mn_delivery_get_dose(const mn_delivery_result *r, mn_dose_layer layer, bool intact);
+/* Applied dose (INFINITY for an infinite dose) and what is left in the donor, µg/cm². */
+double mn_delivery_get_applied(const mn_delivery_result *r);
+double mn_delivery_get_remaining(const mn_delivery_result *r, bool intact);
+/* Amount past the SC (epidermis + dermis + systemic), channels ÷ intact. */
+double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r);
+double mn_delivery_get_lag_time_h(const mn_delivery_result *r);
+double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r);
+const char *mn_delivery_get_product(const mn_delivery_result *r);
+/* Time series: rows, and per row time_h, flux into the skin (µg/cm²/h) and open fraction. */
+size_t mn_delivery_get_samples(const mn_delivery_result *r);
+mn_status mn_delivery_get_sample(const mn_delivery_result *r, size_t i, double *time_h,
+                                 double *flux_channels, double *flux_intact, double *open_fraction);
+/* Steady intact flux predicted by kp·C (µg/cm²/h) for the product, for checks. */
+double mn_delivery_get_intact_kp_cm_h(const mn_delivery_result *r);
+
+/* Bytes the channel grid of this run would need (for the resource guard and messages). */
+mn_status mn_delivery_memory_needed(const mn_model *m, const mn_column *col, const mn_punctures *p,
+                                    const mn_delivery_options *opt, size_t *bytes, long dims[3]);
+
+/* Writers: delivery.csv and delivery_profiles.csv in dir; fields/delivery_<t>h.vti at the
+ * scenario's output.field_times_h. */
+mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);
+mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir);
+
+/* Resolves the product of the scenario to a solute: table row by name (data/products.csv),
+ * else the scenario's mw_da and log_kow with Stokes–Einstein diffusivity. */
+mn_status mn_delivery_solute_for(const mn_product_spec *prod, mn_solute *out);
+
+#endif

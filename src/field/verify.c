@@ -1,0 +1,56 @@
+/* The verification table and its runner (see verify.h). */
+#include "field/verify.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <omp.h>
+
+static const mn_verify_case cases[] = {
+    {"field.gaussian_neumann",
+     "3D Gaussian with Neumann image sums, uniform D: error, order in space and time",
+     mn_verify_gaussian_neumann},
+    {"field.two_layer_partition",
+     "two-layer slab, partition jump, D contrast 1e4: exact piecewise-linear steady state",
+     mn_verify_two_layer_partition},
+    {"field.erfc_semi_infinite", "fixed surface value on a deep medium: c0*erfc(z/(2 sqrt(Dt)))",
+     mn_verify_erfc_semi_infinite},
+    {"field.manufactured_layered",
+     "manufactured solution, 3 layers with D, K, capacity jumps, graded z, decay, source",
+     mn_verify_manufactured_layered},
+    {"field.mass_balance",
+     "closed heterogeneous domain and finite donor + sink + decay: amounts balance",
+     mn_verify_mass_balance},
+    /* RF heat and healing add their cases here. */
+};
+
+const mn_verify_case *mn_verify_cases(size_t *count)
+{
+    if (count)
+        *count = sizeof cases / sizeof cases[0];
+    return cases;
+}
+
+void mn_verify_metric_add(mn_verify_result *r, const char *name, double value, double limit,
+                          int at_least)
+{
+    if (r->nmetrics >= MN_VERIFY_MAX_METRICS)
+        return;
+    r->metrics[r->nmetrics++] = (mn_verify_metric){name, value, limit, at_least};
+}
+
+mn_status mn_verify_run(const mn_verify_case *c, mn_verify_result *r)
+{
+    memset(r, 0, sizeof *r);
+    double t0 = omp_get_wtime();
+    mn_status st = c->run(r);
+    r->seconds = omp_get_wtime() - t0;
+    r->passed = st == MN_OK && r->nmetrics > 0;
+    for (int i = 0; i < r->nmetrics; i++) {
+        const mn_verify_metric *m = &r->metrics[i];
+        int ok = m->at_least ? m->value >= m->limit : m->value <= m->limit;
+        if (!ok || !isfinite(m->value))
+            r->passed = 0;
+    }
+    return st;
+}

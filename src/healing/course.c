@@ -1,0 +1,391 @@
+/* The healing course: a depth-resolved reaction–diffusion model of the dermis integrated by
+ * CVODE (BDF, band Jacobian), with each session's injury applied as an impulse to the state
+ * carried over from the previous sessions. Equations and parameter sources:
+ * docs/validation/healing.md and data/healing_params.csv. Time unit inside: days. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cvode/cvode.h>
+#include <nvector/nvector_serial.h>
+#include <sunlinsol/sunlinsol_band.h>
+#include <sunmatrix/sunmatrix_band.h>
+
+#include "core/error.h"
+#include "healing/healing_internal.h"
+
+/* Unknowns per depth cell, interleaved so diffusion couples only entries NV apart (band). */
+enum { V_A = 0, V_L, V_C, V_G, V_F, V_M, V_X3, V_X1, V_XE, NV };
+enum { NY = NV * MN_HEALING_NZ };
+
+/* Tolerances: outcomes change by < 1e-3 percentage points from rtol 1e-7 to 1e-4
+ * (docs/validation/healing.md, calculation verification). */
+#define MN_HEALING_RTOL 1e-4
+#define MN_HEALING_ATOL 1e-6
+
+const double mn_healing_outcome_days[MN_HEALING_N_OUTCOME_DAYS] = {30, 90, 180, 365};
+
+typedef struct rates {
+    double dz_um, inv_dz2;
+    double d_med, d_fib; /* µm²/d */
+    double k_a, k_l, dec_med, c_b, h_b, c_w, fib_ratio;
+    double k_act, p_f, d_f, f_max;
+    double k_syn, a_syn, age_factor, k_mmp_deg, d_mmp;
+    double phi3_new, phi3_base, c3_base, c1_base, ratio31, k_mat, k_rem, cap, rho_e;
+} rates;
+
+static double hill(double x)
+{
+    return x > 0 ? x / (1.0 + x) : 0.0;
+}
+
+/* Fraction of the maximal fibroblast activation at mediator excess c. */
+static double activation(const rates *q, double c)
+{
+    return (hill(q->c_b + c) - q->h_b) / (1.0 - q->h_b);
+}
+
+/* Matrix excess above the untreated level relaxes slowly (cross-linked matrix remodelled over
+ * ~1 y); a deficit is refilled by basal turnover synthesis. */
+static double relax(const rates *q, double x)
+{
+    return x > 0 ? q->k_rem * x : q->k_syn * x;
+}
+
+static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
+{
+    const rates *q = data;
+    const double *y = N_VGetArrayPointer(yv);
+    double *dy = N_VGetArrayPointer(ydotv);
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        const double *u = y + k * NV;
+        const double *up = k > 0 ? u - NV : u + NV; /* mirror ghosts: no flux at both ends */
+        const double *dn = k < MN_HEALING_NZ - 1 ? u + NV : u - NV;
+        double *du = dy + k * NV;
+        double a = u[V_A], l = u[V_L], c = u[V_C], f = u[V_F], m = u[V_M];
+        double x3 = u[V_X3], x1 = u[V_X1], xe = u[V_XE];
+        double g = u[V_G], fib = 1.0 + f;
+
+        du[V_A] = -q->k_a * a;
+        du[V_L] = q->k_a * a - q->k_l * l;
+        du[V_C] = q->d_med * (up[V_C] - 2 * c + dn[V_C]) * q->inv_dz2 +
+                  q->dec_med * (q->c_w * (l + q->fib_ratio * f) - c);
+        /* Fibroblasts take days to switch to the proliferative, synthetic phenotype (they
+         * arrive 2–3 d after injury; proliferation from days 2–5, healing.md §1): the
+         * activation g follows the mediator's signal with that lag. */
+        du[V_G] = q->k_act * (activation(q, c) - g);
+        du[V_F] = q->d_fib * (up[V_F] - 2 * f + dn[V_F]) * q->inv_dz2 +
+                  q->p_f * g * fib * (1.0 - fib / q->f_max) - q->d_f * f;
+        du[V_M] = q->d_mmp * (l - m);
+
+        double s = q->k_syn * q->age_factor * (fib * (1.0 + q->a_syn * g) - 1.0);
+        double xs = x1 + x3;
+        double phi = q->phi3_base;
+        if (s > 0) {
+            s *= q->cap / (q->cap + (xs > 0 ? xs : 0));
+            phi = q->phi3_new;
+        }
+        double deg = q->k_mmp_deg * m, mat = q->k_mat * (x3 - q->ratio31 * x1);
+        du[V_X3] = phi * s - mat - relax(q, x3) - deg * (q->c3_base + x3);
+        du[V_X1] = (1.0 - phi) * s + mat - relax(q, x1) - deg * (q->c1_base + x1);
+        du[V_XE] = q->rho_e * (s - deg * (1.0 + xe)) - relax(q, xe);
+    }
+    return 0;
+}
+
+static double age_factor(const mn_healing_params *p, double age)
+{
+    double s = (age - p->age_ref_young_years) / (p->age_ref_old_years - p->age_ref_young_years);
+    s = s < 0 ? 0 : (s > 1 ? 1 : s);
+    return 1.0 - (1.0 - p->age_old_synthesis_ratio) * s;
+}
+
+static void set_rates(const mn_healing_params *p, const mn_patient *pat, double dz, rates *q)
+{
+    memset(q, 0, sizeof *q);
+    q->dz_um = dz;
+    q->inv_dz2 = 1.0 / (dz * dz);
+    q->d_med = p->d_med_um2_s * 86400.0;
+    q->d_fib = p->d_fib_um2_s * 86400.0;
+    q->k_a = p->k_acute_per_day;
+    q->k_l = p->k_leuk_per_day;
+    q->dec_med = p->d_med_per_day;
+    q->c_b = p->med_baseline_rel;
+    q->h_b = hill(q->c_b);
+    q->c_w = p->med_wound_rel;
+    q->fib_ratio = p->fib_med_ratio;
+    q->k_act = p->k_activation_per_day;
+    q->p_f = p->p_fib_per_day;
+    q->d_f = p->d_fib_per_day;
+    q->f_max = p->fib_max_rel;
+    q->k_syn = p->k_syn_per_day;
+    q->a_syn = p->act_synthesis_factor;
+    q->age_factor = age_factor(p, pat ? pat->age_years : p->age_ref_young_years);
+    q->k_mmp_deg = p->mmp_collagen_rel * p->act_synthesis_factor * p->k_syn_per_day;
+    q->d_mmp = p->d_mmp_per_day;
+    q->phi3_new = p->col3_new_frac;
+    q->phi3_base = p->col3_baseline_frac;
+    q->c3_base = p->col3_baseline_frac;
+    q->c1_base = 1.0 - p->col3_baseline_frac;
+    q->ratio31 = q->c3_base / q->c1_base;
+    q->k_mat = p->k_mature_per_day;
+    q->k_rem = log(2.0) / p->remodel_half_life_days;
+    q->cap = p->collagen_excess_cap;
+    q->rho_e = p->elastin_rel_synthesis;
+}
+
+/* The session's injury as an impulse. Each channel inflames a disc of the mediator's diffusion
+ * length around it (the sub-grid closure for the lateral channel pattern); a bleeding channel
+ * also releases platelet growth factors into that disc (healing.md §1 haemostasis); cells in the
+ * needle track die. The needle parts the fibres rather than removing them, so matrix is lost only
+ * where it is thermally coagulated (RF, later) and afterwards through MMP activity. */
+static void apply_injury(const mn_healing_params *p, const rates *q, const mn_healing_injury *inj,
+                         double *y)
+{
+    double radius = p->needle_inflamed_radius_um > 0 ? p->needle_inflamed_radius_um
+                                                     : sqrt(q->d_med / q->dec_med);
+    double disc = 3.14159265358979323846 * radius * radius;
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        double *u = y + k * NV;
+        double n = inj->density_per_um2[k];
+        double cover = 1.0 - exp(-n * disc);
+        double bleed = n > 0 ? inj->bleed_density_per_um2[k] / n : 0.0;
+        double th = inj->thermal_fraction[k];
+        u[V_A] += cover + th;
+        u[V_C] += q->c_w * p->bleed_signal_rel * bleed * cover;
+        double cells = (1.0 - inj->wound_fraction[k]) * (1.0 - th);
+        u[V_F] = (1.0 + u[V_F]) * cells - 1.0;
+        u[V_X3] = (q->c3_base + u[V_X3]) * (1.0 - th) - q->c3_base;
+        u[V_X1] = (q->c1_base + u[V_X1]) * (1.0 - th) - q->c1_base;
+        u[V_XE] = (1.0 + u[V_XE]) * (1.0 - th) - 1.0;
+    }
+}
+
+/* Output times: daily, plus hourly for 10 days after every session. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static mn_status output_times(const double *days, int n, double end_day, double **out,
+                              size_t *n_out)
+{
+    size_t cap = (size_t)end_day + 2 + (size_t)n * 241;
+    double *t = NULL;
+    MN_ALLOC(t, cap);
+    size_t m = 0;
+    for (double d = 0; d <= end_day + 1e-9; d += 1.0)
+        t[m++] = d;
+    for (int s = 0; s < n; s++)
+        for (int h = 0; h <= 240; h++) {
+            double x = days[s] + h / 24.0;
+            if (x <= end_day + 1e-9)
+                t[m++] = x;
+        }
+    if (end_day > floor(end_day))
+        t[m++] = end_day;
+    qsort(t, m, sizeof *t, cmp_double);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++)
+        if (u == 0 || t[i] - t[u - 1] > 1e-7)
+            t[u++] = t[i];
+    *out = t;
+    *n_out = u;
+    return MN_OK;
+}
+
+typedef struct solver {
+    SUNContext ctx;
+    N_Vector y;
+    SUNMatrix jac;
+    SUNLinearSolver ls;
+    void *mem;
+} solver;
+
+static void solver_free(solver *s)
+{
+    if (s->mem)
+        CVodeFree(&s->mem);
+    if (s->ls)
+        SUNLinSolFree(s->ls);
+    if (s->jac)
+        SUNMatDestroy(s->jac);
+    if (s->y)
+        N_VDestroy(s->y);
+    if (s->ctx)
+        SUNContext_Free(&s->ctx);
+}
+
+static mn_status solver_init(solver *s, rates *q)
+{
+    memset(s, 0, sizeof *s);
+    if (SUNContext_Create(NULL, &s->ctx) != 0)
+        return mn_error_set(MN_ESOLVER, "healing: SUNDIALS context creation failed");
+    s->y = N_VNew_Serial(NY, s->ctx);
+    s->jac = SUNBandMatrix(NY, NV, NV, s->ctx);
+    if (!s->y || !s->jac)
+        return mn_error_set(MN_ENOMEM, "healing: SUNDIALS allocation failed");
+    N_VConst(0.0, s->y);
+    s->ls = SUNLinSol_Band(s->y, s->jac, s->ctx);
+    s->mem = CVodeCreate(CV_BDF, s->ctx);
+    if (!s->ls || !s->mem || CVodeInit(s->mem, rhs, 0.0, s->y) != CV_SUCCESS ||
+        CVodeSStolerances(s->mem, MN_HEALING_RTOL, MN_HEALING_ATOL) != CV_SUCCESS ||
+        CVodeSetUserData(s->mem, q) != CV_SUCCESS ||
+        CVodeSetLinearSolver(s->mem, s->ls, s->jac) != CV_SUCCESS ||
+        CVodeSetMaxNumSteps(s->mem, 20000) != CV_SUCCESS)
+        return mn_error_set(MN_ESOLVER, "healing: CVODE setup failed");
+    return MN_OK;
+}
+
+static mn_status advance(solver *s, double *t, double to)
+{
+    if (to <= *t)
+        return MN_OK;
+    sunrealtype tret = *t;
+    int flag = CVode(s->mem, to, s->y, &tret, CV_NORMAL);
+    if (flag < 0)
+        return mn_error_set(MN_ESOLVER, "healing: CVODE failed at day %.3f (flag %d)", tret, flag);
+    *t = to;
+    return MN_OK;
+}
+
+mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *pat,
+                                const mn_column *col, const double *session_days,
+                                const mn_healing_injury *injuries, int n_sessions, double end_day,
+                                mn_healing_result **out)
+{
+    *out = NULL;
+    if (!prm || !col || n_sessions < 0 || (n_sessions > 0 && (!session_days || !injuries)))
+        return mn_error_set(MN_EINPUT, "healing: course needs parameters, column and sessions");
+    for (int s = 0; s < n_sessions; s++)
+        if (!(session_days[s] >= 0) || (s > 0 && session_days[s] < session_days[s - 1]) ||
+            session_days[s] > end_day)
+            return mn_error_set(MN_EINPUT, "healing: session days must ascend within [0, %g]",
+                                end_day);
+    if (!(col->dermis_bottom_um > col->dej_depth_um))
+        return mn_error_set(MN_EINPUT, "healing: column has no dermis");
+
+    mn_status st = MN_OK;
+    mn_healing_result *r = NULL;
+    double *pap = NULL;
+    solver sv;
+    rates q;
+    double dz = (col->dermis_bottom_um - col->dej_depth_um) / MN_HEALING_NZ;
+    set_rates(prm, pat, dz, &q);
+    memset(&sv, 0, sizeof sv);
+
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    r->n_sessions = n_sessions;
+    r->end_day = end_day;
+    r->epidermis0_um = col->viable_epidermis_um;
+    MN_TRY_GOTO(output_times(session_days, n_sessions, end_day, &r->times, &r->rows), fail);
+    r->timeline = calloc(r->rows * MN_TL_NCOL, sizeof *r->timeline);
+    r->session_days = calloc((size_t)n_sessions + 1, sizeof *r->session_days);
+    r->erythema_days = calloc((size_t)n_sessions + 1, sizeof *r->erythema_days);
+    r->peak_inflammation = calloc((size_t)n_sessions + 1, sizeof *r->peak_inflammation);
+    r->peak_mediator = calloc((size_t)n_sessions + 1, sizeof *r->peak_mediator);
+    pap = calloc(r->rows, sizeof *pap);
+    if (!r->timeline || !r->session_days || !r->erythema_days || !r->peak_inflammation ||
+        !r->peak_mediator || !pap) {
+        free(pap);
+        st = mn_error_set(MN_ENOMEM, "healing: out of memory");
+        goto fail;
+    }
+    if (n_sessions > 0)
+        memcpy(r->session_days, session_days, (size_t)n_sessions * sizeof *session_days);
+
+    /* Papillary dermis: down to twice the capillary-loop apex depth below the DEJ (loops sit
+     * 150 µm below it, permeation.md §5) — the layer whose matrix supports the epidermis. */
+    double loop = col->capillary_depth_um - col->dej_depth_um;
+    if (!(loop > 0))
+        loop = 150.0;
+    int n_pap = (int)ceil(2.0 * loop / dz);
+    n_pap = n_pap < 1 ? 1 : (n_pap > MN_HEALING_NZ ? MN_HEALING_NZ : n_pap);
+
+    MN_TRY_GOTO(solver_init(&sv, &q), fail_pap);
+    double t = 0;
+    int si = 0;
+    double *y = N_VGetArrayPointer(sv.y);
+    for (size_t i = 0; i < r->rows; i++) {
+        double T = r->times[i];
+        while (si < n_sessions && session_days[si] <= T + 1e-9) {
+            double ts = session_days[si];
+            MN_TRY_GOTO(advance(&sv, &t, ts), fail_pap);
+            apply_injury(prm, &q, &injuries[si], y);
+            t = ts;
+            if (CVodeReInit(sv.mem, t, sv.y) != CV_SUCCESS) {
+                st = mn_error_set(MN_ESOLVER, "healing: CVODE reinit failed");
+                goto fail_pap;
+            }
+            double next = si + 1 < n_sessions ? session_days[si + 1] : end_day;
+            CVodeSetStopTime(sv.mem, next > t ? next : end_day);
+            si++;
+        }
+        if (si == 0)
+            CVodeSetStopTime(sv.mem, n_sessions > 0 ? session_days[0] : end_day);
+        MN_TRY_GOTO(advance(&sv, &t, T), fail_pap);
+
+        double c1 = 0, c3 = 0, el = 0, fb = 0, med = 0, infl = 0, xp = 0;
+        for (int k = 0; k < MN_HEALING_NZ; k++) {
+            const double *u = y + k * NV;
+            if (!isfinite(u[V_X1]) || !isfinite(u[V_C])) {
+                st = mn_error_set(MN_ENUMERIC, "healing: non-finite state at day %.3f", T);
+                goto fail_pap;
+            }
+            c1 += q.c1_base + u[V_X1];
+            c3 += q.c3_base + u[V_X3];
+            el += 1.0 + u[V_XE];
+            fb += 1.0 + u[V_F];
+            med += u[V_C];
+            infl += (u[V_A] + u[V_L]) * dz;
+            if (k < n_pap)
+                xp += u[V_X1] + u[V_X3];
+        }
+        double *row = r->timeline + i * MN_TL_NCOL;
+        row[MN_TL_DAY] = T;
+        row[MN_TL_COLLAGEN_I] = c1 / MN_HEALING_NZ;
+        row[MN_TL_COLLAGEN_III] = c3 / MN_HEALING_NZ;
+        row[MN_TL_ELASTIN] = el / MN_HEALING_NZ;
+        row[MN_TL_FIBROBLASTS] = fb / MN_HEALING_NZ;
+        row[MN_TL_MEDIATOR] = med / MN_HEALING_NZ;
+        row[MN_TL_ERYTHEMA] = infl / prm->erythema_visible_um;
+        pap[i] = xp / n_pap;
+        if (si > 0) {
+            int s = si - 1;
+            if (row[MN_TL_ERYTHEMA] > r->peak_inflammation[s])
+                r->peak_inflammation[s] = row[MN_TL_ERYTHEMA];
+            if (row[MN_TL_MEDIATOR] > r->peak_mediator[s])
+                r->peak_mediator[s] = row[MN_TL_MEDIATOR];
+        }
+    }
+
+    /* Epidermis: e' = k (gain * papillary collagen excess - e), integrated exactly between rows
+     * for an input linear in time (it does not feed back on the dermis). */
+    {
+        double e = 0, k = prm->epi_relax_per_day, g = prm->epi_collagen_gain;
+        for (size_t i = 0; i < r->rows; i++) {
+            if (i > 0) {
+                double h = r->times[i] - r->times[i - 1], E = exp(-k * h);
+                double lin = k * h > 1e-12 ? 1.0 - (1.0 - E) / (k * h) : 0.0;
+                e = e * E + g * (pap[i - 1] * (1.0 - E) + (pap[i] - pap[i - 1]) * lin);
+            }
+            r->timeline[i * MN_TL_NCOL + MN_TL_EPIDERMIS_UM] = col->viable_epidermis_um * (1 + e);
+        }
+    }
+    free(pap);
+    pap = NULL;
+    mn_healing_result_finish(r);
+    solver_free(&sv);
+    *out = r;
+    return MN_OK;
+
+fail_pap:
+    free(pap);
+fail:
+    solver_free(&sv);
+    mn_healing_result_free(r);
+    return st;
+}

@@ -1,0 +1,157 @@
+/* Healing: the wound-healing response of the dermis to each session's micro-injuries, carried
+ * across a treatment course — inflammation, a TGF-β-like mediator, fibroblasts, collagen III/I,
+ * elastin, MMP remodelling, epidermal thickness and erythema.
+ *
+ * The dermis is resolved in depth (MN_HEALING_NZ finite-volume cells from the dermal–epidermal
+ * junction to the dermis bottom; mediator and fibroblasts diffuse in z); the lateral pattern of
+ * channels enters through a sub-grid closure (the area each channel inflames is set by the
+ * mediator's diffusion length). The kinetics are stiff and integrated by SUNDIALS CVODE (BDF,
+ * band linear solver). Equations, parameters and the calibration are in
+ * docs/validation/healing.md; parameter values with sources in data/healing_params.csv. */
+#ifndef MN_HEALING_HEALING_H
+#define MN_HEALING_HEALING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "anatomy/anatomy.h"
+#include "model/model.h"
+#include "needling/needling.h"
+#include "mnsim/status.h"
+
+enum { MN_HEALING_NZ = 24 }; /* depth cells across the dermis */
+
+/* One session's injury on the healing grid: per depth cell (cell k spans
+ * [dermis_top_um + k*dz, dermis_top_um + (k+1)*dz], dz = (bottom - top) / MN_HEALING_NZ). */
+typedef struct mn_healing_injury {
+    double dermis_top_um, dermis_bottom_um;      /* depth below the surface of the grid ends */
+    double density_per_um2[MN_HEALING_NZ];       /* punctures reaching the cell centre, per µm² */
+    double bleed_density_per_um2[MN_HEALING_NZ]; /* of those, punctures that bled */
+    double wound_fraction[MN_HEALING_NZ];   /* volume fraction of matrix destroyed (channels) */
+    double thermal_fraction[MN_HEALING_NZ]; /* volume fraction thermally coagulated (RF; 0 now) */
+    double epidermal_wound_fraction;        /* area fraction of epidermis pierced */
+    double punctures_per_cm2;               /* pierced punctures */
+    double bleeding_fraction;               /* share of pierced punctures that bled */
+    double mean_depth_um;                   /* mean tissue depth of pierced punctures */
+} mn_healing_injury;
+
+/* Model parameters (units in names; per_day rates). Filled from data/healing_params.csv. */
+typedef struct mn_healing_params {
+    double k_syn_per_day;        /* basal collagen fractional synthesis (Babraj 2005) */
+    double act_synthesis_factor; /* extra synthesis per fibroblast at full activation */
+    double p_fib_per_day, d_fib_per_day, fib_max_rel;
+    double d_fib_um2_s, d_med_um2_s; /* random motility, mediator diffusivity */
+    double d_med_per_day;
+    double med_baseline_rel, med_wound_rel; /* in units of the half-saturation constant */
+    double fib_med_ratio;                   /* mediator production: fibroblast vs leukocyte */
+    double k_acute_per_day, k_leuk_per_day, k_activation_per_day;
+    double bleed_signal_rel; /* extra acute signal of a bleeding channel */
+    double d_mmp_per_day, mmp_collagen_rel;
+    double col3_baseline_frac, col3_new_frac, k_mature_per_day;
+    double remodel_half_life_days;
+    double collagen_excess_cap; /* relative excess at which synthesis excess stops */
+    double elastin_rel_synthesis;
+    double epi_relax_per_day, epi_collagen_gain;
+    double erythema_visible_um; /* inflamed dermal thickness at the visibility threshold */
+    double age_ref_young_years, age_ref_old_years, age_old_synthesis_ratio;
+    double needle_inflamed_radius_um; /* 0: from the mediator diffusion length */
+} mn_healing_params;
+
+/* Defaults (table `value` column). */
+mn_status mn_healing_params_default(mn_healing_params *out);
+/* A virtual patient: each parameter drawn from its table distribution with the stream
+ * mn_rng_stream(seed, MN_RNG_PATIENT, patient_index, 0, 0). Same (seed, index) → same draw. */
+mn_status mn_healing_params_sample(uint64_t seed, uint32_t patient_index, mn_healing_params *out);
+
+/* Injury from one session's punctures. patch_area_um2 is the area the punctures cover. */
+mn_status mn_healing_injury_from_punctures(const mn_punctures *p, const mn_column *col,
+                                           double patch_area_um2, mn_healing_injury *out);
+/* Injury of identical punctures (all reaching depth_um) at a density, for planning and tests. */
+mn_status mn_healing_injury_uniform(const mn_column *col, double depth_um, double punctures_per_cm2,
+                                    double needle_radius_um, double bleeding_fraction,
+                                    mn_healing_injury *out);
+/* No needling (all zeros on the column's grid). */
+void mn_healing_injury_none(const mn_column *col, mn_healing_injury *out);
+
+/* Session days (day 0 = first session): course sessions every interval_days, then maintenance
+ * every maintenance_every_days within the follow-up. Local twin of mn_model_session_day. */
+int mn_healing_schedule_count(const mn_protocol *pr);
+mn_status mn_healing_schedule_days(const mn_protocol *pr, double *days, int cap, int *n_out,
+                                   double *end_day);
+
+typedef struct mn_healing_result mn_healing_result;
+
+/* Runs the course: sessions at session_days[0..n_sessions-1] (ascending, first 0) with the
+ * given injuries, until end_day (≥ last session; the outcome needs end_day ≥ 365 for day_365,
+ * later days are reported as NaN / null otherwise). */
+mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *pat,
+                                const mn_column *col, const double *session_days,
+                                const mn_healing_injury *injuries, int n_sessions, double end_day,
+                                mn_healing_result **out);
+void mn_healing_result_free(mn_healing_result *r);
+
+/* Outcome days (from the first session) at which changes are reported. */
+enum { MN_HEALING_N_OUTCOME_DAYS = 4 };
+extern const double mn_healing_outcome_days[MN_HEALING_N_OUTCOME_DAYS]; /* 30, 90, 180, 365 */
+
+typedef struct mn_healing_outcome {
+    double collagen_change_percent[MN_HEALING_N_OUTCOME_DAYS];
+    double elastin_change_percent[MN_HEALING_N_OUTCOME_DAYS];
+    double epidermal_thickness_change_percent[MN_HEALING_N_OUTCOME_DAYS];
+    double downtime_days_total;
+} mn_healing_outcome;
+
+int mn_healing_result_sessions(const mn_healing_result *r);
+double mn_healing_result_erythema_days(const mn_healing_result *r, int session0);
+/* Peak of the depth-mean inflammatory signal (leukocytes + acute) after a session, and the
+ * peak depth-mean mediator (relative excess): the accumulated inflammation of a session. */
+double mn_healing_result_peak_inflammation(const mn_healing_result *r, int session0);
+double mn_healing_result_peak_mediator(const mn_healing_result *r, int session0);
+void mn_healing_result_outcome(const mn_healing_result *r, mn_healing_outcome *out);
+
+/* Timeline: rows at hourly steps for 5 days after each session, then daily. Columns as in
+ * timeline.csv; collagen and elastin are dermis means relative to the untreated baseline (1). */
+enum {
+    MN_TL_DAY = 0,
+    MN_TL_COLLAGEN_I,
+    MN_TL_COLLAGEN_III,
+    MN_TL_ELASTIN,
+    MN_TL_FIBROBLASTS,
+    MN_TL_MEDIATOR,
+    MN_TL_ERYTHEMA,
+    MN_TL_EPIDERMIS_UM,
+    MN_TL_NCOL
+};
+size_t mn_healing_result_timeline_rows(const mn_healing_result *r);
+/* Row-major [rows][MN_TL_NCOL]. */
+const double *mn_healing_result_timeline(const mn_healing_result *r);
+/* Collagen (I + III) change in percent at a day, interpolated on the timeline. */
+double mn_healing_result_collagen_change_at(const mn_healing_result *r, double day);
+
+/* Writes timeline.csv (header day,collagen_I,...) to path.tmp, then renames it to path. */
+mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *path);
+/* Adds `erythema_days` to each existing object of sessions_array (in order) and `outcome` to
+ * summary_root (days beyond the run are null). */
+mn_status mn_healing_summary_json(const mn_healing_result *r, cJSON *summary_root,
+                                  cJSON *sessions_array);
+
+/* --samples N: N virtual patients (params sampled with patient_index 0..N-1) run in parallel
+ * (OpenMP, `threads` ≤ 0: default). Each sample writes its own slot; results are identical for
+ * any thread count. */
+typedef struct mn_healing_samples mn_healing_samples;
+mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, const mn_patient *pat,
+                                 const mn_column *col, const double *session_days,
+                                 const mn_healing_injury *injuries, int n_sessions, double end_day,
+                                 mn_healing_samples **out);
+void mn_healing_samples_free(mn_healing_samples *s);
+int mn_healing_samples_count(const mn_healing_samples *s);
+/* Outcome and per-session erythema days of sample i. */
+const mn_healing_outcome *mn_healing_samples_outcome(const mn_healing_samples *s, int i);
+double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int session0);
+/* Like mn_healing_summary_json, but every number becomes {median, p5, p95}. */
+mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
+                                          cJSON *sessions_array);
+
+#endif

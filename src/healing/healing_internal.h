@@ -1,0 +1,21 @@
+/* Internals shared by the healing files: the result object. */
+#ifndef MN_HEALING_INTERNAL_H
+#define MN_HEALING_INTERNAL_H
+
+#include "healing/healing.h"
+
+struct mn_healing_result {
+    int n_sessions;
+    double end_day, epidermis0_um;
+    double *session_days, *erythema_days, *peak_inflammation, *peak_mediator;
+    size_t rows;
+    double *times;    /* rows */
+    double *timeline; /* rows x MN_TL_NCOL */
+};
+
+/* Derives erythema days from the finished timeline. */
+void mn_healing_result_finish(mn_healing_result *r);
+/* Adds name: {day_30, day_90, day_180, day_365} (NaN -> null). */
+mn_status mn_healing_json_add_days(cJSON *parent, const char *name, const double *v);
+
+#endif

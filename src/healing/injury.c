@@ -1,0 +1,141 @@
+/* A session's injury on the healing grid: from the punctures of the needling stage, or from
+ * identical punctures for planning and tests. Per depth cell it records how many channels pass
+ * through (each contributes the fraction of the cell's thickness it spans, so a small change of
+ * depth changes the injury smoothly) and the matrix volume the needle shafts destroyed. */
+#include <math.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/units.h"
+#include "healing/healing.h"
+
+static mn_status init_grid(const mn_column *col, mn_healing_injury *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!col || !(col->dermis_bottom_um > col->dej_depth_um) || !(col->dej_depth_um >= 0))
+        return mn_error_set(MN_EINPUT,
+                            "healing: column needs 0 <= dej_depth_um < dermis_bottom_um");
+    out->dermis_top_um = col->dej_depth_um;
+    out->dermis_bottom_um = col->dermis_bottom_um;
+    return MN_OK;
+}
+
+void mn_healing_injury_none(const mn_column *col, mn_healing_injury *out)
+{
+    if (init_grid(col, out) != MN_OK)
+        memset(out, 0, sizeof *out);
+}
+
+/* Adds `weight` channels per µm² of radius r reaching depth_um to the per-cell sums. */
+static void add_channels(mn_healing_injury *inj, double depth_um, double weight, int bleeds,
+                         double area_per_channel_um2, double *shaft_area_sum)
+{
+    double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        double lo = inj->dermis_top_um + k * dz;
+        double span = (depth_um - lo) / dz;
+        if (span <= 0)
+            break;
+        if (span > 1)
+            span = 1;
+        inj->density_per_um2[k] += weight * span;
+        if (bleeds)
+            inj->bleed_density_per_um2[k] += weight * span;
+        shaft_area_sum[k] += weight * span * area_per_channel_um2;
+    }
+}
+
+static void finish(mn_healing_injury *inj, const double *shaft_area_sum)
+{
+    /* Channels placed at random overlap: the destroyed fraction is 1 - exp(-area density). */
+    for (int k = 0; k < MN_HEALING_NZ; k++)
+        inj->wound_fraction[k] = 1.0 - exp(-shaft_area_sum[k]);
+}
+
+mn_status mn_healing_injury_from_punctures(const mn_punctures *p, const mn_column *col,
+                                           double patch_area_um2, mn_healing_injury *out)
+{
+    MN_TRY(init_grid(col, out));
+    if (!p || !(patch_area_um2 > 0))
+        return mn_error_set(MN_EINPUT, "healing: punctures and a positive patch area needed");
+    double shaft[MN_HEALING_NZ] = {0};
+    double r = p->needle_radius_um > 0 ? p->needle_radius_um : 0;
+    double a = MN_PI * r * r, w = 1.0 / patch_area_um2;
+    size_t pierced = 0, bled = 0, epi = 0;
+    double depth_sum = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        double d = p->tissue_depth_um[i];
+        if (!(d > 0) || p->layer[i] == MN_LAYER_NONE)
+            continue;
+        pierced++;
+        depth_sum += d;
+        if (p->bleeds[i])
+            bled++;
+        if (p->layer[i] >= MN_LAYER_EPIDERMIS)
+            epi++;
+        add_channels(out, d, w, p->bleeds[i] != 0, a, shaft);
+    }
+    finish(out, shaft);
+    out->epidermal_wound_fraction = 1.0 - exp(-(double)epi * a * w);
+    out->punctures_per_cm2 = (double)pierced * w * MN_UM2_PER_CM2;
+    out->bleeding_fraction = pierced ? (double)bled / (double)pierced : 0.0;
+    out->mean_depth_um = pierced ? depth_sum / (double)pierced : 0.0;
+    return MN_OK;
+}
+
+mn_status mn_healing_injury_uniform(const mn_column *col, double depth_um, double punctures_per_cm2,
+                                    double needle_radius_um, double bleeding_fraction,
+                                    mn_healing_injury *out)
+{
+    MN_TRY(init_grid(col, out));
+    if (!(depth_um >= 0) || !(punctures_per_cm2 >= 0) || !(needle_radius_um >= 0) ||
+        !(bleeding_fraction >= 0 && bleeding_fraction <= 1))
+        return mn_error_set(MN_EINPUT, "healing: uniform injury needs depth, density, radius >= 0 "
+                                       "and a bleeding fraction in [0, 1]");
+    double shaft[MN_HEALING_NZ] = {0};
+    double n = punctures_per_cm2 / MN_UM2_PER_CM2, a = MN_PI * needle_radius_um * needle_radius_um;
+    if (depth_um > 0 && n > 0) {
+        add_channels(out, depth_um, n * bleeding_fraction, 1, a, shaft);
+        add_channels(out, depth_um, n * (1.0 - bleeding_fraction), 0, a, shaft);
+    }
+    finish(out, shaft);
+    out->epidermal_wound_fraction = depth_um > col->sc_um ? 1.0 - exp(-n * a) : 0.0;
+    out->punctures_per_cm2 = depth_um > 0 ? punctures_per_cm2 : 0.0;
+    out->bleeding_fraction = depth_um > 0 ? bleeding_fraction : 0.0;
+    out->mean_depth_um = depth_um > 0 ? depth_um : 0.0;
+    return MN_OK;
+}
+
+int mn_healing_schedule_count(const mn_protocol *pr)
+{
+    if (!pr || pr->sessions < 1)
+        return 0;
+    int n = pr->sessions;
+    if (pr->maintenance_every_days > 0) {
+        double last = (pr->sessions - 1) * pr->interval_days;
+        for (double t = last + pr->maintenance_every_days; t < last + pr->follow_up_days;
+             t += pr->maintenance_every_days)
+            n++;
+    }
+    return n;
+}
+
+mn_status mn_healing_schedule_days(const mn_protocol *pr, double *days, int cap, int *n_out,
+                                   double *end_day)
+{
+    if (!pr || pr->sessions < 1 || !(pr->interval_days > 0 || pr->sessions == 1) ||
+        !(pr->follow_up_days >= 0))
+        return mn_error_set(MN_EINPUT, "healing: protocol needs sessions >= 1, interval_days > 0, "
+                                       "follow_up_days >= 0");
+    int n = mn_healing_schedule_count(pr);
+    if (n > cap)
+        return mn_error_set(MN_EINPUT, "healing: %d sessions exceed the capacity %d", n, cap);
+    double last = (pr->sessions - 1) * pr->interval_days;
+    for (int s = 0; s < pr->sessions; s++)
+        days[s] = s * pr->interval_days;
+    for (int s = pr->sessions; s < n; s++)
+        days[s] = last + (s - pr->sessions + 1) * pr->maintenance_every_days;
+    *n_out = n;
+    *end_day = last + pr->follow_up_days;
+    return MN_OK;
+}

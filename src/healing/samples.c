@@ -1,0 +1,202 @@
+/* --samples N: virtual patients in parallel. Sample i draws its parameters from the stream
+ * (seed, MN_RNG_PATIENT, i) and writes only its own slot, and the percentiles are taken over
+ * the slots in index order, so the result is the same for every thread count. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "core/error.h"
+#include "healing/healing_internal.h"
+
+_Static_assert(sizeof(mn_healing_outcome) == (3 * MN_HEALING_N_OUTCOME_DAYS + 1) * sizeof(double),
+               "the percentile code reads mn_healing_outcome as an array of doubles");
+
+struct mn_healing_samples {
+    int n, n_sessions;
+    mn_healing_outcome *outcome; /* n */
+    double *erythema;            /* n x n_sessions */
+};
+
+void mn_healing_samples_free(mn_healing_samples *s)
+{
+    if (!s)
+        return;
+    free(s->outcome);
+    free(s->erythema);
+    free(s);
+}
+
+mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, const mn_patient *pat,
+                                 const mn_column *col, const double *session_days,
+                                 const mn_healing_injury *injuries, int n_sessions, double end_day,
+                                 mn_healing_samples **out)
+{
+    *out = NULL;
+    if (n_samples < 1)
+        return mn_error_set(MN_EINPUT, "healing: --samples needs N >= 1");
+    mn_healing_samples *s = calloc(1, sizeof *s);
+    if (!s)
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    s->n = n_samples;
+    s->n_sessions = n_sessions;
+    s->outcome = calloc((size_t)n_samples, sizeof *s->outcome);
+    s->erythema =
+        calloc((size_t)n_samples * (size_t)(n_sessions > 0 ? n_sessions : 1), sizeof *s->erythema);
+    mn_status *status = calloc((size_t)n_samples, sizeof *status);
+    if (!s->outcome || !s->erythema || !status) {
+        free(status);
+        mn_healing_samples_free(s);
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    }
+    int first_bad = n_samples;
+    char message[512] = "";
+    int nt = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 4) num_threads(nt)
+    for (int i = 0; i < n_samples; i++) {
+        mn_healing_params p;
+        mn_healing_result *r = NULL;
+        mn_status st = mn_healing_params_sample(seed, (uint32_t)i, &p);
+        if (st == MN_OK)
+            st = mn_healing_course_run(&p, pat, col, session_days, injuries, n_sessions, end_day,
+                                       &r);
+        if (st == MN_OK) {
+            mn_healing_result_outcome(r, &s->outcome[i]);
+            for (int k = 0; k < n_sessions; k++)
+                s->erythema[(size_t)i * n_sessions + k] = mn_healing_result_erythema_days(r, k);
+        } else {
+#pragma omp critical(mn_healing_samples_error)
+            if (i < first_bad) {
+                first_bad = i;
+                snprintf(message, sizeof message, "%s", mn_last_error());
+            }
+        }
+        status[i] = st;
+        mn_healing_result_free(r);
+    }
+    if (first_bad < n_samples) {
+        mn_status st =
+            mn_error_set(status[first_bad], "virtual patient %d: %s", first_bad, message);
+        free(status);
+        mn_healing_samples_free(s);
+        return st;
+    }
+    free(status);
+    *out = s;
+    return MN_OK;
+}
+
+int mn_healing_samples_count(const mn_healing_samples *s)
+{
+    return s ? s->n : 0;
+}
+
+const mn_healing_outcome *mn_healing_samples_outcome(const mn_healing_samples *s, int i)
+{
+    return s && i >= 0 && i < s->n ? &s->outcome[i] : NULL;
+}
+
+double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int k)
+{
+    if (!s || i < 0 || i >= s->n || k < 0 || k >= s->n_sessions)
+        return NAN;
+    return s->erythema[(size_t)i * s->n_sessions + k];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Percentile by linear interpolation between order statistics (Hyndman–Fan type 7, the
+ * default of R and NumPy), over the finite values. */
+static double percentile(const double *sorted, int n, double q)
+{
+    if (n == 0)
+        return NAN;
+    double h = (n - 1) * q;
+    int lo = (int)floor(h);
+    int hi = lo + 1 < n ? lo + 1 : lo;
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/* {median, p5, p95} of values taken with stride from base; null members if none finite. */
+static cJSON *stats(const double *base, size_t stride, int n, double *work)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(base[(size_t)i * stride]))
+            work[m++] = base[(size_t)i * stride];
+    qsort(work, (size_t)m, sizeof *work, cmp_double);
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    double v[3] = {percentile(work, m, 0.5), percentile(work, m, 0.05), percentile(work, m, 0.95)};
+    const char *k[3] = {"median", "p5", "p95"};
+    for (int j = 0; j < 3; j++)
+        cJSON_AddItemToObject(o, k[j],
+                              isfinite(v[j]) ? cJSON_CreateNumber(v[j]) : cJSON_CreateNull());
+    return o;
+}
+
+static mn_status add_stats(cJSON *parent, const char *name, const double *base, size_t stride,
+                           int n, double *work)
+{
+    cJSON *o = stats(base, stride, n, work);
+    if (!o || !cJSON_AddItemToObject(parent, name, o))
+        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+    return MN_OK;
+}
+
+mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
+                                          cJSON *sessions_array)
+{
+    if (!s || !summary_root)
+        return mn_error_set(MN_EINPUT, "healing: summary needs samples and a root object");
+    double *work = calloc((size_t)s->n, sizeof *work);
+    if (!work)
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    mn_status st = MN_OK;
+    size_t so = sizeof(mn_healing_outcome) / sizeof(double);
+    if (sessions_array) {
+        int n = cJSON_GetArraySize(sessions_array);
+        for (int k = 0; k < n && k < s->n_sessions; k++) {
+            cJSON *item = cJSON_GetArrayItem(sessions_array, k);
+            cJSON_DeleteItemFromObject(item, "erythema_days");
+            MN_TRY_GOTO(add_stats(item, "erythema_days", s->erythema + k, (size_t)s->n_sessions,
+                                  s->n, work),
+                        done);
+        }
+    }
+    cJSON_DeleteItemFromObject(summary_root, "outcome");
+    cJSON *out = cJSON_AddObjectToObject(summary_root, "outcome");
+    if (!out) {
+        st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+        goto done;
+    }
+    static const char *names[3] = {"collagen_change_percent", "elastin_change_percent",
+                                   "epidermal_thickness_change_percent"};
+    static const char *keys[MN_HEALING_N_OUTCOME_DAYS] = {"day_30", "day_90", "day_180", "day_365"};
+    /* The outcome struct is all doubles: read it as a strided array. */
+    const double *base = (const double *)s->outcome;
+    for (int q = 0; q < 3; q++) {
+        cJSON *o = cJSON_AddObjectToObject(out, names[q]);
+        if (!o) {
+            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+            goto done;
+        }
+        for (int d = 0; d < MN_HEALING_N_OUTCOME_DAYS; d++)
+            MN_TRY_GOTO(
+                add_stats(o, keys[d], base + q * MN_HEALING_N_OUTCOME_DAYS + d, so, s->n, work),
+                done);
+    }
+    MN_TRY_GOTO(
+        add_stats(out, "downtime_days_total", base + 3 * MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
+        done);
+done:
+    free(work);
+    return st;
+}

@@ -1,0 +1,106 @@
+/* VTK XML ImageData writer (see vti.h). Format: VTK file formats, "ImageData" with CellData;
+ * inline binary is base64 of a UInt32 byte count followed by the little-endian values. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "io/vti.h"
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Streams base64 in 3-byte groups; carry holds a partial group between calls. */
+typedef struct b64 {
+    FILE *f;
+    unsigned char carry[3];
+    int n;
+} b64;
+
+static void b64_put(b64 *b, const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        b->carry[b->n++] = p[i];
+        if (b->n == 3) {
+            unsigned v = (unsigned)b->carry[0] << 16 | (unsigned)b->carry[1] << 8 | b->carry[2];
+            char out[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], B64[v >> 6 & 63], B64[v & 63]};
+            fwrite(out, 1, 4, b->f);
+            b->n = 0;
+        }
+    }
+}
+
+static void b64_end(b64 *b)
+{
+    if (b->n == 0)
+        return;
+    unsigned v = (unsigned)b->carry[0] << 16 | (b->n > 1 ? (unsigned)b->carry[1] << 8 : 0);
+    char out[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], b->n > 1 ? B64[v >> 6 & 63] : '=', '='};
+    fwrite(out, 1, 4, b->f);
+    b->n = 0;
+}
+
+mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double spacing[3],
+                       const double origin[3], const mn_vti_array *arrays, size_t narrays,
+                       bool binary)
+{
+    if (nx < 1 || ny < 1 || nz < 1)
+        return mn_error_set(MN_EINPUT, "%s: grid %d x %d x %d (expected >= 1 each)", path, nx, ny,
+                            nz);
+    size_t n = (size_t)nx * ny * nz;
+    if (binary && n * sizeof(double) > UINT32_MAX)
+        return mn_error_set(MN_EINPUT, "%s: %zu cells is too large for a UInt32 header", path, n);
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return mn_error_set(MN_ENOMEM, "out of memory");
+    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        mn_status st = mn_error_set(MN_EIO, "%s: %s", tmp, strerror(errno));
+        free(tmp);
+        return st;
+    }
+    const uint16_t one = 1;
+    const char *order = *(const unsigned char *)&one ? "LittleEndian" : "BigEndian";
+    fprintf(f,
+            "<?xml version=\"1.0\"?>\n<VTKFile type=\"ImageData\" version=\"1.0\" "
+            "byte_order=\"%s\" header_type=\"UInt32\">\n",
+            order);
+    fprintf(f,
+            "  <ImageData WholeExtent=\"0 %d 0 %d 0 %d\" Origin=\"%.9g %.9g %.9g\" "
+            "Spacing=\"%.9g %.9g %.9g\">\n",
+            nx, ny, nz, origin[0], origin[1], origin[2], spacing[0], spacing[1], spacing[2]);
+    fprintf(f, "    <Piece Extent=\"0 %d 0 %d 0 %d\">\n      <CellData>\n", nx, ny, nz);
+    for (size_t a = 0; a < narrays; a++) {
+        fprintf(f, "        <DataArray type=\"Float64\" Name=\"%s\" format=\"%s\">\n",
+                arrays[a].name, binary ? "binary" : "ascii");
+        if (binary) {
+            b64 b = {f, {0}, 0};
+            uint32_t bytes = (uint32_t)(n * sizeof(double));
+            b64_put(&b, (const unsigned char *)&bytes, sizeof bytes);
+            b64_put(&b, (const unsigned char *)arrays[a].values, n * sizeof(double));
+            b64_end(&b);
+            fputc('\n', f);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                fprintf(f, "%.9g%c", arrays[a].values[i],
+                        (i + 1) % 8 == 0 || i + 1 == n ? '\n' : ' ');
+        }
+        fprintf(f, "        </DataArray>\n");
+    }
+    fprintf(f, "      </CellData>\n    </Piece>\n  </ImageData>\n</VTKFile>\n");
+    mn_status st = MN_OK;
+    if (ferror(f))
+        st = mn_error_set(MN_EIO, "%s: write failed", tmp);
+    if (fclose(f) != 0 && st == MN_OK)
+        st = mn_error_set(MN_EIO, "%s: %s", tmp, strerror(errno));
+    if (st == MN_OK && rename(tmp, path) != 0)
+        st = mn_error_set(MN_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
+    if (st != MN_OK)
+        remove(tmp);
+    free(tmp);
+    return st;
+}

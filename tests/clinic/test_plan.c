@@ -1,0 +1,243 @@
+/* Planner: plans never reach past the safe fraction of this patient's dermis in any zone, for
+ * either sex and any age of the tables; screening blocks plans; downtime and risk limits hold;
+ * the choice maximises the predicted collagen; unknown concerns and zones are errors. Uses the
+ * test double of plan_double.h in place of the simulator. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "clinic/plan.h"
+#include "core/error.h"
+#include "core/table.h"
+#include "model/patient.h"
+#include "plan_double.h"
+
+static mn_plan *plan_for(const mn_patient *p, const char *concern, const char *const *zones,
+                         size_t n, double max_down)
+{
+    mn_plan_request req = {p, concern, zones, n, max_down, NULL, plan_double, NULL};
+    mn_plan *plan = NULL;
+    if (mn_clinic_plan(&req, &plan) != MN_OK)
+        fail_msg("%s", mn_last_error());
+    return plan;
+}
+
+static double zone_chart_max(const char *zone)
+{
+    mn_table *t = NULL;
+    assert_int_equal(mn_table_load_embedded("guidance.csv", &t), MN_OK);
+    double v = 99;
+    for (size_t r = 0; r < mn_table_rows(t); r++)
+        if (!strcmp(mn_table_cell(t, r, 0), "zone") && !strcmp(mn_table_cell(t, r, 1), zone))
+            assert_int_equal(mn_table_double(t, r, "depth_max_mm", &v), MN_OK);
+    mn_table_free(t);
+    return v;
+}
+
+/* Every zone of data/sites.csv, both sexes, ages 22-85: the deepest predicted reach of the
+ * chosen plan stays within dej + 0.63 x dermis of that patient's column (0.63 = 1 - 1.645 x
+ * 0.224, data/plan_limits.csv), and the setting within the zone's chart. The eyelid (inside
+ * the orbital rim, SkinPen labeling) is never planned. */
+static void plans_never_exceed_anatomy_limits(void **state)
+{
+    mn_table *sites = NULL;
+    assert_int_equal(mn_table_load_embedded("sites.csv", &sites), MN_OK);
+    const char *concerns[] = {"acne_scars", "stretch_marks", "alopecia"};
+    const double ages[] = {22, 50, 85};
+    int planned = 0;
+    for (size_t r = 0; r < mn_table_rows(sites); r += 2) { /* one row per zone and sex */
+        const char *zone = mn_table_cell(sites, r, mn_table_col(sites, "zone"));
+        for (int sex = 0; sex < 2; sex++)
+            for (int a = 0; a < 3; a++)
+                for (int c = 0; c < 3; c++) {
+                    mn_patient p;
+                    mn_patient_defaults(&p);
+                    p.sex = (mn_sex)sex;
+                    p.age_years = ages[a];
+                    mn_plan *plan = plan_for(&p, concerns[c], &zone, 1, -1);
+                    const mn_plan_zone *z = &plan->zones[0];
+                    mn_model m;
+                    memset(&m, 0, sizeof m);
+                    m.patient = p;
+                    strcpy(m.site.zone, zone);
+                    mn_column col;
+                    assert_int_equal(mn_anatomy_column_for(&m, &col), MN_OK);
+                    double limit = col.dej_depth_um + 0.63 * col.dermis_um;
+                    if (!strcmp(zone, "eyelid"))
+                        assert_false(z->planned);
+                    if (z->planned) {
+                        planned++;
+                        assert_true(fabs(z->reach_limit_um - limit) < 1e-6);
+                        if (z->predicted.tissue_depth_max_um > limit)
+                            fail_msg("%s sex %d age %.0f %s: reach %.0f > %.0f um", zone, sex,
+                                     ages[a], concerns[c], z->predicted.tissue_depth_max_um, limit);
+                        assert_true(z->predicted.tissue_depth_max_um < col.dermis_bottom_um);
+                        assert_true(z->depth_mm_max <= zone_chart_max(zone) + 1e-9);
+                        assert_true(z->depth_mm_min <= z->depth_mm_max);
+                    } else {
+                        assert_true(strlen(z->why_not) > 10);
+                    }
+                    mn_plan_free(plan);
+                }
+    }
+    mn_table_free(sites);
+    assert_true(planned > 100); /* the sweep did plan most zones */
+}
+
+/* With the double, collagen grows with reach and passes, so the best plan for a fair
+ * 35-year-old's cheek is the deepest setting within the reach limit, at the most passes. */
+static void chooses_best_collagen_within_limits(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zones[] = {"cheek", "forehead"};
+    mn_plan *plan = plan_for(&p, "acne_scars", zones, 2, -1);
+    for (int i = 0; i < 2; i++) {
+        const mn_plan_zone *z = &plan->zones[i];
+        assert_true(z->planned);
+        assert_true(fabs(z->depth_mm_max - z->depth_limit_mm) < 1e-9);
+        assert_int_equal(z->passes, 6);
+        assert_int_equal(z->sessions, 3);
+        assert_true(z->interval_days == 30);
+        assert_non_null(strstr(z->tradeoff, "Deeper"));
+        assert_non_null(strstr(z->tradeoff, "More frequent"));
+    }
+    /* The forehead chart caps at 0.75 mm (Dr. Pen), below the cheek's. */
+    assert_true(plan->zones[1].depth_mm_max <= 0.75 + 1e-9);
+    mn_plan_free(plan);
+}
+
+static void respects_max_downtime(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zone = "cheek";
+    mn_plan *plan = plan_for(&p, "acne_scars", &zone, 1, 6.0);
+    assert_true(plan->zones[0].planned);
+    assert_true(plan->zones[0].predicted.downtime_days_total <= 6.0);
+    mn_plan_free(plan);
+    plan = plan_for(&p, "acne_scars", &zone, 1, 0.5); /* below any candidate */
+    assert_false(plan->zones[0].planned);
+    assert_non_null(strstr(plan->zones[0].why_not, "downtime"));
+    mn_plan_free(plan);
+}
+
+/* On warfarin the bleeding risk would be high wherever punctures reach the capillary loops;
+ * the plan stays above them (the screening's 'shallow' advice, clinical.md §1). */
+static void anticoagulated_patient_planned_above_capillaries(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    strcpy(p.medications[0].name, "warfarin");
+    p.medications[0].stopped_days_ago = -1;
+    p.n_medications = 1;
+    const char *zone = "cheek";
+    mn_plan *plan = plan_for(&p, "acne_scars", &zone, 1, -1);
+    assert_int_equal(plan->screening->decision, MN_DECISION_PROCEED_WITH_CAUTION);
+    /* Cheek guidance starts at 0.5 mm: reach 400 um passes the loops (dej ~100 + 150 um). */
+    const mn_plan_zone *z = &plan->zones[0];
+    assert_false(z->planned);
+    assert_non_null(strstr(z->why_not, "bleeding risk would be high"));
+    mn_plan_free(plan);
+    /* Drug delivery at 0.25 mm (reach 150 um) stays above the loops and is planned. */
+    plan = plan_for(&p, "drug_delivery", &zone, 1, -1);
+    z = &plan->zones[0];
+    assert_true(z->planned);
+    assert_true(z->predicted.bleeding_fraction == 0.0);
+    assert_int_not_equal(mn_risks_level_of(&z->risks, "bleeding"), MN_RISK_HIGH);
+    mn_plan_free(plan);
+}
+
+static void screening_blocks_plans(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    strcpy(p.conditions[p.n_conditions++], "active_acne");
+    const char *zones[] = {"cheek", "chin"};
+    double_calls = 0;
+    mn_plan *plan = plan_for(&p, "acne_scars", zones, 2, -1);
+    assert_int_equal(plan->screening->decision, MN_DECISION_DEFER);
+    for (int i = 0; i < 2; i++) {
+        assert_false(plan->zones[i].planned);
+        assert_non_null(strstr(plan->zones[i].why_not, "active_acne"));
+    }
+    assert_int_equal(double_calls, 0); /* nothing simulated for a deferred patient */
+    cJSON *j = NULL;
+    assert_int_equal(mn_clinic_plan_json(plan, &j), MN_OK);
+    assert_string_equal(cJSON_GetObjectItem(j, "decision")->valuestring, "defer");
+    cJSON_Delete(j);
+    mn_plan_free(plan);
+}
+
+/* Hyperhidrosis studies used RF needles (depth only a U lead): no mechanical plan. */
+static void no_plan_without_cited_depth(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zone = "upper_arm";
+    mn_plan *plan = plan_for(&p, "hyperhidrosis", &zone, 1, -1);
+    assert_false(plan->zones[0].planned);
+    assert_non_null(strstr(plan->zones[0].why_not, "RF"));
+    mn_plan_free(plan);
+}
+
+static void unknown_concern_and_zone_are_input_errors(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zone = "cheek", *bad = "cheeks";
+    mn_plan *plan = NULL;
+    mn_plan_request req = {&p, "acne", &zone, 1, -1, NULL, plan_double, NULL};
+    assert_int_equal(mn_clinic_plan(&req, &plan), MN_EINPUT);
+    assert_non_null(strstr(mn_last_error(), "acne_scars_boxcar"));
+    req.concern = "acne_scars";
+    req.zones = &bad;
+    assert_int_equal(mn_clinic_plan(&req, &plan), MN_EINPUT);
+    assert_non_null(strstr(mn_last_error(), "cheek"));
+    assert_null(plan);
+}
+
+static void json_has_the_contract_keys(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zones[] = {"cheek", "eyelid"};
+    mn_plan *plan = plan_for(&p, "wrinkles", zones, 2, -1);
+    cJSON *j = NULL;
+    assert_int_equal(mn_clinic_plan_json(plan, &j), MN_OK);
+    assert_string_equal(cJSON_GetObjectItem(j, "decision")->valuestring, "proceed");
+    cJSON *z = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "zones"), 0);
+    const char *keys[] = {"zone",          "depth_mm_min", "depth_mm_max", "passes",   "sessions",
+                          "interval_days", "endpoint",     "predicted",    "tradeoff", "risks"};
+    for (int i = 0; i < 10; i++)
+        if (!cJSON_GetObjectItem(z, keys[i]))
+            fail_msg("missing %s", keys[i]);
+    cJSON *pr = cJSON_GetObjectItem(z, "predicted");
+    assert_true(cJSON_IsNumber(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(pr, "collagen_change_percent"), "day_365")));
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(pr, "downtime_days_total")));
+    cJSON *eyelid = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "zones"), 1);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(eyelid, "planned")));
+    assert_non_null(strstr(cJSON_GetObjectItem(eyelid, "why_not")->valuestring, "orbital rim"));
+    cJSON_Delete(j);
+    mn_plan_free(plan);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plans_never_exceed_anatomy_limits),
+        cmocka_unit_test(chooses_best_collagen_within_limits),
+        cmocka_unit_test(respects_max_downtime),
+        cmocka_unit_test(anticoagulated_patient_planned_above_capillaries),
+        cmocka_unit_test(screening_blocks_plans),
+        cmocka_unit_test(no_plan_without_cited_depth),
+        cmocka_unit_test(unknown_concern_and_zone_are_input_errors),
+        cmocka_unit_test(json_has_the_contract_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
