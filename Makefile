@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES := $(shell grep -v '^\#' .ci/debian-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run check check-asan check-fuzz fuzz fuzz-build format \
+.PHONY: all deps configure build run check check-asan check-fuzz fuzz fuzz-build install format \
 	format-check clean
 
 all: build
@@ -60,6 +60,12 @@ fuzz: fuzz-build
 
 check-fuzz: fuzz-build
 	tests/fuzz/run_fuzzers.bash $(FUZZ_BUILD) $(CHECK_FUZZ_SECONDS)
+
+# Installs the library, headers, command, man page, pkg-config file and CMake package config
+# under PREFIX (default /usr/local): `make install PREFIX=$$HOME/.local`.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

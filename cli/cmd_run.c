@@ -1,27 +1,31 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "core/progress.h"
 #include "core/signals.h"
 #include "mnsim/mnsim.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--json]\n"
-            "                 [--quiet] [--force] [--samples N] [--checkpoint-every MINUTES]\n\n"
+            "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--samples N]\n"
+            "                 [--json] [--quiet] [--force] [--checkpoint-every MINUTES]\n\n"
             "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
             "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
             "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
-            "                    punctures.csv\n"
+            "                    punctures.csv, the other stages' tables and fields,\n"
+            "                    report.html and plots/ (PNG and SVG)\n"
             "  --seed N          override the scenario's seed\n"
             "  --threads N       OpenMP threads (results do not depend on it)\n"
             "  --samples N       also simulate N virtual patients drawn from the cited\n"
             "                    parameter ranges; outcomes become {median, p5, p95}\n"
             "  --json            print summary.json instead of the table\n"
-            "  --quiet           print nothing on success\n"
+            "  -q, --quiet       print nothing on success, and no progress bar\n"
             "  --force           write into an existing folder that is not an mnsim output\n"
             "  --checkpoint-every MINUTES\n"
             "                    save progress to DIR/checkpoint/ after a session once\n"
@@ -29,9 +33,11 @@ static void usage(FILE *out)
             "                    an interrupted run with 'mnsim resume DIR'\n\n"
             "Ctrl-C (SIGINT) or SIGTERM stops after the current session: the outputs hold\n"
             "the sessions done, summary.json says \"complete\": false, and a checkpoint\n"
-            "is left for 'mnsim resume DIR'. A second Ctrl-C stops at once.\n\n"
-            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario,\n"
-            "128 + signal number (130 for Ctrl-C) when stopped by a signal.\n");
+            "is left for 'mnsim resume DIR'. A second Ctrl-C stops at once; a run stopped\n"
+            "by a signal exits with 128 + its number (130 for Ctrl-C).\n\n"
+            "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
+            "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
+            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
 }
 
 /* A number, or the median of a {median, p5, p95} object (--samples); NAN if absent. */
@@ -48,11 +54,19 @@ static void print_outcome_row(const cJSON *outcome, const char *key, const char 
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(outcome, key);
     if (!o)
         return;
-    printf("  %-22s %+7.1f %+7.1f %+7.1f %+7.1f\n", label, num(o, "day_30"), num(o, "day_90"),
-           num(o, "day_180"), num(o, "day_365"));
+    const char *days[] = {"day_30", "day_90", "day_180", "day_365"};
+    printf("  %-22s", label);
+    for (int d = 0; d < 4; d++) {
+        double v = num(o, days[d]);
+        if (isnan(v))
+            printf(" %7s", "n/a"); /* the day lies beyond the simulated follow-up */
+        else
+            printf(" %+7.1f", v);
+    }
+    printf("\n");
 }
 
-static void print_table(const char *json, const char *dir)
+static void print_table(const char *json, const char *dir, int colour)
 {
     cJSON *s = cJSON_Parse(json);
     if (!s)
@@ -97,17 +111,33 @@ static void print_table(const char *json, const char *dir)
                    cJSON_GetObjectItemCaseSensitive(risk, "reason")->valuestring);
     }
     if (dir)
-        printf("\nResults in %s/ (summary.json, punctures.csv, timeline.csv)\n", dir);
+        printf("\nResults in %s/ (summary.json, punctures.csv, timeline.csv, ...)\n"
+               "Report: %s%s/report.html%s\n",
+               dir, colour ? "\033[1m" : "", dir, colour ? "\033[0m" : "");
     cJSON_Delete(s);
 }
 
-/* Executes a configured run (st: how configuring went) and prints its result. A run stopped
- * by a signal exits with 128 + the signal number, as shells report it. */
+/* Executes a configured run (st: how configuring went) with the progress bar, and prints its
+ * result. A run stopped by a signal exits with 128 + the signal number, as shells report it. */
 static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, const char *dir)
 {
-    if (st == MN_OK) {
-        mn_signals_install();
-        st = mn_run_execute(run);
+    {
+        /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
+         * has lasted a quarter of a second, so quick runs stay silent. */
+        mn_progress_bar bar;
+        int show = !quiet && isatty(STDERR_FILENO);
+        if (show) {
+            mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
+            mn_progress_set_handler(mn_progress_bar_handler, &bar);
+        }
+        if (st == MN_OK) {
+            mn_signals_install();
+            st = mn_run_execute(run);
+        }
+        if (show) {
+            mn_progress_set_handler(NULL, NULL);
+            mn_progress_bar_finish(&bar);
+        }
     }
     if (st != MN_OK) {
         int code = mn_cli_fail(st);
@@ -122,7 +152,7 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
     if (json)
         printf("%s\n", summary);
     else if (!quiet)
-        print_table(summary, dir);
+        print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
     mn_run_free(run);
     return 0;
 }

@@ -316,6 +316,9 @@ mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, m
         return MN_OK; /* nothing left to save or to stop */
     if (mn_signals_stop_requested())
         return mn_error_set(MN_EINTERRUPTED, "stop requested");
+    if (k->dir && k->enabled && k->unsupported)
+        return mn_error_set(MN_EINPUT, "--checkpoint-every: %s (expected a run without it)",
+                            k->unsupported);
     if (k->dir && k->enabled && (k->every_min == 0.0 || now_s() - k->last_s >= 60.0 * k->every_min))
         return write_checkpoint(k, summary, csv);
     return MN_OK;
@@ -337,12 +340,17 @@ mn_status mn_runckpt_finish(mn_runckpt *k, mn_status st, cJSON *summary, mn_afil
                 return mn_error_set(MN_EIO, "%s: cannot cut back to whole sessions: %s", csv->path,
                                     strerror(errno));
         }
-        if (k->dir)
+        if (k->dir && !k->unsupported)
             MN_TRY(write_checkpoint(k, summary, csv));
         char sig[32] = "";
         if (k->stop_signal > 0)
             snprintf(sig, sizeof sig, " (signal %d)", k->stop_signal);
-        if (k->dir)
+        if (k->dir && k->unsupported)
+            snprintf(k->interrupt_message, sizeof k->interrupt_message,
+                     "interrupted%s after %d of %d sessions: partial results in %s/ marked "
+                     "\"complete\": false (not resumable: %s)",
+                     sig, k->done_sessions, total, k->dir, k->unsupported);
+        else if (k->dir)
             snprintf(k->interrupt_message, sizeof k->interrupt_message,
                      "interrupted%s after %d of %d sessions: partial results in %s/ marked "
                      "\"complete\": false; continue with: mnsim resume %s",

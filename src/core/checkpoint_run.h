@@ -37,6 +37,7 @@ typedef struct mn_runckpt {
     uint64_t csv_hash;
     char resume_csv_tmp[4160]; /* temporary CSV of the run that wrote the checkpoint */
     mn_checkpoint *stages;     /* stage blobs (stages own their keys: "<stage>/...") */
+    const char *unsupported;   /* set by the run when this run cannot be checkpointed: why */
     /* Set by mn_runckpt_begin for the length of one execute. */
     const mn_model *model;
     const char *dir;

@@ -1,5 +1,6 @@
 /* The verification table and its runner (see verify.h). */
 #include "field/verify.h"
+#include "heat/verify.h"
 
 #include <math.h>
 #include <string.h>
@@ -21,6 +22,14 @@ static const mn_verify_case cases[] = {
     {"field.mass_balance",
      "closed heterogeneous domain and finite donor + sink + decay: amounts balance",
      mn_verify_mass_balance},
+    {"heat.gaussian_source",
+     "continuous Gaussian heat source in uniform dermis: erfc closed form, order in space+time",
+     mn_heat_verify_case_gaussian},
+    {"heat.sphere_potential",
+     "spherical electrode in a complex conductor: V0 a/r and current 4 pi sigma* a V0",
+     mn_heat_verify_case_sphere},
+    {"heat.energy_balance", "RF run: deposited = stored + conducted + perfused",
+     mn_heat_verify_case_energy},
     /* RF heat and healing add their cases here. */
 };
 

@@ -151,6 +151,15 @@ static void apply_injury(const mn_healing_params *p, const rates *q, const mn_he
         double cover = 1.0 - exp(-n * disc);
         double bleed = n > 0 ? inj->bleed_density_per_um2[k] / n : 0.0;
         double th = inj->thermal_fraction[k];
+        /* A coagulated column around a needle (RF) is a wider wound: it inflames the disc of
+         * the mediator's reach around its own radius. The columns sit on the needle tracks,
+         * so the inflamed area is the larger of the two discs, not their sum. */
+        if (th > 0.0 && inj->thermal_zone_radius_um > 0.0) {
+            double rz = inj->thermal_zone_radius_um;
+            double zones = th / (3.14159265358979323846 * rz * rz);
+            double reach = 3.14159265358979323846 * (rz + radius) * (rz + radius);
+            cover = fmax(cover, 1.0 - exp(-zones * reach));
+        }
         u[V_A] += cover + th;
         u[V_C] += q->c_w * p->bleed_signal_rel * bleed * cover;
         double cells = (1.0 - inj->wound_fraction[k]) * (1.0 - th);

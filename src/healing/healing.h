@@ -30,7 +30,8 @@ typedef struct mn_healing_injury {
     double density_per_um2[MN_HEALING_NZ];       /* punctures reaching the cell centre, per µm² */
     double bleed_density_per_um2[MN_HEALING_NZ]; /* of those, punctures that bled */
     double wound_fraction[MN_HEALING_NZ];   /* volume fraction of matrix destroyed (channels) */
-    double thermal_fraction[MN_HEALING_NZ]; /* volume fraction thermally coagulated (RF; 0 now) */
+    double thermal_fraction[MN_HEALING_NZ]; /* volume fraction thermally coagulated (RF) */
+    double thermal_zone_radius_um;          /* radius of a coagulated column (RF; 0: none) */
     double epidermal_wound_fraction;        /* area fraction of epidermis pierced */
     double punctures_per_cm2;               /* pierced punctures */
     double bleeding_fraction;               /* share of pierced punctures that bled */

@@ -3,6 +3,7 @@
  * the whole course from the sessions' injuries; the clinic stage judges the course. */
 #include "mnsim/mnsim.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,12 @@
 #include "clinic/risks.h"
 #include "core/checkpoint_run.h"
 #include "core/error.h"
+#include "core/progress.h"
+#include "core/units.h"
 #include "healing/healing.h"
+#include "heat/heat.h"
 #include "io/atomic.h"
+#include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
@@ -39,11 +44,18 @@ typedef struct course {
     double end_day;
     double max_tissue_depth_um;
     double max_bleeding_fraction;
-    double max_erythema_days; /* < 0 until healing reports */
+    double max_erythema_days;    /* < 0 until healing reports */
+    double max_epidermis_peak_c; /* RF: hottest epidermis of any session; NAN without RF */
+    double heat_on_time_s;       /* RF: pulse time of that session */
+    /* RF: the last session's heat solve, reused while the settings repeat (the unit cell does
+     * not depend on where the needles land). */
+    mn_heat_result *heat;
+    mn_device_spec heat_device;
 } course;
 
 static void course_free(course *c)
 {
+    mn_heat_result_free(c->heat);
     free(c->days);
     free(c->injuries);
 }
@@ -54,6 +66,7 @@ static mn_status course_init(const mn_model *m, course *c)
     c->n_sessions = mn_model_total_sessions(m);
     c->end_day = mn_model_end_day(m);
     c->max_erythema_days = -1.0;
+    c->max_epidermis_peak_c = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
     for (int s = 1; s <= c->n_sessions; s++)
@@ -65,7 +78,55 @@ static mn_status course_init(const mn_model *m, course *c)
 typedef struct session_sinks {
     cJSON *summary;
     FILE *punctures_csv;
+    FILE *thermal_csv;
 } session_sinks;
+
+/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
+ * onto the healing grid's depth cells. */
+static void add_thermal_injury(const mn_heat_injury *hi, mn_healing_injury *inj)
+{
+    /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
+    const double thickness_um = hi->coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
+    const double band = hi->depth_bottom_um - hi->depth_top_um;
+    if (thickness_um <= 0.0 || band <= 0.0)
+        return;
+    const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
+    inj->thermal_zone_radius_um = 0.5 * hi->zone_width_um;
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
+        double overlap = fmin(z1, hi->depth_bottom_um) - fmax(z0, hi->depth_top_um);
+        if (overlap > 0.0)
+            inj->thermal_fraction[k] =
+                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
+    }
+}
+
+/* RF sessions: current, heat and thermal damage around the needles (src/heat). */
+static mn_status heat_session(const mn_model *m, const mn_column *col, int s, course *c,
+                              cJSON *session, const session_sinks *out)
+{
+    mn_device_spec dev = mn_model_session_device(m, s);
+    mn_heat_injury hi;
+    mn_heat_summary hs;
+    if (!c->heat || memcmp(&dev, &c->heat_device, sizeof dev) != 0) {
+        mn_heat_result_free(c->heat);
+        c->heat = NULL;
+        MN_TRY(mn_heat_run(&dev, col, NULL, &c->heat));
+        c->heat_device = dev;
+    }
+    MN_TRY(mn_heat_get_injury(c->heat, dev.passes, &hi));
+    MN_TRY(mn_heat_get_summary(c->heat, &hs));
+    if (session)
+        MN_TRY(mn_heat_summary_json(c->heat, session));
+    if (out->thermal_csv)
+        MN_TRY(mn_heat_write_curve_csv(c->heat, out->thermal_csv, s, s == 1));
+    add_thermal_injury(&hi, &c->injuries[s - 1]);
+    if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
+        c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
+        c->heat_on_time_s = hs.on_time_ms / 1000.0;
+    }
+    return MN_OK;
+}
 
 static mn_status run_session(const mn_model *m, const mn_column *col, int s, course *c,
                              const session_sinks *out)
@@ -73,10 +134,11 @@ static mn_status run_session(const mn_model *m, const mn_column *col, int s, cou
     mn_status st = MN_OK;
     mn_punctures *p = NULL;
     mn_needling_summary ns;
+    cJSON *session = NULL;
     MN_TRY(mn_needling_generate(m, col, s, &p));
     MN_TRY_GOTO(mn_needling_summarize(m, col, p, &ns), done);
     if (out->summary)
-        MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, NULL), done);
+        MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, &session), done);
     if (out->punctures_csv)
         MN_TRY_GOTO(mn_punctures_write_csv(out->punctures_csv, p, s == 1), done);
     MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, m->patch_width_um * m->patch_length_um,
@@ -87,6 +149,8 @@ static mn_status run_session(const mn_model *m, const mn_column *col, int s, cou
             c->max_tissue_depth_um = p->tissue_depth_um[i];
     if (ns.bleeding_fraction > c->max_bleeding_fraction)
         c->max_bleeding_fraction = ns.bleeding_fraction;
+    if (m->device.type == MN_DEVICE_RF)
+        MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
 done:
     mn_punctures_free(p);
     return st;
@@ -126,6 +190,10 @@ static mn_status add_risks(const mn_model *m, const mn_column *col, const course
     in.bleeding_fraction = c->max_bleeding_fraction;
     in.erythema_days = c->max_erythema_days;
     in.product_name = m->product.present ? m->product.name : NULL;
+    if (!isnan(c->max_epidermis_peak_c)) {
+        in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
+        in.heat_duration_s = c->heat_on_time_s;
+    }
     MN_TRY(mn_clinic_risks(&in, &risks));
     return mn_clinic_risks_json(&risks, summary);
 }
@@ -137,7 +205,7 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
     mn_column col;
     course c;
     mn_healing_result *h = NULL;
-    const session_sinks none = {NULL, NULL};
+    const session_sinks none = {NULL, NULL, NULL};
     memset(out, 0, sizeof *out);
     MN_TRY(mn_anatomy_column_for(m, &col));
     MN_TRY_GOTO(course_init(m, &c), done);
@@ -266,7 +334,8 @@ mn_status mn_run_resume(mn_run *r, const char *dir)
 static mn_status course_save(mn_runckpt *k, const course *c, int samples, int s)
 {
     char key[64];
-    double max[2] = {c->max_tissue_depth_um, c->max_bleeding_fraction};
+    double max[4] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
+                     c->heat_on_time_s};
     uint64_t n = (uint64_t)samples;
     snprintf(key, sizeof key, "course/injury/%d", s);
     MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
@@ -289,10 +358,13 @@ static mn_status course_restore(const mn_runckpt *k, course *c, int *samples)
         memcpy(&c->injuries[s - 1], d, len);
     }
     MN_TRY(mn_checkpoint_get(k->stages, "course/max", &d, &len));
-    if (len != 2 * sizeof(double))
+    if (len != 4 * sizeof(double))
         return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
-    memcpy(&c->max_tissue_depth_um, d, sizeof(double));
-    memcpy(&c->max_bleeding_fraction, (const double *)d + 1, sizeof(double));
+    const double *max = d;
+    c->max_tissue_depth_um = max[0];
+    c->max_bleeding_fraction = max[1];
+    c->max_epidermis_peak_c = max[2];
+    c->heat_on_time_s = max[3];
     MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
     *samples = (int)n;
     return MN_OK;
@@ -336,8 +408,8 @@ mn_status mn_run_execute(mn_run *r)
 {
     mn_status st = MN_OK;
     cJSON *summary = NULL;
-    mn_afile csv = {0};
-    int csv_open = 0;
+    mn_afile csv = {0}, thermal = {0};
+    int csv_open = 0, thermal_open = 0;
     course c = {0};
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
@@ -361,9 +433,20 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
         MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
         csv_open = 1;
+        if (m->device.type == MN_DEVICE_RF) {
+            MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "thermal.csv"), done);
+            MN_TRY_GOTO(mn_afile_open(path, &thermal), done);
+            thermal_open = 1;
+        }
     }
-    session_sinks sinks = {summary, csv_open ? csv.f : NULL};
+    session_sinks sinks = {summary, csv_open ? csv.f : NULL, thermal_open ? thermal.f : NULL};
+    int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
+    if (thermal_open)             /* thermal.csv is not yet tracked by checkpoints */
+        r->ck.unsupported = "RF runs (thermal.csv) cannot be checkpointed yet";
     for (int s = r->ck.first_session; s <= c.n_sessions && st == MN_OK; s++) {
+        char stage[64];
+        snprintf(stage, sizeof stage, "session %d/%d: needling", s, c.n_sessions);
+        mn_progress_report(stage, s - 1, units);
         st = run_session(m, &col, s, &c, &sinks);
         if (st == MN_OK)
             st = course_save(&r->ck, &c, r->samples, s);
@@ -373,6 +456,8 @@ mn_status mn_run_execute(mn_run *r)
     /* Interrupted: whole sessions only, no course-level stages on a partial course. */
     MN_TRY_GOTO(mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL), done);
     if (!r->ck.interrupted) {
+        mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
+                           units);
         MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL),
                     done);
         MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
@@ -388,13 +473,22 @@ mn_status mn_run_execute(mn_run *r)
     if (r->output_dir) {
         csv_open = 0;
         MN_TRY_GOTO(mn_afile_commit(&csv), done);
+        if (thermal_open) {
+            thermal_open = 0;
+            MN_TRY_GOTO(mn_afile_commit(&thermal), done);
+        }
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
+        mn_progress_report("writing the report", c.n_sessions + 1, units);
+        MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
     }
     st = mn_runckpt_end(&r->ck);
 done:
     if (csv_open)
         mn_afile_abort(&csv);
+    if (thermal_open)
+        mn_afile_abort(&thermal);
     cJSON_Delete(summary);
     course_free(&c);
     return st;

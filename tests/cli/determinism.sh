@@ -15,7 +15,7 @@ Y
 "$MNSIM_EXE" run s.yaml -o t1 --threads 1 --quiet || fail "1-thread run"
 "$MNSIM_EXE" run s.yaml -o t2 --threads 2 --quiet || fail "2-thread run"
 "$MNSIM_EXE" run s.yaml -o t2b --threads 2 --quiet || fail "repeat run"
-for f in $(cd t1 && ls); do
+for f in $(cd t1 && find . -type f | sed "s|^\./||" | sort); do
     cmp -s "t2/$f" "t2b/$f" || fail "$f differs between two identical runs"
     if [ "$f" = summary.json ]; then
         diff <(grep -v '"threads"' t1/$f) <(grep -v '"threads"' t2/$f) > /dev/null ||

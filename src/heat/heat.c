@@ -1,0 +1,542 @@
+/* RF heating of one needle's unit cell: grid, materials, potential, bioheat time loop with
+ * Arrhenius damage, zone measurement. The model and its conventions are in heat.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "heat/heat_result.h"
+#include "heat/tissue.h"
+
+#define J_PER_UM3_K   1.0e-18 /* ρc in J/m³/K times a volume in µm³ */
+#define W_UM_PER_M_K  1.0e-6  /* k in W/m/K times area/length in µm */
+#define OMEGA_FLOOR_C 39.0    /* below this, damage rates are < 3e-7 /s (both sets): not tracked */
+
+void mn_heat_options_default(mn_heat_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->pitch_um = 0.0;
+    o->voxel_um = 20.0;
+    o->pulse_gap_ms = -1.0;
+    o->cooldown_max_ms = 2000.0;
+    o->cooldown_stop_c = 44.0;
+    o->arterial_temperature_c = 37.0;
+    o->sigma_temp_coeff_per_c = 0.0;
+    o->k_temperature_dependent = 1;
+    o->keep_fields = 1;
+}
+
+void mn_heat_result_free(mn_heat_result *r)
+{
+    if (!r)
+        return;
+    mn_hgrid_clear(&r->g);
+    free(r->label), free(r->tpeak), free(r->om_skin), free(r->om_col);
+    for (int c = 0; c < MN_HCURVE_COLS; c++)
+        free(r->curve[c]);
+    free(r);
+}
+
+static mn_status check_device(const mn_device_spec *d)
+{
+    if (d->type != MN_DEVICE_RF)
+        return mn_error_set(MN_EINPUT, "device.type: heat needs an rf device");
+    if (!(d->needle_diameter_um > 0))
+        return mn_error_set(MN_EINPUT, "device.needle_diameter_mm: must be > 0 for rf");
+    if (!(d->set_depth_um > 0))
+        return mn_error_set(MN_EINPUT, "device.depth_mm: must be > 0 for rf");
+    if (!(d->pulse_ms > 0))
+        return mn_error_set(MN_EINPUT, "device.pulse_ms: must be > 0");
+    if (!(d->energy_mj_per_needle > 0) && !(d->power_w > 0 && d->needles > 0))
+        return mn_error_set(MN_EINPUT,
+                            "device: give power_w (> 0, with needles) or energy_mj_per_needle");
+    if (d->insulated && !(d->tip_exposed_um > 0))
+        return mn_error_set(MN_EINPUT, "device.tip_exposed_um: must be > 0 for insulated needles");
+    if (d->stacks < 1)
+        return mn_error_set(MN_EINPUT, "device.stacks: must be >= 1");
+    return MN_OK;
+}
+
+/* z faces: 5 µm (or finer) through the stratum corneum and epidermis so both are resolved,
+ * the lateral spacing h down to 300 µm below the tip, then growing by 1.25 per layer to
+ * 200 µm; every layer boundary and the needle's insulation edge and tip lie on a face. */
+static mn_status build_z(const mn_column *col, double tip_um, double ins_um, double h,
+                         double **zf_out, int *nz_out)
+{
+    double bps[8];
+    int nb = 0;
+    const double bottom = fmax(tip_um, col->dermis_bottom_um) + 1500.0;
+    bps[nb++] = col->sc_um;
+    bps[nb++] = col->dej_depth_um;
+    if (ins_um > 0)
+        bps[nb++] = ins_um;
+    bps[nb++] = tip_um;
+    bps[nb++] = col->dermis_bottom_um;
+    bps[nb++] = bottom;
+    /* sort (tiny n) */
+    for (int a = 0; a < nb; a++)
+        for (int b = a + 1; b < nb; b++)
+            if (bps[b] < bps[a]) {
+                double t = bps[a];
+                bps[a] = bps[b], bps[b] = t;
+            }
+    const double hfine = fmin(5.0, h), fine_end = tip_um + 300.0;
+    size_t cap = 1024, nz = 0;
+    double *zf = malloc(cap * sizeof *zf);
+    if (!zf)
+        return mn_error_set(MN_ENOMEM, "heat: out of memory for z faces");
+    zf[0] = 0.0;
+    double z = 0.0, last = hfine;
+    while (z < bottom - 1e-9) {
+        double tgt = z < col->dej_depth_um ? hfine
+                     : z < fine_end        ? fmin(h, last * 1.5)
+                                           : fmin(200.0, fmax(h, last * 1.25));
+        double bp = bottom;
+        for (int a = 0; a < nb; a++)
+            if (bps[a] > z + 1e-9) {
+                bp = bps[a];
+                break;
+            }
+        double rem = bp - z, dz = tgt;
+        if (rem <= 1.5 * tgt) {
+            int n = (int)ceil(rem / tgt - 1e-9);
+            dz = rem / (n < 1 ? 1 : n);
+        }
+        if (nz + 2 >= cap) {
+            cap *= 2;
+            double *nzf = realloc(zf, cap * sizeof *zf);
+            if (!nzf) {
+                free(zf);
+                return mn_error_set(MN_ENOMEM, "heat: out of memory for z faces");
+            }
+            zf = nzf;
+        }
+        z = (rem <= 1.5 * tgt && dz >= rem - 1e-9) ? bp : z + dz;
+        zf[++nz] = z;
+        last = dz;
+    }
+    *zf_out = zf;
+    *nz_out = (int)nz;
+    return MN_OK;
+}
+
+static mn_status curve_push(mn_heat_result *r, const double row[MN_HCURVE_COLS])
+{
+    if (r->nc == r->cap) {
+        size_t nc = r->cap ? 2 * r->cap : 256;
+        for (int c = 0; c < MN_HCURVE_COLS; c++) {
+            double *p = realloc(r->curve[c], nc * sizeof *p);
+            if (!p)
+                return mn_error_set(MN_ENOMEM, "heat: out of memory for the curve");
+            r->curve[c] = p;
+        }
+        r->cap = nc;
+    }
+    for (int c = 0; c < MN_HCURVE_COLS; c++)
+        r->curve[c][r->nc] = row[c];
+    r->nc++;
+    return MN_OK;
+}
+
+/* Work arrays of one run. */
+typedef struct run_state {
+    const mn_heat_tissue *tis;
+    const mn_heat_options *o;
+    mn_heat_result *r;
+    unsigned char *role;
+    double complex *sigma, *v;
+    double *pw, *src, *t, *t_old, *om_skin, *om_col, *t_at_solve;
+    mn_bioheat bh;
+    mn_potential pot;
+    double target_w; /* power into the quarter cell while on */
+    double i1_abs;   /* |current| of the quarter cell at 1 V */
+} run_state;
+
+static void run_state_clear(run_state *s)
+{
+    free(s->role), free(s->sigma), free(s->v), free(s->pw), free(s->src), free(s->t);
+    free(s->t_old), free(s->om_skin), free(s->om_col), free(s->t_at_solve);
+    mn_bioheat_clear(&s->bh);
+}
+
+/* Thermal conductances from k(T) of each voxel (W/K), the held bottom face included. */
+static void update_conductances(run_state *s)
+{
+    const mn_hgrid *g = &s->r->g;
+    const int nx = g->nx, ny = g->ny, nz = g->nz;
+    const size_t sy = (size_t)nx, sz = (size_t)nx * (size_t)ny;
+    const double ta = s->o->arterial_temperature_c;
+    mn_bioheat *b = &s->bh;
+    /* k of every voxel first (pw is free scratch between potential solves) */
+    for (size_t w = 0; w < mn_hgrid_n(g); w++) {
+        const mn_heat_material *m = &s->tis->mat[s->r->label[w]];
+        double kv = m->k_w_mk;
+        if (s->o->k_temperature_dependent)
+            kv *= 1.0 + m->k_temp_coeff * (s->t[w] - ta);
+        s->pw[w] = kv * W_UM_PER_M_K;
+    }
+    for (int k = 0; k < nz; k++)
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++) {
+                size_t w = (size_t)i + (size_t)j * sy + (size_t)k * sz;
+                double kv = s->pw[w];
+                double axz = g->dy * g->dz[k], ayz = g->dx * g->dz[k], az = g->dx * g->dy;
+                b->op.gx[w] = i + 1 < nx ? mn_series(kv * axz / (0.5 * g->dx),
+                                                     s->pw[w + 1] * axz / (0.5 * g->dx))
+                                         : 0.0;
+                b->op.gy[w] = j + 1 < ny ? mn_series(kv * ayz / (0.5 * g->dy),
+                                                     s->pw[w + sy] * ayz / (0.5 * g->dy))
+                                         : 0.0;
+                b->op.gz[w] = k + 1 < nz ? mn_series(kv * az / (0.5 * g->dz[k]),
+                                                     s->pw[w + sz] * az / (0.5 * g->dz[k + 1]))
+                                         : 0.0;
+                b->bdir[w] = k + 1 == nz ? kv * az / (0.5 * g->dz[k]) : 0.0;
+            }
+}
+
+/* Potential at 1 V with σ at the current temperatures, then the source scaled to the
+ * target power (the generator regulates power). */
+static mn_status update_source(run_state *s)
+{
+    const size_t n = mn_hgrid_n(&s->r->g);
+    const double ta = s->o->arterial_temperature_c, cs = s->o->sigma_temp_coeff_per_c;
+    for (size_t w = 0; w < n; w++) {
+        const mn_heat_material *m = &s->tis->mat[s->r->label[w]];
+        double f = 1.0 + cs * (fmin(s->t[w], 100.0) - ta); /* no vaporisation model: cap at 100 */
+        s->sigma[w] = m->sigma_s_m * (f > 0.05 ? f : 0.05) + I * cimag(m->sigma_complex);
+        s->t_at_solve[w] = s->t[w];
+    }
+    double total = 0.0;
+    double complex cur = 0.0;
+    MN_TRY(mn_potential_solve(&s->pot, s->v, s->pw, &total, &cur, NULL));
+    if (!(total > 0))
+        return mn_error_set(MN_ENUMERIC, "heat: no current flows from the electrode");
+    double scale = s->target_w / total;
+    for (size_t w = 0; w < n; w++)
+        s->src[w] = s->pw[w] * scale;
+    s->i1_abs = cabs(cur);
+    return MN_OK;
+}
+
+static double max_abs_change(const double *a, const double *b, size_t n)
+{
+    double m = 0.0;
+    for (size_t w = 0; w < n; w++)
+        m = fmax(m, fabs(a[w] - b[w]));
+    return m;
+}
+
+mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_heat_options *oin,
+                      mn_heat_result **out)
+{
+    *out = NULL;
+    MN_TRY(check_device(d));
+    mn_heat_options o;
+    if (oin)
+        o = *oin;
+    else
+        mn_heat_options_default(&o);
+    if (!(o.voxel_um > 0) || !(o.cooldown_max_ms >= 0))
+        return mn_error_set(MN_EINPUT, "heat options: voxel_um > 0, cooldown_max_ms >= 0");
+    mn_heat_tissue tis;
+    mn_arrhenius skin, coll;
+    MN_TRY(mn_heat_tissue_load(d->frequency_mhz > 0 ? d->frequency_mhz : 1.0, &tis));
+    MN_TRY(mn_heat_arrhenius_load("skin_burn", &skin));
+    MN_TRY(mn_heat_arrhenius_load("collagen", &coll));
+
+    mn_status st = MN_OK;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    mn_heat_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return mn_error_set(MN_ENOMEM, "heat: out of memory");
+    s.tis = &tis, s.o = &o, s.r = r;
+
+    /* Unit cell */
+    double pitch = o.pitch_um;
+    if (!(pitch > 0))
+        pitch = (d->drum_width_um > 0 && d->needles > 0 && d->rows > 0)
+                    ? d->drum_width_um / ((double)d->needles / d->rows)
+                    : 1000.0;
+    const double rad = 0.5 * d->needle_diameter_um, tip = d->set_depth_um;
+    if (pitch < 2.0 * rad + 2.0 * o.voxel_um) {
+        st = mn_error_set(MN_EINPUT, "heat: pitch %.0f um leaves no tissue around %.0f um needles",
+                          pitch, d->needle_diameter_um);
+        goto fail;
+    }
+    const double ins_bottom = d->insulated ? fmax(0.0, tip - d->tip_exposed_um) : 0.0;
+    int nxy = (int)lround(0.5 * pitch / o.voxel_um);
+    if (nxy < 4)
+        nxy = 4;
+    const double dx = 0.5 * pitch / nxy;
+    double *zf = NULL;
+    int nz = 0;
+    MN_TRY_GOTO(build_z(col, tip, ins_bottom, o.voxel_um, &zf, &nz), fail);
+    st = mn_hgrid_init(&r->g, nxy, nxy, dx, dx, nz, zf);
+    free(zf);
+    if (st != MN_OK)
+        goto fail;
+    const mn_hgrid *g = &r->g;
+    const size_t n = mn_hgrid_n(g), sz = (size_t)nxy * (size_t)nxy;
+    r->pitch_um = pitch;
+    r->skin_depth_um = col->dermis_bottom_um;
+    r->passes = d->passes > 0 ? d->passes : 1;
+#define ALLOC_GOTO(p, cnt)                                                                         \
+    do {                                                                                           \
+        (p) = calloc((cnt), sizeof *(p));                                                          \
+        if (!(p)) {                                                                                \
+            st = mn_error_set(MN_ENOMEM, "heat: out of memory (%zu voxels)", n);                   \
+            goto fail;                                                                             \
+        }                                                                                          \
+    } while (0)
+    ALLOC_GOTO(r->label, n);
+    ALLOC_GOTO(s.role, n);
+    ALLOC_GOTO(s.sigma, n);
+    ALLOC_GOTO(s.v, n);
+    ALLOC_GOTO(s.pw, n);
+    ALLOC_GOTO(s.src, n);
+    ALLOC_GOTO(s.t, n);
+    ALLOC_GOTO(s.t_old, n);
+    ALLOC_GOTO(s.om_skin, n);
+    ALLOC_GOTO(s.om_col, n);
+    ALLOC_GOTO(s.t_at_solve, n);
+    if (o.keep_fields)
+        ALLOC_GOTO(r->tpeak, n);
+
+    /* Labels and electrode roles; the needle is a cylinder of the needle diameter down to the
+     * set depth (the bevel or cone of the tip is not resolved). */
+    for (int k = 0; k < g->nz; k++) {
+        double zc = mn_hgrid_zc(g, k);
+        for (int j = 0; j < nxy; j++)
+            for (int i = 0; i < nxy; i++) {
+                size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
+                double x = (i + 0.5) * dx, y = (j + 0.5) * dx;
+                int in_needle = (hypot(x, y) < rad || (i == 0 && j == 0)) && zc < tip;
+                unsigned char lab = zc < col->sc_um              ? MN_HMAT_SC
+                                    : zc < col->dej_depth_um     ? MN_HMAT_EPIDERMIS
+                                    : zc < col->dermis_bottom_um ? MN_HMAT_DERMIS
+                                                                 : MN_HMAT_SUBCUTIS;
+                r->label[w] = in_needle ? MN_HMAT_NEEDLE : lab;
+                s.role[w] = !in_needle ? PV_TISSUE : zc > ins_bottom ? PV_ELECTRODE : PV_INSULATOR;
+            }
+    }
+    /* Bioheat */
+    MN_TRY_GOTO(mn_bioheat_alloc(&s.bh, g), fail);
+    s.bh.t_fix = o.arterial_temperature_c;
+    for (int k = 0; k < g->nz; k++)
+        for (size_t q = 0; q < sz; q++) {
+            size_t w = q + (size_t)k * sz;
+            const mn_heat_material *m = &tis.mat[r->label[w]];
+            double vol = dx * dx * g->dz[k];
+            s.bh.cap[w] = m->rho_c * vol * J_PER_UM3_K;
+            s.bh.perf[w] = m->perfusion_1_s * tis.blood_rho_c * vol * J_PER_UM3_K;
+        }
+    for (size_t w = 0; w < n; w++) {
+        s.t[w] = o.arterial_temperature_c;
+        if (r->tpeak)
+            r->tpeak[w] = s.t[w];
+    }
+    update_conductances(&s);
+
+    /* Potential */
+    s.pot.g = g;
+    s.pot.role = s.role;
+    s.pot.sigma = s.sigma;
+    s.pot.v_electrode = 1.0;
+    if (d->polarity == MN_POLARITY_BIPOLAR)
+        s.pot.dirichlet[HF_XHI] = 1; /* antisymmetry plane between opposite needles */
+    else
+        s.pot.dirichlet[HF_ZHI] = 1; /* return electrode far below */
+    double p_needle = d->energy_mj_per_needle > 0 ? d->energy_mj_per_needle / d->pulse_ms
+                                                  : d->power_w / d->needles; /* mJ/ms = W */
+    s.target_w = 0.25 * p_needle;
+    MN_TRY_GOTO(update_source(&s), fail);
+    /* |Z| of one needle: the quarter cell carries a quarter of its current. */
+    double z_needle = 1.0 / (4.0 * s.i1_abs);
+    r->sum.impedance_ohm = d->polarity == MN_POLARITY_BIPOLAR ? 2.0 * z_needle : z_needle;
+    r->sum.power_per_needle_w = p_needle;
+    r->sum.on_time_ms = d->pulse_ms * d->stacks;
+    r->sum.energy_per_needle_mj = p_needle * r->sum.on_time_ms;
+
+    /* Tip probe: the tissue voxel just below the needle end on the axis. */
+    size_t tip_w = 0;
+    for (int k = 0; k < g->nz; k++)
+        if (mn_hgrid_zc(g, k) > tip) {
+            tip_w = (size_t)k * sz;
+            break;
+        }
+
+    /* Time loop over the pulse train and the cooling after it. */
+    const double gap_ms = o.pulse_gap_ms >= 0 ? o.pulse_gap_ms : d->pulse_ms;
+    double t_ms = 0.0, peak = o.arterial_temperature_c, epi_peak = peak, tip_peak = peak;
+    double row0[MN_HCURVE_COLS] = {0, peak, peak, peak, 0, 0};
+    MN_TRY_GOTO(curve_push(r, row0), fail);
+    const int nseg = 2 * d->stacks;
+    for (int sg = 0; sg < nseg; sg++) {
+        const int on = sg % 2 == 0, last = sg == nseg - 1;
+        const double seg_ms = on ? d->pulse_ms : last ? o.cooldown_max_ms : gap_ms;
+        if (!(seg_ms > 0))
+            continue;
+        const double dt_max = on ? seg_ms / 8.0 : fmax(seg_ms / 8.0, 1.0);
+        double done_ms = 0.0, dt = fmin(0.1, seg_ms / 4.0);
+        int steps = 0;
+        while (done_ms < seg_ms - 1e-12) {
+            if (done_ms + dt > seg_ms - 1e-9 * seg_ms)
+                dt = seg_ms - done_ms;
+            memcpy(s.t_old, s.t, n * sizeof *s.t);
+            if (on && o.sigma_temp_coeff_per_c != 0.0 && max_abs_change(s.t, s.t_at_solve, n) > 1.0)
+                MN_TRY_GOTO(update_source(&s), fail);
+            if (o.k_temperature_dependent)
+                update_conductances(&s);
+            MN_TRY_GOTO(
+                mn_bioheat_step(&s.bh, s.t, on ? s.src : NULL, dt * 1e-3, steps < 2 ? 1.0 : 0.5),
+                fail);
+            steps++;
+            done_ms += dt;
+            t_ms += dt;
+            /* damage, peaks */
+            double tmax = -INFINITY, emax = -INFINITY, osk = 0, ocol = 0, dtmax = 0;
+            for (size_t w = 0; w < n; w++) {
+                double t0 = s.t_old[w], t1 = s.t[w];
+                if (r->tpeak)
+                    r->tpeak[w] = fmax(r->tpeak[w], t1);
+                if (r->label[w] == MN_HMAT_NEEDLE)
+                    continue;
+                dtmax = fmax(dtmax, fabs(t1 - t0));
+                if (t0 > OMEGA_FLOOR_C || t1 > OMEGA_FLOOR_C) {
+                    s.om_skin[w] += mn_arrhenius_increment(&skin, t0, t1, dt * 1e-3);
+                    s.om_col[w] += mn_arrhenius_increment(&coll, t0, t1, dt * 1e-3);
+                }
+                tmax = fmax(tmax, t1);
+                if (r->label[w] <= MN_HMAT_EPIDERMIS)
+                    emax = fmax(emax, t1);
+                osk = fmax(osk, s.om_skin[w]);
+                ocol = fmax(ocol, s.om_col[w]);
+            }
+            peak = fmax(peak, tmax);
+            epi_peak = fmax(epi_peak, emax);
+            tip_peak = fmax(tip_peak, s.t[tip_w]);
+            double row[MN_HCURVE_COLS] = {t_ms, s.t[tip_w], emax, tmax, osk, ocol};
+            MN_TRY_GOTO(curve_push(r, row), fail);
+            /* next step: keep the largest change per step near 3 °C (the Arrhenius rates change
+             * by a factor ~4 per 3 °C near 70 °C; their log-mean integral is exact for a
+             * log-linear rate) */
+            double grow = dtmax > 0 ? 3.0 / dtmax : 1.5;
+            dt = fmin(dt_max, dt * fmin(1.5, fmax(0.5, grow)));
+            if (!on && last && tmax < o.cooldown_stop_c)
+                break;
+        }
+    }
+
+    /* Zones and summary */
+    mn_heat_zone zc = {INFINITY, 0, 0, 0}, zs = {INFINITY, 0, 0, 0};
+    double epi_om = 0.0;
+    for (int k = 0; k < g->nz; k++)
+        for (int j = 0; j < nxy; j++)
+            for (int i = 0; i < nxy; i++) {
+                size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
+                if (r->label[w] == MN_HMAT_NEEDLE)
+                    continue;
+                if (r->label[w] == MN_HMAT_EPIDERMIS)
+                    epi_om = fmax(epi_om, s.om_skin[w]);
+                double rr = hypot((i + 0.5) * dx, (j + 0.5) * dx) + 0.5 * dx;
+                double vol_nl = 4.0 * dx * dx * g->dz[k] * 1e-6;
+                mn_heat_zone *zz[2] = {&zc, &zs};
+                double om[2] = {s.om_col[w], s.om_skin[w]};
+                for (int q = 0; q < 2; q++)
+                    if (om[q] >= 1.0) {
+                        zz[q]->top_um = fmin(zz[q]->top_um, g->zf[k]);
+                        zz[q]->bottom_um = fmax(zz[q]->bottom_um, g->zf[k + 1]);
+                        zz[q]->width_um = fmax(zz[q]->width_um, 2.0 * rr);
+                        zz[q]->volume_nl += vol_nl;
+                    }
+            }
+    if (!(zc.volume_nl > 0))
+        zc.top_um = 0;
+    if (!(zs.volume_nl > 0))
+        zs.top_um = 0;
+    r->sum.peak_temperature_c = peak;
+    r->sum.epidermis_peak_temperature_c = epi_peak;
+    r->sum.tip_peak_temperature_c = tip_peak;
+    r->sum.coagulation = zc;
+    r->sum.cell_death = zs;
+    r->sum.epidermis_omega_skin = epi_om;
+    double frac = zc.volume_nl * 1e6 / (pitch * pitch * col->dermis_bottom_um) * r->passes;
+    r->sum.damage_volume_fraction = fmin(1.0, frac);
+    const mn_energy *e = &s.bh.e;
+    r->sum.energy_balance_rel =
+        e->deposited > 0
+            ? fabs(e->deposited - e->stored - e->conducted - e->perfused) / e->deposited
+            : 0.0;
+    if (o.keep_fields) {
+        r->om_skin = s.om_skin, r->om_col = s.om_col;
+        s.om_skin = s.om_col = NULL;
+    }
+    run_state_clear(&s);
+    *out = r;
+    return MN_OK;
+fail:
+    run_state_clear(&s);
+    mn_heat_result_free(r);
+    return st;
+#undef ALLOC_GOTO
+}
+
+mn_status mn_heat_get_summary(const mn_heat_result *r, mn_heat_summary *out)
+{
+    if (!r || !out)
+        return mn_error_set(MN_EUSAGE, "mn_heat_get_summary: NULL argument");
+    *out = r->sum;
+    return MN_OK;
+}
+
+const char *mn_heat_burn_risk_level(double epidermis_omega_skin)
+{
+    /* data/arrhenius.csv, skin_burn note: Ω 0.53 first degree, 1 second degree (V2, code). */
+    return epidermis_omega_skin >= 1.0 ? "high" : epidermis_omega_skin >= 0.53 ? "moderate" : "low";
+}
+
+mn_status mn_heat_get_injury(const mn_heat_result *r, int passes, mn_heat_injury *out)
+{
+    if (!r || !out)
+        return mn_error_set(MN_EUSAGE, "mn_heat_get_injury: NULL argument");
+    if (passes < 1)
+        passes = 1;
+    memset(out, 0, sizeof *out);
+    const mn_heat_zone *z = &r->sum.coagulation;
+    out->zones_per_cm2 = z->volume_nl > 0 ? 1e8 / (r->pitch_um * r->pitch_um) * passes : 0.0;
+    out->coagulated_nl_per_cm2 = out->zones_per_cm2 * z->volume_nl;
+    out->depth_top_um = z->top_um;
+    out->depth_bottom_um = z->bottom_um;
+    out->zone_width_um = z->width_um;
+    out->epidermis_peak_temperature_c = r->sum.epidermis_peak_temperature_c;
+    out->epidermis_omega_skin = r->sum.epidermis_omega_skin;
+    return MN_OK;
+}
+
+mn_status mn_heat_get_curve(const mn_heat_result *r, mn_heat_curve *out)
+{
+    if (!r || !out)
+        return mn_error_set(MN_EUSAGE, "mn_heat_get_curve: NULL argument");
+    out->n = r->nc;
+    out->time_ms = r->curve[0], out->tip_c = r->curve[1], out->epidermis_max_c = r->curve[2];
+    out->tissue_max_c = r->curve[3], out->omega_skin_max = r->curve[4];
+    out->omega_collagen_max = r->curve[5];
+    return MN_OK;
+}
+
+mn_status mn_heat_get_fields(const mn_heat_result *r, mn_heat_fields *out)
+{
+    if (!r || !out)
+        return mn_error_set(MN_EUSAGE, "mn_heat_get_fields: NULL argument");
+    if (!r->tpeak || !r->om_skin)
+        return mn_error_set(MN_EUSAGE, "heat fields were not kept (keep_fields = 0)");
+    out->nx = r->g.nx, out->ny = r->g.ny, out->nz = r->g.nz;
+    out->dx_um = r->g.dx, out->dy_um = r->g.dy;
+    out->z_faces_um = r->g.zf;
+    out->peak_temperature_c = r->tpeak;
+    out->omega_skin = r->om_skin;
+    out->omega_collagen = r->om_col;
+    out->label = r->label;
+    return MN_OK;
+}

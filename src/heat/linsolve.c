@@ -1,0 +1,341 @@
+/* Grid, 7-point face-conductance operators and their Krylov solvers. Matrix-free: a row is
+ * d_v u_v + Σ g (u_v − u_n), so a graph Laplacian plus a diagonal;  z-line-preconditioned CG
+ * for the real SPD case (heat), COCG (van der Vorst & Melissen 1990, IEEE Trans Magn 26:706)
+ * for the complex symmetric case (potential with σ + jωε). Dot products are serial sums in a
+ * fixed order, so results do not depend on the thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "heat/heat_impl.h"
+
+mn_status mn_hgrid_init(mn_hgrid *g, int nx, int ny, double dx, double dy, int nz, const double *zf)
+{
+    memset(g, 0, sizeof *g);
+    if (nx < 1 || ny < 1 || nz < 1 || !(dx > 0) || !(dy > 0))
+        return mn_error_set(MN_EINTERNAL, "heat grid: bad dimensions");
+    g->nx = nx, g->ny = ny, g->nz = nz, g->dx = dx, g->dy = dy;
+    MN_ALLOC(g->zf, nz + 1);
+    MN_ALLOC(g->dz, nz);
+    for (int k = 0; k <= nz; k++)
+        g->zf[k] = zf[k];
+    for (int k = 0; k < nz; k++) {
+        g->dz[k] = zf[k + 1] - zf[k];
+        if (!(g->dz[k] > 0))
+            return mn_error_set(MN_EINTERNAL, "heat grid: z faces not increasing at %d", k);
+    }
+    return MN_OK;
+}
+
+void mn_hgrid_clear(mn_hgrid *g)
+{
+    free(g->zf);
+    free(g->dz);
+    memset(g, 0, sizeof *g);
+}
+
+mn_status mn_rop_alloc(mn_rop *a, const mn_hgrid *g)
+{
+    size_t n = mn_hgrid_n(g);
+    memset(a, 0, sizeof *a);
+    a->g = g;
+    MN_ALLOC(a->gx, n);
+    MN_ALLOC(a->gy, n);
+    MN_ALLOC(a->gz, n);
+    MN_ALLOC(a->d, n);
+    return MN_OK;
+}
+
+void mn_rop_clear(mn_rop *a)
+{
+    free(a->gx), free(a->gy), free(a->gz), free(a->d);
+    memset(a, 0, sizeof *a);
+}
+
+mn_status mn_cop_alloc(mn_cop *a, const mn_hgrid *g)
+{
+    size_t n = mn_hgrid_n(g);
+    memset(a, 0, sizeof *a);
+    a->g = g;
+    MN_ALLOC(a->gx, n);
+    MN_ALLOC(a->gy, n);
+    MN_ALLOC(a->gz, n);
+    MN_ALLOC(a->d, n);
+    return MN_OK;
+}
+
+void mn_cop_clear(mn_cop *a)
+{
+    free(a->gx), free(a->gy), free(a->gz), free(a->d);
+    memset(a, 0, sizeof *a);
+}
+
+/* The same stencil for both scalar types. */
+#define APPLY_BODY(T)                                                                              \
+    const int nx = a->g->nx, ny = a->g->ny, nz = a->g->nz;                                         \
+    const size_t sx = 1, sy = (size_t)nx, sz = (size_t)nx * (size_t)ny;                            \
+    for (int k = 0; k < nz; k++) {                                                                 \
+        for (int j = 0; j < ny; j++) {                                                             \
+            size_t v = (size_t)j * sy + (size_t)k * sz;                                            \
+            for (int i = 0; i < nx; i++, v++) {                                                    \
+                T uv = u[v];                                                                       \
+                T s = a->d[v] * uv;                                                                \
+                if (i + 1 < nx)                                                                    \
+                    s += a->gx[v] * (uv - u[v + sx]);                                              \
+                if (i > 0)                                                                         \
+                    s += a->gx[v - sx] * (uv - u[v - sx]);                                         \
+                if (j + 1 < ny)                                                                    \
+                    s += a->gy[v] * (uv - u[v + sy]);                                              \
+                if (j > 0)                                                                         \
+                    s += a->gy[v - sy] * (uv - u[v - sy]);                                         \
+                if (k + 1 < nz)                                                                    \
+                    s += a->gz[v] * (uv - u[v + sz]);                                              \
+                if (k > 0)                                                                         \
+                    s += a->gz[v - sz] * (uv - u[v - sz]);                                         \
+                y[v] = s;                                                                          \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+void mn_rop_apply(const mn_rop *a, const double *u, double *y)
+{
+    APPLY_BODY(double)
+}
+
+void mn_cop_apply(const mn_cop *a, const double complex *u, double complex *y)
+{
+    APPLY_BODY(double complex)
+}
+
+/* Row sums of the operator's diagonal: d_v + Σ incident conductances. */
+#define DIAG_BODY(T)                                                                               \
+    const int nx = a->g->nx, ny = a->g->ny, nz = a->g->nz;                                         \
+    const size_t sy = (size_t)nx, sz = (size_t)nx * (size_t)ny;                                    \
+    for (int k = 0; k < nz; k++)                                                                   \
+        for (int j = 0; j < ny; j++)                                                               \
+            for (int i = 0; i < nx; i++) {                                                         \
+                size_t v = (size_t)i + (size_t)j * sy + (size_t)k * sz;                            \
+                T s = a->d[v];                                                                     \
+                if (i + 1 < nx)                                                                    \
+                    s += a->gx[v];                                                                 \
+                if (i > 0)                                                                         \
+                    s += a->gx[v - 1];                                                             \
+                if (j + 1 < ny)                                                                    \
+                    s += a->gy[v];                                                                 \
+                if (j > 0)                                                                         \
+                    s += a->gy[v - sy];                                                            \
+                if (k + 1 < nz)                                                                    \
+                    s += a->gz[v];                                                                 \
+                if (k > 0)                                                                         \
+                    s += a->gz[v - sz];                                                            \
+                diag[v] = s;                                                                       \
+            }
+
+static void rop_diag(const mn_rop *a, double *diag)
+{
+    DIAG_BODY(double)
+}
+
+static void cop_diag(const mn_cop *a, double complex *diag)
+{
+    DIAG_BODY(double complex)
+}
+
+/* z-line preconditioner: the tridiagonal part of the operator along each z column (thin
+ * graded layers make z the stiff direction) factorised once per solve (Thomas algorithm),
+ * with the x and y couplings kept on the diagonal only. All columns are swept together, k
+ * outermost, so the inner loops run over contiguous memory. */
+#define LINE_FACTOR(T)                                                                             \
+    const int nx = a->g->nx, ny = a->g->ny, nz = a->g->nz;                                         \
+    const size_t sz = (size_t)nx * (size_t)ny;                                                     \
+    for (size_t q = 0; q < sz; q++) {                                                              \
+        T den = diag[q];                                                                           \
+        inv[q] = 1.0 / den;                                                                        \
+        cp[q] = nz > 1 ? -a->gz[q] * inv[q] : 0.0;                                                 \
+    }                                                                                              \
+    for (int k = 1; k < nz; k++)                                                                   \
+        for (size_t q = 0; q < sz; q++) {                                                          \
+            size_t w = q + (size_t)k * sz;                                                         \
+            T lo = -a->gz[w - sz];                                                                 \
+            T den = diag[w] - lo * cp[w - sz];                                                     \
+            inv[w] = 1.0 / den;                                                                    \
+            cp[w] = k + 1 < nz ? -a->gz[w] * inv[w] : 0.0;                                         \
+        }
+
+#define LINE_APPLY(T)                                                                              \
+    const int nx = a->g->nx, ny = a->g->ny, nz = a->g->nz;                                         \
+    const size_t sz = (size_t)nx * (size_t)ny;                                                     \
+    for (size_t q = 0; q < sz; q++)                                                                \
+        z[q] = r[q] * inv[q];                                                                      \
+    for (int k = 1; k < nz; k++)                                                                   \
+        for (size_t q = 0; q < sz; q++) {                                                          \
+            size_t w = q + (size_t)k * sz;                                                         \
+            z[w] = (r[w] + a->gz[w - sz] * z[w - sz]) * inv[w];                                    \
+        }                                                                                          \
+    for (int k = nz - 2; k >= 0; k--)                                                              \
+        for (size_t q = 0; q < sz; q++) {                                                          \
+            size_t w = q + (size_t)k * sz;                                                         \
+            z[w] -= cp[w] * z[w + sz];                                                             \
+        }
+
+static void rline_factor(const mn_rop *a, const double *diag, double *inv, double *cp)
+{
+    LINE_FACTOR(double)
+    (void)ny;
+}
+static void rline_apply(const mn_rop *a, const double *inv, const double *cp, const double *r,
+                        double *z)
+{
+    LINE_APPLY(double)
+    (void)ny;
+}
+static void cline_factor(const mn_cop *a, const double complex *diag, double complex *inv,
+                         double complex *cp)
+{
+    LINE_FACTOR(double complex)
+    (void)ny;
+}
+static void cline_apply(const mn_cop *a, const double complex *inv, const double complex *cp,
+                        const double complex *r, double complex *z)
+{
+    LINE_APPLY(double complex)
+    (void)ny;
+}
+
+mn_status mn_rop_solve(const mn_rop *a, const double *b, double *u, double rtol, int maxit,
+                       int *iters)
+{
+    size_t n = mn_hgrid_n(a->g);
+    double *r = NULL, *z = NULL, *p = NULL, *q = NULL, *dinv = NULL, *cp = NULL;
+    mn_status st = MN_OK;
+    r = calloc(n, sizeof *r), z = malloc(n * sizeof *z), p = malloc(n * sizeof *p);
+    q = malloc(n * sizeof *q), dinv = malloc(n * sizeof *dinv), cp = malloc(n * sizeof *cp);
+    if (!r || !z || !p || !q || !dinv || !cp) {
+        st = mn_error_set(MN_ENOMEM, "heat: out of memory in CG");
+        goto done;
+    }
+    rop_diag(a, q);
+    rline_factor(a, q, dinv, cp);
+    double bnorm = 0.0;
+    for (size_t v = 0; v < n; v++)
+        bnorm += b[v] * b[v];
+    bnorm = sqrt(bnorm);
+    mn_rop_apply(a, u, q);
+    double rz = 0.0, rr = 0.0;
+    for (size_t v = 0; v < n; v++)
+        r[v] = b[v] - q[v];
+    rline_apply(a, dinv, cp, r, z);
+    for (size_t v = 0; v < n; v++) {
+        p[v] = z[v];
+        rz += r[v] * z[v];
+        rr += r[v] * r[v];
+    }
+    int it = 0;
+    double tol = rtol * (bnorm > 0.0 ? bnorm : 1.0);
+    while (sqrt(rr) > tol) {
+        if (it >= maxit) {
+            st = mn_error_set(MN_ESOLVER,
+                              "heat: CG did not converge in %d iterations "
+                              "(residual %.3g of %.3g)",
+                              maxit, sqrt(rr), tol);
+            goto done;
+        }
+        mn_rop_apply(a, p, q);
+        double pq = 0.0;
+        for (size_t v = 0; v < n; v++)
+            pq += p[v] * q[v];
+        double alpha = rz / pq;
+        double rz_new = 0.0;
+        rr = 0.0;
+        for (size_t v = 0; v < n; v++) {
+            u[v] += alpha * p[v];
+            r[v] -= alpha * q[v];
+            rr += r[v] * r[v];
+        }
+        rline_apply(a, dinv, cp, r, z);
+        for (size_t v = 0; v < n; v++)
+            rz_new += r[v] * z[v];
+        double beta = rz_new / rz;
+        rz = rz_new;
+        for (size_t v = 0; v < n; v++)
+            p[v] = z[v] + beta * p[v];
+        it++;
+    }
+    if (iters)
+        *iters = it;
+done:
+    free(r), free(z), free(p), free(q), free(dinv), free(cp);
+    return st;
+}
+
+mn_status mn_cop_solve(const mn_cop *a, const double complex *b, double complex *u, double rtol,
+                       int maxit, int *iters)
+{
+    size_t n = mn_hgrid_n(a->g);
+    double complex *r = NULL, *z = NULL, *p = NULL, *q = NULL, *dinv = NULL, *cp = NULL;
+    mn_status st = MN_OK;
+    r = calloc(n, sizeof *r), z = malloc(n * sizeof *z), p = malloc(n * sizeof *p);
+    q = malloc(n * sizeof *q), dinv = malloc(n * sizeof *dinv), cp = malloc(n * sizeof *cp);
+    if (!r || !z || !p || !q || !dinv || !cp) {
+        st = mn_error_set(MN_ENOMEM, "heat: out of memory in COCG");
+        goto done;
+    }
+    cop_diag(a, q);
+    cline_factor(a, q, dinv, cp);
+    double bnorm = 0.0;
+    for (size_t v = 0; v < n; v++)
+        bnorm += creal(b[v] * conj(b[v]));
+    bnorm = sqrt(bnorm);
+    mn_cop_apply(a, u, q);
+    double complex rz = 0.0;
+    double rr = 0.0;
+    for (size_t v = 0; v < n; v++)
+        r[v] = b[v] - q[v];
+    cline_apply(a, dinv, cp, r, z);
+    for (size_t v = 0; v < n; v++) {
+        p[v] = z[v];
+        rz += r[v] * z[v]; /* unconjugated: the bilinear form of a complex symmetric matrix */
+        rr += creal(r[v] * conj(r[v]));
+    }
+    int it = 0;
+    double tol = rtol * (bnorm > 0.0 ? bnorm : 1.0);
+    while (sqrt(rr) > tol) {
+        if (it >= maxit) {
+            st = mn_error_set(MN_ESOLVER,
+                              "heat: COCG did not converge in %d iterations "
+                              "(residual %.3g of %.3g)",
+                              maxit, sqrt(rr), tol);
+            goto done;
+        }
+        mn_cop_apply(a, p, q);
+        double complex pq = 0.0;
+        for (size_t v = 0; v < n; v++)
+            pq += p[v] * q[v];
+        if (cabs(pq) == 0.0) {
+            st = mn_error_set(MN_ESOLVER, "heat: COCG breakdown");
+            goto done;
+        }
+        double complex alpha = rz / pq;
+        double complex rz_new = 0.0;
+        rr = 0.0;
+        for (size_t v = 0; v < n; v++) {
+            u[v] += alpha * p[v];
+            r[v] -= alpha * q[v];
+            rr += creal(r[v] * conj(r[v]));
+        }
+        cline_apply(a, dinv, cp, r, z);
+        for (size_t v = 0; v < n; v++)
+            rz_new += r[v] * z[v];
+        double complex beta = rz_new / rz;
+        rz = rz_new;
+        for (size_t v = 0; v < n; v++)
+            p[v] = z[v] + beta * p[v];
+        it++;
+    }
+    if (iters)
+        *iters = it;
+done:
+    free(r), free(z), free(p), free(q), free(dinv), free(cp);
+    return st;
+}

@@ -1,0 +1,69 @@
+/* summary.json `thermal` block and the thermal.csv temperature-time curve of the heat stage. */
+#include <stdio.h>
+
+#include "core/error.h"
+#include "heat/heat_result.h"
+
+static mn_status add_number(cJSON *o, const char *key, double v)
+{
+    if (!cJSON_AddNumberToObject(o, key, v))
+        return mn_error_set(MN_ENOMEM, "summary.json: cannot add %s", key);
+    return MN_OK;
+}
+
+static mn_status add_zone(cJSON *parent, const char *key, const mn_heat_zone *z)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    if (!o)
+        return mn_error_set(MN_ENOMEM, "summary.json: cannot add %s", key);
+    MN_TRY(add_number(o, "depth", z->bottom_um));
+    MN_TRY(add_number(o, "top", z->top_um));
+    MN_TRY(add_number(o, "width", z->width_um));
+    MN_TRY(add_number(o, "volume_nl", z->volume_nl));
+    return MN_OK;
+}
+
+mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
+{
+    if (!r || !session)
+        return mn_error_set(MN_EUSAGE, "mn_heat_summary_json: NULL argument");
+    const mn_heat_summary *s = &r->sum;
+    cJSON *t = cJSON_AddObjectToObject(session, "thermal");
+    if (!t)
+        return mn_error_set(MN_ENOMEM, "summary.json: cannot add thermal");
+    MN_TRY(add_number(t, "peak_temperature_c", s->peak_temperature_c));
+    MN_TRY(add_number(t, "epidermis_peak_temperature_c", s->epidermis_peak_temperature_c));
+    MN_TRY(add_zone(t, "coagulation_zone_um", &s->coagulation));
+    MN_TRY(add_number(t, "damage_volume_fraction", s->damage_volume_fraction));
+    /* additions beyond the contract keys */
+    MN_TRY(add_zone(t, "cell_death_zone_um", &s->cell_death));
+    MN_TRY(add_number(t, "tip_peak_temperature_c", s->tip_peak_temperature_c));
+    MN_TRY(add_number(t, "epidermis_omega_skin", s->epidermis_omega_skin));
+    if (!cJSON_AddStringToObject(t, "epidermis_burn_risk",
+                                 mn_heat_burn_risk_level(s->epidermis_omega_skin)))
+        return mn_error_set(MN_ENOMEM, "summary.json: cannot add epidermis_burn_risk");
+    MN_TRY(add_number(t, "energy_per_needle_mj", s->energy_per_needle_mj));
+    MN_TRY(add_number(t, "power_per_needle_w", s->power_per_needle_w));
+    MN_TRY(add_number(t, "impedance_ohm", s->impedance_ohm));
+    return MN_OK;
+}
+
+mn_status mn_heat_write_curve_csv(const mn_heat_result *r, FILE *f, int session, int write_header)
+{
+    if (!r || !f)
+        return mn_error_set(MN_EUSAGE, "mn_heat_write_curve_csv: NULL argument");
+    if (write_header)
+        fprintf(f,
+                "%stime_ms,tip_temperature_c,epidermis_max_temperature_c,max_temperature_c,"
+                "max_omega_skin,max_omega_collagen\n",
+                session > 0 ? "session," : "");
+    for (size_t q = 0; q < r->nc; q++) {
+        if (session > 0)
+            fprintf(f, "%d,", session);
+        fprintf(f, "%.6g,%.4f,%.4f,%.4f,%.6g,%.6g\n", r->curve[0][q], r->curve[1][q],
+                r->curve[2][q], r->curve[3][q], r->curve[4][q], r->curve[5][q]);
+    }
+    if (ferror(f))
+        return mn_error_set(MN_EIO, "thermal.csv: write failed");
+    return MN_OK;
+}

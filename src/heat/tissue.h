@@ -1,0 +1,40 @@
+/* Materials of the RF unit cell and Arrhenius damage sets, read from the cited tables. */
+#ifndef MN_HEAT_TISSUE_H
+#define MN_HEAT_TISSUE_H
+
+#include <complex.h>
+
+#include "mnsim/status.h"
+
+typedef enum mn_heat_material_id {
+    MN_HMAT_SC = 0,
+    MN_HMAT_EPIDERMIS = 1,
+    MN_HMAT_DERMIS = 2,
+    MN_HMAT_SUBCUTIS = 3,
+    MN_HMAT_NEEDLE = 4,
+    MN_HMAT_COUNT = 5
+} mn_heat_material_id;
+
+typedef struct mn_heat_material {
+    double k_w_mk, rho_c, perfusion_1_s, k_temp_coeff; /* SI */
+    double sigma_s_m, eps_r;                           /* at the carrier frequency */
+    double complex sigma_complex;                      /* σ + jωε₀ε_r, S/m */
+} mn_heat_material;
+
+typedef struct mn_heat_tissue {
+    mn_heat_material mat[MN_HMAT_COUNT];
+    double blood_rho_c; /* ρ_b c_b, J/m³/K */
+} mn_heat_tissue;
+
+mn_status mn_heat_tissue_load(double frequency_mhz, mn_heat_tissue *out);
+
+typedef struct mn_arrhenius {
+    double a_per_s, ea_j_mol, ln_a;
+} mn_arrhenius;
+
+/* set: "skin_burn" or "collagen" (data/arrhenius.csv). */
+mn_status mn_heat_arrhenius_load(const char *set, mn_arrhenius *out);
+/* ∫ A exp(−Ea/(R T(t))) dt over a step where T goes linearly from t0_c to t1_c (°C). */
+double mn_arrhenius_increment(const mn_arrhenius *a, double t0_c, double t1_c, double dt_s);
+
+#endif

@@ -1,0 +1,294 @@
+/* PLplot rendering of mn_plot (see plot.h). Each file is drawn on a fresh PLplot stream and
+ * renamed into place when complete. PLplot exits the process when a driver is missing or a
+ * file cannot be opened, so both are checked here first: the library must never exit. */
+#include "io/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <plplot.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+enum { PLOT_W = 960, PLOT_H = 540, BAND_OFFSET = 16 };
+
+/* Palette: 0 background, 1 axes and text, then the series colours (colour-blind-safe hues of
+ * Wong, Nature Methods 8:441, 2011), then the same hues translucent for bands. */
+static const unsigned char PALETTE[MN_PLOT_NCOLOURS][3] = {
+    {255, 255, 255}, {0, 0, 0},       {0, 114, 178}, {230, 159, 0},   {0, 158, 115},
+    {213, 94, 0},    {204, 121, 167}, {140, 86, 75}, {110, 110, 110}, {240, 128, 160},
+};
+
+/* 1 when PLplot can load the device driver (plsdev of a missing driver exits the process). */
+static int driver_available(const char *dev)
+{
+    const char *menu_buf[128], *name_buf[128];
+    const char **menu = menu_buf, **names = name_buf; /* caller-allocated arrays */
+    int n = 128;
+    plgDevs(&menu, &names, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], dev) == 0)
+            return 1;
+    return 0;
+}
+
+static void data_range(const mn_plot *p, int axis, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t s = 0; s < p->nseries; s++) {
+        const mn_plot_series *sr = &p->series[s];
+        for (size_t i = 0; i < sr->n; i++) {
+            double v[3] = {axis == 0 ? sr->x[i] : sr->y[i], NAN, NAN};
+            if (axis == 0 && sr->kind == MN_PLOT_BARS)
+                v[1] = sr->x[i] + sr->bar_width;
+            if (axis == 1 && sr->kind == MN_PLOT_BAND)
+                v[1] = sr->y_hi[i];
+            if (axis == 1 && sr->kind == MN_PLOT_BARS)
+                v[1] = 0.0;
+            for (int k = 0; k < 3; k++)
+                if (isfinite(v[k]) && !(p->logy && axis == 1 && v[k] <= 0)) {
+                    *lo = fmin(*lo, v[k]);
+                    *hi = fmax(*hi, v[k]);
+                }
+        }
+    }
+    for (size_t m = 0; m < p->nmarkers; m++)
+        if ((axis == 1) == (p->markers[m].horizontal != 0)) {
+            *lo = fmin(*lo, p->markers[m].value);
+            *hi = fmax(*hi, p->markers[m].value);
+        }
+    if (!isfinite(*lo)) {
+        *lo = p->logy && axis == 1 ? 1 : 0;
+        *hi = *lo + 1;
+    }
+}
+
+static void plot_ranges(const mn_plot *p, double *x0, double *x1, double *y0, double *y1)
+{
+    *x0 = p->xmin, *x1 = p->xmax, *y0 = p->ymin, *y1 = p->ymax;
+    if (!(*x1 > *x0))
+        data_range(p, 0, x0, x1);
+    if (!(*y1 > *y0)) {
+        data_range(p, 1, y0, y1);
+        if (p->logy) {
+            *y0 = pow(10, floor(log10(*y0)));
+            *y1 = pow(10, ceil(log10(*y1)));
+        } else {
+            double pad = 0.05 * (*y1 - *y0);
+            *y0 = *y0 >= 0 && *y0 - pad < 0 ? 0 : *y0 - pad; /* counts and doses start at 0 */
+            *y1 += pad;
+        }
+    }
+    if (!(*x1 > *x0))
+        *x1 = *x0 + 1;
+    if (!(*y1 > *y0))
+        *y1 = *y0 + 1;
+}
+
+static double ty(const mn_plot *p, double y, double floor_y)
+{
+    return p->logy ? log10(fmax(y, floor_y)) : y;
+}
+
+static void draw_series(const mn_plot *p, const mn_plot_series *s, double yfloor, double *buf_x,
+                        double *buf_y)
+{
+    plcol0(s->kind == MN_PLOT_BAND ? s->colour + BAND_OFFSET : s->colour);
+    pllsty(s->dashed ? 2 : 1);
+    plwidth(s->kind == MN_PLOT_LINE ? 2.0 : 1.0);
+    size_t n = s->n;
+    switch (s->kind) {
+    case MN_PLOT_LINE:
+        for (size_t i = 0; i < n; i++)
+            buf_x[i] = s->x[i], buf_y[i] = ty(p, s->y[i], yfloor);
+        plline((PLINT)n, buf_x, buf_y);
+        break;
+    case MN_PLOT_POINTS:
+        for (size_t i = 0; i < n; i++)
+            buf_x[i] = s->x[i], buf_y[i] = ty(p, s->y[i], yfloor);
+        /* A bullet glyph: one small text element per point in SVG (a Hershey symbol is a
+         * polyline of many segments, about 500 bytes each). */
+        plschr(0, 0.45);
+        plstring((PLINT)n, buf_x, buf_y, "•");
+        plschr(0, 0.9);
+        break;
+    case MN_PLOT_BARS:
+        for (size_t i = 0; i < n; i++) {
+            if (!(s->y[i] > 0))
+                continue;
+            double bx[4] = {s->x[i], s->x[i], s->x[i] + s->bar_width, s->x[i] + s->bar_width};
+            double by[4] = {ty(p, yfloor, yfloor), ty(p, s->y[i], yfloor), ty(p, s->y[i], yfloor),
+                            ty(p, yfloor, yfloor)};
+            plfill(4, bx, by);
+        }
+        break;
+    case MN_PLOT_BAND:
+        for (size_t i = 0; i < n; i++) {
+            buf_x[i] = s->x[i], buf_y[i] = ty(p, s->y_hi[i], yfloor);
+            buf_x[2 * n - 1 - i] = s->x[i], buf_y[2 * n - 1 - i] = ty(p, s->y[i], yfloor);
+        }
+        if (n >= 2)
+            plfill((PLINT)(2 * n), buf_x, buf_y);
+        break;
+    }
+    pllsty(1);
+    plwidth(1.0);
+}
+
+/* Reference lines, each labelled along itself (vertical ones read upwards, near the top). */
+static void draw_markers(const mn_plot *p, double x0, double x1, double y0, double y1, double yf)
+{
+    double b = p->logy ? log10(y0) : y0, t = p->logy ? log10(y1) : y1;
+    plschr(0, 0.7);
+    for (size_t m = 0; m < p->nmarkers; m++) {
+        const mn_plot_marker *mk = &p->markers[m];
+        double v = mk->value;
+        plcol0(MN_COL_GREY);
+        pllsty(2);
+        if (mk->horizontal) {
+            double y = ty(p, v, yf);
+            pljoin(x0, y, x1, y);
+            plcol0(1);
+            if (mk->label)
+                plptex(x0 + 0.01 * (x1 - x0), y + 0.015 * (t - b), 1, 0, 0, mk->label);
+        } else if (v >= x0 && v <= x1) {
+            pljoin(v, b, v, t);
+            plcol0(1);
+            if (mk->label)
+                plptex(v + 0.006 * (x1 - x0), t - 0.02 * (t - b), 0, -1, 0, mk->label);
+        }
+    }
+    pllsty(1);
+    plschr(0, 0.9);
+}
+
+static void draw_legend(const mn_plot *p)
+{
+    PLINT opts[32], tcol[32], lcol[32], lsty[32], bcol[32], bpat[32], scol[32], snum[32];
+    PLFLT lwid[32], bsc[32], bwid[32], ssc[32];
+    const char *text[32], *sym[32];
+    int n = 0;
+    for (size_t s = 0; s < p->nseries && n < 32; s++) {
+        const mn_plot_series *sr = &p->series[s];
+        if (!sr->label || !sr->label[0])
+            continue;
+        int band = sr->kind == MN_PLOT_BAND, bars = sr->kind == MN_PLOT_BARS;
+        opts[n] = sr->kind == MN_PLOT_LINE     ? PL_LEGEND_LINE
+                  : sr->kind == MN_PLOT_POINTS ? PL_LEGEND_SYMBOL
+                                               : PL_LEGEND_COLOR_BOX;
+        text[n] = sr->label;
+        tcol[n] = 1;
+        lcol[n] = sr->colour, lsty[n] = sr->dashed ? 2 : 1, lwid[n] = 2.0;
+        bcol[n] = band ? sr->colour + BAND_OFFSET : sr->colour;
+        bpat[n] = 0, bsc[n] = bars || band ? 0.8 : 0, bwid[n] = 1.0;
+        scol[n] = sr->colour, ssc[n] = 1.0, snum[n] = 3, sym[n] = "•";
+        n++;
+    }
+    if (n == 0)
+        return;
+    PLFLT w, h;
+    plschr(0, 0.65);
+    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
+             PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05, 0, 1, 1, 0, 0, n, opts, 1.0,
+             1.0, 2.0, 0.0, tcol, text, bcol, bpat, bsc, bwid, lcol, lsty, lwid, scol, ssc, snum,
+             sym);
+    plschr(0, 1.0);
+}
+
+static size_t max_points(const mn_plot *p)
+{
+    size_t m = 4;
+    for (size_t s = 0; s < p->nseries; s++)
+        m = p->series[s].n * 2 > m ? p->series[s].n * 2 : m;
+    return m;
+}
+
+static mn_status draw_file(const mn_plot *p, const char *dev, const char *path)
+{
+    /* PLplot exits when it cannot open its output: make sure it can, first. */
+    FILE *probe = fopen(path, "wb");
+    if (!probe)
+        return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
+    fclose(probe);
+    size_t cap = max_points(p);
+    double *bx = malloc(cap * sizeof *bx), *by = malloc(cap * sizeof *by);
+    if (!bx || !by) {
+        free(bx);
+        free(by);
+        return mn_error_set(MN_ENOMEM, "out of memory drawing %s", path);
+    }
+    double x0, x1, y0, y1;
+    plot_ranges(p, &x0, &x1, &y0, &y1);
+    PLINT stream;
+    plmkstrm(&stream);
+    plsdev(dev);
+    plsfnam(path);
+    char geometry[32];
+    snprintf(geometry, sizeof geometry, "%dx%d", PLOT_W, PLOT_H);
+    plsetopt("geometry", geometry);
+    plspause(0);
+    plscmap0n(BAND_OFFSET + MN_PLOT_NCOLOURS);
+    for (int c = 0; c < MN_PLOT_NCOLOURS; c++) {
+        plscol0a(c, PALETTE[c][0], PALETTE[c][1], PALETTE[c][2], 1.0);
+        plscol0a(c + BAND_OFFSET, PALETTE[c][0], PALETTE[c][1], PALETTE[c][2], 0.25);
+    }
+    plinit();
+    pladv(0);
+    plschr(0, 0.9);
+    double xr = 0.68; /* right edge of the axes: the legend sits outside, to the right */
+    if (p->equal_aspect) {
+        /* 1 mm as long in x as in y: the aspect of the box is that of the patch. */
+        plvpas(0.08, xr, 0.12, 0.9, (y1 - y0) / (x1 - x0));
+    } else {
+        plvpor(0.09, xr, 0.12, 0.9);
+    }
+    double yf = p->logy ? y0 : 0.0;
+    plwind(x0, x1, p->logy ? log10(y0) : y0, p->logy ? log10(y1) : y1);
+    plcol0(1);
+    plbox("bcnst", 0, 0, p->logy ? "bcnstlv" : "bcnstv", 0, 0);
+    for (size_t s = 0; s < p->nseries; s++)
+        if (p->series[s].kind == MN_PLOT_BAND || p->series[s].kind == MN_PLOT_BARS)
+            draw_series(p, &p->series[s], yf, bx, by);
+    for (size_t s = 0; s < p->nseries; s++)
+        if (p->series[s].kind != MN_PLOT_BAND && p->series[s].kind != MN_PLOT_BARS)
+            draw_series(p, &p->series[s], yf, bx, by);
+    draw_markers(p, x0, x1, y0, y1, yf);
+    plcol0(1);
+    plbox("bc", 0, 0, "bc", 0, 0); /* the frame over the fills */
+    pllab(p->xlabel, p->ylabel, "");
+    plschr(0, 1.15);
+    plmtex("t", 1.6, 0.5, 0.5, p->title);
+    plschr(0, 0.9);
+    draw_legend(p);
+    plend1();
+    free(bx);
+    free(by);
+    return MN_OK;
+}
+
+mn_status mn_plot_save(const mn_plot *p, const char *stem)
+{
+    static const char *const devs[2] = {"pngcairo", "svg"};
+    static const char *const exts[2] = {"png", "svg"};
+    char path[4200], tmp[4300];
+    for (int d = 0; d < 2; d++) {
+        if (!driver_available(devs[d]))
+            return mn_error_set(MN_EIO,
+                                "PLplot has no '%s' driver (expected Debian package "
+                                "plplot-driver-cairo for PNG, libplplot17 for SVG)",
+                                devs[d]);
+        int len = snprintf(path, sizeof path, "%s.%s", stem, exts[d]);
+        if (len < 0 || (size_t)len >= sizeof path)
+            return mn_error_set(MN_EIO, "%s: path too long", stem);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        MN_TRY(draw_file(p, devs[d], tmp));
+        if (rename(tmp, path) != 0) {
+            remove(tmp);
+            return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
+        }
+    }
+    return MN_OK;
+}

@@ -1,0 +1,148 @@
+#include "io/report_csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static mn_status slurp(const char *path, char **out, int *found)
+{
+    FILE *f = fopen(path, "rb");
+    *found = 0;
+    *out = NULL;
+    if (!f)
+        return errno == ENOENT ? MN_OK : mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
+    *found = 1;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - len - 1, f);
+        if (len < cap - 1)
+            break;
+        char *grown = realloc(buf, cap *= 2);
+        if (!grown)
+            free(buf);
+        buf = grown;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+    if (bad) {
+        free(buf);
+        return mn_error_set(MN_EIO, "%s: read failed", path);
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return MN_OK;
+}
+
+/* Splits a line in place at commas; returns the number of cells (at most cap). */
+static size_t split(char *line, char **cells, size_t cap)
+{
+    size_t n = 0;
+    char *p = line;
+    while (n < cap) {
+        cells[n++] = p;
+        char *c = strchr(p, ',');
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    return n;
+}
+
+mn_status mn_rtable_read(const char *path, mn_rtable *t, int *found)
+{
+    memset(t, 0, sizeof *t);
+    char *text = NULL;
+    MN_TRY(slurp(path, &text, found));
+    if (!text)
+        return MN_OK;
+    mn_status st = MN_OK;
+    char **cells = NULL;
+    /* Lines: '#' comments and blank lines skipped; the first other line is the header. */
+    size_t nlines = 1;
+    for (char *p = text; *p; p++)
+        nlines += *p == '\n';
+    char **lines = calloc(nlines, sizeof *lines);
+    if (!lines) {
+        free(text);
+        return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+    }
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        l[strcspn(l, "\r")] = '\0';
+        if (*l && *l != '#')
+            lines[n++] = l;
+    }
+    if (n == 0) {
+        st = mn_error_set(MN_EIO, "%s: no header line", path);
+        goto done;
+    }
+    size_t ncol = 1;
+    for (char *p = lines[0]; *p; p++)
+        ncol += *p == ',';
+    if (!(cells = calloc(ncol, sizeof *cells))) {
+        st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    split(lines[0], cells, ncol);
+    t->ncol = ncol;
+    t->nrow = n - 1;
+    t->names = calloc(ncol, sizeof *t->names);
+    t->v = malloc((ncol * t->nrow + 1) * sizeof *t->v);
+    if (!t->names || !t->v) {
+        st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    for (size_t c = 0; c < ncol; c++)
+        if (!(t->names[c] = strdup(cells[c]))) {
+            st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+            goto done;
+        }
+    for (size_t r = 0; r < t->nrow; r++) {
+        size_t got = split(lines[r + 1], cells, ncol);
+        for (size_t c = 0; c < ncol; c++) {
+            char *end = NULL;
+            double v = c < got ? strtod(cells[c], &end) : NAN;
+            t->v[c * t->nrow + r] = c < got && end != cells[c] && *end == '\0' ? v : NAN;
+        }
+    }
+done:
+    free(cells);
+    free(lines);
+    free(text);
+    if (st != MN_OK)
+        mn_rtable_free(t);
+    return st;
+}
+
+int mn_rtable_col(const mn_rtable *t, const char *name)
+{
+    for (size_t c = 0; c < t->ncol; c++)
+        if (strcmp(t->names[c], name) == 0)
+            return (int)c;
+    return -1;
+}
+
+const double *mn_rtable_column(const mn_rtable *t, const char *name)
+{
+    int c = mn_rtable_col(t, name);
+    return c < 0 ? NULL : t->v + (size_t)c * t->nrow;
+}
+
+void mn_rtable_free(mn_rtable *t)
+{
+    if (!t)
+        return;
+    for (size_t c = 0; t->names && c < t->ncol; c++)
+        free(t->names[c]);
+    free(t->names);
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}

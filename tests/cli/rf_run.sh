@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# An RF scenario end to end (issue 8): the thermal block per session, thermal.csv, the burn
+# risk, and the thermal damage feeding healing: the same needles fired with RF energy give
+# more collagen than pressed in as a plain stamp (identical punctures: same kinematics and
+# insertion streams).
+. "$(dirname "$0")/common.bash"
+cd "$WORK"
+common='site: {zone: cheek}
+patch: {width_mm: 4, length_mm: 4}
+protocol: {sessions: 1, follow_up_days: 90}'
+printf '%s\ndevice: {type: rf, model: rf_6x6_lumenis, depth_mm: 1.0, drum_width_mm: 10, energy_mj_per_needle: 30, pulse_ms: 50, tip_exposed_um: 500, passes: 1}\n' "$common" > rf.yaml
+printf '%s\ndevice: {type: stamp, needles: 36, rows: 6, drum_width_mm: 10, needle_diameter_mm: 0.15, needle_length_mm: 1.0, passes: 1}\n' "$common" > stamp.yaml
+"$MNSIM_EXE" run rf.yaml -o rf --quiet || fail "rf run failed"
+"$MNSIM_EXE" run stamp.yaml -o stamp --quiet || fail "stamp run failed"
+head -1 rf/thermal.csv | grep -q "^session,time_ms," || fail "thermal.csv header"
+python3 - rf/summary.json stamp/summary.json <<'PY' || fail "RF results"
+import json, sys
+rf, st = (json.load(open(f)) for f in sys.argv[1:3])
+t = rf["sessions"][0]["thermal"]
+for k in ("peak_temperature_c", "epidermis_peak_temperature_c", "coagulation_zone_um",
+          "damage_volume_fraction"):
+    assert k in t, k
+z = t["coagulation_zone_um"]
+assert z["depth"] > 0 and z["width"] > 0 and z["volume_nl"] > 0, z
+assert t["peak_temperature_c"] > t["epidermis_peak_temperature_c"] > 37.0
+assert "burns" in {r["id"] for r in rf["risks"]}
+assert "thermal" not in st["sessions"][0]
+# Same punctures, so the difference is the thermal injury.
+assert rf["sessions"][0]["needling"]["punctures"] == st["sessions"][0]["needling"]["punctures"]
+c_rf = rf["outcome"]["collagen_change_percent"]["day_90"]
+c_st = st["outcome"]["collagen_change_percent"]["day_90"]
+assert c_rf > c_st, (c_rf, c_st)
+PY
+finish

@@ -1,0 +1,181 @@
+"""The Python package mnsim (ctypes over libmnsim): runs from a file, a dict and the default
+give the same results as the command, results come back as dicts and numpy arrays, errors as
+MnsimError with the library's message, and the loaders read mnsim's files (issue 6)."""
+
+import base64
+import json
+import os
+import struct
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mnsim
+
+SOURCE = Path(os.environ.get("MNSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+
+FOREHEAD = {  # examples/forehead_pen.yaml as a dict
+    "name": "forehead fine lines",
+    "seed": 7,
+    "patient": {"age_years": 48, "sex": "female", "fitzpatrick": 2},
+    "site": {"zone": "forehead"},
+    "patch": {"width_mm": 10, "length_mm": 10},
+    "device": {
+        "type": "pen",
+        "model": "dermapen_md",
+        "depth_mm": 0.5,
+        "frequency_hz": 90,
+        "glide_speed_mm_s": 10,
+        "passes": 3,
+    },
+    "protocol": {"sessions": 4, "interval_days": 30, "follow_up_days": 180},
+}
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "out"
+    return mnsim.run(None, out=out, threads=2)
+
+
+def test_default_run_summary_and_arrays(default_run):
+    s = default_run.summary
+    assert s["schema"] == "mnsim.summary/1"
+    # The built-in default: 3 sessions 4 weeks apart on the cheek (data/default_scenario.yaml).
+    assert [x["day"] for x in s["sessions"]] == [0, 28, 56]
+    assert s["scenario"]["zone"] == "cheek"
+    p = default_run.punctures()
+    assert isinstance(p["tissue_depth_um"], np.ndarray)
+    # One row per puncture: the CSV and the summary count the same punctures.
+    assert p["x_mm"].size == sum(x["needling"]["punctures"] for x in s["sessions"])
+    # Tenting: a needle never reaches deeper in tissue than the pen's 1.5 mm setting.
+    assert np.all(p["tissue_depth_um"] <= p["set_depth_um"])
+    assert np.all(p["set_depth_um"] == 1500.0)
+    # Positions lie on the 5 mm x 5 mm patch.
+    assert p["x_mm"].min() >= 0 and p["x_mm"].max() <= 5
+    assert p["layer"].dtype.kind == "U"
+    sess = default_run.sessions()
+    assert np.allclose(sess["punctures"], [x["needling"]["punctures"] for x in s["sessions"]])
+    assert default_run.report.exists()
+
+
+def test_same_result_as_the_command(default_run, tmp_path):
+    exe = os.environ.get("MNSIM_EXE")
+    if not exe:
+        pytest.fail("MNSIM_EXE must name the built mnsim (set by ctest)")
+    subprocess.run([exe, "run", "-o", str(tmp_path / "cli"), "--quiet", "--threads", "1"], check=True)
+    cli = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    py = dict(default_run.summary)
+    cli.pop("threads"), py.pop("threads")
+    assert cli == py
+    assert (tmp_path / "cli" / "punctures.csv").read_bytes() == (
+        default_run.out / "punctures.csv"
+    ).read_bytes()
+
+
+def test_dict_and_file_give_identical_runs():
+    a = mnsim.run(FOREHEAD, threads=1)
+    b = mnsim.run(SOURCE / "examples" / "forehead_pen.yaml", threads=1)
+    assert a.summary == b.summary
+    assert a.out is None
+    with pytest.raises(FileNotFoundError):
+        a.punctures()  # nothing was written
+
+
+def test_seed_changes_punctures_and_threads_do_not():
+    a = mnsim.run(FOREHEAD, seed=11, threads=1).summary
+    b = mnsim.run(FOREHEAD, seed=11, threads=2).summary
+    c = mnsim.run(FOREHEAD, seed=12, threads=1).summary
+    a.pop("threads"), b.pop("threads"), c.pop("threads")
+    assert a == b
+    assert a != c
+
+
+def test_bad_scenario_raises_with_key_path():
+    bad = json.loads(json.dumps(FOREHEAD))
+    bad["device"]["depth_mm"] = -1
+    with pytest.raises(mnsim.MnsimError) as e:
+        mnsim.run(bad, label="mine.yaml")
+    assert e.value.status == "input"
+    assert "mine.yaml:" in e.value.message and "device.depth_mm" in e.value.message
+    with pytest.raises(mnsim.MnsimError) as e:
+        mnsim.run(SOURCE / "no-such-scenario.yaml")
+    assert "no-such-scenario.yaml" in e.value.message
+
+
+def test_yaml_of_a_dict_keeps_values_exact():
+    text = mnsim.scenario_yaml({"name": 'a "quoted": name', "x": 0.1, "flag": False,
+                                "list": ["a", 2], "nested": [{"name": "f", "days_ago": 3}]})
+    assert 'name: "a \\"quoted\\": name"' in text
+    assert "x: 0.1\n" in text and "flag: false" in text and 'list: ["a", 2]' in text
+    assert "-\n    name: \"f\"\n    days_ago: 3" in text
+
+
+def test_load_timeline_and_delivery(tmp_path):
+    (tmp_path / "timeline.csv").write_text(
+        "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,epidermis_um\n"
+        "0,1,1,1,1,0,0,80\n30,1.05,1.2,1.01,1.3,0.1,0,84\n"
+    )
+    t = mnsim.load_timeline(tmp_path / "timeline.csv")
+    assert t["day"].tolist() == [0.0, 30.0] and t["collagen_III"][1] == 1.2
+    (tmp_path / "delivery.csv").write_text("time_h,flux_ug_cm2_h\n0,0\n0.5,2.5\n")
+    d = mnsim.load_delivery(tmp_path / "delivery.csv")
+    assert d["flux_ug_cm2_h"].dtype == np.float64 and d["flux_ug_cm2_h"][1] == 2.5
+    (tmp_path / "bad.csv").write_text("flux\n1\n")
+    with pytest.raises(ValueError, match="time_h"):
+        mnsim.load_delivery(tmp_path / "bad.csv")
+
+
+def _vti(path, values, fmt, header="UInt32"):
+    """A 3 x 2 x 1-cell grid of Float64 cell data written as the VTK XML format specifies."""
+    if fmt == "ascii":
+        body = " ".join(repr(v) for v in values)
+    else:
+        raw = struct.pack("<%dd" % len(values), *values)
+        size = struct.pack("<I" if header == "UInt32" else "<Q", len(raw))
+        body = base64.b64encode(size + raw).decode()
+    path.write_text(
+        f'<?xml version="1.0"?>\n<VTKFile type="ImageData" version="1.0" '
+        f'byte_order="LittleEndian" header_type="{header}">\n'
+        '<ImageData WholeExtent="0 3 0 2 0 1" Origin="0 0 0" Spacing="10 10 20">\n'
+        '<Piece Extent="0 3 0 2 0 1"><CellData>\n'
+        f'<DataArray type="Float64" Name="concentration_ug_ml" format="{fmt}">{body}'
+        "</DataArray>\n</CellData></Piece></ImageData></VTKFile>\n"
+    )
+
+
+@pytest.mark.parametrize("fmt,header", [("ascii", "UInt32"), ("binary", "UInt32"),
+                                        ("binary", "UInt64")])
+def test_load_vti_orders_x_fastest(tmp_path, fmt, header):
+    values = [float(i) for i in range(6)]  # cell (i, j, k) holds i + 3 j
+    _vti(tmp_path / "f.vti", values, fmt, header)
+    f = mnsim.load_vti(tmp_path / "f.vti")
+    c = f.cell_data["concentration_ug_ml"]
+    assert c.shape == (1, 2, 3)  # (z, y, x)
+    assert c[0, 1, 2] == 2 + 3 * 1
+    assert f.spacing == (10.0, 10.0, 20.0)
+
+
+def test_fields_of_a_run_load_when_written(default_run):
+    fields = default_run.out / "fields"
+    if not fields.exists():
+        # The default scenario has no product: no delivery stage, no fields (issue 3).
+        with pytest.raises(FileNotFoundError, match="not written"):
+            default_run.fields()
+        return
+    for name, f in default_run.fields().items():
+        for arr in f.arrays.values():
+            assert np.all(np.isfinite(arr)), name
+
+
+def test_example_notebook_script_runs(tmp_path):
+    """examples/plot_timeline.py, the modeller's few lines, runs and saves its figures."""
+    import sys
+
+    out = tmp_path / "ex"
+    subprocess.run([sys.executable, str(SOURCE / "examples" / "plot_timeline.py"), str(out)],
+                   check=True, capture_output=True)
+    assert (out / "python_depth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "python_timeline.png").exists() == (out / "timeline.csv").exists()
