@@ -5,7 +5,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES := $(shell grep -v '^\#' .ci/debian-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run check install format format-check clean
+.PHONY: all deps configure build run check check-asan check-fuzz fuzz fuzz-build install format \
+	format-check clean
 
 all: build
 
@@ -28,8 +29,42 @@ build: configure
 run: build
 	./$(BUILD)/mnsim run
 
+# The suite, then the same suite under ASan + UBSan + LeakSanitizer, then each fuzzer briefly.
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-fuzz
+
+# Whole ctest suite built with -fsanitize=address,undefined (gcc); any finding fails a test.
+ASAN_BUILD ?= build-asan
+# Tests that load libmnsim into an uninstrumented host (Python ctypes, the installed-package
+# consumers) cannot run under ASan; they run in the normal suite.
+ASAN_CTEST_EXCLUDE ?= -E '^(python_|install_)'
+
+check-asan: deps
+	@[ -f $(ASAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DMNSIM_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/hardening/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) $(ASAN_CTEST_EXCLUDE)
+
+# libFuzzer targets (clang): `make fuzz FUZZ_SECONDS=600` for a long session; make check runs
+# each for CHECK_FUZZ_SECONDS.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+CHECK_FUZZ_SECONDS ?= 20
+fuzz-build: deps
+	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || CC=clang cmake -S . -B $(FUZZ_BUILD) \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DMNSIM_FUZZ=ON -DBUILD_TESTING=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_patient fuzz_checkpoint
+
+fuzz: fuzz-build
+	tests/fuzz/run_fuzzers.bash $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+check-fuzz: fuzz-build
+	tests/fuzz/run_fuzzers.bash $(FUZZ_BUILD) $(CHECK_FUZZ_SECONDS)
 
 # Installs the library, headers, command, man page, pkg-config file and CMake package config
 # under PREFIX (default /usr/local): `make install PREFIX=$$HOME/.local`.
@@ -44,4 +79,4 @@ format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -24,6 +24,7 @@ int mn_cli_parse_double(const char *cmd, const char *opt, const char *s, double 
                         double *out);
 
 int mn_cmd_run(int argc, char **argv);
+int mn_cmd_resume(int argc, char **argv);
 int mn_cmd_sites(int argc, char **argv);
 int mn_cmd_devices(int argc, char **argv);
 int mn_cmd_screen(int argc, char **argv);

@@ -7,13 +7,14 @@
 
 #include "cli.h"
 #include "core/progress.h"
+#include "core/signals.h"
 #include "mnsim/mnsim.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--samples N]\n"
-            "                 [--json] [--quiet] [--force]\n\n"
+            "                 [--json] [--quiet] [--force] [--checkpoint-every MINUTES]\n\n"
             "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
             "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
             "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
@@ -27,7 +28,15 @@ static void usage(FILE *out)
             "                    physical memory); a larger grid stops before allocating\n"
             "  --json            print summary.json instead of the table\n"
             "  -q, --quiet       print nothing on success, and no progress bar\n"
-            "  --force           write into an existing folder that is not an mnsim output\n\n"
+            "  --force           write into an existing folder that is not an mnsim output\n"
+            "  --checkpoint-every MINUTES\n"
+            "                    save progress to DIR/checkpoint/ after a session once\n"
+            "                    MINUTES have passed (0: after every session); continue\n"
+            "                    an interrupted run with 'mnsim resume DIR'\n\n"
+            "Ctrl-C (SIGINT) or SIGTERM stops after the current session: the outputs hold\n"
+            "the sessions done, summary.json says \"complete\": false, and a checkpoint\n"
+            "is left for 'mnsim resume DIR'. A second Ctrl-C stops at once; a run stopped\n"
+            "by a signal exits with 128 + its number (130 for Ctrl-C).\n\n"
             "A progress bar (stage, time left) is drawn on stderr only when stderr is a\n"
             "terminal; colour only on a terminal and never when NO_COLOR is set.\n\n"
             "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario.\n");
@@ -110,11 +119,52 @@ static void print_table(const char *json, const char *dir, int colour)
     cJSON_Delete(s);
 }
 
+/* Executes a configured run (st: how configuring went) with the progress bar, and prints its
+ * result. A run stopped by a signal exits with 128 + the signal number, as shells report it. */
+static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, const char *dir)
+{
+    {
+        /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
+         * has lasted a quarter of a second, so quick runs stay silent. */
+        mn_progress_bar bar;
+        int show = !quiet && isatty(STDERR_FILENO);
+        if (show) {
+            mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
+            mn_progress_set_handler(mn_progress_bar_handler, &bar);
+        }
+        if (st == MN_OK) {
+            mn_signals_install();
+            st = mn_run_execute(run);
+        }
+        if (show) {
+            mn_progress_set_handler(NULL, NULL);
+            mn_progress_bar_finish(&bar);
+        }
+    }
+    if (st != MN_OK) {
+        int code = mn_cli_fail(st);
+        int signo = mn_signals_stop_requested();
+        if (st == MN_EINTERRUPTED && signo > 0)
+            code = 128 + signo;
+        mn_run_free(run);
+        return code;
+    }
+    const char *summary = NULL;
+    mn_run_get_summary_json(run, &summary);
+    if (json)
+        printf("%s\n", summary);
+    else if (!quiet)
+        print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+    mn_run_free(run);
+    return 0;
+}
+
 int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
     int json = 0, quiet = 0, force = 0;
     long seed = -1, threads = 0, samples = 0, max_memory_mb = 0;
+    double checkpoint_min = -1.0;
     if (mn_cli_wants_help(argc, argv)) {
         usage(stdout);
         return 0;
@@ -148,6 +198,10 @@ int mn_cmd_run(int argc, char **argv)
             quiet = 1;
         } else if (!strcmp(a, "--force")) {
             force = 1;
+        } else if (!strcmp(a, "--checkpoint-every")) {
+            if (!mn_cli_parse_double("run", a, next, 0.0, 525600.0, &checkpoint_min))
+                return 2;
+            i++;
         } else if (a[0] == '-' && a[1]) {
             return mn_cli_usage_error("run", "unknown option '%s'", a);
         } else if (!scenario) {
@@ -174,33 +228,59 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
         st = mn_run_set_force(run, force);
-    {
-        /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
-         * has lasted a quarter of a second, so quick runs stay silent. */
-        mn_progress_bar bar;
-        int show = !quiet && isatty(STDERR_FILENO);
-        if (show) {
-            mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
-            mn_progress_set_handler(mn_progress_bar_handler, &bar);
-        }
-        if (st == MN_OK)
-            st = mn_run_execute(run);
-        if (show) {
-            mn_progress_set_handler(NULL, NULL);
-            mn_progress_bar_finish(&bar);
+    if (st == MN_OK)
+        st = mn_run_set_checkpoint_every(run, checkpoint_min);
+    return execute_and_report(run, st, json, quiet, dir);
+}
+
+/* mnsim resume DIR: continues the checkpoint an interrupted or killed run left in DIR. */
+static void resume_usage(FILE *out)
+{
+    fprintf(out, "Usage: mnsim resume DIR [--threads N] [--json] [--quiet]\n\n"
+                 "Continues the run whose checkpoint is in DIR/checkpoint/ (written by\n"
+                 "'mnsim run --checkpoint-every' or by a run stopped with Ctrl-C) and writes\n"
+                 "the same outputs into DIR that an uninterrupted run would have written.\n"
+                 "Scenario, seed, samples, threads and checkpoint interval come from the\n"
+                 "checkpoint.\n\n"
+                 "Exit status: 0 success, 1 runtime failure, 2 bad usage or no usable\n"
+                 "checkpoint, 128 + signal number when stopped by a signal.\n");
+}
+
+int mn_cmd_resume(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int json = 0, quiet = 0;
+    long threads = 0;
+    if (mn_cli_wants_help(argc, argv)) {
+        resume_usage(stdout);
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--threads")) {
+            if (!mn_cli_parse_long("resume", a, i + 1 < argc ? argv[i + 1] : NULL, 1, 1024,
+                                   &threads))
+                return 2;
+            i++;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return mn_cli_usage_error("resume", "unknown option '%s'", a);
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return mn_cli_usage_error("resume", "more than one folder ('%s', '%s')", dir, a);
         }
     }
-    if (st != MN_OK) {
-        int code = mn_cli_fail(st);
-        mn_run_free(run);
-        return code;
-    }
-    const char *summary = NULL;
-    mn_run_get_summary_json(run, &summary);
-    if (json)
-        printf("%s\n", summary);
-    else if (!quiet)
-        print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
-    mn_run_free(run);
-    return 0;
+    if (!dir)
+        return mn_cli_usage_error("resume", "which folder? (expected the -o DIR of the run)");
+    mn_run *run = NULL;
+    mn_status st = mn_run_create(&run);
+    if (st == MN_OK)
+        st = mn_run_resume(run, dir);
+    if (st == MN_OK && threads > 0)
+        st = mn_run_set_threads(run, (int)threads);
+    return execute_and_report(run, st, json, quiet, dir);
 }

@@ -8,6 +8,7 @@
 
 static const mn_cli_command commands[] = {
     {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
+    {"resume", "continue a run from the checkpoint in its output folder", mn_cmd_resume},
     {"sites", "print the embedded skin-site table with sources", mn_cmd_sites},
     {"devices", "print the embedded device table with sources", mn_cmd_devices},
     {"screen", "screen a patient file against the cited contraindication rules", mn_cmd_screen},

@@ -48,6 +48,15 @@ mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
 mn_status mn_run_set_max_memory(mn_run *run, size_t bytes);
 /* Allow writing into an existing folder that is not an mnsim output. */
 mn_status mn_run_set_force(mn_run *run, int force);
+/* Checkpoint to DIR/checkpoint/ after a session once `minutes` of wall time have passed since
+ * the last one (0: after every session); negative: never (the default). */
+mn_status mn_run_set_checkpoint_every(mn_run *run, double minutes);
+/* Continues the checkpoint in dir (scenario, seed, threads, progress and output folder come
+ * from it; mn_run_set_threads may follow); then mn_run_execute. */
+mn_status mn_run_resume(mn_run *run, const char *dir);
+/* Runs the scenario. A stop request (SIGINT/SIGTERM once the command installed its handler)
+ * ends it at a session boundary with MN_EINTERRUPTED: the outputs hold the whole sessions done,
+ * summary.json says "complete": false, and a checkpoint is left for mn_run_resume. */
 mn_status mn_run_execute(mn_run *run);
 /* summary.json of the last execute (owned by the run). */
 mn_status mn_run_get_summary_json(const mn_run *run, const char **json);

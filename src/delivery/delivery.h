@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdio.h>
+
 #include "anatomy/anatomy.h"
 #include "delivery/permeability.h"
 #include "mnsim/status.h"
@@ -80,6 +82,10 @@ mn_status mn_delivery_memory_needed(const mn_model *m, const mn_column *col, con
  * `session`, from the punctures' session): the _sessions form writes every session of a run
  * into the same two files, the plain form one session. fields/delivery_s<session>_<t>h.vti:
  * the representative cell at the scenario's output.field_times_h (within duration_h). */
+/* One session's rows of delivery.csv / delivery_profiles.csv (with the header lines first
+ * when header is set), for writers that assemble the files session by session. */
+mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int header);
+mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int header);
 mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, size_t n,
                                          const char *dir);
 mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);

@@ -20,6 +20,63 @@ static void write_amounts(FILE *f, double flux, double entered, const double *a)
     fprintf(f, ",%.8g", a[AM_EPIDERMIS] + a[AM_DERMIS] + a[AM_SYSTEMIC]);
 }
 
+mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int header)
+{
+    static const char *const cols = "flux_ug_cm2_h,cumulative_ug_cm2,donor_ug_cm2,"
+                                    "stratum_corneum_ug_cm2,epidermis_ug_cm2,dermis_ug_cm2,"
+                                    "systemic_ug_cm2,past_sc_ug_cm2";
+    if (header) {
+        fprintf(f, "# amounts per cm2 of skin: cumulative = entered the skin so far; layer "
+                   "columns = amount in the layer now; systemic = cleared by the dermal "
+                   "capillaries so far; past_sc = epidermis + dermis + systemic. intact_* = the "
+                   "same product on intact skin. time_h from the application in that session.\n");
+        fprintf(f, "session,time_h,open_channel_fraction,%s", cols);
+        for (const char *c = cols; *c;) {
+            const char *e = c;
+            while (*e && *e != ',')
+                e++;
+            fprintf(f, ",intact_%.*s", (int)(e - c), c);
+            c = *e ? e + 1 : e;
+        }
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < r->nsamples; i++) {
+        const mn_delivery_sample *s = &r->samples[i];
+        fprintf(f, "%d,%.6g,%.6g", r->session, s->t_h, s->open);
+        write_amounts(f, s->flux_ch, s->entered_ch, s->amount_ch);
+        write_amounts(f, s->flux_in, s->entered_in, s->amount_in);
+        fputc('\n', f);
+    }
+    return MN_OK;
+}
+
+mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int header)
+{
+    if (header) {
+        fprintf(f, "# concentration in tissue (ug/mL) by depth: concentration = lateral mean "
+                   "over the treated skin; channel_axis = on a channel's axis; between_channels = "
+                   "farthest from channels; intact_concentration = intact skin\n");
+        fprintf(f, "session,time_h,depth_um,layer,concentration_ug_ml,channel_axis_ug_ml,"
+                   "between_channels_ug_ml,intact_concentration_ug_ml\n");
+    }
+    const mn_cell *L = &r->cell;
+    for (size_t j = 0; j < r->nprof; j++) {
+        const mn_delivery_profile *p = &r->prof[j];
+        double z = 0;
+        for (int k = 0; k < L->nz; k++) {
+            const char *layer = k < L->k_ve   ? "stratum_corneum"
+                                : k < L->k_de ? "epidermis"
+                                              : "dermis";
+            fprintf(f, "%d,%.6g,%.6g,%s,%.8g,%.8g,%.8g,%.8g\n", r->session, p->t_h,
+                    z + 0.5 * L->dz_um[k], layer, p->mean[k] * MN_UM3_PER_ML,
+                    p->axis[k] * MN_UM3_PER_ML, p->between[k] * MN_UM3_PER_ML,
+                    p->intact[k] * MN_UM3_PER_ML);
+            z += L->dz_um[k];
+        }
+    }
+    return MN_OK;
+}
+
 mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, size_t n,
                                          const char *dir)
 {
@@ -31,56 +88,13 @@ mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, si
                                 q);
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery.csv"));
     MN_TRY(mn_afile_open(path, &af));
-    static const char *const cols = "flux_ug_cm2_h,cumulative_ug_cm2,donor_ug_cm2,"
-                                    "stratum_corneum_ug_cm2,epidermis_ug_cm2,dermis_ug_cm2,"
-                                    "systemic_ug_cm2,past_sc_ug_cm2";
-    fprintf(af.f, "# amounts per cm2 of skin: cumulative = entered the skin so far; layer columns "
-                  "= amount in the layer now; systemic = cleared by the dermal capillaries so "
-                  "far; past_sc = epidermis + dermis + systemic. intact_* = the same product on "
-                  "intact skin. time_h from the application in that session.\n");
-    fprintf(af.f, "session,time_h,open_channel_fraction,%s", cols);
-    for (const char *c = cols; *c;) {
-        const char *e = c;
-        while (*e && *e != ',')
-            e++;
-        fprintf(af.f, ",intact_%.*s", (int)(e - c), c);
-        c = *e ? e + 1 : e;
-    }
-    fputc('\n', af.f);
     for (size_t q = 0; q < n; q++)
-        for (size_t i = 0; i < rs[q]->nsamples; i++) {
-            const mn_delivery_sample *s = &rs[q]->samples[i];
-            fprintf(af.f, "%d,%.6g,%.6g", rs[q]->session, s->t_h, s->open);
-            write_amounts(af.f, s->flux_ch, s->entered_ch, s->amount_ch);
-            write_amounts(af.f, s->flux_in, s->entered_in, s->amount_in);
-            fputc('\n', af.f);
-        }
+        mn_delivery_write_series(af.f, rs[q], q == 0);
     MN_TRY(mn_afile_commit(&af));
-
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery_profiles.csv"));
     MN_TRY(mn_afile_open(path, &af));
-    fprintf(af.f, "# concentration in tissue (ug/mL) by depth: concentration = lateral mean over "
-                  "the treated skin; channel_axis = on a channel's axis; between_channels = "
-                  "farthest from channels; intact_concentration = intact skin\n");
-    fprintf(af.f, "session,time_h,depth_um,layer,concentration_ug_ml,channel_axis_ug_ml,"
-                  "between_channels_ug_ml,intact_concentration_ug_ml\n");
-    for (size_t q = 0; q < n; q++) {
-        const mn_cell *L = &rs[q]->cell;
-        for (size_t j = 0; j < rs[q]->nprof; j++) {
-            const mn_delivery_profile *p = &rs[q]->prof[j];
-            double z = 0;
-            for (int k = 0; k < L->nz; k++) {
-                const char *layer = k < L->k_ve   ? "stratum_corneum"
-                                    : k < L->k_de ? "epidermis"
-                                                  : "dermis";
-                fprintf(af.f, "%d,%.6g,%.6g,%s,%.8g,%.8g,%.8g,%.8g\n", rs[q]->session, p->t_h,
-                        z + 0.5 * L->dz_um[k], layer, p->mean[k] * MN_UM3_PER_ML,
-                        p->axis[k] * MN_UM3_PER_ML, p->between[k] * MN_UM3_PER_ML,
-                        p->intact[k] * MN_UM3_PER_ML);
-                z += L->dz_um[k];
-            }
-        }
-    }
+    for (size_t q = 0; q < n; q++)
+        mn_delivery_write_profiles(af.f, rs[q], q == 0);
     return mn_afile_commit(&af);
 }
 

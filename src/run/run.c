@@ -5,11 +5,13 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clinic/plan.h"
 #include "clinic/risks.h"
+#include "core/checkpoint_run.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "core/units.h"
@@ -34,7 +36,13 @@ struct mn_run {
     size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
+    mn_runckpt ck; /* checkpoint, resume and interruption (core/checkpoint_run.h) */
 };
+
+/* Tables assembled from every session's rows at the end of a run. */
+enum { TABLE_THERMAL, TABLE_DELIVERY, TABLE_PROFILES, N_SESSION_TABLES };
+static const char *const table_files[N_SESSION_TABLES] = {"thermal.csv", "delivery.csv",
+                                                          "delivery_profiles.csv"};
 
 /* What the course-level stages need from the per-session ones. */
 typedef struct course {
@@ -51,16 +59,19 @@ typedef struct course {
      * not depend on where the needles land). */
     mn_heat_result *heat;
     mn_device_spec heat_device;
-    /* Delivery of the product in each session (NULL without a product). */
-    mn_delivery_result **deliveries;
+    /* Each session's rows of the per-session tables (NULL where a session has none). They are
+     * kept as text, and in checkpoints, so that a resumed run writes the same files. */
+    char **rows[N_SESSION_TABLES];
 } course;
 
 static void course_free(course *c)
 {
     mn_heat_result_free(c->heat);
-    for (int s = 0; c->deliveries && s < c->n_sessions; s++)
-        mn_delivery_result_free(c->deliveries[s]);
-    free(c->deliveries);
+    for (int t = 0; t < N_SESSION_TABLES; t++) {
+        for (int s = 0; c->rows[t] && s < c->n_sessions; s++)
+            free(c->rows[t][s]);
+        free(c->rows[t]);
+    }
     free(c->days);
     free(c->injuries);
 }
@@ -74,7 +85,8 @@ static mn_status course_init(const mn_model *m, course *c)
     c->max_epidermis_peak_c = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
-    MN_ALLOC(c->deliveries, c->n_sessions);
+    for (int t = 0; t < N_SESSION_TABLES; t++)
+        MN_ALLOC(c->rows[t], c->n_sessions);
     for (int s = 1; s <= c->n_sessions; s++)
         c->days[s - 1] = mn_model_session_day(m, s);
     return MN_OK;
@@ -84,10 +96,38 @@ static mn_status course_init(const mn_model *m, course *c)
 typedef struct session_sinks {
     cJSON *summary;
     FILE *punctures_csv;
-    FILE *thermal_csv;
     const char *dir;         /* output folder for field files */
     size_t max_memory_bytes; /* budget of a session's grids */
 } session_sinks;
+
+/* Captures what a table writer prints for one session as text. */
+typedef struct text_sink {
+    FILE *f;
+    char *text;
+    size_t len;
+} text_sink;
+
+static mn_status text_open(text_sink *t)
+{
+    t->text = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->text, &t->len);
+    if (!t->f)
+        return mn_error_set(MN_ENOMEM, "out of memory for a session's table rows");
+    return MN_OK;
+}
+
+/* Closes the sink and hands its text to *slot (freeing what was there). */
+static mn_status text_close(text_sink *t, char **slot)
+{
+    if (fclose(t->f) != 0) {
+        free(t->text);
+        return mn_error_set(MN_ENOMEM, "out of memory for a session's table rows");
+    }
+    free(*slot);
+    *slot = t->text;
+    return MN_OK;
+}
 
 /* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
  * onto the healing grid's depth cells. */
@@ -126,12 +166,61 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, co
     MN_TRY(mn_heat_get_summary(c->heat, &hs));
     if (session)
         MN_TRY(mn_heat_summary_json(c->heat, session));
-    if (out->thermal_csv)
-        MN_TRY(mn_heat_write_curve_csv(c->heat, out->thermal_csv, s, s == 1));
+    if (out->dir) {
+        text_sink t;
+        MN_TRY(text_open(&t));
+        mn_heat_write_curve_csv(c->heat, t.f, s, s == 1);
+        MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
+    }
     add_thermal_injury(&hi, &c->injuries[s - 1]);
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
         c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
         c->heat_on_time_s = hs.on_time_ms / 1000.0;
+    }
+    return MN_OK;
+}
+
+/* The product through the session's channels and through intact skin (src/delivery). */
+static mn_status deliver_session(const mn_model *m, const mn_column *col, const mn_punctures *p,
+                                 int s, course *c, cJSON *session, const session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_delivery_options opt;
+    mn_delivery_result *d = NULL;
+    mn_delivery_options_default(&opt);
+    opt.max_memory_bytes = out->max_memory_bytes;
+    MN_TRY(mn_delivery_run(m, col, p, &opt, &d));
+    MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
+    if (out->dir) {
+        text_sink t;
+        MN_TRY_GOTO(mn_delivery_write_fields(d, out->dir), done);
+        MN_TRY_GOTO(text_open(&t), done);
+        mn_delivery_write_series(t.f, d, s == 1);
+        MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_DELIVERY][s - 1]), done);
+        MN_TRY_GOTO(text_open(&t), done);
+        mn_delivery_write_profiles(t.f, d, s == 1);
+        MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_PROFILES][s - 1]), done);
+    }
+done:
+    mn_delivery_result_free(d);
+    return st;
+}
+
+/* Writes each per-session table whose first session has rows: the rows of sessions 1..n in
+ * order (session 1's carry the header). */
+static mn_status write_session_tables(const course *c, int n, const char *dir)
+{
+    char path[4200];
+    for (int t = 0; t < N_SESSION_TABLES; t++) {
+        if (n < 1 || !c->rows[t][0])
+            continue;
+        mn_afile af;
+        MN_TRY(mn_io_join(path, sizeof path, dir, table_files[t]));
+        MN_TRY(mn_afile_open(path, &af));
+        for (int s = 0; s < n; s++)
+            if (c->rows[t][s])
+                fputs(c->rows[t][s], af.f);
+        MN_TRY(mn_afile_commit(&af));
     }
     return MN_OK;
 }
@@ -159,15 +248,8 @@ static mn_status run_session(const mn_model *m, const mn_column *col, int s, cou
         c->max_bleeding_fraction = ns.bleeding_fraction;
     if (m->device.type == MN_DEVICE_RF)
         MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
-    if (m->product.present && out->summary) {
-        mn_delivery_options opt;
-        mn_delivery_options_default(&opt);
-        opt.max_memory_bytes = out->max_memory_bytes;
-        MN_TRY_GOTO(mn_delivery_run(m, col, p, &opt, &c->deliveries[s - 1]), done);
-        MN_TRY_GOTO(mn_delivery_summary_json(c->deliveries[s - 1], session), done);
-        if (out->dir)
-            MN_TRY_GOTO(mn_delivery_write_fields(c->deliveries[s - 1], out->dir), done);
-    }
+    if (m->product.present && out->summary)
+        MN_TRY_GOTO(deliver_session(m, col, p, s, c, session, out), done);
 done:
     mn_punctures_free(p);
     return st;
@@ -223,7 +305,7 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
     course c;
     mn_healing_result *h = NULL;
     /* Planning predicts the healing outcome only: no product delivery, no files. */
-    const session_sinks none = {NULL, NULL, NULL, NULL, 0};
+    const session_sinks none = {NULL, NULL, NULL, 0};
     memset(out, 0, sizeof *out);
     MN_TRY(mn_anatomy_column_for(m, &col));
     MN_TRY_GOTO(course_init(m, &c), done);
@@ -267,6 +349,7 @@ void mn_run_free(mn_run *r)
         return;
     free(r->output_dir);
     free(r->summary_json);
+    mn_runckpt_free(&r->ck);
     free(r);
 }
 
@@ -337,6 +420,74 @@ mn_status mn_run_set_force(mn_run *r, int force)
     return MN_OK;
 }
 
+mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)
+{
+    return mn_runckpt_set_every(&r->ck, minutes);
+}
+
+mn_status mn_run_resume(mn_run *r, const char *dir)
+{
+    MN_TRY(mn_run_set_output_dir(r, dir));
+    MN_TRY(mn_runckpt_load(&r->ck, dir, &r->model, &r->threads));
+    r->have_model = 1;
+    r->seed_set = 0; /* the checkpoint's model holds the seed it ran with */
+    return MN_OK;
+}
+
+/* The course state of the sessions done, kept in checkpoints so a resumed run heals exactly
+ * the course an uninterrupted one would have: keys "course/injury/<session>" (one per
+ * session, so saving stays linear in the sessions), "course/max", "course/samples". */
+static mn_status course_save(mn_runckpt *k, const course *c, int samples, int s)
+{
+    char key[64];
+    double max[4] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
+                     c->heat_on_time_s};
+    uint64_t n = (uint64_t)samples;
+    snprintf(key, sizeof key, "course/injury/%d", s);
+    MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
+    for (int t = 0; t < N_SESSION_TABLES; t++)
+        if (c->rows[t][s - 1]) {
+            snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
+            MN_TRY(mn_checkpoint_put_text(k->stages, key, c->rows[t][s - 1]));
+        }
+    MN_TRY(mn_checkpoint_put(k->stages, "course/max", max, sizeof max));
+    return mn_checkpoint_put(k->stages, "course/samples", &n, sizeof n);
+}
+
+static mn_status course_restore(const mn_runckpt *k, course *c, int *samples)
+{
+    char key[64];
+    const void *d;
+    size_t len;
+    uint64_t n;
+    for (int s = 1; s < k->first_session; s++) {
+        snprintf(key, sizeof key, "course/injury/%d", s);
+        MN_TRY(mn_checkpoint_get(k->stages, key, &d, &len));
+        if (len != sizeof *c->injuries)
+            return mn_error_set(MN_EINPUT, "checkpoint: %s has %zu bytes (expected %zu)", key, len,
+                                sizeof *c->injuries);
+        memcpy(&c->injuries[s - 1], d, len);
+        for (int t = 0; t < N_SESSION_TABLES; t++) {
+            const char *text = NULL;
+            snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
+            if (mn_checkpoint_get_text(k->stages, key, &text) == MN_OK && text &&
+                !(c->rows[t][s - 1] = strdup(text)))
+                return mn_error_set(MN_ENOMEM, "out of memory restoring a checkpoint");
+        }
+    }
+    MN_TRY(mn_checkpoint_get(k->stages, "course/max", &d, &len));
+    if (len != 4 * sizeof(double))
+        return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
+    const double *max = d;
+    c->max_tissue_depth_um = max[0];
+    c->max_bleeding_fraction = max[1];
+    c->max_epidermis_peak_c = max[2];
+    c->heat_on_time_s = max[3];
+    MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
+    *samples = (int)n;
+    return MN_OK;
+}
+
 mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
 {
     if (!r->summary_json)
@@ -375,8 +526,8 @@ mn_status mn_run_execute(mn_run *r)
 {
     mn_status st = MN_OK;
     cJSON *summary = NULL;
-    mn_afile csv = {0}, thermal = {0};
-    int csv_open = 0, thermal_open = 0;
+    mn_afile csv = {0};
+    int csv_open = 0;
     course c = {0};
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
@@ -390,37 +541,39 @@ mn_status mn_run_execute(mn_run *r)
     mn_column col;
     MN_TRY(mn_anatomy_column_for(m, &col));
     MN_TRY(course_init(m, &c));
-    MN_TRY_GOTO(mn_summary_create(m, threads, &summary), done);
+    MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
+    if (r->ck.resuming)
+        MN_TRY_GOTO(course_restore(&r->ck, &c, &r->samples), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
         MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
-        MN_TRY_GOTO(mn_afile_open(path, &csv), done);
+        MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
         csv_open = 1;
-        if (m->device.type == MN_DEVICE_RF) {
-            MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "thermal.csv"), done);
-            MN_TRY_GOTO(mn_afile_open(path, &thermal), done);
-            thermal_open = 1;
-        }
     }
-    session_sinks sinks = {summary, csv_open ? csv.f : NULL, thermal_open ? thermal.f : NULL,
-                           r->output_dir, r->max_memory_bytes};
+    session_sinks sinks = {summary, csv_open ? csv.f : NULL, r->output_dir, r->max_memory_bytes};
     int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
-    for (int s = 1; s <= c.n_sessions; s++) {
+    for (int s = r->ck.first_session; s <= c.n_sessions && st == MN_OK; s++) {
         char stage[64];
         snprintf(stage, sizeof stage, "session %d/%d: needling", s, c.n_sessions);
         mn_progress_report(stage, s - 1, units);
-        MN_TRY_GOTO(run_session(m, &col, s, &c, &sinks), done);
+        st = run_session(m, &col, s, &c, &sinks);
+        if (st == MN_OK)
+            st = course_save(&r->ck, &c, r->samples, s);
+        if (st == MN_OK)
+            st = mn_runckpt_after_session(&r->ck, s, summary, csv_open ? &csv : NULL);
     }
-    mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
-                       units);
-    MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL), done);
-    MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
-    if (m->product.present && r->output_dir)
-        MN_TRY_GOTO(mn_delivery_write_csv_sessions((const mn_delivery_result *const *)c.deliveries,
-                                                   (size_t)c.n_sessions, r->output_dir),
+    /* Interrupted: whole sessions only, no course-level stages on a partial course. */
+    MN_TRY_GOTO(mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL), done);
+    if (!r->ck.interrupted) {
+        mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
+                           units);
+        MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL),
                     done);
+        MN_TRY_GOTO(add_risks(m, &col, &c, summary), done);
+    }
+    MN_TRY_GOTO(mn_runckpt_mark_complete(&r->ck, summary), done);
 
     free(r->summary_json);
     r->summary_json = cJSON_Print(summary);
@@ -431,21 +584,17 @@ mn_status mn_run_execute(mn_run *r)
     if (r->output_dir) {
         csv_open = 0;
         MN_TRY_GOTO(mn_afile_commit(&csv), done);
-        if (thermal_open) {
-            thermal_open = 0;
-            MN_TRY_GOTO(mn_afile_commit(&thermal), done);
-        }
+        MN_TRY_GOTO(write_session_tables(&c, r->ck.done_sessions, r->output_dir), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
         mn_progress_report("writing the report", c.n_sessions + 1, units);
         MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
     }
+    st = mn_runckpt_end(&r->ck);
 done:
     if (csv_open)
         mn_afile_abort(&csv);
-    if (thermal_open)
-        mn_afile_abort(&thermal);
     cJSON_Delete(summary);
     course_free(&c);
     return st;

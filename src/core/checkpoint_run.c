@@ -1,0 +1,399 @@
+#include "core/checkpoint_run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/signals.h"
+#include "io/summary.h"
+#include "mnsim/version.h"
+
+#define CKPT_DIR  "checkpoint"
+#define CKPT_FILE "checkpoint/state.mnck"
+/* Largest checkpoint mnsim reads back (the partial summary grows with the sessions). */
+#define CKPT_MAX_BYTES (1024L << 20)
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void mn_runckpt_free(mn_runckpt *k)
+{
+    free(k->resume_summary);
+    mn_checkpoint_free(k->stages);
+    memset(k, 0, sizeof *k);
+}
+
+mn_status mn_runckpt_set_every(mn_runckpt *k, double minutes)
+{
+    if (!(minutes <= 525600.0))
+        return mn_error_set(MN_EINPUT,
+                            "checkpoint interval %g min is out of range (expected 0 "
+                            "to 525600 minutes, or negative for none)",
+                            minutes);
+    k->enabled = minutes >= 0.0;
+    k->every_min = minutes >= 0.0 ? minutes : 0.0;
+    return MN_OK;
+}
+
+/* ---- punctures.csv bookkeeping ------------------------------------------------------------ */
+
+/* Folds bytes [k->csv_hashed, k->csv_bytes) of the CSV's temporary file into the hash. */
+static mn_status hash_csv(mn_runckpt *k, mn_afile *csv)
+{
+    if (fflush(csv->f) != 0 || fsync(fileno(csv->f)) != 0)
+        return mn_error_set(MN_EIO, "%s: write failed: %s", csv->path, strerror(errno));
+    int fd = open(csv->tmp, O_RDONLY);
+    if (fd < 0)
+        return mn_error_set(MN_EIO, "%s: cannot reread: %s", csv->tmp, strerror(errno));
+    unsigned char buf[1 << 16];
+    while (k->csv_hashed < k->csv_bytes) {
+        uint64_t want = k->csv_bytes - k->csv_hashed;
+        ssize_t got =
+            pread(fd, buf, want < sizeof buf ? (size_t)want : sizeof buf, (off_t)k->csv_hashed);
+        if (got <= 0) {
+            close(fd);
+            return mn_error_set(MN_EIO, "%s: cannot reread", csv->tmp);
+        }
+        k->csv_hash = mn_fnv1a(k->csv_hash, buf, (size_t)got);
+        k->csv_hashed += (uint64_t)got;
+    }
+    close(fd);
+    return MN_OK;
+}
+
+/* Copies the first `bytes` bytes of src into out if they hash to `hash`. 1: done, 0: src
+ * missing or different. */
+static int copy_verified(const char *src, uint64_t bytes, uint64_t hash, FILE *out)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in)
+        return 0;
+    unsigned char buf[1 << 16];
+    uint64_t h = MN_FNV_OFFSET, left = bytes;
+    long start = ftell(out);
+    while (left > 0) {
+        size_t got = fread(buf, 1, left < sizeof buf ? (size_t)left : sizeof buf, in);
+        if (got == 0)
+            break;
+        h = mn_fnv1a(h, buf, got);
+        fwrite(buf, 1, got, out);
+        left -= got;
+    }
+    fclose(in);
+    if (left == 0 && h == hash)
+        return 1;
+    /* Not the file the checkpoint describes: forget what was copied. */
+    fflush(out);
+    if (ftruncate(fileno(out), start) != 0 || fseek(out, start, SEEK_SET) != 0)
+        return 0;
+    return 0;
+}
+
+mn_status mn_runckpt_open_csv(mn_runckpt *k, const char *path, mn_afile *csv)
+{
+    MN_TRY(mn_afile_open(path, csv));
+    if (!k->resuming || k->csv_bytes == 0)
+        return MN_OK;
+    /* After SIGKILL the rows are in the old run's temporary file; after SIGINT they were
+     * committed to punctures.csv. Either must match the checkpoint's length and hash. */
+    char old_tmp[4200];
+    MN_TRY(mn_io_join(old_tmp, sizeof old_tmp, k->dir, k->resume_csv_tmp));
+    if (k->resume_csv_tmp[0] && copy_verified(old_tmp, k->csv_bytes, k->csv_hash, csv->f)) {
+        unlink(old_tmp);
+        return MN_OK;
+    }
+    if (copy_verified(path, k->csv_bytes, k->csv_hash, csv->f))
+        return MN_OK;
+    mn_afile_abort(csv);
+    return mn_error_set(MN_EINPUT,
+                        "%s: the punctures.csv rows of the checkpoint are gone or changed "
+                        "(expected %llu bytes in %s or %s)",
+                        k->dir, (unsigned long long)k->csv_bytes, old_tmp, path);
+}
+
+/* ---- writing and reading checkpoints ------------------------------------------------------ */
+
+static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile *csv)
+{
+    mn_status st = MN_OK;
+    mn_checkpoint *c = NULL;
+    char *json = NULL;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    char path[4200];
+    if (csv)
+        MN_TRY(hash_csv(k, csv));
+    MN_TRY(mn_checkpoint_create(&c));
+    MN_TRY_GOTO(mn_checkpoint_put_text(c, "mnsim/version", MNSIM_VERSION), done);
+    MN_TRY_GOTO(mn_checkpoint_put(c, "run/model", k->model, sizeof *k->model), done);
+    MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/threads", (uint64_t)k->threads), done);
+    MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/next_session", (uint64_t)k->done_sessions + 1), done);
+    MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/checkpoint_enabled", (uint64_t)k->enabled), done);
+    MN_TRY_GOTO(mn_checkpoint_put(c, "run/checkpoint_every_min", &k->every_min, sizeof(double)),
+                done);
+    json = cJSON_PrintUnformatted(summary);
+    if (!json) {
+        st = mn_error_set(MN_ENOMEM, "out of memory writing a checkpoint");
+        goto done;
+    }
+    MN_TRY_GOTO(mn_checkpoint_put_text(c, "run/summary_json", json), done);
+    MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/csv_bytes", csv ? k->csv_bytes : 0), done);
+    MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/csv_hash", csv ? k->csv_hash : MN_FNV_OFFSET), done);
+    const char *base = csv ? strrchr(csv->tmp, '/') : NULL;
+    MN_TRY_GOTO(mn_checkpoint_put_text(c, "run/csv_tmp", base ? base + 1 : ""), done);
+    if (k->stages)
+        MN_TRY_GOTO(mn_checkpoint_merge(c, k->stages), done);
+    MN_TRY_GOTO(mn_checkpoint_serialize(c, &bytes, &len), done);
+
+    MN_TRY_GOTO(mn_io_join(path, sizeof path, k->dir, CKPT_DIR), done);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        st = mn_error_set(MN_EIO, "%s: cannot create folder: %s", path, strerror(errno));
+        goto done;
+    }
+    MN_TRY_GOTO(mn_io_join(path, sizeof path, k->dir, CKPT_FILE), done);
+    mn_afile af;
+    MN_TRY_GOTO(mn_afile_open(path, &af), done);
+    fwrite(bytes, 1, len, af.f);
+    MN_TRY_GOTO(mn_afile_commit(&af), done);
+    k->last_s = now_s();
+done:
+    free(bytes);
+    cJSON_free(json);
+    mn_checkpoint_free(c);
+    return st;
+}
+
+static mn_status read_file(const char *path, unsigned char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mn_error_set(MN_EINPUT,
+                            "%s: no checkpoint here: %s (expected a folder written by "
+                            "'mnsim run --checkpoint-every' or an interrupted run)",
+                            path, strerror(errno));
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (n < 0 || n > CKPT_MAX_BYTES || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return mn_error_set(MN_EINPUT, "%s: unreadable or larger than %ld bytes", path,
+                            CKPT_MAX_BYTES);
+    }
+    *buf = malloc((size_t)n + 1);
+    if (!*buf) {
+        fclose(f);
+        return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+    }
+    *len = fread(*buf, 1, (size_t)n, f);
+    fclose(f);
+    return MN_OK;
+}
+
+mn_status mn_runckpt_load(mn_runckpt *k, const char *dir, mn_model *model, int *threads)
+{
+    mn_status st = MN_OK;
+    char path[4200];
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    mn_checkpoint *c = NULL;
+    const void *d;
+    size_t dlen;
+    const char *text;
+    uint64_t u;
+    MN_TRY(mn_io_join(path, sizeof path, dir, CKPT_FILE));
+    MN_TRY(read_file(path, &buf, &len));
+    st = mn_checkpoint_parse(path, buf, len, &c);
+    free(buf);
+    MN_TRY(st);
+    MN_TRY_GOTO(mn_checkpoint_get_text(c, "mnsim/version", &text), done);
+    if (strcmp(text, MNSIM_VERSION) != 0) {
+        st = mn_error_set(MN_EINPUT, "%s: written by mnsim %.40s (expected %s)", path, text,
+                          MNSIM_VERSION);
+        goto done;
+    }
+    MN_TRY_GOTO(mn_checkpoint_get(c, "run/model", &d, &dlen), done);
+    if (dlen != sizeof *model) {
+        st = mn_error_set(MN_EINPUT, "%s: scenario of %zu bytes (expected %zu)", path, dlen,
+                          sizeof *model);
+        goto done;
+    }
+    memcpy(model, d, sizeof *model);
+    MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/threads", &u), done);
+    *threads = u >= 1 && u <= 1024 ? (int)u : 1;
+    MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/next_session", &u), done);
+    int total = mn_model_total_sessions(model);
+    if (u < 1 || u > (uint64_t)total) {
+        st = mn_error_set(MN_EINPUT, "%s: next session %llu of %d (expected 1 to %d)", path,
+                          (unsigned long long)u, total, total);
+        goto done;
+    }
+    k->first_session = (int)u;
+    MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/checkpoint_enabled", &u), done);
+    k->enabled = u != 0;
+    MN_TRY_GOTO(mn_checkpoint_get(c, "run/checkpoint_every_min", &d, &dlen), done);
+    if (dlen == sizeof(double))
+        memcpy(&k->every_min, d, sizeof(double));
+    MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/csv_bytes", &k->csv_bytes), done);
+    MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/csv_hash", &k->csv_hash), done);
+    MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/csv_tmp", &text), done);
+    if (strchr(text, '/') || strlen(text) >= sizeof k->resume_csv_tmp) {
+        st = mn_error_set(MN_EINPUT, "%s: bad temporary file name", path);
+        goto done;
+    }
+    snprintf(k->resume_csv_tmp, sizeof k->resume_csv_tmp, "%s", text);
+    MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/summary_json", &text), done);
+    free(k->resume_summary);
+    if (!(k->resume_summary = strdup(text))) {
+        st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    /* Everything that is not the run's own belongs to the stages. */
+    mn_checkpoint_free(k->stages);
+    k->stages = NULL;
+    MN_TRY_GOTO(mn_checkpoint_create(&k->stages), done);
+    for (size_t i = 0; i < mn_checkpoint_count(c); i++) {
+        const char *key = mn_checkpoint_key(c, i);
+        if (strncmp(key, "run/", 4) == 0 || strncmp(key, "mnsim/", 6) == 0)
+            continue;
+        MN_TRY_GOTO(mn_checkpoint_get(c, key, &d, &dlen), done);
+        MN_TRY_GOTO(mn_checkpoint_put(k->stages, key, d, dlen), done);
+    }
+    k->csv_hashed = k->csv_bytes;
+    k->resuming = 1;
+done:
+    mn_checkpoint_free(c);
+    return st;
+}
+
+/* ---- the run's hooks ---------------------------------------------------------------------- */
+
+mn_status mn_runckpt_begin(mn_runckpt *k, const mn_model *m, int threads, const char *dir,
+                           cJSON **summary)
+{
+    k->model = m;
+    k->threads = threads;
+    k->dir = dir;
+    k->interrupted = 0;
+    k->stop_signal = 0;
+    k->last_s = now_s();
+    if (!k->stages)
+        MN_TRY(mn_checkpoint_create(&k->stages));
+    if (!k->resuming) {
+        k->first_session = 1;
+        k->csv_bytes = k->csv_hashed = 0;
+        k->csv_hash = MN_FNV_OFFSET;
+        k->done_sessions = 0;
+        return mn_summary_create(m, threads, summary);
+    }
+    k->done_sessions = k->first_session - 1;
+    *summary = cJSON_Parse(k->resume_summary);
+    if (!*summary)
+        return mn_error_set(MN_EINPUT, "%s: the checkpoint's summary is not valid JSON", dir);
+    return MN_OK;
+}
+
+mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, mn_afile *csv)
+{
+    int total = mn_model_total_sessions(k->model);
+    k->done_sessions = s;
+    if (csv) {
+        if (fflush(csv->f) != 0)
+            return mn_error_set(MN_EIO, "%s: write failed: %s", csv->path, strerror(errno));
+        k->csv_bytes = (uint64_t)ftello(csv->f);
+    }
+    if (s >= total)
+        return MN_OK; /* nothing left to save or to stop */
+    if (mn_signals_stop_requested())
+        return mn_error_set(MN_EINTERRUPTED, "stop requested");
+    if (k->dir && k->enabled && k->unsupported)
+        return mn_error_set(MN_EINPUT, "--checkpoint-every: %s (expected a run without it)",
+                            k->unsupported);
+    if (k->dir && k->enabled && (k->every_min == 0.0 || now_s() - k->last_s >= 60.0 * k->every_min))
+        return write_checkpoint(k, summary, csv);
+    return MN_OK;
+}
+
+mn_status mn_runckpt_finish(mn_runckpt *k, mn_status st, cJSON *summary, mn_afile *csv)
+{
+    if (st == MN_EINTERRUPTED) {
+        int total = mn_model_total_sessions(k->model);
+        k->interrupted = 1;
+        k->stop_signal = mn_signals_stop_requested();
+        /* A stage may have stopped mid-session: keep only whole sessions. */
+        cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
+        while (cJSON_GetArraySize(sessions) > k->done_sessions)
+            cJSON_DeleteItemFromArray(sessions, cJSON_GetArraySize(sessions) - 1);
+        if (csv) {
+            if (fflush(csv->f) != 0 || ftruncate(fileno(csv->f), (off_t)k->csv_bytes) != 0 ||
+                fseeko(csv->f, (off_t)k->csv_bytes, SEEK_SET) != 0)
+                return mn_error_set(MN_EIO, "%s: cannot cut back to whole sessions: %s", csv->path,
+                                    strerror(errno));
+        }
+        if (k->dir && !k->unsupported)
+            MN_TRY(write_checkpoint(k, summary, csv));
+        char sig[32] = "";
+        if (k->stop_signal > 0)
+            snprintf(sig, sizeof sig, " (signal %d)", k->stop_signal);
+        if (k->dir && k->unsupported)
+            snprintf(k->interrupt_message, sizeof k->interrupt_message,
+                     "interrupted%s after %d of %d sessions: partial results in %s/ marked "
+                     "\"complete\": false (not resumable: %s)",
+                     sig, k->done_sessions, total, k->dir, k->unsupported);
+        else if (k->dir)
+            snprintf(k->interrupt_message, sizeof k->interrupt_message,
+                     "interrupted%s after %d of %d sessions: partial results in %s/ marked "
+                     "\"complete\": false; continue with: mnsim resume %s",
+                     sig, k->done_sessions, total, k->dir, k->dir);
+        else
+            snprintf(k->interrupt_message, sizeof k->interrupt_message,
+                     "interrupted%s after %d of %d sessions", sig, k->done_sessions, total);
+    } else if (st != MN_OK) {
+        return st;
+    }
+    return MN_OK;
+}
+
+mn_status mn_runckpt_mark_complete(mn_runckpt *k, cJSON *summary)
+{
+    if (!cJSON_AddBoolToObject(summary, "complete", !k->interrupted))
+        return mn_error_set(MN_ENOMEM, "out of memory building summary.json");
+    return MN_OK;
+}
+
+mn_status mn_runckpt_end(mn_runckpt *k)
+{
+    if (k->dir && !k->interrupted) {
+        /* A finished run has nothing to resume. */
+        char path[4200], dir[4200];
+        MN_TRY(mn_io_join(path, sizeof path, k->dir, CKPT_FILE));
+        unlink(path);
+        MN_TRY(mn_io_join(dir, sizeof dir, k->dir, CKPT_DIR));
+        /* A run killed while writing a checkpoint leaves its temporary file behind. */
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strncmp(e->d_name, "state.mnck.tmp.", 15) == 0 &&
+                mn_io_join(path, sizeof path, dir, e->d_name) == MN_OK)
+                unlink(path);
+        if (d)
+            closedir(d);
+        rmdir(dir);
+    }
+    k->resuming = 0;
+    free(k->resume_summary);
+    k->resume_summary = NULL;
+    if (k->interrupted)
+        return mn_error_set(MN_EINTERRUPTED, "%s", k->interrupt_message);
+    return MN_OK;
+}
