@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/numcheck.h"
 #include "core/table.h"
 #include "core/units.h"
 #include "delivery/closure.h"
@@ -219,6 +220,15 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
     MN_TRY(mn_field_get_values(M->fi, 0, p->intact));
     MN_TRY(mn_field_get_values(M->f, 0, buf));
     const size_t plane = (size_t)L->n * L->n;
+    /* A NaN, an infinity or a negative concentration stops the run with the voxel (issue 7);
+     * undershoots of extrapolated steps below a millionth of the peak are round-off. */
+    double peak = 0.0;
+    for (size_t v = 0; v < plane * (size_t)L->nz; v++)
+        peak = fmax(peak, buf[v]);
+    MN_TRY(mn_numcheck_field_floor(buf, plane * (size_t)L->nz, (size_t)L->n, (size_t)L->n,
+                                   (size_t)L->nz, "delivery", t * MN_S_PER_H, -1e-6 * peak, NULL));
+    MN_TRY(mn_numcheck_field_floor(p->intact, (size_t)L->nz, 1, 1, (size_t)L->nz,
+                                   "delivery (intact skin)", t * MN_S_PER_H, -1e-6 * peak, NULL));
     for (int k = 0; k < L->nz; k++) {
         const double *b = buf + k * plane;
         double s = 0;

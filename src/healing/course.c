@@ -12,6 +12,7 @@
 #include <sunmatrix/sunmatrix_band.h>
 
 #include "core/error.h"
+#include "core/numcheck.h"
 #include "healing/healing_internal.h"
 
 /* Unknowns per depth cell, interleaved so diffusion couples only entries NV apart (band). */
@@ -255,6 +256,9 @@ static mn_status advance(solver *s, double *t, double to)
     int flag = CVode(s->mem, to, s->y, &tret, CV_NORMAL);
     if (flag < 0)
         return mn_error_set(MN_ESOLVER, "healing: CVODE failed at day %.3f (flag %d)", tret, flag);
+    /* States are relative deviations (signed): only NaN and infinity are faults. */
+    MN_TRY(mn_numcheck_values(N_VGetArrayPointer(s->y), (size_t)N_VGetLength(s->y), "healing",
+                              "state", to * 86400.0, 1));
     *t = to;
     return MN_OK;
 }

@@ -1,5 +1,6 @@
 #include "model/scenario.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,7 +103,8 @@ static mn_status parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_produ
             st = mn_y_error(doc, name, "product.name", "unknown product '%s' (expected one of: %s)",
                             out->name, known);
         else if ((st = mn_table_double(t, (size_t)row, "mw_da", &out->mw_da)) == MN_OK)
-            st = mn_table_double(t, (size_t)row, "log_kow", &out->log_kow);
+            /* Empty for macromolecules: no lipid route (data/products.csv). */
+            st = mn_table_double_or(t, (size_t)row, "log_kow", NAN, &out->log_kow);
         mn_table_free(t);
         MN_TRY(st);
         if (mw || mn_ynode_get(map, "log_kow"))

@@ -82,6 +82,23 @@ static void patient_block_with_medication_forms(void **state)
     assert_int_equal(m.patient.sex, MN_SEX_MALE);
 }
 
+/* Macromolecules have no octanol-water partition in data/products.csv: their log Kow is NaN
+ * (no lipid route), and loading them must not fail. */
+static void products_without_log_kow_load(void **state)
+{
+    mn_model m;
+    load("site: {zone: cheek}\ndevice: {type: pen, depth_mm: 1.0}\n"
+         "product: {name: hyaluronic_acid_high_mw, dose: infinite}\n",
+         &m);
+    assert_true(m.product.present && m.product.infinite_dose);
+    assert_true(m.product.mw_da == 1.0e6);
+    assert_true(isnan(m.product.log_kow));
+    load("site: {zone: cheek}\ndevice: {type: pen, depth_mm: 1.0}\n"
+         "product: {name: caffeine, concentration_mg_ml: 20}\n",
+         &m);
+    assert_true(fabs(m.product.log_kow - (-0.07)) < 1e-12);
+}
+
 static void built_in_default_is_the_cheek_pen_course(void **state)
 {
     mn_model m;
@@ -100,6 +117,7 @@ int main(void)
         cmocka_unit_test(model_values_and_explicit_overrides),
         cmocka_unit_test(session_overrides_and_calendar),
         cmocka_unit_test(patient_block_with_medication_forms),
+        cmocka_unit_test(products_without_log_kow_load),
         cmocka_unit_test(built_in_default_is_the_cheek_pen_course),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
