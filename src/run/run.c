@@ -3,11 +3,13 @@
  * the whole course from the sessions' injuries; the clinic stage judges the course. */
 #include "mnsim/mnsim.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clinic/plan.h"
 #include "clinic/risks.h"
@@ -20,6 +22,7 @@
 #include "healing/healing.h"
 #include "heat/heat.h"
 #include "io/atomic.h"
+#include "io/heat_vti.h"
 #include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
@@ -168,9 +171,16 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, co
         MN_TRY(mn_heat_summary_json(c->heat, session));
     if (out->dir) {
         text_sink t;
+        char path[4200], name[64];
         MN_TRY(text_open(&t));
         mn_heat_write_curve_csv(c->heat, t.f, s, s == 1);
         MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
+        snprintf(name, sizeof name, "fields/thermal_s%d.vti", s);
+        MN_TRY(mn_io_join(path, sizeof path, out->dir, "fields"));
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return mn_error_set(MN_EIO, "%s: cannot create folder: %s", path, strerror(errno));
+        MN_TRY(mn_io_join(path, sizeof path, out->dir, name));
+        MN_TRY(mn_heat_write_vti(c->heat, path));
     }
     add_thermal_injury(&hi, &c->injuries[s - 1]);
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {

@@ -12,6 +12,13 @@ printf '%s\ndevice: {type: rf, model: rf_6x6_lumenis, depth_mm: 1.0, drum_width_
 printf '%s\ndevice: {type: stamp, needles: 36, rows: 6, drum_width_mm: 10, needle_diameter_mm: 0.15, needle_length_mm: 1.0, passes: 1}\n' "$common" > stamp.yaml
 "$MNSIM_EXE" run rf.yaml -o rf --quiet || fail "rf run failed"
 "$MNSIM_EXE" run stamp.yaml -o stamp --quiet || fail "stamp run failed"
+python3 - rf/fields/thermal_s1.vti <<'PY' || fail "thermal VTI"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.get("type") == "ImageData"
+names = {a.get("Name") for a in root.iter("DataArray")}
+assert {"peak_temperature_c", "omega_skin_burn", "omega_collagen"} <= names, names
+PY
 head -1 rf/thermal.csv | grep -q "^session,time_ms," || fail "thermal.csv header"
 python3 - rf/summary.json stamp/summary.json <<'PY' || fail "RF results"
 import json, sys
