@@ -92,6 +92,36 @@ static void print_table(const char *json, const char *dir, int colour)
                100.0 * num(n, "bleeding_fraction"), num(n, "duration_min"),
                num(n, "zone_duration_min"), num(it, "erythema_days"));
     }
+    int header = 0;
+    cJSON_ArrayForEach(it, sessions)
+    {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "delivery");
+        if (!d)
+            continue;
+        const cJSON *dose = cJSON_GetObjectItemCaseSensitive(d, "dose_ug_per_cm2");
+        if (!header++)
+            printf("\nDelivery of %s per session, ug/cm2 (enhancement: past the stratum "
+                   "corneum, channels / intact)\n%7s %10s %10s %10s %10s %12s %13s\n",
+                   cJSON_GetObjectItemCaseSensitive(d, "product")->valuestring, "session", "SC",
+                   "epidermis", "dermis", "systemic", "enhancement", "half-life h");
+        printf("%7.0f %10.3g %10.3g %10.3g %10.3g %12.3g %13.2f\n", num(it, "index"),
+               num(dose, "stratum_corneum"), num(dose, "epidermis"), num(dose, "dermis"),
+               num(dose, "systemic"), num(d, "enhancement_ratio"), num(d, "channel_half_life_h"));
+    }
+    header = 0;
+    cJSON_ArrayForEach(it, sessions)
+    {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "thermal");
+        if (!t)
+            continue;
+        const cJSON *z = cJSON_GetObjectItemCaseSensitive(t, "coagulation_zone_um");
+        if (!header++)
+            printf("\nRF heating per session\n%7s %10s %14s %23s %12s\n", "session", "peak C",
+                   "epidermis C", "coagulation depth x width", "volume nL");
+        printf("%7.0f %10.1f %14.1f %14.0f x %5.0f um %12.2f\n", num(it, "index"),
+               num(t, "peak_temperature_c"), num(t, "epidermis_peak_temperature_c"),
+               num(z, "depth"), num(z, "width"), num(z, "volume_nl"));
+    }
     const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(s, "outcome");
     if (outcome) {
         printf("\nCourse outcome, %% change from untreated%s\n",
