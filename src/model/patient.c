@@ -51,9 +51,7 @@ static mn_status parse_name_list(const mn_ydoc *doc, const mn_ynode *map, const 
     if (!list)
         return MN_OK;
     mn_y_path(p, sizeof p, path, key);
-    MN_TRY(mn_y_expect(doc, list, MN_Y_SEQ, p));
-    if (list->n > MN_LIST_CAP)
-        return mn_y_error(doc, list, p, "%zu entries (expected at most %d)", list->n, MN_LIST_CAP);
+    MN_TRY(mn_y_expect_list(doc, list, p, MN_LIST_CAP));
     for (size_t i = 0; i < list->n; i++) {
         snprintf(ip, sizeof ip, "%s[%zu]", p, i);
         MN_TRY(mn_y_node_string(doc, list->items[i], ip, names[i], MN_NAME_CAP));
@@ -73,9 +71,7 @@ static mn_status parse_medications(const mn_ydoc *doc, const mn_ynode *map, cons
     if (!list)
         return MN_OK;
     mn_y_path(p, sizeof p, path, "medications");
-    MN_TRY(mn_y_expect(doc, list, MN_Y_SEQ, p));
-    if (list->n > MN_LIST_CAP)
-        return mn_y_error(doc, list, p, "%zu entries (expected at most %d)", list->n, MN_LIST_CAP);
+    MN_TRY(mn_y_expect_list(doc, list, p, MN_LIST_CAP));
     for (size_t i = 0; i < list->n; i++) {
         const mn_ynode *item = list->items[i];
         mn_medication *med = &out->medications[i];
@@ -110,9 +106,7 @@ static mn_status parse_procedures(const mn_ydoc *doc, const mn_ynode *map, const
     if (!list)
         return MN_OK;
     mn_y_path(p, sizeof p, path, "recent_procedures");
-    MN_TRY(mn_y_expect(doc, list, MN_Y_SEQ, p));
-    if (list->n > MN_LIST_CAP)
-        return mn_y_error(doc, list, p, "%zu entries (expected at most %d)", list->n, MN_LIST_CAP);
+    MN_TRY(mn_y_expect_list(doc, list, p, MN_LIST_CAP));
     for (size_t i = 0; i < list->n; i++) {
         const mn_ynode *item = list->items[i];
         mn_procedure *proc = &out->procedures[i];

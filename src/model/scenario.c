@@ -145,10 +145,7 @@ static mn_status parse_overrides(const mn_ydoc *doc, const mn_ynode *list, mn_pr
                                        "passes",  "frequency_hz", "glide_speed_mm_s",
                                        NULL};
     const char *path = "protocol.session_overrides";
-    MN_TRY(mn_y_expect(doc, list, MN_Y_SEQ, path));
-    if (list->n > MN_OVERRIDE_CAP)
-        return mn_y_error(doc, list, path, "%zu entries (expected at most %d)", list->n,
-                          MN_OVERRIDE_CAP);
+    MN_TRY(mn_y_expect_list(doc, list, path, MN_OVERRIDE_CAP));
     for (size_t i = 0; i < list->n; i++) {
         char ip[96];
         const mn_ynode *item = list->items[i];
@@ -223,10 +220,7 @@ static mn_status parse_output(const mn_ydoc *doc, const mn_ynode *map, mn_output
     const mn_ynode *list = mn_ynode_get(map, "field_times_h");
     if (!list)
         return MN_OK;
-    MN_TRY(mn_y_expect(doc, list, MN_Y_SEQ, "output.field_times_h"));
-    if (list->n > MN_FIELD_TIMES_CAP)
-        return mn_y_error(doc, list, "output.field_times_h", "%zu times (expected at most %d)",
-                          list->n, MN_FIELD_TIMES_CAP);
+    MN_TRY(mn_y_expect_list(doc, list, "output.field_times_h", MN_FIELD_TIMES_CAP));
     for (size_t i = 0; i < list->n; i++) {
         char ip[64];
         snprintf(ip, sizeof ip, "output.field_times_h[%zu]", i);

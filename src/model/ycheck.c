@@ -42,6 +42,14 @@ mn_status mn_y_expect(const mn_ydoc *doc, const mn_ynode *n, mn_ykind kind, cons
     return MN_OK;
 }
 
+mn_status mn_y_expect_list(const mn_ydoc *doc, const mn_ynode *n, const char *path, size_t cap)
+{
+    MN_TRY(mn_y_expect(doc, n, MN_Y_SEQ, path));
+    if (n->n > cap)
+        return mn_y_error(doc, n, path, "%zu entries (expected at most %zu)", n->n, cap);
+    return MN_OK;
+}
+
 mn_status mn_y_check_keys(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           const char *const *allowed)
 {

@@ -19,6 +19,8 @@ mn_status mn_y_error(const mn_ydoc *doc, const mn_ynode *at, const char *path, c
 
 mn_status mn_y_expect(const mn_ydoc *doc, const mn_ynode *n, mn_ykind kind, const char *path);
 /* Fails on the first key of map not in the NULL-terminated list `allowed`. */
+/* A list of at most cap items. */
+mn_status mn_y_expect_list(const mn_ydoc *doc, const mn_ynode *n, const char *path, size_t cap);
 mn_status mn_y_check_keys(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           const char *const *allowed);
 mn_status mn_y_require(const mn_ydoc *doc, const mn_ynode *map, const char *path, const char *key);
