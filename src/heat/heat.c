@@ -8,8 +8,8 @@
 #include "heat/heat_result.h"
 #include "heat/tissue.h"
 
-#define J_PER_UM3_K   1.0e-18 /* ρc in J/m³/K times a volume in µm³ */
-#define W_UM_PER_M_K  1.0e-6  /* k in W/m/K times area/length in µm */
+#define J_PER_UM3_K   1.0e-18 /* ρc in J/m³/K to J/µm³/K */
+#define W_UM_PER_M_K  1.0e-6  /* k in W/m/K to W/µm/K */
 #define OMEGA_FLOOR_C 39.0    /* below this, damage rates are < 3e-7 /s (both sets): not tracked */
 
 void mn_heat_options_default(mn_heat_options *o)
@@ -159,39 +159,21 @@ static void run_state_clear(run_state *s)
     mn_bioheat_clear(&s->bh);
 }
 
-/* Thermal conductances from k(T) of each voxel (W/K), the held bottom face included. */
-static void update_conductances(run_state *s)
+/* Thermal conductivity k(T) of each voxel (W/µm/K) into the bioheat field; the engine forms
+ * the harmonic-mean face conductances and the half-cell conductance to the held bottom. */
+static mn_status update_conductivity(run_state *s)
 {
-    const mn_hgrid *g = &s->r->g;
-    const int nx = g->nx, ny = g->ny, nz = g->nz;
-    const size_t sy = (size_t)nx, sz = (size_t)nx * (size_t)ny;
+    const size_t n = mn_hgrid_n(&s->r->g);
     const double ta = s->o->arterial_temperature_c;
-    mn_bioheat *b = &s->bh;
-    /* k of every voxel first (pw is free scratch between potential solves) */
-    for (size_t w = 0; w < mn_hgrid_n(g); w++) {
+    /* pw is free scratch between potential solves */
+    for (size_t w = 0; w < n; w++) {
         const mn_heat_material *m = &s->tis->mat[s->r->label[w]];
         double kv = m->k_w_mk;
         if (s->o->k_temperature_dependent)
             kv *= 1.0 + m->k_temp_coeff * (s->t[w] - ta);
         s->pw[w] = kv * W_UM_PER_M_K;
     }
-    for (int k = 0; k < nz; k++)
-        for (int j = 0; j < ny; j++)
-            for (int i = 0; i < nx; i++) {
-                size_t w = (size_t)i + (size_t)j * sy + (size_t)k * sz;
-                double kv = s->pw[w];
-                double axz = g->dy * g->dz[k], ayz = g->dx * g->dz[k], az = g->dx * g->dy;
-                b->op.gx[w] = i + 1 < nx ? mn_series(kv * axz / (0.5 * g->dx),
-                                                     s->pw[w + 1] * axz / (0.5 * g->dx))
-                                         : 0.0;
-                b->op.gy[w] = j + 1 < ny ? mn_series(kv * ayz / (0.5 * g->dy),
-                                                     s->pw[w + sy] * ayz / (0.5 * g->dy))
-                                         : 0.0;
-                b->op.gz[w] = k + 1 < nz ? mn_series(kv * az / (0.5 * g->dz[k]),
-                                                     s->pw[w + sz] * az / (0.5 * g->dz[k + 1]))
-                                         : 0.0;
-                b->bdir[w] = k + 1 == nz ? kv * az / (0.5 * g->dz[k]) : 0.0;
-            }
+    return mn_bioheat_set_conductivity(&s->bh, s->pw);
 }
 
 /* Potential at 1 V with σ at the current temperatures, then the source scaled to the
@@ -320,23 +302,20 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
                 s.role[w] = !in_needle ? PV_TISSUE : zc > ins_bottom ? PV_ELECTRODE : PV_INSULATOR;
             }
     }
-    /* Bioheat */
-    MN_TRY_GOTO(mn_bioheat_alloc(&s.bh, g), fail);
-    s.bh.t_fix = o.arterial_temperature_c;
-    for (int k = 0; k < g->nz; k++)
-        for (size_t q = 0; q < sz; q++) {
-            size_t w = q + (size_t)k * sz;
-            const mn_heat_material *m = &tis.mat[r->label[w]];
-            double vol = dx * dx * g->dz[k];
-            s.bh.cap[w] = m->rho_c * vol * J_PER_UM3_K;
-            s.bh.perf[w] = m->perfusion_1_s * tis.blood_rho_c * vol * J_PER_UM3_K;
-        }
+    /* Bioheat: ρc and w_b ρ_b c_b per voxel (t_old and t are scratch until the loop) */
+    for (size_t w = 0; w < n; w++) {
+        const mn_heat_material *m = &tis.mat[r->label[w]];
+        s.t_old[w] = m->rho_c * J_PER_UM3_K;
+        s.t[w] = m->perfusion_1_s * tis.blood_rho_c * J_PER_UM3_K;
+    }
+    MN_TRY_GOTO(mn_bioheat_create(&s.bh, g, s.t_old, s.t, o.arterial_temperature_c, 1u << HF_ZHI),
+                fail);
     for (size_t w = 0; w < n; w++) {
         s.t[w] = o.arterial_temperature_c;
         if (r->tpeak)
             r->tpeak[w] = s.t[w];
     }
-    update_conductances(&s);
+    MN_TRY_GOTO(update_conductivity(&s), fail);
 
     /* Potential */
     s.pot.g = g;
@@ -379,19 +358,20 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
             continue;
         const double dt_max = on ? seg_ms / 8.0 : fmax(seg_ms / 8.0, 1.0);
         double done_ms = 0.0, dt = fmin(0.1, seg_ms / 4.0);
-        int steps = 0;
+        MN_TRY_GOTO(mn_bioheat_set_source(&s.bh, on ? s.src : NULL), fail);
         while (done_ms < seg_ms - 1e-12) {
             if (done_ms + dt > seg_ms - 1e-9 * seg_ms)
                 dt = seg_ms - done_ms;
             memcpy(s.t_old, s.t, n * sizeof *s.t);
-            if (on && o.sigma_temp_coeff_per_c != 0.0 && max_abs_change(s.t, s.t_at_solve, n) > 1.0)
+            if (on && o.sigma_temp_coeff_per_c != 0.0 &&
+                max_abs_change(s.t, s.t_at_solve, n) > 1.0) {
                 MN_TRY_GOTO(update_source(&s), fail);
+                MN_TRY_GOTO(mn_bioheat_set_source(&s.bh, s.src), fail);
+            }
+            /* k(T) frozen over the step (operator splitting, first order in the k change) */
             if (o.k_temperature_dependent)
-                update_conductances(&s);
-            MN_TRY_GOTO(
-                mn_bioheat_step(&s.bh, s.t, on ? s.src : NULL, dt * 1e-3, steps < 2 ? 1.0 : 0.5),
-                fail);
-            steps++;
+                MN_TRY_GOTO(update_conductivity(&s), fail);
+            MN_TRY_GOTO(mn_bioheat_step(&s.bh, dt * 1e-3, s.t), fail);
             done_ms += dt;
             t_ms += dt;
             /* damage, peaks */
@@ -463,7 +443,9 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     r->sum.epidermis_omega_skin = epi_om;
     double frac = zc.volume_nl * 1e6 / (pitch * pitch * col->dermis_bottom_um) * r->passes;
     r->sum.damage_volume_fraction = fmin(1.0, frac);
-    const mn_energy *e = &s.bh.e;
+    mn_energy en;
+    MN_TRY_GOTO(mn_bioheat_get_energy(&s.bh, &en), fail);
+    const mn_energy *e = &en;
     r->sum.energy_balance_rel =
         e->deposited > 0
             ? fabs(e->deposited - e->stored - e->conducted - e->perfused) / e->deposited

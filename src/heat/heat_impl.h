@@ -1,12 +1,13 @@
 /* Internals of the heat stage: a cell-centred finite-volume grid (uniform x, y; graded z), the
- * 7-point face-conductance operators of the potential (complex) and the temperature (real),
- * their Krylov solvers, and the Crank–Nicolson bioheat stepper with exact energy accounting. */
+ * 7-point complex face-admittance operator of the potential and its Krylov solver, and the
+ * bioheat stepper on the field engine with its energy ledger. */
 #ifndef MN_HEAT_IMPL_H
 #define MN_HEAT_IMPL_H
 
 #include <complex.h>
 #include <stddef.h>
 
+#include "mnsim/field.h"
 #include "mnsim/status.h"
 
 typedef struct mn_hgrid {
@@ -32,31 +33,19 @@ void mn_hgrid_clear(mn_hgrid *g);
 /* Faces of the box, same order as the field engine. */
 enum { HF_XLO = 0, HF_XHI, HF_YLO, HF_YHI, HF_ZLO, HF_ZHI };
 
-/* Symmetric 7-point operator  (A u)_v = d_v u_v + Σ_faces g (u_v − u_n)  with real
- * conductances: gx[v] couples v and v+1 in x (0 on the last plane), likewise gy, gz. */
-typedef struct mn_rop {
-    const mn_hgrid *g;
-    double *gx, *gy, *gz, *d;
-} mn_rop;
-
-/* Complex version (admittances). Rows with fixed[v] are identity rows (u_v = rhs_v). */
+/* Complex symmetric 7-point operator  (A u)_v = d_v u_v + Σ_faces g (u_v − u_n)  with
+ * admittances: gx[v] couples v and v+1 in x (0 on the last plane), likewise gy, gz. Rows with
+ * fixed[v] are identity rows (u_v = rhs_v). */
 typedef struct mn_cop {
     const mn_hgrid *g;
     double complex *gx, *gy, *gz, *d;
 } mn_cop;
 
-mn_status mn_rop_alloc(mn_rop *a, const mn_hgrid *g);
-void mn_rop_clear(mn_rop *a);
 mn_status mn_cop_alloc(mn_cop *a, const mn_hgrid *g);
 void mn_cop_clear(mn_cop *a);
 
-void mn_rop_apply(const mn_rop *a, const double *u, double *y);
 void mn_cop_apply(const mn_cop *a, const double complex *u, double complex *y);
 
-/* Jacobi-preconditioned conjugate gradients on the SPD real operator; u holds the initial
- * guess. Stops at ||r|| ≤ rtol ||b||. */
-mn_status mn_rop_solve(const mn_rop *a, const double *b, double *u, double rtol, int maxit,
-                       int *iters);
 /* Jacobi-preconditioned COCG (conjugate orthogonal CG) for the complex symmetric operator
  * with positive real and imaginary parts (σ + jωε). */
 mn_status mn_cop_solve(const mn_cop *a, const double complex *b, double complex *u, double rtol,
@@ -93,29 +82,31 @@ typedef struct mn_energy {
     double deposited, stored, conducted, perfused;
 } mn_energy;
 
+/* Pennes bioheat on the field engine (bioheat.c explains the mapping), in the deviation
+ * u = T − t_fix from the arterial temperature, which is also that of the held faces. */
 typedef struct mn_bioheat {
     const mn_hgrid *g;
-    double *cap;                   /* ρc·vol, J/K per voxel */
-    double *perf;                  /* w_b ρ_b c_b·vol, W/K per voxel */
-    double *bdir;                  /* conductance to fixed-temperature faces, W/K per voxel */
-    double t_fix;                  /* temperature of those faces and of arterial blood */
-    mn_rop op;                     /* conductances between voxels (W/K); d is scratch */
-    double *rhs, *tmp, *tnew, *du; /* du: last step's change, for the initial guess */
-    double dt_prev;
-    mn_energy e;
+    mn_grid *grid;
+    mn_field *f;
+    double t_fix;
+    double *q, *u;    /* source W/µm³, values scratch */
+    double power_w;   /* Σ source of the current setting, W */
+    double deposited; /* J since the start */
 } mn_bioheat;
 
-/* Allocates arrays (cap, perf, bdir, op.gx/gy/gz zeroed); the caller fills them. */
-mn_status mn_bioheat_alloc(mn_bioheat *b, const mn_hgrid *g);
+/* rho_c: ρc per voxel (J/µm³/K); perf: w_b ρ_b c_b per voxel (W/µm³/K); faces whose bit
+ * (1 << HF_*) is set in fixed_faces are held at t_fix, the others are zero flux. T starts at
+ * t_fix everywhere. */
+mn_status mn_bioheat_create(mn_bioheat *b, const mn_hgrid *g, const double *rho_c,
+                            const double *perf, double t_fix, unsigned fixed_faces);
 void mn_bioheat_clear(mn_bioheat *b);
-/* One step of dt_s: theta = 0.5 Crank–Nicolson, 1 backward Euler. src_w: heat per voxel (W),
- * constant over the step (may be NULL). T in/out (°C). Updates the energy ledger. */
-mn_status mn_bioheat_step(mn_bioheat *b, double *t, const double *src_w, double dt_s, double theta);
-
-/* Harmonic combination of two half-cell conductances (0 if either is 0). */
-static inline double mn_series(double a, double b)
-{
-    return (a > 0.0 && b > 0.0) ? a * b / (a + b) : 0.0;
-}
+/* Thermal conductivity per voxel, W/(µm K); call again to update k(T) between steps
+ * (operator splitting: k is frozen over each step). */
+mn_status mn_bioheat_set_conductivity(mn_bioheat *b, const double *k_w_um_k);
+/* Joule heat per voxel (W), held until the next call; NULL switches it off. */
+mn_status mn_bioheat_set_source(mn_bioheat *b, const double *src_w);
+/* Advances dt_s (adaptive internal steps of the engine) and writes T (°C, n values). */
+mn_status mn_bioheat_step(mn_bioheat *b, double dt_s, double *t);
+mn_status mn_bioheat_get_energy(const mn_bioheat *b, mn_energy *e);
 
 #endif

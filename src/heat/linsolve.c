@@ -1,7 +1,7 @@
-/* Grid, 7-point face-conductance operators and their Krylov solvers. Matrix-free: a row is
- * d_v u_v + Σ g (u_v − u_n), so a graph Laplacian plus a diagonal;  z-line-preconditioned CG
- * for the real SPD case (heat), COCG (van der Vorst & Melissen 1990, IEEE Trans Magn 26:706)
- * for the complex symmetric case (potential with σ + jωε). Dot products are serial sums in a
+/* Grid, the 7-point complex face-admittance operator and its Krylov solver. Matrix-free: a row
+ * is d_v u_v + Σ g (u_v − u_n), so a graph Laplacian plus a diagonal; z-line-preconditioned
+ * COCG (van der Vorst & Melissen 1990, IEEE Trans Magn 26:706) for the complex symmetric
+ * potential with σ + jωε. Dot products are serial sums in a
  * fixed order, so results do not depend on the thread count. */
 #include <math.h>
 #include <stdlib.h>
@@ -35,24 +35,6 @@ void mn_hgrid_clear(mn_hgrid *g)
     memset(g, 0, sizeof *g);
 }
 
-mn_status mn_rop_alloc(mn_rop *a, const mn_hgrid *g)
-{
-    size_t n = mn_hgrid_n(g);
-    memset(a, 0, sizeof *a);
-    a->g = g;
-    MN_ALLOC(a->gx, n);
-    MN_ALLOC(a->gy, n);
-    MN_ALLOC(a->gz, n);
-    MN_ALLOC(a->d, n);
-    return MN_OK;
-}
-
-void mn_rop_clear(mn_rop *a)
-{
-    free(a->gx), free(a->gy), free(a->gz), free(a->d);
-    memset(a, 0, sizeof *a);
-}
-
 mn_status mn_cop_alloc(mn_cop *a, const mn_hgrid *g)
 {
     size_t n = mn_hgrid_n(g);
@@ -71,7 +53,7 @@ void mn_cop_clear(mn_cop *a)
     memset(a, 0, sizeof *a);
 }
 
-/* The same stencil for both scalar types. */
+/* The stencil, written once for any scalar type T. */
 #define APPLY_BODY(T)                                                                              \
     const int nx = a->g->nx, ny = a->g->ny, nz = a->g->nz;                                         \
     const size_t sx = 1, sy = (size_t)nx, sz = (size_t)nx * (size_t)ny;                            \
@@ -97,11 +79,6 @@ void mn_cop_clear(mn_cop *a)
             }                                                                                      \
         }                                                                                          \
     }
-
-void mn_rop_apply(const mn_rop *a, const double *u, double *y)
-{
-    APPLY_BODY(double)
-}
 
 void mn_cop_apply(const mn_cop *a, const double complex *u, double complex *y)
 {
@@ -131,11 +108,6 @@ void mn_cop_apply(const mn_cop *a, const double complex *u, double complex *y)
                     s += a->gz[v - sz];                                                            \
                 diag[v] = s;                                                                       \
             }
-
-static void rop_diag(const mn_rop *a, double *diag)
-{
-    DIAG_BODY(double)
-}
 
 static void cop_diag(const mn_cop *a, double complex *diag)
 {
@@ -179,17 +151,6 @@ static void cop_diag(const mn_cop *a, double complex *diag)
             z[w] -= cp[w] * z[w + sz];                                                             \
         }
 
-static void rline_factor(const mn_rop *a, const double *diag, double *inv, double *cp)
-{
-    LINE_FACTOR(double)
-    (void)ny;
-}
-static void rline_apply(const mn_rop *a, const double *inv, const double *cp, const double *r,
-                        double *z)
-{
-    LINE_APPLY(double)
-    (void)ny;
-}
 static void cline_factor(const mn_cop *a, const double complex *diag, double complex *inv,
                          double complex *cp)
 {
@@ -201,72 +162,6 @@ static void cline_apply(const mn_cop *a, const double complex *inv, const double
 {
     LINE_APPLY(double complex)
     (void)ny;
-}
-
-mn_status mn_rop_solve(const mn_rop *a, const double *b, double *u, double rtol, int maxit,
-                       int *iters)
-{
-    size_t n = mn_hgrid_n(a->g);
-    double *r = NULL, *z = NULL, *p = NULL, *q = NULL, *dinv = NULL, *cp = NULL;
-    mn_status st = MN_OK;
-    r = calloc(n, sizeof *r), z = malloc(n * sizeof *z), p = malloc(n * sizeof *p);
-    q = malloc(n * sizeof *q), dinv = malloc(n * sizeof *dinv), cp = malloc(n * sizeof *cp);
-    if (!r || !z || !p || !q || !dinv || !cp) {
-        st = mn_error_set(MN_ENOMEM, "heat: out of memory in CG");
-        goto done;
-    }
-    rop_diag(a, q);
-    rline_factor(a, q, dinv, cp);
-    double bnorm = 0.0;
-    for (size_t v = 0; v < n; v++)
-        bnorm += b[v] * b[v];
-    bnorm = sqrt(bnorm);
-    mn_rop_apply(a, u, q);
-    double rz = 0.0, rr = 0.0;
-    for (size_t v = 0; v < n; v++)
-        r[v] = b[v] - q[v];
-    rline_apply(a, dinv, cp, r, z);
-    for (size_t v = 0; v < n; v++) {
-        p[v] = z[v];
-        rz += r[v] * z[v];
-        rr += r[v] * r[v];
-    }
-    int it = 0;
-    double tol = rtol * (bnorm > 0.0 ? bnorm : 1.0);
-    while (sqrt(rr) > tol) {
-        if (it >= maxit) {
-            st = mn_error_set(MN_ESOLVER,
-                              "heat: CG did not converge in %d iterations "
-                              "(residual %.3g of %.3g)",
-                              maxit, sqrt(rr), tol);
-            goto done;
-        }
-        mn_rop_apply(a, p, q);
-        double pq = 0.0;
-        for (size_t v = 0; v < n; v++)
-            pq += p[v] * q[v];
-        double alpha = rz / pq;
-        double rz_new = 0.0;
-        rr = 0.0;
-        for (size_t v = 0; v < n; v++) {
-            u[v] += alpha * p[v];
-            r[v] -= alpha * q[v];
-            rr += r[v] * r[v];
-        }
-        rline_apply(a, dinv, cp, r, z);
-        for (size_t v = 0; v < n; v++)
-            rz_new += r[v] * z[v];
-        double beta = rz_new / rz;
-        rz = rz_new;
-        for (size_t v = 0; v < n; v++)
-            p[v] = z[v] + beta * p[v];
-        it++;
-    }
-    if (iters)
-        *iters = it;
-done:
-    free(r), free(z), free(p), free(q), free(dinv), free(cp);
-    return st;
 }
 
 mn_status mn_cop_solve(const mn_cop *a, const double complex *b, double complex *u, double rtol,

@@ -9,7 +9,7 @@
 /* Continuous Gaussian heat source (σ₀ = 60 µm, 10 mW) switched on at t = 0 in uniform dermis
  * (k 0.45 W/m/K, ρc 3.96e6 J/m³/K), t = 50 ms, octant with symmetry planes: relative L2 error
  * of T − T₀ against T = P/(4πkr)[erfc(r/√(2(σ₀²+2αt))) − erfc(r/(√2σ₀))]. Coarsest voxel
- * 40 µm, CN with 25 steps, both halved per level. */
+ * 40 µm, halved per level; time steps chosen by the field engine's error control. */
 mn_status mn_heat_verify_gaussian(int levels, double *errs, double *order);
 
 /* Spherical electrode (a = 100 µm) at V₀ in a homogeneous medium of complex conductivity
