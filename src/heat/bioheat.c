@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/numcheck.h"
 #include "heat/heat_impl.h"
 
 /* Error control of the engine's internal steps: relative L2 of the heating field per step,
@@ -94,6 +95,12 @@ mn_status mn_bioheat_step(mn_bioheat *b, double dt_s, double *t)
     b->deposited += b->power_w * dt_s;
     const size_t n = mn_hgrid_n(b->g);
     MN_TRY(mn_field_get_values(b->f, 0, b->u));
+    /* Temperature rise is signed (cooling below arterial is possible): only NaN and infinity
+     * are faults (issue 7). */
+    double now_s = 0.0;
+    MN_TRY(mn_field_get_time(b->f, &now_s));
+    MN_TRY(mn_numcheck_finite(b->u, n, (size_t)b->g->nx, (size_t)b->g->ny, (size_t)b->g->nz, "heat",
+                              now_s, NULL));
     for (size_t v = 0; v < n; v++)
         t[v] = b->u[v] + b->t_fix;
     return MN_OK;
