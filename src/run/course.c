@@ -1,0 +1,308 @@
+#include "run/course.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "clinic/risks.h"
+#include "core/error.h"
+#include "core/units.h"
+#include "delivery/delivery.h"
+#include "delivery/delivery_json.h"
+#include "io/atomic.h"
+#include "io/heat_vti.h"
+#include "io/summary.h"
+#include "needling/needling.h"
+
+static const char *const table_files[N_SESSION_TABLES] = {"thermal.csv", "delivery.csv",
+                                                          "delivery_profiles.csv"};
+
+void mn_course_free(mn_course *c)
+{
+    mn_heat_result_free(c->heat);
+    for (int t = 0; t < N_SESSION_TABLES; t++) {
+        for (int s = 0; c->rows[t] && s < c->n_sessions; s++)
+            free(c->rows[t][s]);
+        free(c->rows[t]);
+    }
+    free(c->days);
+    free(c->injuries);
+}
+
+mn_status mn_course_init(const mn_model *m, mn_course *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n_sessions = mn_model_total_sessions(m);
+    c->end_day = mn_model_end_day(m);
+    c->max_erythema_days = -1.0;
+    c->max_epidermis_peak_c = NAN;
+    MN_ALLOC(c->days, c->n_sessions);
+    MN_ALLOC(c->injuries, c->n_sessions);
+    for (int t = 0; t < N_SESSION_TABLES; t++)
+        MN_ALLOC(c->rows[t], c->n_sessions);
+    for (int s = 1; s <= c->n_sessions; s++)
+        c->days[s - 1] = mn_model_session_day(m, s);
+    return MN_OK;
+}
+
+/* Captures what a table writer prints for one session as text. */
+typedef struct text_sink {
+    FILE *f;
+    char *text;
+    size_t len;
+} text_sink;
+
+static mn_status text_open(text_sink *t)
+{
+    t->text = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->text, &t->len);
+    if (!t->f)
+        return mn_error_set(MN_ENOMEM, "out of memory for a session's table rows");
+    return MN_OK;
+}
+
+/* Closes the sink and hands its text to *slot (freeing what was there). */
+static mn_status text_close(text_sink *t, char **slot)
+{
+    if (fclose(t->f) != 0) {
+        free(t->text);
+        return mn_error_set(MN_ENOMEM, "out of memory for a session's table rows");
+    }
+    free(*slot);
+    *slot = t->text;
+    return MN_OK;
+}
+
+/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
+ * onto the healing grid's depth cells. */
+static void add_thermal_injury(const mn_heat_injury *hi, mn_healing_injury *inj)
+{
+    /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
+    const double thickness_um = hi->coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
+    const double band = hi->depth_bottom_um - hi->depth_top_um;
+    if (thickness_um <= 0.0 || band <= 0.0)
+        return;
+    const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
+    inj->thermal_zone_radius_um = 0.5 * hi->zone_width_um;
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
+        double overlap = fmin(z1, hi->depth_bottom_um) - fmax(z0, hi->depth_top_um);
+        if (overlap > 0.0)
+            inj->thermal_fraction[k] =
+                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
+    }
+}
+
+/* RF sessions: current, heat and thermal damage around the needles (src/heat). */
+static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                              cJSON *session, const mn_session_sinks *out)
+{
+    mn_device_spec dev = mn_model_session_device(m, s);
+    mn_heat_injury hi;
+    mn_heat_summary hs;
+    if (!c->heat || memcmp(&dev, &c->heat_device, sizeof dev) != 0) {
+        mn_heat_result_free(c->heat);
+        c->heat = NULL;
+        MN_TRY(mn_heat_run(&dev, col, NULL, &c->heat));
+        c->heat_device = dev;
+    }
+    MN_TRY(mn_heat_get_injury(c->heat, dev.passes, &hi));
+    MN_TRY(mn_heat_get_summary(c->heat, &hs));
+    if (session)
+        MN_TRY(mn_heat_summary_json(c->heat, session));
+    if (out->dir) {
+        text_sink t;
+        char path[4200], name[64];
+        MN_TRY(text_open(&t));
+        mn_heat_write_curve_csv(c->heat, t.f, s, s == 1);
+        MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
+        snprintf(name, sizeof name, "fields/thermal_s%d.vti", s);
+        MN_TRY(mn_io_join(path, sizeof path, out->dir, "fields"));
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return mn_error_set(MN_EIO, "%s: cannot create folder: %s", path, strerror(errno));
+        MN_TRY(mn_io_join(path, sizeof path, out->dir, name));
+        MN_TRY(mn_heat_write_vti(c->heat, path));
+    }
+    add_thermal_injury(&hi, &c->injuries[s - 1]);
+    if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
+        c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
+        c->heat_on_time_s = hs.on_time_ms / 1000.0;
+    }
+    return MN_OK;
+}
+
+/* The product through the session's channels and through intact skin (src/delivery). */
+static mn_status deliver_session(const mn_model *m, const mn_column *col, const mn_punctures *p,
+                                 int s, mn_course *c, cJSON *session, const mn_session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_delivery_options opt;
+    mn_delivery_result *d = NULL;
+    mn_delivery_options_default(&opt);
+    opt.max_memory_bytes = out->max_memory_bytes;
+    MN_TRY(mn_delivery_run(m, col, p, &opt, &d));
+    MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
+    if (out->dir) {
+        text_sink t;
+        MN_TRY_GOTO(mn_delivery_write_fields(d, out->dir), done);
+        MN_TRY_GOTO(text_open(&t), done);
+        mn_delivery_write_series(t.f, d, s == 1);
+        MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_DELIVERY][s - 1]), done);
+        MN_TRY_GOTO(text_open(&t), done);
+        mn_delivery_write_profiles(t.f, d, s == 1);
+        MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_PROFILES][s - 1]), done);
+    }
+done:
+    mn_delivery_result_free(d);
+    return st;
+}
+
+/* Writes each per-session table whose first session has rows: the rows of sessions 1..n in
+ * order (session 1's carry the header). */
+mn_status mn_course_write_tables(const mn_course *c, int n, const char *dir)
+{
+    char path[4200];
+    for (int t = 0; t < N_SESSION_TABLES; t++) {
+        if (n < 1 || !c->rows[t][0])
+            continue;
+        mn_afile af;
+        MN_TRY(mn_io_join(path, sizeof path, dir, table_files[t]));
+        MN_TRY(mn_afile_open(path, &af));
+        for (int s = 0; s < n; s++)
+            if (c->rows[t][s])
+                fputs(c->rows[t][s], af.f);
+        MN_TRY(mn_afile_commit(&af));
+    }
+    return MN_OK;
+}
+
+mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                                const mn_session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_punctures *p = NULL;
+    mn_needling_summary ns;
+    cJSON *session = NULL;
+    MN_TRY(mn_needling_generate(m, col, s, &p));
+    MN_TRY_GOTO(mn_needling_summarize(m, col, p, &ns), done);
+    if (out->summary)
+        MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, &session), done);
+    if (out->punctures_csv)
+        MN_TRY_GOTO(mn_punctures_write_csv(out->punctures_csv, p, s == 1), done);
+    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, m->patch_width_um * m->patch_length_um,
+                                                 &c->injuries[s - 1]),
+                done);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->tissue_depth_um[i] > c->max_tissue_depth_um)
+            c->max_tissue_depth_um = p->tissue_depth_um[i];
+    if (ns.bleeding_fraction > c->max_bleeding_fraction)
+        c->max_bleeding_fraction = ns.bleeding_fraction;
+    if (m->device.type == MN_DEVICE_RF)
+        MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
+    if (m->product.present && out->summary)
+        MN_TRY_GOTO(deliver_session(m, col, p, s, c, session, out), done);
+done:
+    mn_punctures_free(p);
+    return st;
+}
+
+mn_status mn_course_heal(const mn_model *m, const mn_column *col, mn_course *c,
+                         mn_healing_result **out)
+{
+    mn_healing_params prm;
+    MN_TRY(mn_healing_params_default(&prm));
+    MN_TRY(mn_healing_course_run(&prm, &m->patient, col, c->days, c->injuries, c->n_sessions,
+                                 c->end_day, out));
+    for (int s = 0; s < c->n_sessions; s++) {
+        double e = mn_healing_result_erythema_days(*out, s);
+        if (e > c->max_erythema_days)
+            c->max_erythema_days = e;
+    }
+    return MN_OK;
+}
+
+/* Risks of the course (clinic stage) into summary.json. */
+mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_course *c,
+                              cJSON *summary)
+{
+    mn_risk_inputs in;
+    mn_risks risks;
+    mn_risk_inputs_init(&in);
+    in.patient = &m->patient;
+    in.zone = m->site.zone;
+    in.column = col;
+    in.device_type = m->device.type;
+    in.set_depth_um = m->device.set_depth_um;
+    for (int s = 1; s <= c->n_sessions; s++) {
+        double d = mn_model_session_device(m, s).set_depth_um;
+        if (d > in.set_depth_um)
+            in.set_depth_um = d;
+    }
+    in.tissue_depth_max_um = c->max_tissue_depth_um;
+    in.bleeding_fraction = c->max_bleeding_fraction;
+    in.erythema_days = c->max_erythema_days;
+    in.product_name = m->product.present ? m->product.name : NULL;
+    if (!isnan(c->max_epidermis_peak_c)) {
+        in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
+        in.heat_duration_s = c->heat_on_time_s;
+    }
+    MN_TRY(mn_clinic_risks(&in, &risks));
+    return mn_clinic_risks_json(&risks, summary);
+}
+
+/* The course state of the sessions done, kept in checkpoints so a resumed run heals exactly
+ * the course an uninterrupted one would have: keys "course/injury/<session>" (one per
+ * session, so saving stays linear in the sessions), "course/max", "course/samples". */
+mn_status mn_course_save(mn_runckpt *k, const mn_course *c, int samples, int s)
+{
+    char key[64];
+    double max[4] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
+                     c->heat_on_time_s};
+    uint64_t n = (uint64_t)samples;
+    snprintf(key, sizeof key, "course/injury/%d", s);
+    MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
+    for (int t = 0; t < N_SESSION_TABLES; t++)
+        if (c->rows[t][s - 1]) {
+            snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
+            MN_TRY(mn_checkpoint_put_text(k->stages, key, c->rows[t][s - 1]));
+        }
+    MN_TRY(mn_checkpoint_put(k->stages, "course/max", max, sizeof max));
+    return mn_checkpoint_put(k->stages, "course/samples", &n, sizeof n);
+}
+
+mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
+{
+    char key[64];
+    const void *d;
+    size_t len;
+    uint64_t n;
+    for (int s = 1; s < k->first_session; s++) {
+        snprintf(key, sizeof key, "course/injury/%d", s);
+        MN_TRY(mn_checkpoint_get(k->stages, key, &d, &len));
+        if (len != sizeof *c->injuries)
+            return mn_error_set(MN_EINPUT, "checkpoint: %s has %zu bytes (expected %zu)", key, len,
+                                sizeof *c->injuries);
+        memcpy(&c->injuries[s - 1], d, len);
+        for (int t = 0; t < N_SESSION_TABLES; t++) {
+            const char *text = NULL;
+            snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
+            if (mn_checkpoint_get_text(k->stages, key, &text) == MN_OK && text &&
+                !(c->rows[t][s - 1] = strdup(text)))
+                return mn_error_set(MN_ENOMEM, "out of memory restoring a checkpoint");
+        }
+    }
+    MN_TRY(mn_checkpoint_get(k->stages, "course/max", &d, &len));
+    if (len != 4 * sizeof(double))
+        return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
+    const double *max = d;
+    c->max_tissue_depth_um = max[0];
+    c->max_bleeding_fraction = max[1];
+    c->max_epidermis_peak_c = max[2];
+    c->heat_on_time_s = max[3];
+    MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
+    *samples = (int)n;
+    return MN_OK;
+}
