@@ -106,18 +106,12 @@ mn_status mn_healing_injury_uniform(const mn_column *col, double depth_um, doubl
     return MN_OK;
 }
 
+/* The calendar is the model's (src/model/model.c); these adapt it to flat arrays. */
 int mn_healing_schedule_count(const mn_protocol *pr)
 {
     if (!pr || pr->sessions < 1)
         return 0;
-    int n = pr->sessions;
-    if (pr->maintenance_every_days > 0) {
-        double last = (pr->sessions - 1) * pr->interval_days;
-        for (double t = last + pr->maintenance_every_days; t < last + pr->follow_up_days;
-             t += pr->maintenance_every_days)
-            n++;
-    }
-    return n;
+    return mn_protocol_total_sessions(pr);
 }
 
 mn_status mn_healing_schedule_days(const mn_protocol *pr, double *days, int cap, int *n_out,
@@ -130,12 +124,9 @@ mn_status mn_healing_schedule_days(const mn_protocol *pr, double *days, int cap,
     int n = mn_healing_schedule_count(pr);
     if (n > cap)
         return mn_error_set(MN_EINPUT, "healing: %d sessions exceed the capacity %d", n, cap);
-    double last = (pr->sessions - 1) * pr->interval_days;
-    for (int s = 0; s < pr->sessions; s++)
-        days[s] = s * pr->interval_days;
-    for (int s = pr->sessions; s < n; s++)
-        days[s] = last + (s - pr->sessions + 1) * pr->maintenance_every_days;
+    for (int s = 0; s < n; s++)
+        days[s] = mn_protocol_session_day(pr, s + 1);
     *n_out = n;
-    *end_day = last + pr->follow_up_days;
+    *end_day = mn_protocol_end_day(pr);
     return MN_OK;
 }

@@ -1,8 +1,7 @@
 #include "model/model.h"
 
-int mn_model_total_sessions(const mn_model *m)
+int mn_protocol_total_sessions(const mn_protocol *p)
 {
-    const mn_protocol *p = &m->protocol;
     if (p->maintenance_every_days <= 0)
         return p->sessions;
     /* Maintenance sessions continue the course inside the follow-up period. */
@@ -10,18 +9,32 @@ int mn_model_total_sessions(const mn_model *m)
     return p->sessions + extra;
 }
 
-double mn_model_session_day(const mn_model *m, int session)
+double mn_protocol_session_day(const mn_protocol *p, int session)
 {
-    const mn_protocol *p = &m->protocol;
     if (session <= p->sessions)
         return (session - 1) * p->interval_days;
     double last = (p->sessions - 1) * p->interval_days;
     return last + (session - p->sessions) * p->maintenance_every_days;
 }
 
+double mn_protocol_end_day(const mn_protocol *p)
+{
+    return (p->sessions - 1) * p->interval_days + p->follow_up_days;
+}
+
+int mn_model_total_sessions(const mn_model *m)
+{
+    return mn_protocol_total_sessions(&m->protocol);
+}
+
+double mn_model_session_day(const mn_model *m, int session)
+{
+    return mn_protocol_session_day(&m->protocol, session);
+}
+
 double mn_model_end_day(const mn_model *m)
 {
-    return (m->protocol.sessions - 1) * m->protocol.interval_days + m->protocol.follow_up_days;
+    return mn_protocol_end_day(&m->protocol);
 }
 
 mn_device_spec mn_model_session_device(const mn_model *m, int session)

@@ -133,6 +133,12 @@ typedef struct mn_model {
 /* The device for a session (1-based), with that session's overrides applied. */
 mn_device_spec mn_model_session_device(const mn_model *m, int session);
 
+/* The treatment calendar, the one every stage uses. The protocol forms serve stages that
+ * hold only a protocol (healing); the model forms are shorthands. */
+int mn_protocol_total_sessions(const mn_protocol *p);
+double mn_protocol_session_day(const mn_protocol *p, int session);
+double mn_protocol_end_day(const mn_protocol *p);
+
 /* Day of a session (1-based) counted from the first session (day 0). Maintenance sessions
  * follow the course every maintenance_every_days within the follow-up. */
 double mn_model_session_day(const mn_model *m, int session);

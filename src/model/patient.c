@@ -133,8 +133,9 @@ mn_status mn_patient_parse(const mn_ydoc *doc, const mn_ynode *map, const char *
     static const char *const sexes[] = {"female", "male", NULL};
     mn_patient_defaults(out);
     MN_TRY(mn_y_check_keys(doc, map, path, keys));
-    /* Microneedling is studied in adults; 12 y is the youngest age in the pack's protocols
-     * would be a guess, so the range is that of the site table's age trend (data/). */
+    /* Accepted ages span adolescents (acne scarring) to the very old; the site table's age
+     * trend (data/age_trends.csv) is applied from its reference age on, so any age here has a
+     * defined column. */
     MN_TRY(mn_y_double(doc, map, path, "age_years", 12.0, 100.0, &out->age_years));
     int sex = (int)out->sex;
     MN_TRY(mn_y_choice(doc, map, path, "sex", sexes, &sex));
