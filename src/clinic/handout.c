@@ -1,11 +1,9 @@
 #include "clinic/handout.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/error.h"
 #include "io/atomic.h"
@@ -234,8 +232,7 @@ mn_status mn_clinic_handout_write(const mn_plan *p, const char *dir)
 {
     char path[4096];
     char *m = NULL, *h = NULL;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return mn_error_set(MN_EIO, "%s: cannot create folder: %s", dir, strerror(errno));
+    MN_TRY(mn_io_mkdir(dir));
     MN_TRY(mn_clinic_handout_build(p, &m, &h));
     mn_status st = mn_io_join(path, sizeof path, dir, "handout.md");
     if (st == MN_OK)

@@ -157,10 +157,7 @@ static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile 
     MN_TRY_GOTO(mn_checkpoint_serialize(c, &bytes, &len), done);
 
     MN_TRY_GOTO(mn_io_join(path, sizeof path, k->dir, CKPT_DIR), done);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        st = mn_error_set(MN_EIO, "%s: cannot create folder: %s", path, strerror(errno));
-        goto done;
-    }
+    MN_TRY_GOTO(mn_io_mkdir(path), done);
     MN_TRY_GOTO(mn_io_join(path, sizeof path, k->dir, CKPT_FILE), done);
     mn_afile af;
     MN_TRY_GOTO(mn_afile_open(path, &af), done);

@@ -1,10 +1,8 @@
 /* Delivery outputs: delivery.csv (time series), delivery_profiles.csv (depth profiles) and
  * fields/delivery_s<session>_<t>h.vti (the representative cell). All written atomically. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "core/error.h"
 #include "core/units.h"
@@ -109,8 +107,7 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
         return MN_OK;
     char path[4096], name[128];
     MN_TRY(mn_io_join(path, sizeof path, dir, "fields"));
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return mn_error_set(MN_EIO, "%s: cannot create the folder", path);
+    MN_TRY(mn_io_mkdir(path));
     /* Image data needs uniform spacing: z is resampled to cells of h (the thinnest layer, at
      * least 5 µm), each taking the value of the layer its centre falls in. */
     const mn_cell *L = &r->cell;

@@ -70,7 +70,7 @@ mn_status mn_io_write_text(const char *path, const char *text)
     return mn_afile_commit(&af);
 }
 
-static mn_status mkdir_p(const char *dir)
+mn_status mn_io_mkdir(const char *dir)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
@@ -117,7 +117,7 @@ mn_status mn_io_prepare_output_dir(const char *dir, int force)
                                     dir);
         }
     } else {
-        MN_TRY(mkdir_p(dir));
+        MN_TRY(mn_io_mkdir(dir));
     }
     return mn_io_write_text(marker, "mnsim output folder\n");
 }

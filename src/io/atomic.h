@@ -28,6 +28,9 @@ mn_status mn_io_write_text(const char *path, const char *text);
  * writes the marker. */
 mn_status mn_io_prepare_output_dir(const char *dir, int force);
 
+/* Creates dir and its missing parents (mkdir -p); an existing folder is fine. */
+mn_status mn_io_mkdir(const char *dir);
+
 /* dir/name into buf; fails if it does not fit. */
 mn_status mn_io_join(char *buf, size_t cap, const char *dir, const char *name);
 

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "io/atomic.h"
+#include "io/base64.h"
 #include "io/report_html.h"
 #include "model/device.h"
 #include "mnsim/version.h"
@@ -97,28 +98,19 @@ mn_status mn_report_table(mn_report *r, const char *name, mn_rtable *t, int *fou
     return mn_rtable_read(path, t, found);
 }
 
-/* Streams a file as base64 (RFC 4648) into the page. */
+/* Streams a file as base64 into the page. */
 static mn_status embed_base64(FILE *out, const char *path)
 {
-    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     FILE *in = fopen(path, "rb");
     if (!in)
         return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
     unsigned char buf[3 * 4096];
-    char enc[4 * 4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i += 3) {
-            unsigned v = (unsigned)buf[i] << 16 | (i + 1 < n ? (unsigned)buf[i + 1] << 8 : 0) |
-                         (i + 2 < n ? buf[i + 2] : 0);
-            enc[k++] = B64[v >> 18 & 63];
-            enc[k++] = B64[v >> 12 & 63];
-            enc[k++] = i + 1 < n ? B64[v >> 6 & 63] : '=';
-            enc[k++] = i + 2 < n ? B64[v & 63] : '=';
-        }
-        fwrite(enc, 1, k, out);
-    }
+    mn_base64 b;
+    mn_base64_init(&b, out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        mn_base64_put(&b, buf, n);
+    mn_base64_end(&b);
     int bad = ferror(in);
     fclose(in);
     return bad ? mn_error_set(MN_EIO, "%s: read failed", path) : MN_OK;
@@ -421,10 +413,7 @@ mn_status mn_report_write(const char *dir, const mn_model *model, const mn_colum
     char path[4200];
     MN_TRY(read_summary(dir, &r.summary));
     MN_TRY_GOTO(mn_io_join(path, sizeof path, dir, "plots"), done);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        st = mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
-        goto done;
-    }
+    MN_TRY_GOTO(mn_io_mkdir(path), done);
     MN_TRY_GOTO(mn_io_join(path, sizeof path, dir, "report.html"), done);
     MN_TRY_GOTO(mn_afile_open(path, &html), done);
     open = 1;

@@ -8,39 +8,8 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "io/base64.h"
 #include "io/vti.h"
-
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Streams base64 in 3-byte groups; carry holds a partial group between calls. */
-typedef struct b64 {
-    FILE *f;
-    unsigned char carry[3];
-    int n;
-} b64;
-
-static void b64_put(b64 *b, const unsigned char *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        b->carry[b->n++] = p[i];
-        if (b->n == 3) {
-            unsigned v = (unsigned)b->carry[0] << 16 | (unsigned)b->carry[1] << 8 | b->carry[2];
-            char out[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], B64[v >> 6 & 63], B64[v & 63]};
-            fwrite(out, 1, 4, b->f);
-            b->n = 0;
-        }
-    }
-}
-
-static void b64_end(b64 *b)
-{
-    if (b->n == 0)
-        return;
-    unsigned v = (unsigned)b->carry[0] << 16 | (b->n > 1 ? (unsigned)b->carry[1] << 8 : 0);
-    char out[4] = {B64[v >> 18 & 63], B64[v >> 12 & 63], b->n > 1 ? B64[v >> 6 & 63] : '=', '='};
-    fwrite(out, 1, 4, b->f);
-    b->n = 0;
-}
 
 mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double spacing[3],
                        const double origin[3], const mn_vti_array *arrays, size_t narrays,
@@ -78,11 +47,12 @@ mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double sp
         fprintf(f, "        <DataArray type=\"Float64\" Name=\"%s\" format=\"%s\">\n",
                 arrays[a].name, binary ? "binary" : "ascii");
         if (binary) {
-            b64 b = {f, {0}, 0};
+            mn_base64 b;
+            mn_base64_init(&b, f);
             uint32_t bytes = (uint32_t)(n * sizeof(double));
-            b64_put(&b, (const unsigned char *)&bytes, sizeof bytes);
-            b64_put(&b, (const unsigned char *)arrays[a].values, n * sizeof(double));
-            b64_end(&b);
+            mn_base64_put(&b, &bytes, sizeof bytes);
+            mn_base64_put(&b, arrays[a].values, n * sizeof(double));
+            mn_base64_end(&b);
             fputc('\n', f);
         } else {
             for (size_t i = 0; i < n; i++)

@@ -1,10 +1,8 @@
 #include "run/course.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "clinic/risks.h"
 #include "core/error.h"
@@ -121,8 +119,7 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn
         MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
         snprintf(name, sizeof name, "fields/thermal_s%d.vti", s);
         MN_TRY(mn_io_join(path, sizeof path, out->dir, "fields"));
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return mn_error_set(MN_EIO, "%s: cannot create folder: %s", path, strerror(errno));
+        MN_TRY(mn_io_mkdir(path));
         MN_TRY(mn_io_join(path, sizeof path, out->dir, name));
         MN_TRY(mn_heat_write_vti(c->heat, path));
     }
