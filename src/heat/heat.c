@@ -16,10 +16,14 @@ void mn_heat_options_default(mn_heat_options *o)
 {
     memset(o, 0, sizeof *o);
     o->pitch_um = 0.0;
-    o->voxel_um = 20.0;
+    o->voxel_um = 20.0; /* numerical: zones converge at this spacing (docs/validation/heat.md) */
     o->pulse_gap_ms = -1.0;
+    /* Cooling is followed until the tissue is below 44 °C, where both Arrhenius sets of
+     * data/arrhenius.csv damage at < 3e-5 of their 70 °C rate, or for at most 2 s. */
     o->cooldown_max_ms = 2000.0;
     o->cooldown_stop_c = 44.0;
+    /* Arterial blood and the deep boundary at core temperature: the T_a of Pennes' bioheat
+     * equation (Pennes HH, J Appl Physiol 1948;1:93-122; literature/README.md). */
     o->arterial_temperature_c = 37.0;
     o->sigma_temp_coeff_per_c = 0.0;
     o->k_temperature_dependent = 1;
