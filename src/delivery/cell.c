@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "core/units.h"
 #include "delivery/cell.h"
 
@@ -127,12 +128,6 @@ static double centre_dist2(int i, int j)
     return (i + 0.5) * (i + 0.5) + (j + 0.5) * (j + 0.5);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 mn_status mn_cell_plan(const mn_column *col, const mn_channel_pattern *pat, int lateral_n,
                        mn_cell *c)
 {
@@ -172,7 +167,7 @@ mn_status mn_cell_plan(const mn_column *col, const mn_channel_pattern *pat, int 
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++)
             d2[(size_t)j * n + i] = centre_dist2(i, j);
-    qsort(d2, nn, sizeof *d2, cmp_double);
+    mn_stats_sort(d2, nn);
     size_t want = (size_t)ceil(f * nn - 1e-9);
     if (want < 1)
         want = 1;

@@ -12,6 +12,7 @@
 #include <sunmatrix/sunmatrix_band.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "core/numcheck.h"
 #include "healing/healing_internal.h"
 
@@ -172,12 +173,6 @@ static void apply_injury(const mn_healing_params *p, const rates *q, const mn_he
 }
 
 /* Output times: daily, plus hourly for 10 days after every session. */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static mn_status output_times(const double *days, int n, double end_day, double **out,
                               size_t *n_out)
 {
@@ -195,7 +190,7 @@ static mn_status output_times(const double *days, int n, double end_day, double 
         }
     if (end_day > floor(end_day))
         t[m++] = end_day;
-    qsort(t, m, sizeof *t, cmp_double);
+    mn_stats_sort(t, m);
     size_t u = 0;
     for (size_t i = 0; i < m; i++)
         if (u == 0 || t[i] - t[u - 1] > 1e-7)

@@ -9,6 +9,7 @@
 #include <omp.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "healing/healing_internal.h"
 
 _Static_assert(sizeof(mn_healing_outcome) == (3 * MN_HEALING_N_OUTCOME_DAYS + 1) * sizeof(double),
@@ -105,24 +106,6 @@ double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int 
     return s->erythema[(size_t)i * s->n_sessions + k];
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Percentile by linear interpolation between order statistics (Hyndman–Fan type 7, the
- * default of R and NumPy), over the finite values. */
-static double percentile(const double *sorted, int n, double q)
-{
-    if (n == 0)
-        return NAN;
-    double h = (n - 1) * q;
-    int lo = (int)floor(h);
-    int hi = lo + 1 < n ? lo + 1 : lo;
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /* {median, p5, p95} of values taken with stride from base; null members if none finite. */
 static cJSON *stats(const double *base, size_t stride, int n, double *work)
 {
@@ -130,11 +113,13 @@ static cJSON *stats(const double *base, size_t stride, int n, double *work)
     for (int i = 0; i < n; i++)
         if (isfinite(base[(size_t)i * stride]))
             work[m++] = base[(size_t)i * stride];
-    qsort(work, (size_t)m, sizeof *work, cmp_double);
+    mn_stats_sort(work, (size_t)m);
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    double v[3] = {percentile(work, m, 0.5), percentile(work, m, 0.05), percentile(work, m, 0.95)};
+    double v[3] = {mn_stats_percentile_sorted(work, (size_t)m, 0.5),
+                   mn_stats_percentile_sorted(work, (size_t)m, 0.05),
+                   mn_stats_percentile_sorted(work, (size_t)m, 0.95)};
     const char *k[3] = {"median", "p5", "p95"};
     for (int j = 0; j < 3; j++)
         cJSON_AddItemToObject(o, k[j],

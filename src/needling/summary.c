@@ -4,29 +4,13 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/stats.h"
 #include "core/units.h"
 #include "needling/builder.h"
 
 /* Coverage raster: at most this many cells, and never coarser than a fifth of the needle
  * radius, so the union of puncture disks is measured to about a percent. */
 #define COVERAGE_MAX_CELLS 16000000.0
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Linear interpolation between order statistics (Hyndman & Fan type 7, R's default). */
-static double percentile(const double *sorted, size_t n, double q)
-{
-    if (n == 0)
-        return 0.0;
-    double h = (n - 1) * q;
-    size_t lo = (size_t)floor(h);
-    size_t hi = lo + 1 < n ? lo + 1 : lo;
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, double *out)
 {
@@ -101,11 +85,11 @@ mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const m
     }
     for (int l = 0; l < 5; l++)
         out->layer_fraction[l] = p->n ? out->layer_fraction[l] / (double)p->n : 0.0;
-    qsort(depths, pierced, sizeof *depths, cmp_double);
+    mn_stats_sort(depths, pierced);
     out->depth_mean_um = pierced ? sum / (double)pierced : 0.0;
-    out->depth_p5_um = percentile(depths, pierced, 0.05);
-    out->depth_p50_um = percentile(depths, pierced, 0.50);
-    out->depth_p95_um = percentile(depths, pierced, 0.95);
+    out->depth_p5_um = pierced ? mn_stats_percentile_sorted(depths, pierced, 0.05) : 0.0;
+    out->depth_p50_um = pierced ? mn_stats_percentile_sorted(depths, pierced, 0.50) : 0.0;
+    out->depth_p95_um = pierced ? mn_stats_percentile_sorted(depths, pierced, 0.95) : 0.0;
     free(depths);
     out->bleeding_fraction = p->n ? (double)bleeding / (double)p->n : 0.0;
     MN_TRY(coverage_fraction(m, p, &out->coverage_fraction));
