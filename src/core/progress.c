@@ -40,14 +40,19 @@ void mn_progress_bar_init(mn_progress_bar *bar, FILE *out, int colour, double de
 
 static void format_eta(char *buf, size_t cap, double s)
 {
-    if (!isfinite(s) || s < 0)
+    if (!isfinite(s) || s < 0) {
         snprintf(buf, cap, "ETA --");
-    else if (s < 60)
-        snprintf(buf, cap, "ETA %.0f s", ceil(s));
-    else if (s < 3600)
-        snprintf(buf, cap, "ETA %.0f min %02.0f s", floor(s / 60), fmod(floor(s), 60));
+        return;
+    }
+    /* Whole seconds, rounded once: the estimate comes from a difference of clock readings
+     * whose rounding must not flip 270 s into "4 min 29 s". */
+    const double r = round(s);
+    if (r < 60)
+        snprintf(buf, cap, "ETA %.0f s", r);
+    else if (r < 3600)
+        snprintf(buf, cap, "ETA %.0f min %02.0f s", floor(r / 60), fmod(r, 60));
     else
-        snprintf(buf, cap, "ETA %.0f h %02.0f min", floor(s / 3600), fmod(floor(s / 60), 60));
+        snprintf(buf, cap, "ETA %.0f h %02.0f min", floor(r / 3600), fmod(floor(r / 60), 60));
 }
 
 void mn_progress_bar_draw(mn_progress_bar *bar, const char *stage, double done, double total,
