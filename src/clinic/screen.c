@@ -1,11 +1,13 @@
 #include "clinic/screen.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/table.h"
+#include "model/vocab.h"
 
 static const char *const decision_names[] = {"proceed", "proceed_with_caution", "defer",
                                              "do_not_treat"};
@@ -25,18 +27,10 @@ static int decision_parse(const char *s, mn_clinic_decision *out)
     return 0;
 }
 
-/* Whether name is a term of kind in the patient vocabulary (data/patient_terms.csv). */
+/* Whether name is a canonical term of kind in the patient vocabulary. */
 static mn_status term_known(const char *kind, const char *name, int *known)
 {
-    mn_table *t = NULL;
-    MN_TRY(mn_table_load_embedded("patient_terms.csv", &t));
-    int kc = mn_table_col(t, "kind"), nc = mn_table_col(t, "name");
-    *known = 0;
-    for (size_t r = 0; r < mn_table_rows(t) && !*known; r++)
-        *known = strcmp(mn_table_cell(t, r, kc), kind) == 0 &&
-                 strcmp(mn_table_cell(t, r, nc), name) == 0;
-    mn_table_free(t);
-    return MN_OK;
+    return mn_vocab_known(kind, name, known);
 }
 
 static mn_status check_row(const mn_table *t, size_t r)
@@ -168,6 +162,54 @@ static int rule_matches(const mn_table *t, size_t r, const mn_patient *p)
     return 0;
 }
 
+/* One finding per name of the patient file that the vocabulary does not hold. */
+static mn_status add_unrecognised(mn_screening *s, const char *kind, const char *name)
+{
+    int known = 0;
+    MN_TRY(mn_vocab_known(kind, name, &known));
+    if (known)
+        return MN_OK;
+    char out[MN_NAME_CAP], hint[160];
+    mn_term_match match;
+    MN_TRY(mn_vocab_resolve(kind, name, out, sizeof out, &match, hint, sizeof hint));
+    mn_finding_text *x = &s->texts[s->n_texts++];
+    snprintf(x->id, sizeof x->id, "unrecognised_%s:%s", kind, name);
+    snprintf(x->reason, sizeof x->reason,
+             "The %s '%s' is not in mnsim's vocabulary, so no rule could check it: "
+             "unrecognised — review.",
+             kind, name);
+    if (hint[0])
+        snprintf(x->advice, sizeof x->advice,
+                 "Review it before treating. Did you mean '%s'? (mnsim screen --list)", hint);
+    else
+        snprintf(x->advice, sizeof x->advice,
+                 "Review it before treating (known names: mnsim screen --list).");
+    mn_finding *f = &s->findings[s->n_findings++];
+    f->id = x->id;
+    f->severity = "unrecognised";
+    f->reason = x->reason;
+    f->advice = x->advice;
+    f->source = "data/patient_terms.csv (no rule can match a name it does not hold)";
+    f->status = "-";
+    f->decision = MN_DECISION_PROCEED_WITH_CAUTION;
+    if (f->decision > s->decision)
+        s->decision = f->decision;
+    return MN_OK;
+}
+
+static mn_status screen_unrecognised(mn_screening *s, const mn_patient *p)
+{
+    for (size_t i = 0; i < p->n_conditions; i++)
+        MN_TRY(add_unrecognised(s, "condition", p->conditions[i]));
+    for (size_t i = 0; i < p->n_medications; i++)
+        MN_TRY(add_unrecognised(s, "medication", p->medications[i].name));
+    for (size_t i = 0; i < p->n_allergies; i++)
+        MN_TRY(add_unrecognised(s, "allergy", p->allergies[i]));
+    for (size_t i = 0; i < p->n_procedures; i++)
+        MN_TRY(add_unrecognised(s, "procedure", p->procedures[i].name));
+    return MN_OK;
+}
+
 mn_status mn_clinic_screen(const mn_patient *p, mn_screening **out)
 {
     mn_status st = MN_OK;
@@ -178,8 +220,9 @@ mn_status mn_clinic_screen(const mn_patient *p, mn_screening **out)
     MN_TRY_GOTO(check_table(s->rules), fail);
     const mn_table *t = s->rules;
     size_t rows = mn_table_rows(t);
-    s->findings = calloc(rows ? rows : 1, sizeof *s->findings);
-    if (!s->findings) {
+    s->findings = calloc(rows + 4 * MN_LIST_CAP, sizeof *s->findings);
+    s->texts = calloc(4 * MN_LIST_CAP, sizeof *s->texts);
+    if (!s->findings || !s->texts) {
         st = mn_error_set(MN_ENOMEM, "out of memory for %zu findings", rows);
         goto fail;
     }
@@ -197,6 +240,7 @@ mn_status mn_clinic_screen(const mn_patient *p, mn_screening **out)
         if (f->decision > s->decision)
             s->decision = f->decision;
     }
+    MN_TRY_GOTO(screen_unrecognised(s, p), fail);
     /* Most severe first (stable insertion sort: table order within a class). */
     for (size_t i = 1; i < s->n_findings; i++) {
         mn_finding f = s->findings[i];
@@ -218,6 +262,7 @@ void mn_screening_free(mn_screening *s)
         return;
     mn_table_free(s->rules);
     free(s->findings);
+    free(s->texts);
     free(s);
 }
 

@@ -25,14 +25,24 @@ typedef struct mn_finding {
     mn_clinic_decision decision;
 } mn_finding;
 
+/* Texts of a finding that no rule row holds (an unrecognised term). */
+typedef struct mn_finding_text {
+    char id[96], reason[256], advice[320];
+} mn_finding_text;
+
 typedef struct mn_screening {
     mn_clinic_decision decision;
     size_t n_findings;
     mn_finding *findings;
     struct mn_table *rules; /* owner of the finding texts */
+    mn_finding_text *texts; /* owner of the unrecognised-term findings' texts */
+    size_t n_texts;
 } mn_screening;
 
-/* Screens a patient against data/rules.csv (validated first, see mn_clinic_rules_check). */
+/* Screens a patient against data/rules.csv (validated first, see mn_clinic_rules_check).
+ * A condition, medication, allergy or procedure that is not in the vocabulary (kept by the
+ * patient loader) becomes an "unrecognised" finding (decision proceed_with_caution: the
+ * practitioner reviews it) with a did-you-mean hint where one is close. */
 mn_status mn_clinic_screen(const mn_patient *p, mn_screening **out);
 void mn_screening_free(mn_screening *s);
 

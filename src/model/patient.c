@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/table.h"
+#include "model/vocab.h"
 #include "model/ycheck.h"
 
 /* Adult reference patient. Age 35 y is the reference age of data/sites.csv. */
@@ -16,30 +17,23 @@ void mn_patient_defaults(mn_patient *p)
     p->fitzpatrick = 3;
 }
 
-/* Checks name against the vocabulary of one kind; the error lists every known name. */
+/* Resolves name against the vocabulary of one kind (model/vocab.h): a synonym or brand name
+ * becomes its canonical name; a near-miss of a known term is an error with the suggestion, so
+ * a typo never passes as a healthy patient; any other name is kept (normalised) for the
+ * screening to report as unrecognised. */
 static mn_status check_term(const mn_ydoc *doc, const mn_ynode *at, const char *path,
-                            const char *kind, const char *name)
+                            const char *kind, char *name)
 {
-    mn_table *t = NULL;
-    MN_TRY(mn_table_load_embedded("patient_terms.csv", &t));
-    int kcol = mn_table_col(t, "kind"), ncol = mn_table_col(t, "name");
-    char known[2048] = "";
-    size_t used = 0;
-    int found = 0;
-    for (size_t r = 0; r < mn_table_rows(t); r++) {
-        if (strcmp(mn_table_cell(t, r, kcol), kind) != 0)
-            continue;
-        const char *n = mn_table_cell(t, r, ncol);
-        if (strcmp(n, name) == 0)
-            found = 1;
-        if (used < sizeof known - 80)
-            used +=
-                (size_t)snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", n);
-    }
-    mn_table_free(t);
-    if (found)
-        return MN_OK;
-    return mn_y_error(doc, at, path, "unknown %s '%.60s' (expected one of: %s)", kind, name, known);
+    char out[MN_NAME_CAP], hint[160];
+    mn_term_match match;
+    MN_TRY(mn_vocab_resolve(kind, name, out, sizeof out, &match, hint, sizeof hint));
+    if (match == MN_TERM_MISSPELT)
+        return mn_y_error(doc, at, path,
+                          "unknown %s '%.60s' (did you mean '%s'? expected a known name: "
+                          "mnsim screen --list)",
+                          kind, name, hint);
+    snprintf(name, MN_NAME_CAP, "%s", out);
+    return MN_OK;
 }
 
 static mn_status parse_name_list(const mn_ydoc *doc, const mn_ynode *map, const char *path,

@@ -1,6 +1,7 @@
 /* The patient block of a scenario, or a stand-alone patient file (`mnsim screen`). Names of
  * conditions, medications, allergies and procedures are checked against the vocabulary of
- * data/patient_terms.csv: an unknown name is an error listing the known ones. */
+ * data/patient_terms.csv (model/vocab.h): synonyms resolve, typos are errors with the
+ * suggestion, other unknown names are kept for the screening to flag. */
 #ifndef MN_MODEL_PATIENT_H
 #define MN_MODEL_PATIENT_H
 

@@ -13,7 +13,7 @@ printf 'age_years: 40\nsex: female\nfitzpatrick: 2\n' >"$T/healthy.yaml"
 printf 'age_years: 30\npregnant: true\n' >"$T/pregnant.yaml"
 printf 'age_years: 30\nconditions: [active_acne]\n' >"$T/acne.yaml"
 printf 'age_years: 30\nconditions: [herpes_history]\n' >"$T/hsv.yaml"
-printf 'age_years: 30\nconditions: [acne]\n' >"$T/typo.yaml"
+printf 'age_years: 30\nconditions: [acen]\n' >"$T/typo.yaml"
 
 for f in healthy:proceed pregnant:do_not_treat acne:defer hsv:proceed_with_caution; do
   name=${f%%:*}; want=${f#*:}
@@ -27,7 +27,7 @@ for f in healthy:proceed pregnant:do_not_treat acne:defer hsv:proceed_with_cauti
 done
 
 expect_rc 2 "$M" screen "$T/typo.yaml"
-grep -q "active_acne" "$T/err" || fail "typo message does not list known names"
+grep -q "did you mean.*active_acne" "$T/err" || fail "typo message does not suggest the known name"
 expect_rc 2 "$M" screen "$T/missing.yaml"
 expect_rc 2 "$M" screen
 expect_rc 2 "$M" screen "$T/healthy.yaml" --bogus

@@ -1,6 +1,6 @@
 /* Screening: every rule of data/rules.csv fires for the patient it describes and only inside
- * its window; each decision class; the decision is the most severe finding; unknown names in
- * a patient file are rejected with the known ones listed (a typo never passes as healthy). */
+ * its window; each decision class; the decision is the most severe finding; typos of known
+ * names in a patient file are rejected with the suggestion (a typo never passes as healthy). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -213,15 +213,16 @@ static void issue_example_patient(void **state)
     mn_screening_free(s);
 }
 
-/* A typo in any list is an input error naming the known terms, never a healthy patient. */
+/* A typo of a known term in any list is an input error with the suggestion, never a healthy
+ * patient (unknown names that are not typos: tests/clinic/test_vocab.c). */
 static void unknown_names_are_rejected(void **state)
 {
     const char *files[] = {
-        "conditions: [acne]\n",
+        "conditions: [acen]\n",
         "medications: [warfarine]\n",
-        "medications: [{name: accutane, stopped_days_ago: 10}]\n",
-        "allergies: [steel]\n",
-        "recent_procedures: [{name: botox, days_ago: 3}]\n",
+        "medications: [{name: acutane, stopped_days_ago: 10}]\n",
+        "allergies: [nickle]\n",
+        "recent_procedures: [{name: botoxx, days_ago: 3}]\n",
     };
     const char *known[] = {"active_acne", "warfarin", "isotretinoin", "nickel", "botulinum_toxin"};
     for (int i = 0; i < 5; i++) {
