@@ -14,7 +14,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: mnsim run [SCENARIO.yaml] [-o DIR] [--seed N] [--threads N] [--samples N]\n"
-            "                 [--json] [--quiet] [--force] [--checkpoint-every MINUTES]\n\n"
+            "                 [--json] [--quiet] [--force] [--checkpoint-every MINUTES]\n"
+            "                 [--override-screening]\n\n"
             "Simulates a treatment scenario; without a file, the built-in default (a cheek\n"
             "treated for acne scars with a pen at 1.5 mm, 3 sessions 4 weeks apart).\n\n"
             "  -o, --output DIR  output folder (default mnsim-out); holds summary.json,\n"
@@ -29,6 +30,10 @@ static void usage(FILE *out)
             "  --json            print summary.json instead of the table\n"
             "  -q, --quiet       print nothing on success, and no progress bar\n"
             "  --force           write into an existing folder that is not an mnsim output\n"
+            "  --override-screening\n"
+            "                    simulate a patient the screening says must not be treated\n"
+            "                    (teaching, research); recorded in summary.json. Without it\n"
+            "                    such a run stops with exit 2 and writes nothing\n"
             "  --checkpoint-every MINUTES\n"
             "                    save progress to DIR/checkpoint/ after a session once\n"
             "                    MINUTES have passed (0: after every session); continue\n"
@@ -68,6 +73,27 @@ static void print_outcome_row(const cJSON *outcome, const char *key, const char 
     printf("\n");
 }
 
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The screening of the patient (summary.json `screening`), before the simulated numbers. */
+static void print_screening(const cJSON *sc)
+{
+    if (!sc)
+        return;
+    const cJSON *f, *fs = cJSON_GetObjectItemCaseSensitive(sc, "findings");
+    printf("Screening: %s%s\n", str(sc, "decision"),
+           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc, "overridden"))
+               ? " (OVERRIDDEN with --override-screening: this patient must not be treated)"
+               : "");
+    cJSON_ArrayForEach(f, fs)
+        printf("  [%s] %s: %s\n", str(f, "severity"), str(f, "id"), str(f, "advice"));
+    printf("\n");
+}
+
 static void print_table(const char *json, const char *dir, int colour)
 {
     cJSON *s = cJSON_Parse(json);
@@ -78,6 +104,7 @@ static void print_table(const char *json, const char *dir, int colour)
            cJSON_GetObjectItemCaseSensitive(sc, "name")->valuestring,
            cJSON_GetObjectItemCaseSensitive(sc, "zone")->valuestring,
            cJSON_GetObjectItemCaseSensitive(sc, "device")->valuestring, num(s, "seed"));
+    print_screening(cJSON_GetObjectItemCaseSensitive(s, "screening"));
     printf("Needling per session\n");
     printf("%7s %6s %10s %9s %8s %23s %8s %6s %8s %9s\n", "session", "day", "punctures", "per cm2",
            "coverage", "depth um mean [p5, p95]", "bleeding", "min", "zone min", "red days");
@@ -192,7 +219,7 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
 int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
-    int json = 0, quiet = 0, force = 0;
+    int json = 0, quiet = 0, force = 0, override = 0;
     long seed = -1, threads = 0, samples = 0, max_memory_mb = 0;
     double checkpoint_min = -1.0;
     if (mn_cli_wants_help(argc, argv)) {
@@ -228,6 +255,8 @@ int mn_cmd_run(int argc, char **argv)
             quiet = 1;
         } else if (!strcmp(a, "--force")) {
             force = 1;
+        } else if (!strcmp(a, "--override-screening")) {
+            override = 1;
         } else if (!strcmp(a, "--checkpoint-every")) {
             if (!mn_cli_parse_double("run", a, next, 0.0, 525600.0, &checkpoint_min))
                 return 2;
@@ -258,6 +287,8 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
         st = mn_run_set_force(run, force);
+    if (st == MN_OK)
+        st = mn_run_set_override_screening(run, override);
     if (st == MN_OK)
         st = mn_run_set_checkpoint_every(run, checkpoint_min);
     return execute_and_report(run, st, json, quiet, dir);

@@ -48,6 +48,10 @@ mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
 mn_status mn_run_set_max_memory(mn_run *run, size_t bytes);
 /* Allow writing into an existing folder that is not an mnsim output. */
 mn_status mn_run_set_force(mn_run *run, int force);
+/* Every run screens its patient (summary.json `screening`); a do-not-treat decision makes
+ * mn_run_execute fail with MN_EINPUT before anything is written, unless this is set (then
+ * `screening.overridden` is true). */
+mn_status mn_run_set_override_screening(mn_run *run, int override);
 /* Checkpoint to DIR/checkpoint/ after a session once `minutes` of wall time have passed since
  * the last one (0: after every session); negative: never (the default). */
 mn_status mn_run_set_checkpoint_every(mn_run *run, double minutes);

@@ -234,6 +234,11 @@ void mn_report_screening(mn_report *r)
     fputs("<p>Decision: <strong>", f);
     mn_report_text(f, mn_report_str(s, "decision"));
     fputs("</strong></p>\n", f);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "overridden")))
+        fputs("<p class=\"missing\"><strong>Overridden</strong> with --override-screening: the "
+              "screening says this patient must not be treated; the simulation below is for "
+              "teaching or research only.</p>\n",
+              f);
     const cJSON *fs = cJSON_GetObjectItemCaseSensitive(s, "findings"), *it;
     if (!cJSON_GetArraySize(fs)) {
         fputs("<p>No findings.</p>\n", f);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clinic/plan.h"
+#include "clinic/screen.h"
 #include "core/checkpoint_run.h"
 #include "core/error.h"
 #include "core/progress.h"
@@ -26,6 +27,7 @@ struct mn_run {
     int threads;
     int samples;
     int force;
+    int override_screening;  /* simulate a do-not-treat patient anyway (recorded) */
     size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
@@ -155,6 +157,54 @@ mn_status mn_run_set_force(mn_run *r, int force)
     return MN_OK;
 }
 
+mn_status mn_run_set_override_screening(mn_run *r, int override)
+{
+    r->override_screening = override != 0;
+    return MN_OK;
+}
+
+/* Every run screens its patient (DESIGN.md summary.json `screening`). A do-not-treat decision
+ * stops the run before anything is written unless the user overrides it; the override is
+ * recorded. A resumed run keeps the screening its checkpoint's summary holds. */
+static mn_status screen_patient(const mn_run *r, mn_screening **s)
+{
+    MN_TRY(mn_clinic_screen(&r->model.patient, s));
+    if ((*s)->decision < MN_DECISION_DO_NOT_TREAT || r->override_screening || r->ck.resuming)
+        return MN_OK;
+    char why[768] = "";
+    size_t u = 0;
+    for (size_t i = 0; i < (*s)->n_findings && u < sizeof why; i++)
+        if ((*s)->findings[i].decision == MN_DECISION_DO_NOT_TREAT)
+            u += (size_t)snprintf(why + u, sizeof why - u, "%s%s (%s)", u ? "; " : "",
+                                  (*s)->findings[i].id, (*s)->findings[i].reason);
+    mn_screening_free(*s);
+    *s = NULL;
+    return mn_error_set(MN_EINPUT,
+                        "patient: screening decision do_not_treat: %s (mnsim screen shows the "
+                        "findings; pass --override-screening to simulate anyway, for teaching "
+                        "or research: the override is recorded in summary.json)",
+                        why);
+}
+
+static mn_status add_screening(const mn_run *r, const mn_screening *s, cJSON *summary)
+{
+    if (r->ck.resuming && cJSON_GetObjectItemCaseSensitive(summary, "screening"))
+        return MN_OK;
+    cJSON *o = NULL;
+    MN_TRY(mn_clinic_screening_json(s, &o));
+    if (!cJSON_AddBoolToObject(o, "overridden",
+                               r->override_screening && s->decision == MN_DECISION_DO_NOT_TREAT)) {
+        cJSON_Delete(o);
+        return mn_error_set(MN_ENOMEM, "out of memory building the screening");
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(summary, "screening");
+    if (!cJSON_AddItemToObject(summary, "screening", o)) {
+        cJSON_Delete(o);
+        return mn_error_set(MN_ENOMEM, "out of memory building the screening");
+    }
+    return MN_OK;
+}
+
 mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)
 {
     return mn_runckpt_set_every(&r->ck, minutes);
@@ -220,9 +270,16 @@ mn_status mn_run_execute(mn_run *r)
     omp_set_num_threads(threads);
 
     mn_column col;
+    mn_screening *screening = NULL;
     MN_TRY(mn_anatomy_column_for(m, &col));
-    MN_TRY(mn_course_init(m, &c));
+    MN_TRY(screen_patient(r, &screening));
+    st = mn_course_init(m, &c);
+    if (st != MN_OK) {
+        mn_screening_free(screening);
+        return st;
+    }
     MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
+    MN_TRY_GOTO(add_screening(r, screening, summary), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
     char path[4200], timeline[4200];
@@ -278,5 +335,6 @@ done:
         mn_afile_abort(&csv);
     cJSON_Delete(summary);
     mn_course_free(&c);
+    mn_screening_free(screening);
     return st;
 }
