@@ -154,6 +154,10 @@ static mn_status evaluate(const mn_plan_request *req, const mn_model *base, cons
     in.bleeding_fraction = c->pred.bleeding_fraction;
     in.erythema_days = c->pred.erythema_days;
     in.product_name = m.product.present ? m.product.name : NULL;
+    in.setting = m.device.setting;
+    in.sterile = m.device.sterile;
+    in.reuse_count = m.device.reuse_count;
+    in.operator_ = m.operator_;
     return mn_clinic_risks(&in, &c->risks);
 }
 

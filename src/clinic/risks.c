@@ -9,9 +9,9 @@
 #include "core/table.h"
 
 static const char *const level_names[] = {"low", "moderate", "high"};
-static const char *const risk_ids[] = {"infection", "pih",      "scarring",
-                                       "granuloma", "bleeding", "burns"};
-enum { R_INFECTION, R_PIH, R_SCARRING, R_GRANULOMA, R_BLEEDING, R_BURNS, R_COUNT };
+static const char *const risk_ids[] = {"infection", "pih",   "scarring",     "granuloma",
+                                       "bleeding",  "burns", "uneven_result"};
+enum { R_INFECTION, R_PIH, R_SCARRING, R_GRANULOMA, R_BLEEDING, R_BURNS, R_UNEVEN, R_COUNT };
 
 const char *mn_risk_level_name(mn_risk_level l)
 {
@@ -28,6 +28,10 @@ void mn_risk_inputs_init(mn_risk_inputs *in)
     in->erythema_days = -1.0;
     in->epidermis_peak_temperature_c = NAN;
     in->heat_duration_s = 0.0;
+    in->setting = MN_SETTING_CLINIC;
+    in->sterile = true;
+    in->reuse_count = 0;
+    in->operator_ = MN_OPERATOR_TRAINED;
 }
 
 mn_status mn_clinic_limit(const char *name, double *out)
@@ -106,6 +110,19 @@ static int row_matches(const mn_table *t, size_t r, const mn_risk_inputs *in)
         return strcmp(zone, name) == 0;
     if (strcmp(kind, "zone_roller") == 0)
         return in->device_type == MN_DEVICE_ROLLER && strcmp(zone, name) == 0;
+    /* Who treats, where, with what (device.setting/sterile/reuse_count, operator). */
+    if (strcmp(kind, "setting") == 0)
+        return strcmp(name, in->setting == MN_SETTING_HOME ? "home" : "clinic") == 0;
+    if (strcmp(kind, "operator") == 0)
+        return strcmp(name, in->operator_ == MN_OPERATOR_UNTRAINED ? "untrained" : "trained") == 0;
+    if (strcmp(kind, "device") == 0) {
+        if (strcmp(name, "non_sterile") == 0)
+            return !in->sterile;
+        if (strcmp(name, "reused_clinic") == 0)
+            return in->reuse_count > 0 && in->setting == MN_SETTING_CLINIC;
+        if (strcmp(name, "reused_home") == 0)
+            return in->reuse_count > 0 && in->setting == MN_SETTING_HOME;
+    }
     return 0;
 }
 
@@ -225,6 +242,28 @@ static mn_status scarring(const mn_risk_inputs *in, acc *a)
     return MN_OK;
 }
 
+/* The low levels of infection and uneven result say what they assume; the raised levels come
+ * from the rows of risk_rules.csv (setting, device, operator). A home device set deeper than
+ * the vendors' home maximum scars more readily (plan_limits.csv home_depth_max_mm). */
+static mn_status hands(const mn_risk_inputs *in, acc *a)
+{
+    if (in->sterile && in->reuse_count == 0)
+        add(&a[R_INFECTION], MN_RISK_LOW,
+            "sterile single-use needles (21 CFR 878.4430(b)(3)); no bacterial infection in the "
+            "acne-scar studies reviewed by Harris 2015");
+    add(&a[R_UNEVEN], MN_RISK_LOW, "%s, %s operator",
+        in->setting == MN_SETTING_HOME ? "home device" : "clinic device",
+        in->operator_ == MN_OPERATOR_UNTRAINED ? "untrained" : "trained");
+    double home_max = 0;
+    MN_TRY(mn_clinic_limit("home_depth_max_mm", &home_max));
+    if (in->setting == MN_SETTING_HOME && in->set_depth_um > home_max * 1000.0)
+        add(&a[R_SCARRING], MN_RISK_MODERATE,
+            "home device set to %.2f mm, deeper than the %.1f mm vendors allow at home "
+            "(Dr. Pen depth guide; microneedlingbeforeafter.com)",
+            in->set_depth_um / 1000.0, home_max);
+    return MN_OK;
+}
+
 static void bleeding(const mn_risk_inputs *in, acc *a)
 {
     if (in->bleeding_fraction >= 0)
@@ -267,9 +306,7 @@ mn_status mn_clinic_risks(const mn_risk_inputs *in, mn_risks *out)
     memset(out, 0, sizeof *out);
     int product_listed = 0, has_burns = 0;
     MN_TRY(table_rows(in, a, &product_listed));
-    add(&a[R_INFECTION], MN_RISK_LOW,
-        "sterile single-use needles (21 CFR 878.4430(b)(3)); no "
-        "bacterial infection in the acne-scar studies reviewed by Harris 2015");
+    MN_TRY(hands(in, a));
     MN_TRY(pih(in, &a[R_PIH]));
     MN_TRY(scarring(in, &a[R_SCARRING]));
     if (!in->product_name || !*in->product_name)

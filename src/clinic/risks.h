@@ -1,8 +1,9 @@
 /* Treatment risks of one simulated treatment, for summary.json `risks`: infection,
  * post-inflammatory hyperpigmentation (pih), scarring and tram-track marks (scarring),
- * granuloma/hypersensitivity from products in the channels (granuloma), bleeding, and burns
- * (RF only). Each level is the highest over the cited rows of data/risk_rules.csv that match
- * and over the simulated quantities weighed here (limits in data/plan_limits.csv). */
+ * granuloma/hypersensitivity from products in the channels (granuloma), bleeding, burns
+ * (RF only) and an uneven result (uneven_result: home devices, untrained hands). Each level is the
+ * highest over the cited rows of data/risk_rules.csv that match and over the simulated quantities
+ * weighed here (limits in data/plan_limits.csv). */
 #ifndef MN_CLINIC_RISKS_H
 #define MN_CLINIC_RISKS_H
 
@@ -35,12 +36,17 @@ typedef struct mn_risk_inputs {
     const char *product_name;   /* product in contact with open channels; NULL or "" none */
     double epidermis_peak_temperature_c; /* RF only; NAN when not simulated */
     double heat_duration_s;              /* time the epidermis stays near its peak (RF pulse) */
+    /* Who treats, where, with what (default: trained operator, clinic, sterile, unused). */
+    mn_device_setting setting;
+    bool sterile;
+    int reuse_count;
+    mn_operator operator_;
 } mn_risk_inputs;
 
 /* Sets the fields a caller commonly leaves unknown (no product, no RF, unknown depth). */
 void mn_risk_inputs_init(mn_risk_inputs *in);
 
-enum { MN_RISK_CAP = 6, MN_RISK_REASON_CAP = 512 };
+enum { MN_RISK_CAP = 8, MN_RISK_REASON_CAP = 512 };
 
 typedef struct mn_risk {
     char id[16];

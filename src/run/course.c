@@ -242,6 +242,10 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
     in.bleeding_fraction = c->max_bleeding_fraction;
     in.erythema_days = c->max_erythema_days;
     in.product_name = m->product.present ? m->product.name : NULL;
+    in.setting = m->device.setting;
+    in.sterile = m->device.sterile;
+    in.reuse_count = m->device.reuse_count;
+    in.operator_ = m->operator_;
     if (!isnan(c->max_epidermis_peak_c)) {
         in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
         in.heat_duration_s = c->heat_on_time_s;

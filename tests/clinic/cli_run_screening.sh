@@ -47,4 +47,16 @@ assert s["decision"] == "proceed" and s["overridden"] is False and s["findings"]
 P
 grep -q "Not simulated in this run.*screening\|no screening result" "$T/ok/report.html" &&
   fail "the report says screening was not simulated"
+# The run's risks answer to the hands and the hygiene (device.setting/sterile/reuse_count).
+sed -e 's/device: {type: pen, depth_mm: 1.0, passes: 2}/device: {type: pen, depth_mm: 1.0, passes: 2, setting: home, sterile: false, reuse_count: 4}\noperator: untrained/' \
+  "$T/ok.yaml" >"$T/home.yaml"
+"$M" run "$T/home.yaml" -o "$T/home" -q 2>"$T/err" || fail "home run failed: $(cat "$T/err")"
+python3 - "$T/ok/summary.json" "$T/home/summary.json" <<'P' || fail "home risks"
+import json, sys
+lv = {"low": 0, "moderate": 1, "high": 2}
+ok, home = ({r["id"]: lv[r["level"]] for r in json.load(open(f))["risks"]} for f in sys.argv[1:])
+assert ok["infection"] == 0 and home["infection"] == 2, (ok, home)
+assert home["uneven_result"] > ok["uneven_result"], (ok, home)
+assert home["scarring"] >= 1, home
+P
 echo ok

@@ -42,7 +42,7 @@ static void healthy_shallow_treatment_is_low_everywhere(void **state)
     base(&in);
     mn_risks r;
     assert_int_equal(mn_clinic_risks(&in, &r), MN_OK);
-    assert_int_equal(r.n, 5); /* burns only for RF with a simulated temperature */
+    assert_int_equal(r.n, 6); /* burns only for RF with a simulated temperature */
     for (size_t i = 0; i < r.n; i++) {
         assert_int_equal(r.items[i].level, MN_RISK_LOW);
         assert_true(strlen(r.items[i].reason) > 10);
@@ -84,6 +84,18 @@ static void every_risk_row_raises_its_risk(void **state)
         else if (strcmp(kind, "zone_roller") == 0) {
             in.zone = name;
             in.device_type = MN_DEVICE_ROLLER;
+        } else if (strcmp(kind, "setting") == 0)
+            in.setting = strcmp(name, "home") == 0 ? MN_SETTING_HOME : MN_SETTING_CLINIC;
+        else if (strcmp(kind, "operator") == 0)
+            in.operator_ =
+                strcmp(name, "untrained") == 0 ? MN_OPERATOR_UNTRAINED : MN_OPERATOR_TRAINED;
+        else if (strcmp(kind, "device") == 0 && strcmp(name, "non_sterile") == 0)
+            in.sterile = false;
+        else if (strcmp(kind, "device") == 0 && strcmp(name, "reused_clinic") == 0)
+            in.reuse_count = 3;
+        else if (strcmp(kind, "device") == 0 && strcmp(name, "reused_home") == 0) {
+            in.reuse_count = 3;
+            in.setting = MN_SETTING_HOME;
         } else
             fail_msg("row %zu: unknown kind %s", r, kind);
         int got = level(&in, risk);
@@ -91,6 +103,37 @@ static void every_risk_row_raises_its_risk(void **state)
             fail_msg("row %s/%s: %s level %d, expected %d", kind, name, risk, got, want);
     }
     mn_table_free(t);
+}
+
+/* Issue 19: home, non-sterile and reused devices raise the infection risk above that of a
+ * clinic's sterile single-use needles; untrained hands raise scarring and an uneven result;
+ * a home device set past the vendors' 1.0 mm home maximum raises scarring. */
+static void hands_and_hygiene_raise_risks(void **state)
+{
+    mn_risk_inputs in;
+    base(&in);
+    assert_int_equal(level(&in, "infection"), MN_RISK_LOW);
+    assert_int_equal(level(&in, "uneven_result"), MN_RISK_LOW);
+    in.setting = MN_SETTING_HOME;
+    assert_int_equal(level(&in, "infection"), MN_RISK_MODERATE);
+    assert_int_equal(level(&in, "uneven_result"), MN_RISK_MODERATE);
+    in.set_depth_um = 1500;
+    in.tissue_depth_max_um = -1;
+    in.column = NULL;
+    assert_int_equal(level(&in, "scarring"), MN_RISK_MODERATE);
+    base(&in);
+    in.sterile = false;
+    assert_int_equal(level(&in, "infection"), MN_RISK_HIGH);
+    base(&in);
+    in.reuse_count = 1;
+    assert_int_equal(level(&in, "infection"), MN_RISK_HIGH);
+    in.setting = MN_SETTING_HOME;
+    assert_int_equal(level(&in, "infection"), MN_RISK_MODERATE);
+    base(&in);
+    in.operator_ = MN_OPERATOR_UNTRAINED;
+    assert_int_equal(level(&in, "scarring"), MN_RISK_MODERATE);
+    assert_int_equal(level(&in, "uneven_result"), MN_RISK_MODERATE);
+    assert_int_equal(level(&in, "infection"), MN_RISK_LOW);
 }
 
 /* PIH: darker skin IV-VI (Chu 2021), erythema beyond 3 d (JAAD Case Rep 2021)
@@ -208,7 +251,7 @@ static void json_goes_into_the_summary(void **state)
     assert_int_equal(mn_clinic_risks_json(&r, summary), MN_OK);
     cJSON *arr = cJSON_GetObjectItem(summary, "risks");
     assert_true(cJSON_IsArray(arr));
-    assert_int_equal(cJSON_GetArraySize(arr), 5);
+    assert_int_equal(cJSON_GetArraySize(arr), 6);
     int found = 0;
     cJSON *o;
     cJSON_ArrayForEach(o, arr)
@@ -228,6 +271,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(healthy_shallow_treatment_is_low_everywhere),
         cmocka_unit_test(every_risk_row_raises_its_risk),
+        cmocka_unit_test(hands_and_hygiene_raise_risks),
         cmocka_unit_test(pih_by_type_and_inflammation),
         cmocka_unit_test(scarring_by_reach),
         cmocka_unit_test(bleeding_by_drug_and_simulation),
