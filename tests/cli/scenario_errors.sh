@@ -55,7 +55,7 @@ expect_error wrong_depth_key '2:[0-9]+: device.needle_length_mm: not a key of a 
 device: {type: pen, needle_length_mm: 1.0}'
 expect_error dial_range '2:[0-9]+: device.depth_mm: depth 2.9 mm is outside the range' 'site: {zone: cheek}
 device: {type: pen, model: default_pen_cartridge, depth_mm: 2.9}'
-expect_error unknown_condition '1:[0-9]+: patient.conditions\[0\]: unknown condition .acne_activ.' 'patient: {conditions: [acne_activ]}
+expect_error misspelt_condition '1:[0-9]+: patient.conditions\[0\]: unknown condition .actve_acne. .did you mean .active_acne.' 'patient: {conditions: [actve_acne]}
 site: {zone: cheek}
 device: {type: pen, depth_mm: 1.0}'
 expect_error duplicate_key '3:1: site: key given twice' 'site: {zone: cheek}
