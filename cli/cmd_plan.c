@@ -1,6 +1,7 @@
-/* mnsim plan PATIENT.yaml --concern NAME --zones Z1,Z2 [--max-downtime-days D] [--json]
- * [--handout] [-o DIR] | --list: a plan per zone from the cited guidance, limited by anatomy,
- * screening, downtime and risks, ranked by the simulator (mn_run_predict of src/run/). */
+/* mnsim plan PATIENT.yaml --concern NAME --zones Z1,Z2 [--severity S] [--max-downtime-days D]
+ * [--max-sessions N] [--device D] [--setting clinic|home] [--json] [--handout] [-o DIR]
+ * [--force] | --list: a plan per zone from the cited guidance, limited by anatomy, screening,
+ * the patient's limits and risks, ranked by the simulator (mn_run_predict of src/run/). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,36 +10,82 @@
 
 #include "cli.h"
 #include "clinic/handout.h"
+#include "clinic/modalities.h"
 #include "clinic/plan.h"
 #include "core/error.h"
+#include "model/device.h"
 #include "model/patient.h"
 
 static void help(FILE *out)
 {
     fprintf(
         out,
-        "Usage: mnsim plan PATIENT.yaml --concern NAME --zones Z1,Z2 [--max-downtime-days D]\n"
-        "                  [--json] [--handout] [-o DIR]\n"
+        "Usage: mnsim plan PATIENT.yaml --concern NAME --zones Z1,Z2 [--severity S]\n"
+        "                  [--max-downtime-days D] [--max-sessions N] [--device D]\n"
+        "                  [--setting clinic|home] [--json] [--handout] [-o DIR] [--force]\n"
         "       mnsim plan --list\n\n"
-        "Screens the patient, then for each zone takes the candidate depths, passes and\n"
-        "schedule of the cited guidance (data/guidance.csv), keeps those whose reach stays\n"
-        "within 0.63 of this patient's dermis (data/plan_limits.csv), simulates them and picks\n"
-        "the best predicted collagen gain whose downtime and risks stay within the limits.\n"
+        "Screens the patient, then for each zone simulates candidate treatments over device\n"
+        "(pen, roller, stamp), depth, passes, sessions and interval from the cited guidance\n"
+        "(data/guidance.csv; sessions by severity, data/severity.csv), keeps those whose reach\n"
+        "stays within 0.63 of this patient's dermis (data/plan_limits.csv) and whose downtime,\n"
+        "sessions and risks stay within the limits, and picks the best predicted outcome.\n"
+        "Shows the appointment (numbing, needling, aftercare), the expected pain and, where\n"
+        "patients ask, other treatments (data/modalities.csv).\n"
         "It supports and does not replace the practitioner's judgement.\n\n"
         "  --concern NAME           indication (mnsim plan --list)\n"
         "  --zones Z1,Z2            zones of data/sites.csv (mnsim sites)\n"
+        "  --severity S             mild | moderate | severe, or a number on the concern's\n"
+        "                           scale (data/severity.csv); moves the sessions considered\n"
         "  --max-downtime-days D    longest total downtime accepted over the course\n"
-        "  --json                   print the plan as JSON\n"
-        "  --handout                write handout.md and handout.html (aftercare)\n"
+        "  --max-sessions N         budget of appointments for the course\n"
+        "  --device D               pen | roller | stamp | any (default any)\n"
+        "  --setting S              clinic (default) or home (vendors' 1.0 mm home maximum)\n"
+        "  --json                   print the plan as JSON, with every simulated candidate\n"
+        "  --handout                write handout.md and handout.html for the patient (a\n"
+        "                           referral note instead when the patient must not be\n"
+        "                           treated or must wait)\n"
         "  -o DIR                   folder for the handout (default: current folder)\n"
+        "  --force                  overwrite an existing handout\n"
         "  --list                   print the known concerns\n\n"
         "Exit status: 0 for any plan or decision, 1 runtime failure, 2 bad usage or input.\n");
 }
 
+/* Other treatments patients ask about, for this concern (data/modalities.csv). */
+static void print_modalities(const char *concern)
+{
+    cJSON *arr = NULL, *m;
+    if (mn_clinic_modalities_json(concern, &arr) != MN_OK || !cJSON_GetArraySize(arr)) {
+        cJSON_Delete(arr);
+        return;
+    }
+    printf("\nOther treatments patients ask about (per session; PIH by Fitzpatrick I-III / "
+           "IV-VI):\n");
+    cJSON_ArrayForEach(m, arr)
+    {
+        const cJSON *dt = cJSON_GetObjectItemCaseSensitive(m, "downtime_days");
+        const cJSON *se = cJSON_GetObjectItemCaseSensitive(m, "sessions");
+        const cJSON *pih = cJSON_GetObjectItemCaseSensitive(m, "pih");
+        printf("  %-44s downtime %2.0f-%-2.0f d, PIH %s / %s",
+               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "modality")),
+               cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(dt, "min")),
+               cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(dt, "max")),
+               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pih, "fitzpatrick_1_3")),
+               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pih, "fitzpatrick_4_6")));
+        if (cJSON_IsObject(se))
+            printf(", %.0f-%.0f sessions",
+                   cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(se, "min")),
+                   cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(se, "max")));
+        printf("\n");
+    }
+    printf("  (sources: data/modalities.csv; mnsim plan --json lists them)\n");
+    cJSON_Delete(arr);
+}
+
 static void print_plan(const char *file, const mn_plan *p)
 {
-    printf("Plan for %s: %s\nScreening decision: %s\n", file, p->concern,
-           mn_clinic_decision_name(p->screening->decision));
+    printf("Plan for %s: %s%s%s\nScreening decision: %s\nObjective: %s\n", file, p->concern,
+           p->severity[0] ? ", " : "", p->severity, mn_clinic_decision_name(p->screening->decision),
+           p->objective);
     for (size_t i = 0; i < p->screening->n_findings; i++)
         printf("  [%s] %s: %s\n", p->screening->findings[i].severity, p->screening->findings[i].id,
                p->screening->findings[i].advice);
@@ -49,11 +96,15 @@ static void print_plan(const char *file, const mn_plan *p)
             printf("  no plan: %s\n", z->why_not);
             continue;
         }
+        printf("  device     %s\n", mn_device_type_name(z->device));
         printf("  depth      %.2f mm, titrate to %.2f mm (deepest allowed %.2f mm; reach limit "
                "%.0f um)\n",
                z->depth_mm_min, z->depth_mm_max, z->depth_limit_mm, z->reach_limit_um);
-        printf("  passes     %d\n  schedule   %d sessions every %.0f days", z->passes, z->sessions,
-               z->interval_days);
+        if (z->sessions == 1)
+            printf("  passes     %d\n  schedule   1 session", z->passes);
+        else
+            printf("  passes     %d\n  schedule   %d sessions every %.0f days", z->passes,
+                   z->sessions, z->interval_days);
         if (z->maintenance_days > 0)
             printf(", maintenance every %.0f days or more", z->maintenance_days);
         printf("\n  endpoint   %s\n", z->endpoint);
@@ -62,19 +113,29 @@ static void print_plan(const char *file, const mn_plan *p)
                z->predicted.collagen_change_percent[0], z->predicted.collagen_change_percent[1],
                z->predicted.collagen_change_percent[2], z->predicted.collagen_change_percent[3],
                z->predicted.downtime_days_total);
+        printf("  appointment %.0f min in the chair: numbing %.0f min%s, needling %.0f min, "
+               "aftercare %.0f min\n",
+               z->chair_minutes, z->numbing_minutes,
+               z->numbing_minutes > 0 && z->depth_mm_max <= 1.0 ? " (optional at this depth)" : "",
+               z->needling_minutes, z->aftercare_minutes);
+        printf("  pain       %s\n", z->pain_text);
         for (size_t k = 0; k < z->risks.n; k++)
             printf("  risk       %-9s %-8s %s\n", z->risks.items[k].id,
                    mn_risk_level_name(z->risks.items[k].level), z->risks.items[k].reason);
         printf("  trade-off  %s\n  source     %s\n", z->tradeoff, z->source);
     }
+    print_modalities(p->concern);
     printf("\nThis plan supports and does not replace the practitioner's judgement.\n");
 }
 
 int mn_cmd_plan(int argc, char **argv)
 {
-    const char *file = NULL, *concern = NULL, *zones_arg = NULL, *dir = ".";
-    int json = 0, handout = 0, list = 0;
+    const char *file = NULL, *concern = NULL, *zones_arg = NULL, *dir = ".", *severity = NULL;
+    int json = 0, handout = 0, list = 0, force = 0;
     double max_down = -1;
+    long max_sessions = 0;
+    unsigned devices = 0;
+    mn_device_setting setting = MN_SETTING_CLINIC;
     if (mn_cli_wants_help(argc, argv)) {
         help(stdout);
         return 0;
@@ -88,7 +149,35 @@ int mn_cmd_plan(int argc, char **argv)
             handout = 1;
         else if (!strcmp(a, "--list"))
             list = 1;
-        else if (!strcmp(a, "--concern") && has_value)
+        else if (!strcmp(a, "--force"))
+            force = 1;
+        else if (!strcmp(a, "--severity") && has_value)
+            severity = argv[++i];
+        else if (!strcmp(a, "--max-sessions") && has_value) {
+            if (!mn_cli_parse_long("plan", a, argv[++i], 1, 100, &max_sessions))
+                return 2;
+        } else if (!strcmp(a, "--device") && has_value) {
+            const char *d = argv[++i];
+            devices = !strcmp(d, "pen")      ? 1u << MN_DEVICE_PEN
+                      : !strcmp(d, "roller") ? 1u << MN_DEVICE_ROLLER
+                      : !strcmp(d, "stamp")  ? 1u << MN_DEVICE_STAMP
+                      : !strcmp(d, "any")    ? 0u
+                                             : ~0u;
+            if (devices == ~0u)
+                return mn_cli_usage_error("plan",
+                                          "--device: '%s' (expected pen, roller, stamp "
+                                          "or any; RF cannot be planned: no cited "
+                                          "energy setting)",
+                                          d);
+        } else if (!strcmp(a, "--setting") && has_value) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "clinic"))
+                setting = MN_SETTING_CLINIC;
+            else if (!strcmp(v, "home"))
+                setting = MN_SETTING_HOME;
+            else
+                return mn_cli_usage_error("plan", "--setting: '%s' (expected clinic or home)", v);
+        } else if (!strcmp(a, "--concern") && has_value)
             concern = argv[++i];
         else if (!strcmp(a, "--zones") && has_value)
             zones_arg = argv[++i];
@@ -133,7 +222,9 @@ int mn_cmd_plan(int argc, char **argv)
     mn_status st = mn_patient_load(file, &patient);
     if (st != MN_OK)
         return mn_cli_fail(st);
-    mn_plan_request req = {&patient, concern, zones, nz, max_down, NULL, mn_run_predict, NULL};
+    mn_plan_request req = {&patient, concern,        zones, nz,       max_down,
+                           NULL,     mn_run_predict, NULL,  severity, (int)max_sessions,
+                           devices,  setting};
     mn_plan *plan = NULL;
     st = mn_clinic_plan(&req, &plan);
     if (st != MN_OK)
@@ -152,7 +243,7 @@ int mn_cmd_plan(int argc, char **argv)
         print_plan(file, plan);
     }
     if (st == MN_OK && handout) {
-        st = mn_clinic_handout_write(plan, dir);
+        st = mn_clinic_handout_write(plan, dir, force);
         if (st == MN_OK && !json)
             printf("Wrote %s/handout.md and %s/handout.html\n", dir, dir);
     }

@@ -7,14 +7,17 @@
 
 #include "core/error.h"
 #include "core/table.h"
+#include "clinic/appointment.h"
+#include "clinic/modalities.h"
+#include "model/device.h"
 #include "model/scenario.h"
 
 const int mn_plan_days[4] = {30, 90, 180, 365};
 
 /* The day-180 collagen change is the objective: remodelling runs for months after the course
- * (healing.md wound phases), and day 180 falls after every guidance course (at most 12 weekly
- * or 6 monthly sessions). */
-enum { OBJECTIVE_DAY = 2, MAX_CANDIDATES = 64 };
+ * (healing.md wound phases), and day 180 falls after nearly every guidance course (at most 12
+ * weekly or 6 monthly sessions). */
+enum { OBJECTIVE_DAY = 2 };
 
 typedef struct guide {
     int found, has_depth;
@@ -99,34 +102,62 @@ mn_status mn_clinic_concern_known(const char *concern)
                         concern, list);
 }
 
-typedef struct cand {
-    double depth_mm;
-    int passes, sessions;
-    double interval_days;
-    mn_plan_prediction pred;
-    mn_risks risks;
-} cand;
-
-static cand mk(double depth_mm, int passes, int sessions, double interval_days)
+/* The planner's objective, higher is better. Today the collagen change at day 180 after the
+ * first session (see OBJECTIVE_DAY): every candidate is compared at the same day, so a longer
+ * course is not favoured by a later measurement. When the healing stage predicts the clinical
+ * score of the concern (issue 14, src/healing/healing.h), this function and its name are the
+ * one place to swap it in. */
+static double objective(const mn_plan_prediction *p)
 {
-    cand c;
-    memset(&c, 0, sizeof c);
-    c.depth_mm = depth_mm;
-    c.passes = passes;
-    c.sessions = sessions;
-    c.interval_days = interval_days;
-    return c;
+    return p->collagen_change_percent[OBJECTIVE_DAY];
 }
 
-static void build_model(const mn_model *base, const mn_patient *p, const char *zone, const cand *c,
-                        mn_model *m)
+const char *mn_clinic_plan_objective_name(void)
 {
-    *m = *base;
-    m->patient = *p;
-    snprintf(m->site.zone, sizeof m->site.zone, "%s", zone);
+    return "collagen change at day 180 (% of untreated)";
+}
+
+/* Two objectives closer than this are the same plan quality: below what the model resolves
+ * (assumption: 1 % of the value, at least 0.05 points); the cheaper plan (fewer sessions,
+ * shallower, fewer passes) is then kept. */
+static double same_within(double a)
+{
+    return fmax(0.05, 0.01 * fabs(a));
+}
+
+static const char *const device_names[] = {"roller", "pen", "stamp", "rf"};
+/* The device of each type the candidates use (data/devices.csv; pen: the base scenario's). */
+static const char *const device_yaml[] = {
+    "site: {zone: cheek}\ndevice: {type: roller, model: dermaroller_192, needle_length_mm: 1.0}\n",
+    NULL,
+    "site: {zone: cheek}\ndevice: {type: stamp, model: stamp_digital, needle_length_mm: 1.0}\n",
+    NULL};
+
+typedef struct search {
+    const mn_plan_request *req;
+    const mn_model *base;
+    mn_device_spec dev[4]; /* per type; have[t] when usable */
+    int have[4];
+    const char *zone;
+    const mn_column *col;
+    double reach_limit, depth_cap_mm;
+    int max_sessions;
+    mn_plan_candidate *c; /* every candidate of the zone */
+    size_t n, cap;
+} search;
+
+static void build_model(const search *sr, const mn_plan_candidate *c, mn_model *m)
+{
+    *m = *sr->base;
+    m->patient = *sr->req->patient;
+    snprintf(m->site.zone, sizeof m->site.zone, "%s", sr->zone);
     m->site.layers_given = false;
+    m->device = sr->dev[c->device];
     m->device.set_depth_um = c->depth_mm * 1000.0;
+    if (m->device.type != MN_DEVICE_PEN)
+        m->device.depth_min_um = m->device.depth_max_um = m->device.set_depth_um;
     m->device.passes = c->passes;
+    m->device.setting = sr->req->setting;
     m->protocol.sessions = c->sessions;
     m->protocol.interval_days = c->interval_days;
     m->protocol.n_overrides = 0;
@@ -137,17 +168,65 @@ static void build_model(const mn_model *base, const mn_patient *p, const char *z
         m->protocol.follow_up_days = 365.0 - course;
 }
 
-static mn_status evaluate(const mn_plan_request *req, const mn_model *base, const char *zone,
-                          const mn_column *col, cand *c)
+static int feasible(const search *sr, mn_plan_candidate *c)
 {
+    double max_down = sr->req->max_downtime_days;
+    c->why_not[0] = '\0';
+    if (c->pred.tissue_depth_max_um > sr->reach_limit)
+        snprintf(c->why_not, sizeof c->why_not, "reach %.0f um passes the safe limit %.0f um",
+                 c->pred.tissue_depth_max_um, sr->reach_limit);
+    else if (max_down >= 0 && c->pred.downtime_days_total > max_down)
+        snprintf(c->why_not, sizeof c->why_not, "downtime %.1f d exceeds the %.1f d allowed",
+                 c->pred.downtime_days_total, max_down);
+    else if (sr->max_sessions > 0 && c->sessions > sr->max_sessions)
+        snprintf(c->why_not, sizeof c->why_not, "%d sessions exceed the %d appointments allowed",
+                 c->sessions, sr->max_sessions);
+    else
+        for (size_t i = 0; i < c->risks.n; i++)
+            if (c->risks.items[i].level >= MN_RISK_HIGH) {
+                snprintf(c->why_not, sizeof c->why_not, "%s risk would be high (%.180s)",
+                         c->risks.items[i].id, c->risks.items[i].reason);
+                break;
+            }
+    c->feasible = c->why_not[0] == '\0';
+    return c->feasible;
+}
+
+/* Simulates a candidate, or returns the one already simulated with the same inputs. */
+static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int passes, int sessions,
+                          double interval, mn_plan_candidate **out)
+{
+    for (size_t i = 0; i < sr->n; i++) {
+        mn_plan_candidate *c = &sr->c[i];
+        if (c->device == dev && fabs(c->depth_mm - depth_mm) < 1e-9 && c->passes == passes &&
+            c->sessions == sessions && fabs(c->interval_days - interval) < 1e-9) {
+            *out = c;
+            return MN_OK;
+        }
+    }
+    if (sr->n == sr->cap) {
+        size_t cap = sr->cap ? 2 * sr->cap : 64;
+        mn_plan_candidate *g = realloc(sr->c, cap * sizeof *g);
+        if (!g)
+            return mn_error_set(MN_ENOMEM, "out of memory for %zu plan candidates", cap);
+        sr->c = g;
+        sr->cap = cap;
+    }
+    mn_plan_candidate *c = &sr->c[sr->n];
+    memset(c, 0, sizeof *c);
+    c->device = dev;
+    c->depth_mm = depth_mm;
+    c->passes = passes;
+    c->sessions = sessions;
+    c->interval_days = interval;
     mn_model m;
-    build_model(base, req->patient, zone, c, &m);
-    MN_TRY(req->predict(req->predict_ctx, &m, &c->pred));
+    build_model(sr, c, &m);
+    MN_TRY(sr->req->predict(sr->req->predict_ctx, &m, &c->pred));
     mn_risk_inputs in;
     mn_risk_inputs_init(&in);
-    in.patient = req->patient;
-    in.zone = zone;
-    in.column = col;
+    in.patient = sr->req->patient;
+    in.zone = sr->zone;
+    in.column = sr->col;
     in.device_type = m.device.type;
     in.set_depth_um = m.device.set_depth_um;
     in.tissue_depth_max_um = c->pred.tissue_depth_max_um;
@@ -158,58 +237,158 @@ static mn_status evaluate(const mn_plan_request *req, const mn_model *base, cons
     in.sterile = m.device.sterile;
     in.reuse_count = m.device.reuse_count;
     in.operator_ = m.operator_;
-    return mn_clinic_risks(&in, &c->risks);
+    MN_TRY(mn_clinic_risks(&in, &c->risks));
+    c->objective = objective(&c->pred);
+    feasible(sr, c);
+    sr->n++;
+    *out = c;
+    return MN_OK;
 }
 
-/* A plan never carries a high risk. Under a screening that lets a plan go ahead, the only
- * risks that can be high are those the settings cause (reach, bleeding, inflammation) or the
- * product of the base scenario. */
-static int risks_ok(const cand *c, char *why, size_t cap)
+/* a is a better plan than b: a clearly higher objective, or the same objective for less
+ * (fewer sessions, then a longer interval, shallower, fewer passes). */
+static int better(const mn_plan_candidate *a, const mn_plan_candidate *b)
 {
-    for (size_t i = 0; i < c->risks.n; i++)
-        if (c->risks.items[i].level >= MN_RISK_HIGH) {
-            snprintf(why, cap, "%s risk would be high (%s)", c->risks.items[i].id,
-                     c->risks.items[i].reason);
-            return 0;
-        }
-    return 1;
+    if (!b)
+        return 1;
+    double tol = same_within(b->objective);
+    if (a->objective > b->objective + tol)
+        return 1;
+    if (a->objective < b->objective - tol)
+        return 0;
+    if (a->sessions != b->sessions)
+        return a->sessions < b->sessions;
+    if (fabs(a->interval_days - b->interval_days) > 1e-9)
+        return a->interval_days > b->interval_days;
+    if (fabs(a->depth_mm - b->depth_mm) > 1e-9)
+        return a->depth_mm < b->depth_mm;
+    return a->passes < b->passes;
 }
 
-static int feasible(const cand *c, double reach_limit, double max_down, char *why, size_t cap)
+static const char *plural(int n)
 {
-    if (c->pred.tissue_depth_max_um > reach_limit) {
-        snprintf(why, cap, "reach %.0f um passes the safe limit %.0f um",
-                 c->pred.tissue_depth_max_um, reach_limit);
-        return 0;
-    }
-    if (max_down >= 0 && c->pred.downtime_days_total > max_down) {
-        snprintf(why, cap, "downtime %.1f d exceeds the %.1f d allowed",
-                 c->pred.downtime_days_total, max_down);
-        return 0;
-    }
-    return risks_ok(c, why, cap);
+    return n == 1 ? "session" : "sessions";
 }
 
-static void describe_alt(char *buf, size_t cap, const char *label, const cand *best,
-                         const cand *alt, int ok, const char *why)
+static void describe(char *buf, size_t cap, const char *label, const mn_plan_candidate *best,
+                     const mn_plan_candidate *alt)
 {
     size_t u = strlen(buf);
-    snprintf(buf + u, cap - u,
-             " %s (%.2f mm, %d passes, %d sessions every %.0f d): collagen %+.1f points at day %d, "
-             "downtime %+.1f d%s%s.",
-             label, alt->depth_mm, alt->passes, alt->sessions, alt->interval_days,
-             alt->pred.collagen_change_percent[OBJECTIVE_DAY] -
-                 best->pred.collagen_change_percent[OBJECTIVE_DAY],
-             mn_plan_days[OBJECTIVE_DAY],
-             alt->pred.downtime_days_total - best->pred.downtime_days_total,
-             ok ? "; within the limits but no better" : "; not chosen: ", ok ? "" : why);
+    if (u + 16 >= cap)
+        return;
+    double d = alt->objective - best->objective, tol = same_within(best->objective);
+    const char *cmp = d > tol ? "better" : d < -tol ? "worse" : "about the same";
+    u += (size_t)snprintf(buf + u, cap - u,
+                          " %s (%s %.2f mm, %d passes, %d %s every %.0f d): objective %+.2f "
+                          "(%s), downtime %+.1f d",
+                          label, device_names[alt->device], alt->depth_mm, alt->passes,
+                          alt->sessions, plural(alt->sessions), alt->interval_days, d, cmp,
+                          alt->pred.downtime_days_total - best->pred.downtime_days_total);
+    if (u >= cap)
+        return;
+    if (!alt->feasible)
+        snprintf(buf + u, cap - u, "; not allowed: %s.", alt->why_not);
+    else if (d > tol)
+        snprintf(buf + u, cap - u, "; within the limits (this should not happen: report it).");
+    else if (d >= -tol)
+        snprintf(buf + u, cap - u, "; not chosen: costs more for the same predicted result.");
+    else
+        snprintf(buf + u, cap - u, ".");
+}
+
+typedef struct band {
+    int lo, hi; /* sessions */
+    const char *name;
+} band;
+
+/* Severity -> the session band within the guidance (data/severity.csv header). */
+static mn_status severity_band(const char *concern, const char *severity, const guide *g, band *b)
+{
+    int smin = (int)g->smin, smax = (int)g->smax, mid = (int)lround(0.5 * (smin + smax));
+    b->lo = smin;
+    b->hi = smax;
+    b->name = "";
+    if (!severity || !*severity)
+        return MN_OK;
+    int level = -1; /* 0 mild, 1 moderate, 2 severe */
+    if (!strcmp(severity, "mild"))
+        level = 0;
+    else if (!strcmp(severity, "moderate"))
+        level = 1;
+    else if (!strcmp(severity, "severe"))
+        level = 2;
+    else {
+        char *end = NULL;
+        double v = strtod(severity, &end);
+        if (end == severity || *end)
+            return mn_error_set(MN_EINPUT,
+                                "--severity: '%.40s' (expected mild, moderate, severe or a "
+                                "number on the concern's scale)",
+                                severity);
+        mn_table *t = NULL;
+        MN_TRY(mn_table_load_embedded("severity.csv", &t));
+        long r = mn_table_find(t, "concern", concern);
+        double lo = 0, hi = 0, mild = 0, sev = 0;
+        mn_status st = MN_OK;
+        char scale[96] = "";
+        if (r < 0)
+            st = mn_error_set(MN_EINPUT,
+                              "--severity: %s has no severity scale in data/severity.csv "
+                              "(expected mild, moderate or severe)",
+                              concern);
+        if (st == MN_OK) {
+            snprintf(scale, sizeof scale, "%s", mn_table_cell(t, (size_t)r, 1));
+            st = mn_table_double(t, (size_t)r, "scale_min", &lo);
+        }
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "scale_max", &hi);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "mild_max", &mild);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "severe_min", &sev);
+        mn_table_free(t);
+        MN_TRY(st);
+        if (v < lo || v > hi)
+            return mn_error_set(MN_EINPUT, "--severity: %g is off the %s scale (expected %g to %g)",
+                                v, scale, lo, hi);
+        level = v <= mild ? 0 : v >= sev ? 2 : 1;
+    }
+    static const char *const names[] = {"mild", "moderate", "severe"};
+    b->name = names[level];
+    if (level == 0)
+        b->hi = mid;
+    else if (level == 2)
+        b->lo = mid;
+    return MN_OK;
+}
+
+static mn_status load_devices(search *sr)
+{
+    unsigned mask = sr->req->devices ? sr->req->devices
+                                     : (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) |
+                                           (1u << MN_DEVICE_STAMP);
+    for (int t = 0; t < 4; t++) {
+        sr->have[t] = 0;
+        if (!(mask & (1u << t)) || t == MN_DEVICE_RF)
+            continue; /* RF: no cited energy setting to plan with (guidance.csv notes) */
+        if (t == (int)sr->base->device.type) {
+            sr->dev[t] = sr->base->device;
+        } else if (device_yaml[t]) {
+            mn_model m;
+            MN_TRY(mn_scenario_load_text("planner device", device_yaml[t], strlen(device_yaml[t]),
+                                         &m));
+            sr->dev[t] = m.device;
+        } else {
+            continue;
+        }
+        sr->have[t] = 1;
+    }
+    return MN_OK;
 }
 
 static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, const guide *cg,
-                           const char *zone, mn_plan_zone *z)
+                           const band *bd, const char *zone, mn_plan_zone *z)
 {
-    mn_status st = MN_OK;
-    cand *cs = NULL;
     snprintf(z->zone, sizeof z->zone, "%s", zone);
     int known = 0;
     char list[1024];
@@ -240,94 +419,245 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         snprintf(z->source + u, sizeof z->source - u, "; zone: %s (%s)", zg.source,
                  zg.note[0] ? zg.note : "chart");
     }
+    if (req->setting == MN_SETTING_HOME) {
+        double home = 0;
+        MN_TRY(mn_clinic_limit("home_depth_max_mm", &home));
+        hi = fmin(hi, home);
+        lo = fmin(lo, hi);
+    }
 
     double f = 0, step = 0;
     MN_TRY(mn_clinic_limit("safe_dermis_fraction", &f));
     MN_TRY(mn_clinic_limit("depth_step_mm", &step));
-    mn_model m0;
-    cand c0 = mk(lo, (int)cg->pmin, (int)cg->smin, cg->imax);
-    build_model(base, req->patient, zone, &c0, &m0);
+    search sr = {0};
+    sr.req = req;
+    sr.base = base;
+    sr.zone = zone;
+    sr.max_sessions = req->max_sessions;
+    MN_TRY(load_devices(&sr));
+    mn_model m0 = *base;
+    m0.patient = *req->patient;
+    snprintf(m0.site.zone, sizeof m0.site.zone, "%s", zone);
+    m0.site.layers_given = false;
     mn_column col;
     MN_TRY(mn_anatomy_column_for(&m0, &col));
-    z->reach_limit_um = col.dej_depth_um + f * col.dermis_um;
+    sr.col = &col;
+    sr.reach_limit = col.dej_depth_um + f * col.dermis_um;
+    z->reach_limit_um = sr.reach_limit;
+    z->sessions_min = bd->lo;
+    z->sessions_max = bd->hi;
 
-    MN_ALLOC(cs, MAX_CANDIDATES);
-    int n = 0;
+    /* Stage 1: device x depth x passes at the band's fewest sessions and longest interval.
+     * Stage 2: for the best of stage 1, every session count of the band at both intervals. */
+    mn_status st = MN_OK;
+    mn_plan_candidate *cand = NULL;
+    const mn_plan_candidate *best = NULL;
+    long bi = -1; /* index: evaluate() may move the array */
     double first = ceil(lo / step - 1e-9) * step;
     int passes[2] = {(int)cg->pmin, (int)cg->pmax};
-    for (double d = first; d <= hi + 1e-9 && n < MAX_CANDIDATES - 2; d += step)
-        for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1); k++) {
-            cs[n] = mk(d, passes[k], (int)cg->smin, cg->imax);
-            MN_TRY_GOTO(evaluate(req, base, zone, &col, &cs[n]), done);
-            n++;
-        }
-    z->candidates = n;
-    int best = -1;
-    char why[MN_PLAN_TEXT_CAP] = "", first_why[MN_PLAN_TEXT_CAP] = "";
-    z->depth_limit_mm = 0;
-    for (int i = 0; i < n; i++) {
-        if (cs[i].pred.tissue_depth_max_um <= z->reach_limit_um &&
-            cs[i].depth_mm > z->depth_limit_mm)
-            z->depth_limit_mm = cs[i].depth_mm;
-        if (!feasible(&cs[i], z->reach_limit_um, req->max_downtime_days, why, sizeof why)) {
-            if (!first_why[0])
-                snprintf(first_why, sizeof first_why, "%s", why);
+    for (int t = 0; t < 4 && st == MN_OK; t++) {
+        if (!sr.have[t])
             continue;
-        }
-        if (z->depth_mm_min == 0 || cs[i].depth_mm < z->depth_mm_min)
-            z->depth_mm_min = cs[i].depth_mm;
-        if (best < 0 || cs[i].pred.collagen_change_percent[OBJECTIVE_DAY] >
-                            cs[best].pred.collagen_change_percent[OBJECTIVE_DAY] + 1e-9)
-            best = i;
+        for (double d = first; d <= hi + 1e-9 && st == MN_OK; d += step)
+            for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
+                st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
+                if (st == MN_OK && cand->feasible && better(cand, bi < 0 ? NULL : &sr.c[bi]))
+                    bi = cand - sr.c;
+            }
     }
-    if (best < 0) {
+    /* A cited range deeper than this patient's safe reach (thin dermis: a body zone, an older
+     * patient) is not a reason to refuse the concern: the settings below it are tried, and
+     * the plan says it stays shallower than the guidance. */
+    int below_range = 0;
+    int reach_only = sr.n > 0;
+    for (size_t i = 0; i < sr.n; i++)
+        reach_only &= strncmp(sr.c[i].why_not, "reach", 5) == 0;
+    if (st == MN_OK && bi < 0 && reach_only) {
+        below_range = 1;
+        for (int t = 0; t < 4 && st == MN_OK; t++) {
+            if (!sr.have[t])
+                continue;
+            for (double d = step; d < first - 1e-9 && st == MN_OK; d += step)
+                for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
+                    st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
+                    if (st == MN_OK && cand->feasible && better(cand, bi < 0 ? NULL : &sr.c[bi]))
+                        bi = cand - sr.c;
+                }
+        }
+    }
+    size_t stage1 = sr.n;
+    if (st == MN_OK && bi >= 0) {
+        /* The schedules of the best setting and of the one a step shallower (the deepest
+         * setting can sit at the reach limit, where the deepest of more sessions' punctures
+         * passes it). */
+        mn_plan_candidate b1 = sr.c[bi];
+        for (int j = 0; j < 2 && st == MN_OK; j++) {
+            double depth = b1.depth_mm - j * step;
+            if (depth < step - 1e-9)
+                break;
+            for (int s = bd->lo; s <= bd->hi && st == MN_OK; s++)
+                for (int k = 0; k < 2 && st == MN_OK; k++) {
+                    double iv = k == 0 ? cg->imax : cg->imin;
+                    if ((s == 1 && k == 1) || (k == 1 && cg->imin == cg->imax))
+                        continue;
+                    st = evaluate(&sr, b1.device, depth, b1.passes, s, iv, &cand);
+                }
+        }
+        /* Pointers into sr.c may have moved: choose again over everything. */
+        best = NULL;
+        for (size_t i = 0; st == MN_OK && i < sr.n; i++)
+            if (sr.c[i].feasible && better(&sr.c[i], best))
+                best = &sr.c[i];
+    }
+    if (st != MN_OK) {
+        free(sr.c);
+        return st;
+    }
+    z->candidates = (int)sr.n;
+    z->n_cands = sr.n;
+    z->cands = sr.c;
+    z->depth_limit_mm = 0;
+    for (size_t i = 0; i < sr.n; i++)
+        if (sr.c[i].pred.tissue_depth_max_um <= sr.reach_limit &&
+            sr.c[i].depth_mm > z->depth_limit_mm)
+            z->depth_limit_mm = sr.c[i].depth_mm;
+    if (!best) {
+        const char *why = sr.n ? sr.c[0].why_not : "no candidate depth";
         snprintf(z->why_not, sizeof z->why_not,
                  "no candidate between %.2f and %.2f mm stays within the limits (gentlest: %.250s)",
-                 lo, hi, first_why);
-        goto done;
+                 lo, hi, why);
+        return MN_OK;
     }
-    const cand *b = &cs[best];
+    for (size_t i = 0; i < stage1; i++)
+        if (sr.c[i].feasible && sr.c[i].device == best->device &&
+            (z->depth_mm_min == 0 || sr.c[i].depth_mm < z->depth_mm_min))
+            z->depth_mm_min = sr.c[i].depth_mm;
+    if (z->depth_mm_min == 0 || z->depth_mm_min > best->depth_mm)
+        z->depth_mm_min = best->depth_mm;
     z->planned = 1;
-    z->depth_mm_max = b->depth_mm;
-    z->passes = b->passes;
-    z->sessions = b->sessions;
-    z->interval_days = b->interval_days;
+    z->device = best->device;
+    z->depth_mm_max = best->depth_mm;
+    z->passes = best->passes;
+    z->sessions = best->sessions;
+    z->interval_days = best->sessions > 1 ? best->interval_days : 0;
     z->maintenance_days = cg->maint;
+    z->objective = best->objective;
     snprintf(z->endpoint, sizeof z->endpoint, "%s", cg->endpoint);
-    z->predicted = b->pred;
-    z->risks = b->risks;
+    z->predicted = best->pred;
+    z->risks = best->risks;
 
     snprintf(z->tradeoff, sizeof z->tradeoff,
-             "Chosen for the highest predicted collagen change at day %d (%+.1f %%) within the "
-             "limits (reach <= %.0f um, %s).",
-             mn_plan_days[OBJECTIVE_DAY], b->pred.collagen_change_percent[OBJECTIVE_DAY],
-             z->reach_limit_um,
-             req->max_downtime_days >= 0 ? "downtime within the maximum" : "no downtime maximum");
-    /* Deeper: the next depth step with the same passes. */
-    int deeper = -1;
-    for (int i = 0; i < n; i++)
-        if (cs[i].passes == b->passes && cs[i].depth_mm > b->depth_mm + 1e-9 &&
-            (deeper < 0 || cs[i].depth_mm < cs[deeper].depth_mm))
-            deeper = i;
-    if (deeper >= 0) {
-        int ok = feasible(&cs[deeper], z->reach_limit_um, req->max_downtime_days, why, sizeof why);
-        describe_alt(z->tradeoff, sizeof z->tradeoff, "Deeper", b, &cs[deeper], ok, why);
-    } else {
+             "Chosen for the highest %s (%+.2f) of %zu simulated candidates within the limits "
+             "(reach <= %.0f um, %s%s, no high risk); options within %.2f of it count as the "
+             "same and the cheaper one is kept.",
+             mn_clinic_plan_objective_name(), best->objective, sr.n, sr.reach_limit,
+             req->max_downtime_days >= 0 ? "downtime within the maximum" : "no downtime maximum",
+             req->max_sessions > 0 ? ", sessions within the budget" : "",
+             same_within(best->objective));
+    /* Neighbours compared like with like: one step deeper (same device, passes, schedule),
+     * one session more and one fewer (same settings and interval), the other interval, and the
+     * best candidate of each other device. */
+    const mn_plan_candidate *nb[8];
+    const char *label[8];
+    int nn = 0;
+    const mn_plan_candidate *deeper = NULL, *more = NULL, *fewer = NULL, *other_iv = NULL;
+    for (size_t i = 0; i < sr.n; i++) {
+        const mn_plan_candidate *c = &sr.c[i];
+        int same_dev = c->device == best->device, same_p = c->passes == best->passes;
+        int same_sched =
+            c->sessions == best->sessions && fabs(c->interval_days - best->interval_days) < 1e-9;
+        int same_set = same_dev && same_p && fabs(c->depth_mm - best->depth_mm) < 1e-9;
+        if (same_dev && same_p && same_sched && c->depth_mm > best->depth_mm + 1e-9 &&
+            (!deeper || c->depth_mm < deeper->depth_mm))
+            deeper = c;
+        if (same_set && fabs(c->interval_days - best->interval_days) < 1e-9) {
+            if (c->sessions == best->sessions + 1)
+                more = c;
+            if (c->sessions == best->sessions - 1)
+                fewer = c;
+        }
+        if (same_set && c->sessions == best->sessions &&
+            fabs(c->interval_days - best->interval_days) > 1e-9)
+            other_iv = c;
+    }
+    if (deeper)
+        nb[nn] = deeper, label[nn++] = "One step deeper";
+    else {
+        size_t u = strlen(z->tradeoff);
+        if (best->depth_mm >= hi - 1e-9)
+            snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                     " No deeper setting: %.2f mm is the deepest the guidance allows here.", hi);
+        else
+            snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                     " Deeper settings were simulated at the first schedule only (--json lists "
+                     "them).");
+    }
+    if (more)
+        nb[nn] = more, label[nn++] = "One session more";
+    if (fewer)
+        nb[nn] = fewer, label[nn++] = "One session fewer";
+    if (other_iv)
+        nb[nn] = other_iv, label[nn++] = "Other interval";
+    /* Other devices were simulated at the band's first schedule: compare them with the chosen
+     * setting at that same schedule. */
+    const mn_plan_candidate *ref = NULL;
+    for (size_t i = 0; i < stage1; i++)
+        if (sr.c[i].device == best->device && fabs(sr.c[i].depth_mm - best->depth_mm) < 1e-9 &&
+            sr.c[i].passes == best->passes)
+            ref = &sr.c[i];
+    for (int t = 0; t < 4 && ref; t++) {
+        if (t == (int)best->device || !sr.have[t])
+            continue;
+        const mn_plan_candidate *bt = NULL;
+        for (size_t i = 0; i < stage1; i++)
+            if ((int)sr.c[i].device == t && sr.c[i].feasible && better(&sr.c[i], bt))
+                bt = &sr.c[i];
+        if (bt && nn < 8) {
+            nb[nn] = bt;
+            label[nn++] = t == MN_DEVICE_ROLLER  ? "Best roller"
+                          : t == MN_DEVICE_STAMP ? "Best stamp"
+                                                 : "Best pen";
+        }
+    }
+    int n_same = nn; /* the first n_same compare with best, the rest with ref */
+    for (int i = 0; i < nn; i++)
+        if (nb[i]->device != best->device) {
+            n_same = i;
+            break;
+        }
+    for (int i = 0; i < nn; i++) {
+        if (i == n_same && ref != best) {
+            size_t u = strlen(z->tradeoff);
+            snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                     " Devices compared at %d %s every %.0f d (the chosen %s there: %+.2f):",
+                     ref->sessions, plural(ref->sessions), ref->interval_days,
+                     device_names[ref->device], ref->objective);
+        }
+        describe(z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
+    }
+    if (below_range) {
         size_t u = strlen(z->tradeoff);
         snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
-                 " No deeper setting: %.2f mm is the deepest the guidance allows here.", hi);
+                 " The guidance's %.2f-%.2f mm would reach past this patient's safe limit of "
+                 "%.0f um here, so the plan stays shallower than the guidance.",
+                 lo, hi, sr.reach_limit);
     }
-    /* More frequent: the guidance's most sessions at its shortest interval. */
-    if ((int)cg->smax != b->sessions || cg->imin != b->interval_days) {
-        cand more = mk(b->depth_mm, b->passes, (int)cg->smax, cg->imin);
-        MN_TRY_GOTO(evaluate(req, base, zone, &col, &more), done);
-        z->candidates++;
-        int ok = feasible(&more, z->reach_limit_um, req->max_downtime_days, why, sizeof why);
-        describe_alt(z->tradeoff, sizeof z->tradeoff, "More frequent", b, &more, ok, why);
+    if (bd->name[0]) {
+        size_t u = strlen(z->tradeoff);
+        snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                 " Severity %s: %d to %d sessions considered (guidance %d to %d).", bd->name,
+                 bd->lo, bd->hi, (int)cg->smin, (int)cg->smax);
     }
-done:
-    free(cs);
-    return st;
+    double zone_min = best->pred.zone_minutes;
+    mn_appointment ap;
+    MN_TRY(mn_clinic_appointment(zone, best->depth_mm, zone_min, &ap));
+    z->numbing_minutes = ap.numbing_min;
+    z->needling_minutes = ap.needling_min;
+    z->aftercare_minutes = ap.aftercare_min;
+    z->chair_minutes = ap.chair_min;
+    z->pain = (int)lround(ap.pain);
+    snprintf(z->pain_text, sizeof z->pain_text, "%s", ap.pain_text);
+    return MN_OK;
 }
 
 mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
@@ -352,8 +682,12 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
     }
     guide cg;
     MN_TRY(guide_get("concern", req->concern, &cg));
+    band bd;
+    MN_TRY(severity_band(req->concern, req->severity, &cg, &bd));
     MN_ALLOC(p, 1);
     snprintf(p->concern, sizeof p->concern, "%s", req->concern);
+    snprintf(p->severity, sizeof p->severity, "%s", bd.name);
+    snprintf(p->objective, sizeof p->objective, "%s", mn_clinic_plan_objective_name());
     MN_TRY_GOTO(mn_clinic_screen(req->patient, &p->screening), fail);
     p->n_zones = req->n_zones;
     for (size_t i = 0; i < req->n_zones; i++) {
@@ -369,7 +703,7 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
                                           p->screening->findings[k].reason);
             continue;
         }
-        MN_TRY_GOTO(plan_zone(req, base, &cg, req->zones[i], z), fail);
+        MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, req->zones[i], z), fail);
     }
     *out = p;
     return MN_OK;
@@ -383,7 +717,37 @@ void mn_plan_free(mn_plan *p)
     if (!p)
         return;
     mn_screening_free(p->screening);
+    for (size_t i = 0; i < p->n_zones; i++)
+        free(p->zones[i].cands);
     free(p);
+}
+
+static cJSON *prediction_json(const mn_plan_prediction *p);
+
+/* Every simulated candidate of a zone, so users can draw their own frontier. */
+static cJSON *candidates_json(const mn_plan_zone *z)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < z->n_cands; i++) {
+        const mn_plan_candidate *c = &z->cands[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(arr, o);
+        cJSON_AddStringToObject(o, "device", mn_device_type_name(c->device));
+        cJSON_AddNumberToObject(o, "depth_mm", c->depth_mm);
+        cJSON_AddNumberToObject(o, "passes", c->passes);
+        cJSON_AddNumberToObject(o, "sessions", c->sessions);
+        cJSON_AddNumberToObject(o, "interval_days", c->interval_days);
+        cJSON_AddNumberToObject(o, "objective", c->objective);
+        cJSON_AddBoolToObject(o, "feasible", c->feasible);
+        if (!c->feasible)
+            cJSON_AddStringToObject(o, "why_not", c->why_not);
+        cJSON_AddItemToObject(o, "predicted", prediction_json(&c->pred));
+        cJSON *r = cJSON_AddObjectToObject(o, "risks");
+        for (size_t k = 0; r && k < c->risks.n; k++)
+            cJSON_AddStringToObject(r, c->risks.items[k].id,
+                                    mn_risk_level_name(c->risks.items[k].level));
+    }
+    return arr;
 }
 
 static cJSON *by_day(const double v[4])
@@ -397,11 +761,38 @@ static cJSON *by_day(const double v[4])
     return o;
 }
 
+static cJSON *prediction_json(const mn_plan_prediction *p)
+{
+    cJSON *pr = cJSON_CreateObject();
+    if (!pr)
+        return NULL;
+    cJSON_AddItemToObject(pr, "collagen_change_percent", by_day(p->collagen_change_percent));
+    cJSON_AddItemToObject(pr, "elastin_change_percent", by_day(p->elastin_change_percent));
+    cJSON_AddItemToObject(pr, "epidermal_thickness_change_percent",
+                          by_day(p->epidermal_thickness_change_percent));
+    cJSON_AddNumberToObject(pr, "downtime_days_total", p->downtime_days_total);
+    cJSON_AddNumberToObject(pr, "erythema_days", p->erythema_days);
+    cJSON_AddNumberToObject(pr, "bleeding_fraction", p->bleeding_fraction);
+    cJSON_AddNumberToObject(pr, "tissue_depth_max_um", p->tissue_depth_max_um);
+    return pr;
+}
+
 mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
 {
     cJSON *root = NULL;
     MN_TRY(mn_clinic_screening_json(p->screening, &root));
     cJSON_AddStringToObject(root, "concern", p->concern);
+    if (p->severity[0])
+        cJSON_AddStringToObject(root, "severity", p->severity);
+    else
+        cJSON_AddNullToObject(root, "severity");
+    cJSON_AddStringToObject(root, "objective", p->objective);
+    cJSON *mods = NULL;
+    if (mn_clinic_modalities_json(p->concern, &mods) != MN_OK) {
+        cJSON_Delete(root);
+        return MN_ENOMEM;
+    }
+    cJSON_AddItemToObject(root, "modalities", mods);
     cJSON *zones = cJSON_AddArrayToObject(root, "zones");
     for (size_t i = 0; zones && i < p->n_zones; i++) {
         const mn_plan_zone *z = &p->zones[i];
@@ -409,10 +800,23 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
         cJSON_AddItemToArray(zones, o);
         cJSON_AddStringToObject(o, "zone", z->zone);
         cJSON_AddBoolToObject(o, "planned", z->planned);
+        cJSON_AddItemToObject(o, "candidates", candidates_json(z));
         if (!z->planned) {
             cJSON_AddStringToObject(o, "why_not", z->why_not);
             continue;
         }
+        cJSON_AddStringToObject(o, "device", mn_device_type_name(z->device));
+        cJSON_AddNumberToObject(o, "sessions_min", z->sessions_min);
+        cJSON_AddNumberToObject(o, "sessions_max", z->sessions_max);
+        cJSON_AddNumberToObject(o, "objective", z->objective);
+        cJSON *ap = cJSON_AddObjectToObject(o, "appointment");
+        cJSON_AddNumberToObject(ap, "numbing_min", z->numbing_minutes);
+        cJSON_AddNumberToObject(ap, "needling_min", z->needling_minutes);
+        cJSON_AddNumberToObject(ap, "aftercare_min", z->aftercare_minutes);
+        cJSON_AddNumberToObject(ap, "chair_min", z->chair_minutes);
+        cJSON *pain = cJSON_AddObjectToObject(o, "pain");
+        cJSON_AddNumberToObject(pain, "level", z->pain);
+        cJSON_AddStringToObject(pain, "text", z->pain_text);
         cJSON_AddNumberToObject(o, "depth_mm_min", z->depth_mm_min);
         cJSON_AddNumberToObject(o, "depth_mm_max", z->depth_mm_max);
         cJSON_AddNumberToObject(o, "depth_limit_mm", z->depth_limit_mm);
@@ -422,19 +826,7 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
         cJSON_AddNumberToObject(o, "interval_days", z->interval_days);
         cJSON_AddNumberToObject(o, "maintenance_days", z->maintenance_days);
         cJSON_AddStringToObject(o, "endpoint", z->endpoint);
-        cJSON *pr = cJSON_AddObjectToObject(o, "predicted");
-        if (pr) {
-            cJSON_AddItemToObject(pr, "collagen_change_percent",
-                                  by_day(z->predicted.collagen_change_percent));
-            cJSON_AddItemToObject(pr, "elastin_change_percent",
-                                  by_day(z->predicted.elastin_change_percent));
-            cJSON_AddItemToObject(pr, "epidermal_thickness_change_percent",
-                                  by_day(z->predicted.epidermal_thickness_change_percent));
-            cJSON_AddNumberToObject(pr, "downtime_days_total", z->predicted.downtime_days_total);
-            cJSON_AddNumberToObject(pr, "erythema_days", z->predicted.erythema_days);
-            cJSON_AddNumberToObject(pr, "bleeding_fraction", z->predicted.bleeding_fraction);
-            cJSON_AddNumberToObject(pr, "tissue_depth_max_um", z->predicted.tissue_depth_max_um);
-        }
+        cJSON_AddItemToObject(o, "predicted", prediction_json(&z->predicted));
         if (mn_clinic_risks_json(&z->risks, o) != MN_OK) {
             cJSON_Delete(root);
             return MN_ENOMEM;

@@ -1,9 +1,11 @@
-/* Treatment planner: per zone, candidate settings from the cited guidance (data/guidance.csv),
- * limited by this patient's anatomy (reach <= dej + safe_dermis_fraction x dermis,
- * data/plan_limits.csv) and by the screening; each candidate is simulated through a callback
- * and the one with the best predicted collagen gain whose downtime and risks stay within the
- * limits is chosen, with the trade-off a deeper or more frequent plan would make. It supports
- * and does not replace the practitioner's judgement. */
+/* Treatment planner: per zone, candidate treatments over device (pen, roller, stamp), depth,
+ * passes, sessions and interval from the cited guidance (data/guidance.csv; sessions by
+ * severity, data/severity.csv), limited by this patient's anatomy (reach <= dej +
+ * safe_dermis_fraction x dermis, data/plan_limits.csv), the screening and the patient's limits
+ * (downtime, sessions, no high risk); each candidate is simulated through a callback (cached
+ * where inputs repeat) and the one with the best objective (plan.c `objective`) is chosen, with
+ * the trade-off against its neighbours, compared like with like. It supports and does not
+ * replace the practitioner's judgement. */
 #ifndef MN_CLINIC_PLAN_H
 #define MN_CLINIC_PLAN_H
 
@@ -26,6 +28,7 @@ typedef struct mn_plan_prediction {
     double erythema_days;       /* longest erythema of one session */
     double bleeding_fraction;   /* highest over sessions */
     double tissue_depth_max_um; /* deepest reach of any puncture, all sessions */
+    double zone_minutes;        /* needling time of the whole zone, one session (< 0 unknown) */
 } mn_plan_prediction;
 
 extern const int mn_plan_days[4]; /* 30, 90, 180, 365 */
@@ -48,7 +51,25 @@ typedef struct mn_plan_request {
                                  built-in default scenario (a pen) */
     mn_plan_predict_fn predict;
     void *predict_ctx;
+    /* Added by issue 19; zero means "no limit / any". */
+    const char *severity; /* "mild" | "moderate" | "severe" | a number on the concern's scale */
+    int max_sessions;     /* budget of appointments for the course (0: none) */
+    unsigned devices;     /* bit mask of 1 << mn_device_type (0: pen, roller and stamp) */
+    mn_device_setting setting; /* home: vendors' home depth maximum applies */
 } mn_plan_request;
+
+/* One simulated candidate of a zone (all of them are kept for --json). */
+typedef struct mn_plan_candidate {
+    mn_device_type device;
+    double depth_mm;
+    int passes, sessions;
+    double interval_days;
+    mn_plan_prediction pred;
+    mn_risks risks;
+    double objective;
+    int feasible;
+    char why_not[256]; /* "" when feasible */
+} mn_plan_candidate;
 
 enum { MN_PLAN_ZONE_CAP = 20, MN_PLAN_TEXT_CAP = 1024 };
 
@@ -60,18 +81,28 @@ typedef struct mn_plan_zone {
     double depth_mm_max;   /* the chosen setting */
     double depth_limit_mm; /* deepest setting the guidance and anatomy allow */
     double reach_limit_um; /* dej + safe fraction x dermis for this patient */
+    mn_device_type device;
     int passes, sessions;
     double interval_days, maintenance_days; /* maintenance 0: none cited */
+    int sessions_min, sessions_max;         /* the band severity allows */
+    double objective;                       /* of the chosen candidate */
+    double numbing_minutes, needling_minutes, aftercare_minutes, chair_minutes;
+    int pain;            /* expected pain 0-10 (clinic/pain.h) */
+    char pain_text[256]; /* how it feels and why */
     char endpoint[128];
     char source[MN_PLAN_TEXT_CAP];
     mn_plan_prediction predicted;
     mn_risks risks;
-    char tradeoff[MN_PLAN_TEXT_CAP];
+    char tradeoff[2 * MN_PLAN_TEXT_CAP];
     int candidates; /* simulated */
+    size_t n_cands;
+    mn_plan_candidate *cands; /* every candidate considered (owned) */
 } mn_plan_zone;
 
 typedef struct mn_plan {
     char concern[MN_NAME_CAP];
+    char severity[32];   /* band used: "", "mild", "moderate", "severe" */
+    char objective[128]; /* what the objective measures */
     mn_screening *screening;
     size_t n_zones;
     mn_plan_zone zones[MN_PLAN_ZONE_CAP];
@@ -85,10 +116,16 @@ mn_status mn_clinic_concern_known(const char *concern);
 /* Known concerns, one per line (for `mnsim plan --list`); static storage. */
 mn_status mn_clinic_concern_list(char *buf, size_t cap);
 
+/* Name of the objective the planner maximises (for texts). */
+const char *mn_clinic_plan_objective_name(void);
+
 /* {"decision", "concern", "findings", "zones": [{zone, planned, why_not | depth_mm_min,
  * depth_mm_max, depth_limit_mm, passes, sessions, interval_days, maintenance_days, endpoint,
  * predicted {collagen_change_percent {day_30..day_365}, elastin_change_percent,
- * epidermal_thickness_change_percent, downtime_days_total}, risks, tradeoff, source}]} */
+ * epidermal_thickness_change_percent, downtime_days_total}, risks, tradeoff, source,
+ * device, appointment {numbing_min, needling_min, aftercare_min, chair_min}, pain {level,
+ * text}, candidates [{device, depth_mm, passes, sessions, interval_days, objective, feasible,
+ * why_not, predicted {...}}]}], severity, objective, modalities} */
 mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out);
 
 #endif

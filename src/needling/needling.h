@@ -43,5 +43,9 @@ void mn_punctures_free(mn_punctures *p);
 
 mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                 mn_needling_summary *out);
+/* Minutes to needle the whole zone of col once in a session (its passes, the device's glide
+ * or stamping kinematics): the needling part of an appointment (clinic/plan.c). */
+mn_status mn_needling_zone_minutes(const mn_model *m, const mn_column *col, int session,
+                                   double *out);
 
 #endif

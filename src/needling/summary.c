@@ -58,6 +58,16 @@ static double treatment_minutes(const mn_device_spec *d, const mn_needling_param
     return d->passes * seconds / MN_S_PER_MIN;
 }
 
+mn_status mn_needling_zone_minutes(const mn_model *m, const mn_column *col, int session,
+                                   double *out)
+{
+    mn_needling_params np;
+    MN_TRY(mn_needling_params_load(&np));
+    mn_device_spec d = mn_model_session_device(m, session);
+    *out = treatment_minutes(&d, &np, col->zone_area_cm2 * MN_UM2_PER_CM2);
+    return MN_OK;
+}
+
 mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                 mn_needling_summary *out)
 {

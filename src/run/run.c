@@ -17,6 +17,7 @@
 #include "healing/healing.h"
 #include "io/report.h"
 #include "model/scenario.h"
+#include "needling/needling.h"
 #include "run/course.h"
 
 struct mn_run {
@@ -60,6 +61,7 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
     out->erythema_days = c.max_erythema_days;
     out->bleeding_fraction = c.max_bleeding_fraction;
     out->tissue_depth_max_um = c.max_tissue_depth_um;
+    MN_TRY_GOTO(mn_needling_zone_minutes(m, &col, 1, &out->zone_minutes), done);
 done:
     mn_healing_result_free(h);
     mn_course_free(&c);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mnsim plan: --list names every concern; usage and input errors exit 2; a deferred patient
-# gets a plan-less answer (exit 0) with JSON and a handout that states it does not replace the
-# practitioner's judgement.
+# gets a plan-less answer (exit 0) with JSON and a note (not aftercare) that states it does not
+# replace the practitioner's judgement; an existing handout is not overwritten without --force;
+# stretch marks on the abdomen plan with the real simulator, with every candidate in --json.
 set -u
 M="$MNSIM_EXE"
 T=$(mktemp -d)
@@ -14,7 +15,8 @@ expect_rc 0 "$M" plan --help
 expect_rc 0 "$M" plan --list
 for c in fine_lines wrinkles acne_scars acne_scars_rolling acne_scars_boxcar acne_scars_icepick \
          surgical_scar burn_scar enlarged_pores uneven_tone hyperpigmentation melasma \
-         stretch_marks laxity sun_damage alopecia hyperhidrosis drug_delivery; do
+         stretch_marks laxity sun_damage alopecia alopecia_areata hyperhidrosis drug_delivery \
+         acne rosacea; do
   grep -qx "$c" "$T/out" || fail "--list lacks $c"
 done
 
@@ -23,8 +25,12 @@ printf 'age_years: 30\nconditions: [active_acne]\n' >"$T/acne.yaml"
 printf 'age_years: 30\nmedications: [warfarine]\n' >"$T/typo.yaml"
 expect_rc 2 "$M" plan "$T/ok.yaml" --zones cheek
 expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars
-expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne --zones cheek
+expect_rc 2 "$M" plan "$T/ok.yaml" --concern acnee --zones cheek
 grep -q "acne_scars_boxcar" "$T/err" || fail "unknown concern does not list the known ones"
+expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --severity dreadful
+expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --severity 9
+expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --device laser
+expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --setting moon
 expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheeks
 expect_rc 2 "$M" plan "$T/typo.yaml" --concern acne_scars --zones cheek
 expect_rc 2 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --max-downtime-days x
@@ -42,5 +48,29 @@ PY
 for f in handout.md handout.html; do
   [ -s "$T/h/$f" ] || fail "$f not written"
   grep -q "does not replace your practitioner" "$T/h/$f" || fail "$f lacks the judgement statement"
+  grep -q "postponed" "$T/h/$f" || fail "$f is not a postponement note"
+  grep -q "ice pack" "$T/h/$f" && fail "$f gives aftercare to an untreated patient"
 done
+# Never overwrite a handout without --force.
+echo mine >"$T/h/handout.md"
+expect_rc 2 "$M" plan "$T/acne.yaml" --concern acne_scars --zones cheek --handout -o "$T/h"
+grep -q -- "--force" "$T/err" || fail "the refusal does not name --force"
+[ "$(cat "$T/h/handout.md")" = mine ] || fail "handout.md was overwritten"
+expect_rc 0 "$M" plan "$T/acne.yaml" --concern acne_scars --zones cheek --handout -o "$T/h" --force
+grep -q "postponed" "$T/h/handout.md" || fail "--force did not write the handout"
+
+# Stretch marks on the abdomen plan with the real pipeline (pen only, to stay quick).
+expect_rc 0 "$M" plan "$T/ok.yaml" --concern stretch_marks --zones abdomen --severity mild \
+  --device pen --json
+python3 - "$T/out" <<'PY' || fail "stretch marks on the abdomen"
+import json, sys
+d = json.load(open(sys.argv[1]))
+z = d["zones"][0]
+assert z["planned"], z.get("why_not")
+assert z["device"] == "pen" and z["predicted"]["tissue_depth_max_um"] <= z["reach_limit_um"], z
+assert len(z["candidates"]) >= 4 and all(c["device"] == "pen" for c in z["candidates"])
+assert z["appointment"]["chair_min"] > z["appointment"]["numbing_min"] > 0
+assert 0 <= z["pain"]["level"] <= 10
+assert d["severity"] == "mild" and any(m["modality"].startswith("ablative") for m in d["modalities"])
+PY
 echo ok

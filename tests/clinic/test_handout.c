@@ -1,7 +1,12 @@
-/* Aftercare handout: says it supports and does not replace the practitioner's judgement; holds
- * the aftercare of issue 5 (24 h without make-up or strenuous exercise, gentle cleanser and
- * moisturiser, cold packs, sunscreen, what not to apply, next session) and the red flags of
- * literature/clinical.md §4; timings come from the plan's prediction; written atomically. */
+/* Handout for the patient: says it supports and does not replace the practitioner's judgement;
+ * holds the seed-stated aftercare (sun protection, gentle cleanser and moisturiser, make-up
+ * from the next day, no vigorous exercise for 24 hours, an ice pack for comfort) and the red
+ * flags (bleeding beyond 24 hours, blistering, swelling beyond a week, and those of
+ * literature/clinical.md §4); timings come from the plan's prediction; the appointment and its
+ * pain are stated; the patient's part carries no citation codes or rule ids (those are in the
+ * practitioner's section); any number reads grammatically (1 session, never "1 sessions" or
+ * "every 0 days"); a patient who must not be treated or must wait gets a referral note, never
+ * an aftercare sheet; an existing handout is never overwritten without force. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,29 +22,55 @@
 #include "model/patient.h"
 #include "plan_double.h"
 
-static mn_plan *make_plan(void)
+static mn_patient pat;
+
+static mn_plan *make_plan(const char *concern, const char *const *zones, size_t n)
 {
-    static mn_patient p;
-    mn_patient_defaults(&p);
-    const char *zones[] = {"cheek", "eyelid"};
-    mn_plan_request req = {&p, "acne_scars", zones, 2, -1, NULL, plan_double, NULL};
+    mn_plan_request req = {.patient = &pat,
+                           .concern = concern,
+                           .zones = zones,
+                           .n_zones = n,
+                           .max_downtime_days = -1,
+                           .predict = plan_double};
     mn_plan *plan = NULL;
-    assert_int_equal(mn_clinic_plan(&req, &plan), MN_OK);
+    if (mn_clinic_plan(&req, &plan) != MN_OK)
+        fail_msg("%s", mn_last_error());
     return plan;
+}
+
+/* The patient's part: everything before the practitioner's section. */
+static char *patient_part(const char *text)
+{
+    char *copy = strdup(text);
+    char *cut = strstr(copy, "For the practitioner");
+    assert_non_null(cut);
+    *cut = '\0';
+    return copy;
+}
+
+static void no_codes(const char *part)
+{
+    const char *codes[] = {"dg:", "clin ",  "§", "(V)",        "V2",         "doi",    "DEN16",
+                           "CFR", "Harris", "_", "[absolute]", "[relative]", "source", "Source"};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strstr(part, codes[i]))
+            fail_msg("the patient's part shows '%s'", codes[i]);
 }
 
 static void handout_content(void **state)
 {
-    mn_plan *plan = make_plan();
+    mn_patient_defaults(&pat);
+    const char *zones[] = {"cheek", "eyelid"};
+    mn_plan *plan = make_plan("acne_scars", zones, 2);
     char *md = NULL, *html = NULL;
     assert_int_equal(mn_clinic_handout_build(plan, &md, &html), MN_OK);
     const char *must[] = {"supports and does not replace your practitioner's judgement",
-                          "No make-up for 24 hours",
-                          "No strenuous exercise",
+                          "sunscreen",
                           "gentle cleanser",
                           "moisturiser",
-                          "cold pack",
-                          "sunscreen",
+                          "make-up again from the next day",
+                          "Avoid vigorous exercise, sauna and swimming for 24 hours",
+                          "ice pack",
                           "No vitamin C serums",
                           "retinoids",
                           "Bleeding that continues beyond 24 hours",
@@ -48,35 +79,107 @@ static void handout_content(void **state)
                           "Pus, spreading warmth",
                           "Firm red bumps",
                           "next session in 30 days",
-                          "eyelid: not treated"};
+                          "Eyelid: not treated",
+                          "minutes for a numbing cream",
+                          "out of 10",
+                          "For the practitioner"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
         if (!strstr(md, must[i]))
             fail_msg("markdown lacks '%s'", must[i]);
         if (!strstr(html, must[i]) && !strchr(must[i], '\''))
             fail_msg("html lacks '%s'", must[i]);
     }
-    assert_non_null(strstr(html, "supports and does not replace your practitioner"));
-    /* Redness timing from the prediction: the double gives 0.5 + 2 x depth x sqrt(passes/4). */
+    /* Redness timing from the prediction, rounded to whole days for the patient. */
     char want[64];
-    snprintf(want, sizeof want, "for about %.1f days", plan->zones[0].predicted.erythema_days);
+    long days = lround(plan->zones[0].predicted.erythema_days);
+    snprintf(want, sizeof want, "for about %ld %s", days, days == 1 ? "day" : "days");
     assert_non_null(strstr(md, want));
     assert_non_null(strstr(html, "<!DOCTYPE html>"));
+    char *part = patient_part(md);
+    no_codes(part);
+    free(part);
+    /* The practitioner's section keeps the sources. */
+    assert_non_null(strstr(strstr(md, "For the practitioner"), "Harris"));
     free(md);
     free(html);
     mn_plan_free(plan);
 }
 
-static void handout_written_atomically(void **state)
+/* One session (drug_delivery: 1 session in the guidance) reads "1 session", with no interval. */
+static void one_session_reads_well(void **state)
 {
-    mn_plan *plan = make_plan();
+    mn_patient_defaults(&pat);
+    const char *zone = "cheek";
+    mn_plan *plan = make_plan("drug_delivery", &zone, 1);
+    assert_true(plan->zones[0].planned);
+    assert_int_equal(plan->zones[0].sessions, 1);
+    char *md = NULL, *html = NULL;
+    assert_int_equal(mn_clinic_handout_build(plan, &md, &html), MN_OK);
+    char *part = patient_part(md);
+    assert_non_null(strstr(part, "1 session."));
+    assert_null(strstr(part, "1 sessions"));
+    assert_null(strstr(part, "every 0 days"));
+    assert_null(strstr(part, "about 1 days"));
+    assert_non_null(strstr(part, "single session"));
+    no_codes(part);
+    free(part);
+    free(md);
+    free(html);
+    mn_plan_free(plan);
+}
+
+/* Pregnant (do not treat) and active acne (defer): a note, not an aftercare sheet. */
+static void no_aftercare_for_untreated_patients(void **state)
+{
+    const char *zone = "cheek";
+    for (int k = 0; k < 2; k++) {
+        mn_patient_defaults(&pat);
+        if (k == 0)
+            pat.pregnant = true;
+        else {
+            strcpy(pat.conditions[0], "active_acne");
+            pat.n_conditions = 1;
+        }
+        mn_plan *plan = make_plan("acne_scars", &zone, 1);
+        char *md = NULL, *html = NULL;
+        assert_int_equal(mn_clinic_handout_build(plan, &md, &html), MN_OK);
+        assert_null(strstr(md, "Aftercare after microneedling"));
+        assert_null(strstr(md, "ice pack"));
+        assert_non_null(strstr(md, k == 0 ? "not advised for you" : "postponed"));
+        assert_non_null(strstr(md, "You have not been treated"));
+        char *part = patient_part(md);
+        no_codes(part);
+        free(part);
+        free(md);
+        free(html);
+        mn_plan_free(plan);
+    }
+}
+
+static void handout_written_atomically_and_never_overwritten(void **state)
+{
+    mn_patient_defaults(&pat);
+    const char *zone = "cheek";
+    mn_plan *plan = make_plan("acne_scars", &zone, 1);
     char dir[] = "/tmp/mnsim_handout_XXXXXX";
     assert_non_null(mkdtemp(dir));
     char sub[128];
     snprintf(sub, sizeof sub, "%s/out", dir); /* created when missing */
-    assert_int_equal(mn_clinic_handout_write(plan, sub), MN_OK);
+    assert_int_equal(mn_clinic_handout_write(plan, sub, 0), MN_OK);
     char path[256];
     struct stat sb;
     snprintf(path, sizeof path, "%s/handout.md", sub);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(sb.st_size > 500);
+    /* A second write without force fails and leaves the file as it was. */
+    FILE *f = fopen(path, "w");
+    fputs("mine", f);
+    fclose(f);
+    assert_int_equal(mn_clinic_handout_write(plan, sub, 0), MN_EUSAGE);
+    assert_non_null(strstr(mn_last_error(), "--force"));
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_size, 4);
+    assert_int_equal(mn_clinic_handout_write(plan, sub, 1), MN_OK);
     assert_int_equal(stat(path, &sb), 0);
     assert_true(sb.st_size > 500);
     unlink(path);
@@ -92,7 +195,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(handout_content),
-        cmocka_unit_test(handout_written_atomically),
+        cmocka_unit_test(one_session_reads_well),
+        cmocka_unit_test(no_aftercare_for_untreated_patients),
+        cmocka_unit_test(handout_written_atomically_and_never_overwritten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

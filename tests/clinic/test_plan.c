@@ -16,14 +16,31 @@
 #include "model/patient.h"
 #include "plan_double.h"
 
+static mn_plan_request request(const mn_patient *p, const char *concern, const char *const *zones,
+                               size_t n, double max_down)
+{
+    mn_plan_request req = {.patient = p,
+                           .concern = concern,
+                           .zones = zones,
+                           .n_zones = n,
+                           .max_downtime_days = max_down,
+                           .predict = plan_double};
+    return req;
+}
+
+static mn_plan *plan_req(const mn_plan_request *req)
+{
+    mn_plan *plan = NULL;
+    if (mn_clinic_plan(req, &plan) != MN_OK)
+        fail_msg("%s", mn_last_error());
+    return plan;
+}
+
 static mn_plan *plan_for(const mn_patient *p, const char *concern, const char *const *zones,
                          size_t n, double max_down)
 {
-    mn_plan_request req = {p, concern, zones, n, max_down, NULL, plan_double, NULL};
-    mn_plan *plan = NULL;
-    if (mn_clinic_plan(&req, &plan) != MN_OK)
-        fail_msg("%s", mn_last_error());
-    return plan;
+    mn_plan_request req = request(p, concern, zones, n, max_down);
+    return plan_req(&req);
 }
 
 static double zone_chart_max(const char *zone)
@@ -58,7 +75,9 @@ static void plans_never_exceed_anatomy_limits(void **state)
                     mn_patient_defaults(&p);
                     p.sex = (mn_sex)sex;
                     p.age_years = ages[a];
-                    mn_plan *plan = plan_for(&p, concerns[c], &zone, 1, -1);
+                    mn_plan_request req = request(&p, concerns[c], &zone, 1, -1);
+                    req.devices = 1u << MN_DEVICE_PEN; /* the limits do not depend on it */
+                    mn_plan *plan = plan_req(&req);
                     const mn_plan_zone *z = &plan->zones[0];
                     mn_model m;
                     memset(&m, 0, sizeof m);
@@ -88,8 +107,9 @@ static void plans_never_exceed_anatomy_limits(void **state)
     assert_true(planned > 100); /* the sweep did plan most zones */
 }
 
-/* With the double, collagen grows with reach and passes, so the best plan for a fair
- * 35-year-old's cheek is the deepest setting within the reach limit, at the most passes. */
+/* With the double, collagen grows with reach, passes and the sessions done by day 180, so the
+ * best plan for a fair 35-year-old's cheek is the deepest setting within the reach limit, at
+ * the most passes and the most sessions of the guidance (acne scars: 3-6). */
 static void chooses_best_collagen_within_limits(void **state)
 {
     mn_patient p;
@@ -101,10 +121,11 @@ static void chooses_best_collagen_within_limits(void **state)
         assert_true(z->planned);
         assert_true(fabs(z->depth_mm_max - z->depth_limit_mm) < 1e-9);
         assert_int_equal(z->passes, 6);
-        assert_int_equal(z->sessions, 3);
-        assert_true(z->interval_days == 30);
-        assert_non_null(strstr(z->tradeoff, "Deeper"));
-        assert_non_null(strstr(z->tradeoff, "More frequent"));
+        assert_int_equal(z->sessions, 6);
+        assert_true(z->interval_days == 30); /* 28 d gives the same result: the longer kept */
+        assert_non_null(strstr(z->tradeoff, "One session fewer"));
+        assert_non_null(strstr(z->tradeoff, "Other interval"));
+        assert_true(z->n_cands >= 10);
     }
     /* The forehead chart caps at 0.75 mm (Dr. Pen), below the cheek's. */
     assert_true(plan->zones[1].depth_mm_max <= 0.75 + 1e-9);
@@ -191,7 +212,7 @@ static void unknown_concern_and_zone_are_input_errors(void **state)
     mn_patient_defaults(&p);
     const char *zone = "cheek", *bad = "cheeks";
     mn_plan *plan = NULL;
-    mn_plan_request req = {&p, "acne", &zone, 1, -1, NULL, plan_double, NULL};
+    mn_plan_request req = request(&p, "acne_scar", &zone, 1, -1);
     assert_int_equal(mn_clinic_plan(&req, &plan), MN_EINPUT);
     assert_non_null(strstr(mn_last_error(), "acne_scars_boxcar"));
     req.concern = "acne_scars";
@@ -220,10 +241,197 @@ static void json_has_the_contract_keys(void **state)
     assert_true(cJSON_IsNumber(
         cJSON_GetObjectItem(cJSON_GetObjectItem(pr, "collagen_change_percent"), "day_365")));
     assert_true(cJSON_IsNumber(cJSON_GetObjectItem(pr, "downtime_days_total")));
+    /* Every simulated candidate, with its predictions, for the user's own frontier. */
+    cJSON *cands = cJSON_GetObjectItem(z, "candidates");
+    assert_int_equal(cJSON_GetArraySize(cands), (int)plan->zones[0].n_cands);
+    cJSON *c0 = cJSON_GetArrayItem(cands, 0);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(c0, "device")));
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(c0, "objective")));
+    assert_true(cJSON_IsObject(cJSON_GetObjectItem(c0, "predicted")));
+    assert_true(
+        cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(z, "appointment"), "chair_min")));
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(z, "pain"), "level")));
+    /* Wrinkles: peels and lasers are compared. */
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "modalities")) >= 3);
     cJSON *eyelid = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "zones"), 1);
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(eyelid, "planned")));
     assert_non_null(strstr(cJSON_GetObjectItem(eyelid, "why_not")->valuestring, "orbital rim"));
     cJSON_Delete(j);
+    mn_plan_free(plan);
+}
+
+/* The trade-off never calls a better option worse, nor a worse one better: its sign and its
+ * word agree, and no feasible candidate beats the chosen one by more than the tolerance. */
+static void tradeoff_is_honest(const mn_plan_zone *z)
+{
+    for (size_t i = 0; i < z->n_cands; i++)
+        if (z->cands[i].feasible && z->cands[i].objective > z->objective + 0.05 &&
+            z->cands[i].objective > z->objective * 1.01)
+            fail_msg("%s: a feasible candidate (%g) beats the chosen (%g)", z->zone,
+                     z->cands[i].objective, z->objective);
+    for (const char *t = strstr(z->tradeoff, "objective "); t; t = strstr(t + 1, "objective ")) {
+        double d = 0;
+        char word[16] = "";
+        if (sscanf(t, "objective %lf (%15[a-z ]", &d, word) != 2)
+            continue;
+        if (d > 0.05 && !strcmp(word, "worse"))
+            fail_msg("%s: '+%g (worse)' in: %s", z->zone, d, z->tradeoff);
+        if (d < -0.05 && !strcmp(word, "better"))
+            fail_msg("%s: '%g (better)' in: %s", z->zone, d, z->tradeoff);
+    }
+}
+
+/* More sessions are chosen when they predict more and stay within the limits; a budget of
+ * appointments stops them, and the trade-off says the next session would be better but is
+ * not allowed. */
+static void more_sessions_when_better(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zone = "cheek";
+    mn_plan_request req = request(&p, "acne_scars", &zone, 1, -1);
+    mn_plan *plan = plan_req(&req);
+    assert_int_equal(plan->zones[0].sessions, 6);
+    tradeoff_is_honest(&plan->zones[0]);
+    mn_plan_free(plan);
+    req.max_sessions = 4;
+    plan = plan_req(&req);
+    const mn_plan_zone *z = &plan->zones[0];
+    assert_int_equal(z->sessions, 4);
+    assert_non_null(strstr(z->tradeoff, "One session more"));
+    assert_non_null(strstr(z->tradeoff, "(better)"));
+    assert_non_null(strstr(z->tradeoff, "exceed the 4 appointments"));
+    tradeoff_is_honest(z);
+    mn_plan_free(plan);
+}
+
+/* Severity moves the plan: mild keeps the lower half of the cited sessions, severe the upper
+ * (data/severity.csv); a number on the concern's scale works too; off the scale is an error. */
+static void severity_moves_the_plan(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zone = "cheek";
+    mn_plan_request req = request(&p, "acne_scars", &zone, 1, -1);
+    req.max_downtime_days = 12; /* the double: about 3.7 d per session at the deepest */
+    req.severity = "mild";
+    mn_plan *mild = plan_req(&req);
+    req.severity = "4"; /* Goodman & Baron grade 4: severe */
+    mn_plan *severe = plan_req(&req);
+    assert_string_equal(mild->severity, "mild");
+    assert_string_equal(severe->severity, "severe");
+    assert_true(mild->zones[0].planned && severe->zones[0].planned);
+    assert_true(mild->zones[0].sessions_max < severe->zones[0].sessions_max ||
+                mild->zones[0].sessions_min < severe->zones[0].sessions_min);
+    if (mild->zones[0].sessions == severe->zones[0].sessions &&
+        fabs(mild->zones[0].depth_mm_max - severe->zones[0].depth_mm_max) < 1e-9 &&
+        mild->zones[0].passes == severe->zones[0].passes)
+        fail_msg("mild and severe give the same plan");
+    assert_true(mild->zones[0].sessions <= mild->zones[0].sessions_max);
+    assert_true(severe->zones[0].sessions >= severe->zones[0].sessions_min);
+    mn_plan_free(mild);
+    mn_plan_free(severe);
+    req.severity = "7";
+    mn_plan *plan = NULL;
+    assert_int_equal(mn_clinic_plan(&req, &plan), MN_EINPUT);
+    assert_non_null(strstr(mn_last_error(), "Goodman"));
+    req.severity = "dreadful";
+    assert_int_equal(mn_clinic_plan(&req, &plan), MN_EINPUT);
+}
+
+/* Stretch marks on the abdomen, thigh and buttock plan (issue 19): the cited 1.5-2.0 mm would
+ * pass this patient's safe reach there, so the plan stays shallower and says so. */
+static void stretch_marks_on_the_body_plan(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zones[] = {"abdomen", "thigh", "buttock"};
+    mn_plan *plan = plan_for(&p, "stretch_marks", zones, 3, -1);
+    for (int i = 0; i < 3; i++) {
+        const mn_plan_zone *z = &plan->zones[i];
+        if (!z->planned)
+            fail_msg("%s: %s", z->zone, z->why_not);
+        assert_true(z->predicted.tissue_depth_max_um <= z->reach_limit_um);
+        assert_non_null(strstr(z->tradeoff, "stays shallower than the guidance"));
+        tradeoff_is_honest(z);
+    }
+    mn_plan_free(plan);
+}
+
+/* Every indication of the issue on its usual zones: planned, or (RF-only indications) a
+ * reason that names RF. */
+static void every_indication_on_its_usual_zones(void **state)
+{
+    static const struct {
+        const char *concern, *zones[6];
+    } cases[] = {
+        {"fine_lines", {"forehead", "periorbital", "perioral", "neck", "decollete"}},
+        {"wrinkles", {"forehead", "glabella", "cheek", "neck", "decollete", "dorsal_hand"}},
+        {"acne_scars", {"cheek", "temple", "chin", "upper_back", "lower_back"}},
+        {"acne_scars_boxcar", {"cheek", "temple"}},
+        {"acne_scars_icepick", {"cheek", "nose"}},
+        {"acne_scars_rolling", {"cheek", "jawline"}},
+        {"surgical_scar", {"abdomen", "cheek", "forearm", "lower_leg"}},
+        {"burn_scar", {"forearm", "dorsal_hand", "upper_arm", "lower_leg", "neck"}},
+        {"enlarged_pores", {"nose", "cheek", "forehead"}},
+        {"uneven_tone", {"cheek", "forehead", "decollete", "dorsal_hand"}},
+        {"sun_damage", {"cheek", "decollete", "dorsal_hand", "forearm", "neck"}},
+        {"hyperpigmentation", {"cheek", "forehead", "upper_lip"}},
+        {"melasma", {"cheek", "forehead", "upper_lip"}},
+        {"stretch_marks", {"abdomen", "thigh", "buttock", "upper_arm", "lower_back"}},
+        {"laxity", {"cheek", "jawline", "neck", "abdomen", "upper_arm"}},
+        {"alopecia", {"scalp"}},
+        {"alopecia_areata", {"scalp"}},
+        {"drug_delivery", {"forearm", "cheek"}},
+        {"rosacea", {"cheek", "nose"}},
+        {"acne", {"cheek", "upper_back"}},
+        {"hyperhidrosis", {"axilla"}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t n = 0;
+        while (n < 6 && cases[c].zones[n])
+            n++;
+        mn_patient p;
+        mn_patient_defaults(&p);
+        mn_plan *plan = plan_for(&p, cases[c].concern, cases[c].zones, n, -1);
+        int rf_only = !strcmp(cases[c].concern, "rosacea") || !strcmp(cases[c].concern, "acne") ||
+                      !strcmp(cases[c].concern, "hyperhidrosis");
+        for (size_t i = 0; i < n; i++) {
+            const mn_plan_zone *z = &plan->zones[i];
+            if (rf_only) {
+                assert_false(z->planned);
+                if (!strstr(z->why_not, "RF"))
+                    fail_msg("%s/%s: %s", cases[c].concern, z->zone, z->why_not);
+            } else if (!z->planned) {
+                fail_msg("%s/%s not planned: %s", cases[c].concern, z->zone, z->why_not);
+            } else {
+                assert_true(z->chair_minutes > z->numbing_minutes);
+                assert_true(z->pain >= 0 && z->pain <= 10);
+                tradeoff_is_honest(z);
+            }
+        }
+        mn_plan_free(plan);
+    }
+}
+
+/* Home use never plans past the vendors' 1.0 mm home maximum; one device can be asked for. */
+static void home_setting_and_device_choice(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *zone = "cheek";
+    mn_plan_request req = request(&p, "acne_scars", &zone, 1, -1);
+    req.setting = MN_SETTING_HOME;
+    req.devices = 1u << MN_DEVICE_ROLLER;
+    mn_plan *plan = plan_req(&req);
+    const mn_plan_zone *z = &plan->zones[0];
+    assert_true(z->planned);
+    assert_true(z->depth_mm_max <= 1.0 + 1e-9);
+    assert_int_equal(z->device, MN_DEVICE_ROLLER);
+    for (size_t i = 0; i < z->n_cands; i++)
+        assert_int_equal(z->cands[i].device, MN_DEVICE_ROLLER);
+    /* Home use raises infection and uneven-result risks to moderate. */
+    assert_int_equal(mn_risks_level_of(&z->risks, "infection"), MN_RISK_MODERATE);
     mn_plan_free(plan);
 }
 
@@ -238,6 +446,11 @@ int main(void)
         cmocka_unit_test(no_plan_without_cited_depth),
         cmocka_unit_test(unknown_concern_and_zone_are_input_errors),
         cmocka_unit_test(json_has_the_contract_keys),
+        cmocka_unit_test(more_sessions_when_better),
+        cmocka_unit_test(severity_moves_the_plan),
+        cmocka_unit_test(stretch_marks_on_the_body_plan),
+        cmocka_unit_test(every_indication_on_its_usual_zones),
+        cmocka_unit_test(home_setting_and_device_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
