@@ -51,6 +51,11 @@ static mn_status add_needling_channels(cJSON *n, const mn_needling_summary *ns)
     JSON_ADD(d, cJSON_AddNumberToObject(d, "p95", ns->channel_diameter_p95_um));
     JSON_ADD(
         n, cJSON_AddNumberToObject(n, "bleeding_probability_mean", ns->bleeding_probability_mean));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "empty_cell_fraction", ns->empty_cell_fraction));
+    cJSON *nn = cJSON_AddObjectToObject(n, "nearest_neighbour_um");
+    JSON_ADD(n, nn);
+    JSON_ADD(nn, cJSON_AddNumberToObject(nn, "mean", ns->nearest_neighbour_mean_um));
+    JSON_ADD(nn, cJSON_AddNumberToObject(nn, "p5", ns->nearest_neighbour_p5_um));
     return MN_OK;
 }
 

@@ -7,11 +7,24 @@
 #include "needling/needling.h"
 #include "needling/params.h"
 
+/* Needle layout of a pen cartridge (data/devices.csv `layout`). */
+typedef enum mn_pen_layout {
+    MN_PEN_LAYOUT_CIRCULAR = 0,
+    MN_PEN_LAYOUT_SQUARE = 1,
+    MN_PEN_LAYOUT_HEXAGONAL = 2
+} mn_pen_layout;
+
+#define MN_PEN_NEEDLES_MAX 256
+
 typedef struct mn_puncture_builder {
     mn_punctures *p;
     size_t cap;
     double patch_w_um, patch_l_um;
+    mn_pen_layout pen_layout;
 } mn_puncture_builder;
+
+/* Layout of the device's cartridge from devices.csv (circular when the row gives none). */
+mn_status mn_pen_layout_of(const mn_device_spec *d, mn_pen_layout *out);
 
 /* Appends a puncture if (x, y) lies on the patch. */
 mn_status mn_builder_add(mn_puncture_builder *b, int pass, double x_um, double y_um,

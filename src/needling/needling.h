@@ -54,9 +54,11 @@ typedef struct mn_needling_summary {
     double channel_depth_mean_um, channel_depth_p5_um, channel_depth_p50_um, channel_depth_p95_um;
     double channel_diameter_mean_um, channel_diameter_p5_um, channel_diameter_p95_um;
     double bleeding_probability_mean; /* mean graded probability over all punctures */
-    double duration_min;              /* treating the patch */
-    double zone_duration_min;         /* treating the whole zone at the same density */
-    double layer_fraction[5];         /* share of punctures whose deepest layer is each mn_layer */
+    /* Uniformity: share of 0.5 mm cells with no pierced puncture; nearest-neighbour distance. */
+    double empty_cell_fraction, nearest_neighbour_mean_um, nearest_neighbour_p5_um;
+    double duration_min;      /* treating the patch */
+    double zone_duration_min; /* treating the whole zone at the same density */
+    double layer_fraction[5]; /* share of punctures whose deepest layer is each mn_layer */
 } mn_needling_summary;
 
 /* Generates all punctures of session (1-based) over the model's patch. Deterministic for a

@@ -46,6 +46,9 @@ mn_status mn_needling_params_load(mn_needling_params *p)
         {"pen_tilt_sd_deg", 1.0, &p->pen_tilt_sd_deg},
         {"pen_lane_jitter_sd_um", 1.0, &p->pen_lane_jitter_sd_um},
         {"stamp_press_time_s", 1.0, &p->stamp_press_time_s},
+        {"pen_hand_sway_sd_um", 1.0, &p->pen_hand_sway_sd_um},
+        {"pen_hand_turn_sd_deg", 1.0, &p->pen_hand_turn_sd_deg},
+        {"pen_hand_correlation_um", 1.0, &p->pen_hand_correlation_um},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == MN_OK; i++)
         st = get(t, fields[i].name, fields[i].scale, fields[i].dst);

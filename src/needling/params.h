@@ -15,6 +15,7 @@ typedef struct mn_needling_params {
     double plexus_vessel_length_per_area_um, plexus_vessel_radius_um;
     double roller_lane_jitter_sd_um, roller_angle_jitter_sd_deg;
     double pen_tilt_sd_deg, pen_lane_jitter_sd_um, stamp_press_time_s;
+    double pen_hand_sway_sd_um, pen_hand_turn_sd_deg, pen_hand_correlation_um;
 } mn_needling_params;
 
 mn_status mn_needling_params_load(mn_needling_params *out);

@@ -7,6 +7,7 @@
 #include "core/stats.h"
 #include "core/units.h"
 #include "needling/builder.h"
+#include "needling/uniformity.h"
 
 /* Coverage raster: at most this many cells, and never coarser than a fifth of the needle
  * radius, so the union of puncture disks is measured to about a percent. */
@@ -120,6 +121,13 @@ mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const m
     out->bleeding_fraction = p->n ? (double)bleeding / (double)p->n : 0.0;
     out->bleeding_probability_mean = p->n ? psum / (double)p->n : 0.0;
     MN_TRY(coverage_fraction(m, p, &out->coverage_fraction));
+    mn_cell_map cells;
+    MN_TRY(mn_cell_map_init(&cells, m->patch_width_um, m->patch_length_um, MN_UNIFORMITY_CELL_UM));
+    mn_cell_map_add(&cells, p);
+    out->empty_cell_fraction = mn_cell_map_empty_fraction(&cells);
+    mn_cell_map_free(&cells);
+    MN_TRY(mn_uniformity_nearest(p, m->patch_width_um, m->patch_length_um,
+                                 &out->nearest_neighbour_mean_um, &out->nearest_neighbour_p5_um));
     out->duration_min = treatment_minutes(&d, &np, area_um2);
     out->zone_duration_min = treatment_minutes(&d, &np, col->zone_area_cm2 * MN_UM2_PER_CM2);
     return MN_OK;
