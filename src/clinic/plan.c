@@ -291,7 +291,9 @@ static void describe(char *buf, size_t cap, const char *label, const mn_plan_can
     else if (d > tol)
         snprintf(buf + u, cap - u, "; within the limits (this should not happen: report it).");
     else if (d >= -tol)
-        snprintf(buf + u, cap - u, "; not chosen: costs more for the same predicted result.");
+        snprintf(buf + u, cap - u,
+                 "; not chosen: the same predicted result, and the chosen plan asks less "
+                 "(fewer sessions, a longer interval, a shallower setting or fewer passes).");
     else
         snprintf(buf + u, cap - u, ".");
 }
