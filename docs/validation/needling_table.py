@@ -22,7 +22,7 @@ zone=sys.argv[2] if len(sys.argv)>2 else 'cheek'
 print('| device | set µm | tip reach mean (p5–p95) µm | open channel mean (p5–p95) µm | hole Ø mean µm | bleeding probability |')
 print('|---|---|---|---|---|---|')
 for name,dev in cases:
-    y=f"site: {{zone: {zone}}}\npatch: {{width_mm: 5, length_mm: 5}}\ndevice: {{{dev}, passes: 1}}\nprotocol: {{sessions: 1}}\n{exp}"
+    y=f"site: {{zone: {zone}}}\npatch: {{width_mm: 20, length_mm: 20}}\ndevice: {{{dev}, passes: 1}}\nprotocol: {{sessions: 1}}\n{exp}"
     open('s.yaml','w').write(y)
     subprocess.run(['rm','-rf','o'])
     r=subprocess.run([exe,'run','s.yaml','-o','o','--quiet'],capture_output=True,text=True)
