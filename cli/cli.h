@@ -33,5 +33,6 @@ int mn_cmd_verify(int argc, char **argv);
 int mn_cmd_bench(int argc, char **argv);
 int mn_cmd_permeability(int argc, char **argv);
 int mn_cmd_products(int argc, char **argv);
+int mn_cmd_trial(int argc, char **argv);
 
 #endif
