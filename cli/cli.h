@@ -34,5 +34,7 @@ int mn_cmd_bench(int argc, char **argv);
 int mn_cmd_permeability(int argc, char **argv);
 int mn_cmd_products(int argc, char **argv);
 int mn_cmd_trial(int argc, char **argv);
+/* mnsim bench trial (bench_trial.c). */
+int mn_bench_trial(int argc, char **argv);
 
 #endif

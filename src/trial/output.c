@@ -106,6 +106,12 @@ static mn_status effect_of(const mn_trial_spec *t, const mn_trial_table *tab, in
     return MN_OK;
 }
 
+/* Patients behind an effect: each in both arms (paired) or in one (parallel). */
+static long patients_of(const mn_trial_spec *t, const mn_trial_effect *e)
+{
+    return t->design == MN_TRIAL_PAIRED ? e->n_ref : e->n_ref + e->n_arm;
+}
+
 static cJSON *effect_json(const mn_trial_spec *t, int a, const mn_trial_effect *e, int full)
 {
     cJSON *o = cJSON_CreateObject();
@@ -169,7 +175,7 @@ static mn_status add_subgroups(const mn_trial_spec *t, const mn_trial_table *tab
             }
             cJSON_AddStringToObject(o, "variable", mn_trial_stratum_name(s));
             cJSON_AddStringToObject(o, "level", level);
-            cJSON_AddNumberToObject(o, "n", (double)(e.n_ref < e.n_arm ? e.n_arm : e.n_ref));
+            cJSON_AddNumberToObject(o, "n", (double)patients_of(t, &e));
             cJSON_AddItemToObject(o, "effect", effect_json(t, 1, &e, 0));
             if (rows) {
                 mn_io_forest_row *r = realloc(*rows, (*n_rows + 1) * sizeof **rows);
@@ -183,7 +189,7 @@ static mn_status add_subgroups(const mn_trial_spec *t, const mn_trial_table *tab
                 r[*n_rows].difference = e.difference;
                 r[*n_rows].lo = e.lo;
                 r[*n_rows].hi = e.hi;
-                r[*n_rows].n = e.n_ref < e.n_arm ? e.n_arm : e.n_ref;
+                r[*n_rows].n = patients_of(t, &e);
                 (*n_rows)++;
             }
         }
@@ -282,8 +288,7 @@ static mn_status build_json(const mn_trial_spec *t, const mn_trial_table *tab, c
             goto fail;
         }
         snprintf((*rows)[0].label, sizeof(*rows)[0].label, "all patients");
-        (*rows)[0].n =
-            main_effect.n_ref < main_effect.n_arm ? main_effect.n_arm : main_effect.n_ref;
+        (*rows)[0].n = patients_of(t, &main_effect);
         (*rows)[0].difference = main_effect.difference;
         (*rows)[0].lo = main_effect.lo;
         (*rows)[0].hi = main_effect.hi;
