@@ -37,4 +37,8 @@ int mn_cmd_trial(int argc, char **argv);
 /* mnsim bench trial (bench_trial.c). */
 int mn_bench_trial(int argc, char **argv);
 
+/* Re-executes the command once with OMP_WAIT_POLICY=PASSIVE unless the user set a policy
+ * (omp_env.c); returns only if it did not re-execute. */
+void mn_cli_omp_wait_policy(char **argv);
+
 #endif
