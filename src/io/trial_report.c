@@ -64,35 +64,43 @@ static mn_status distribution(mn_report *rep, const mn_io_trial_report *r)
     return st;
 }
 
-/* Forest plot: one row per subgroup (row k at y = -k), estimate and 95 % CI. */
+/* Forest plot: one row per subgroup (row k at y = -k, labelled), estimate and 95 % CI, with
+ * the line of no effect; the x range always shows 0. */
 static mn_status forest(mn_report *rep, const mn_io_trial_report *r)
 {
     size_t n = r->n_rows;
     if (n == 0)
         return MN_OK;
-    double *buf = calloc(6 * n, sizeof *buf);
+    double *buf = calloc(7 * n, sizeof *buf);
     mn_plot_series *s = calloc(n + 1, sizeof *s);
-    if (!buf || !s) {
+    const char **labels = calloc(n, sizeof *labels);
+    if (!buf || !s || !labels) {
         free(buf);
         free(s);
+        free(labels);
         return mn_error_set(MN_ENOMEM, "out of memory for the forest plot");
     }
-    double *px = buf, *py = buf + n, *seg = buf + 2 * n;
+    double *px = buf, *py = buf + n, *seg = buf + 2 * n, *yt = buf + 6 * n;
+    double lo = 0.0, hi = 0.0;
     size_t ns = 0;
     for (size_t k = 0; k < n; k++) {
-        px[k] = r->rows[k].difference;
-        py[k] = -(double)k;
-        if (isfinite(r->rows[k].lo)) {
+        const mn_io_forest_row *row = &r->rows[k];
+        px[k] = row->difference;
+        py[k] = yt[k] = -(double)k;
+        labels[k] = row->label;
+        lo = fmin(lo, isfinite(row->lo) ? row->lo : row->difference);
+        hi = fmax(hi, isfinite(row->hi) ? row->hi : row->difference);
+        if (isfinite(row->lo) && isfinite(row->hi)) {
             double *sx = seg + 4 * k, *sy = sx + 2;
-            sx[0] = r->rows[k].lo;
-            sx[1] = r->rows[k].hi;
+            sx[0] = row->lo;
+            sx[1] = row->hi;
             sy[0] = sy[1] = -(double)k;
-            s[ns++] = (mn_plot_series){.label = k == 0 ? "95 % CI" : NULL,
+            s[ns++] = (mn_plot_series){.label = ns == 0 ? "95 % CI" : NULL,
                                        .kind = MN_PLOT_LINE,
                                        .x = sx,
                                        .y = sy,
                                        .n = 2,
-                                       .colour = MN_COL_BLUE};
+                                       .colour = k == 0 ? MN_COL_RED : MN_COL_BLUE};
         }
     }
     s[ns++] = (mn_plot_series){.label = "difference",
@@ -101,28 +109,33 @@ static mn_status forest(mn_report *rep, const mn_io_trial_report *r)
                                .y = py,
                                .n = n,
                                .colour = MN_COL_ORANGE};
-    mn_plot_marker zero = {.value = 0.0, .label = "no effect"};
+    double pad = 0.08 * (hi - lo > 0 ? hi - lo : 1.0);
+    mn_plot_marker zero = {.value = 0.0, .label = NULL};
     char title[160];
     snprintf(title, sizeof title, "%s minus %s, by subgroup", r->compared, r->reference);
     mn_plot p = {.title = title,
                  .xlabel = r->endpoint_label,
-                 .ylabel = "row (0 = all patients, see the table)",
+                 .ylabel = "",
+                 .xmin = lo - pad,
+                 .xmax = hi + pad,
                  .ymin = -(double)n + 0.5,
                  .ymax = 0.5,
                  .series = s,
                  .nseries = ns,
                  .markers = &zero,
-                 .nmarkers = 1};
+                 .nmarkers = 1,
+                 .ytick_labels = labels,
+                 .ytick_values = yt,
+                 .nyticks = n};
     mn_status st = mn_report_figure(rep, &p, "trial_forest",
                                     "Forest plot: the difference between the arms with its 95 % "
-                                    "confidence interval, for all patients (row 0) and each "
-                                    "subgroup (rows as numbered in the table below).");
+                                    "confidence interval, for all patients (top, red) and each "
+                                    "subgroup; the dashed line is no difference.");
     if (st == MN_OK) {
-        fputs("<table><tr><th>row</th><th>subgroup</th><th>n</th><th>difference</th>"
-              "<th>95 % CI</th></tr>\n",
+        fputs("<table><tr><th>subgroup</th><th>n</th><th>difference</th><th>95 % CI</th></tr>\n",
               rep->f);
         for (size_t k = 0; k < n; k++) {
-            fprintf(rep->f, "<tr><td>%zu</td><td>", k);
+            fputs("<tr><td>", rep->f);
             mn_report_text(rep->f, r->rows[k].label);
             fprintf(rep->f, "</td><td>%ld</td><td>%.3g</td><td>[%.3g, %.3g]</td></tr>\n",
                     r->rows[k].n, r->rows[k].difference, r->rows[k].lo, r->rows[k].hi);
@@ -131,6 +144,7 @@ static mn_status forest(mn_report *rep, const mn_io_trial_report *r)
     }
     free(buf);
     free(s);
+    free(labels);
     return st;
 }
 

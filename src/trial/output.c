@@ -340,7 +340,7 @@ mn_status mn_trial_write_patients_csv(const mn_trial_spec *t, const mn_trial_tab
             fprintf(af.f, "%ld,%s,%.1f,%s,%d,%s,%s,", i, t->arms[a].name, p.age_years,
                     p.sex == MN_SEX_FEMALE ? "female" : "male", p.fitzpatrick, t->zones[p.zone],
                     t->concern);
-            if (t->concern[0])
+            if (t->concern[0] && t->severity_given)
                 fprintf(af.f, "%d", p.severity);
             fprintf(af.f, ",%s,%.6f\n", cond, y);
         }

@@ -98,7 +98,7 @@ static void patient_model(const mn_trial_spec *t, const mn_trial_patient *p, int
     if (t->concern[0]) {
         m->indication.present = true;
         snprintf(m->indication.concern, sizeof m->indication.concern, "%s", t->concern);
-        m->indication.severity = p->severity;
+        m->indication.severity = t->severity_given ? p->severity : NAN;
     }
     /* Sessions after the endpoint day cannot change it; healing runs to the endpoint day. */
     mn_protocol *pr = &m->protocol;

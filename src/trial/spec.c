@@ -160,6 +160,7 @@ static mn_status parse_cohort(const mn_ydoc *doc, const mn_ynode *map, mn_trial_
                           "given without a concern (expected cohort.concern)");
     t->severity_lo = (int)s0;
     t->severity_hi = (int)s1;
+    t->severity_given = mn_ynode_get(map, "severity") != NULL;
     const mn_ynode *cond = mn_ynode_get(map, "conditions");
     if (cond) {
         mn_y_path(p, sizeof p, path, "conditions");
@@ -258,6 +259,10 @@ static mn_status parse_strata(const mn_ydoc *doc, const mn_ynode *list, mn_trial
                                   "'%s' listed twice (expected each "
                                   "variable once)",
                                   stratum_names[idx]);
+        if (idx == MN_STRATUM_SEVERITY && !t->severity_given)
+            return mn_y_error(doc, list->items[i], ip,
+                              "severity without cohort.severity (expected a severity range to "
+                              "stratify by)");
         t->strata[t->n_strata++] = (mn_trial_stratum)idx;
     }
     return MN_OK;

@@ -65,7 +65,8 @@ typedef struct mn_trial_spec {
     char zones[MN_TRIAL_ZONE_CAP][MN_NAME_CAP];
     char concern[MN_NAME_CAP]; /* "" when not given */
     int severity_lo, severity_hi;
-    int n_conditions; /* each present with its prevalence */
+    bool severity_given; /* else each patient has the scale's typical baseline */
+    int n_conditions;    /* each present with its prevalence */
     char conditions[MN_TRIAL_CONDITION_CAP][MN_NAME_CAP];
     double prevalence[MN_TRIAL_CONDITION_CAP];
     /* arms; arms[0] is the reference */
