@@ -95,7 +95,8 @@ static mn_status forest(mn_report *rep, const mn_io_trial_report *r)
             sx[0] = row->lo;
             sx[1] = row->hi;
             sy[0] = sy[1] = -(double)k;
-            s[ns++] = (mn_plot_series){.label = ns == 0 ? "95 % CI" : NULL,
+            const char *label = ns == 0 ? "95 % CI" : NULL;
+            s[ns++] = (mn_plot_series){.label = label,
                                        .kind = MN_PLOT_LINE,
                                        .x = sx,
                                        .y = sy,
