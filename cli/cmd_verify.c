@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "field/verify.h"
+#include "run/verify.h"
 #include "mnsim/status.h"
 
 static void usage(FILE *out)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "anatomy/anatomy.h"
-#include "core/checkpoint_run.h"
+#include "run/checkpoint_run.h"
 #include "healing/healing.h"
 #include "heat/heat.h"
 #include "model/model.h"
