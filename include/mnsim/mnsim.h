@@ -20,6 +20,9 @@
 #include <stdint.h>
 
 #include "mnsim/export.h"
+#include "mnsim/progress.h"
+#include "mnsim/session.h"
+#include "mnsim/signals.h"
 #include "mnsim/status.h"
 
 #ifdef __cplusplus
@@ -42,6 +45,8 @@ MN_API mn_status mn_run_set_threads(mn_run *run, int threads);
  * number of summary.json becomes {median, p5, p95}; the draws are reproducible from the seed. */
 #define MN_RUN_MAX_SAMPLES 100000
 MN_API mn_status mn_run_set_samples(mn_run *run, int samples);
+/* Progress of mn_run_execute, reported to fn on the calling thread (NULL: none). */
+MN_API mn_status mn_run_set_progress(mn_run *run, mn_progress_fn fn, void *user);
 /* Folder for output files; NULL writes nothing. Default "mnsim-out". */
 MN_API mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
 /* Memory budget of a session's grids in bytes (0: half of physical memory). A grid that would

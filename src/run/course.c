@@ -95,8 +95,8 @@ static void add_thermal_injury(const mn_heat_injury *hi, mn_healing_injury *inj)
 }
 
 /* RF sessions: current, heat and thermal damage around the needles (src/heat). */
-static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
-                              cJSON *session, const mn_session_sinks *out)
+mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                         cJSON *session, const mn_session_sinks *out)
 {
     mn_device_spec dev = mn_model_session_device(m, s);
     mn_heat_injury hi;
@@ -132,8 +132,8 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn
 }
 
 /* The product through the session's channels and through intact skin (src/delivery). */
-static mn_status deliver_session(const mn_model *m, const mn_column *col, const mn_punctures *p,
-                                 int s, mn_course *c, cJSON *session, const mn_session_sinks *out)
+mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_punctures *p, int s,
+                            mn_course *c, cJSON *session, const mn_session_sinks *out)
 {
     mn_status st = MN_OK;
     mn_delivery_options opt;
@@ -176,8 +176,8 @@ mn_status mn_course_write_tables(const mn_course *c, int n, const char *dir)
     return MN_OK;
 }
 
-mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
-                                const mn_session_sinks *out)
+mn_status mn_course_needle(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                           const mn_session_sinks *out, cJSON **session_out, mn_punctures **kept)
 {
     mn_status st = MN_OK;
     mn_punctures *p = NULL;
@@ -197,10 +197,27 @@ mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, 
             c->max_tissue_depth_um = p->tissue_depth_um[i];
     if (ns.bleeding_fraction > c->max_bleeding_fraction)
         c->max_bleeding_fraction = ns.bleeding_fraction;
+done:
+    if (session_out)
+        *session_out = session;
+    if (st == MN_OK && kept)
+        *kept = p;
+    else
+        mn_punctures_free(p);
+    return st;
+}
+
+mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                                const mn_session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_punctures *p = NULL;
+    cJSON *session = NULL;
+    MN_TRY(mn_course_needle(m, col, s, c, out, &session, &p));
     if (m->device.type == MN_DEVICE_RF)
-        MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
+        MN_TRY_GOTO(mn_course_heat(m, col, s, c, session, out), done);
     if (m->product.present && out->summary)
-        MN_TRY_GOTO(deliver_session(m, col, p, s, c, session, out), done);
+        MN_TRY_GOTO(mn_course_deliver(m, col, p, s, c, session, out), done);
 done:
     mn_punctures_free(p);
     return st;

@@ -28,6 +28,8 @@ struct mn_run {
     size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
+    mn_progress_fn progress;
+    void *progress_user;
     mn_runckpt ck; /* checkpoint, resume and interruption (run/checkpoint_run.h) */
 };
 
@@ -170,7 +172,7 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
     return MN_OK;
 }
 
-mn_status mn_run_execute(mn_run *r)
+static mn_status execute(mn_run *r)
 {
     mn_status st = MN_OK;
     cJSON *summary = NULL;
@@ -245,5 +247,23 @@ done:
         mn_afile_abort(&csv);
     cJSON_Delete(summary);
     mn_course_free(&c);
+    return st;
+}
+
+mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
+{
+    r->progress = fn;
+    r->progress_user = user;
+    return MN_OK;
+}
+
+mn_status mn_run_execute(mn_run *r)
+{
+    /* The stages report to core/progress.h's process-wide handler: this run's, while it runs. */
+    if (r->progress)
+        mn_progress_set_handler(r->progress, r->progress_user);
+    mn_status st = execute(r);
+    if (r->progress)
+        mn_progress_set_handler(NULL, NULL);
     return st;
 }

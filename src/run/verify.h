@@ -8,7 +8,6 @@
 
 #include "core/verify.h"
 
-/* The table of cases, in the order `mnsim verify` runs them. */
-const mn_verify_case *mn_verify_cases(size_t *count);
+/* mn_verify_cases (mnsim/verify.h) is defined here. */
 
 #endif

@@ -7,6 +7,7 @@ import json
 import os
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,13 @@ def test_default_run_summary_and_arrays(default_run):
     assert [x["day"] for x in s["sessions"]] == [0, 28, 56]
     assert s["scenario"]["zone"] == "cheek"
     p = default_run.punctures()
-    assert isinstance(p["tissue_depth_um"], np.ndarray)
+    # A pandas DataFrame where pandas is installed, else a dict of numpy arrays (issue 11).
+    try:
+        import pandas
+
+        assert isinstance(p, pandas.DataFrame)
+    except ImportError:
+        assert isinstance(p["tissue_depth_um"], np.ndarray)
     # One row per puncture: the CSV and the summary count the same punctures.
     assert p["x_mm"].size == sum(x["needling"]["punctures"] for x in s["sessions"])
     # Tenting: a needle never reaches deeper in tissue than the pen's 1.5 mm setting.
@@ -55,7 +62,7 @@ def test_default_run_summary_and_arrays(default_run):
     assert np.all(p["set_depth_um"] == 1500.0)
     # Positions lie on the 5 mm x 5 mm patch.
     assert p["x_mm"].min() >= 0 and p["x_mm"].max() <= 5
-    assert p["layer"].dtype.kind == "U"
+    assert np.asarray(p["layer"]).dtype.kind in "UO" and p["layer"][0] == "dermis"
     sess = default_run.sessions()
     assert np.allclose(sess["punctures"], [x["needling"]["punctures"] for x in s["sessions"]])
     assert default_run.report.exists()
@@ -179,3 +186,63 @@ def test_example_notebook_script_runs(tmp_path):
                    check=True, capture_output=True)
     assert (out / "python_depth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "python_timeline.png").exists() == (out / "timeline.csv").exists()
+
+
+def test_session_stage_by_stage_matches_the_run(default_run):
+    """The session API from Python: stages one by one give the run's numbers; punctures are
+    numpy views (no copy) that stay valid after the session object is dropped."""
+    s = mnsim.Session(threads=2)
+    assert len(s) == 3
+    with pytest.raises(mnsim.MnsimError) as e:
+        s.heal()
+    assert e.value.status == "usage" and "not needled" in e.value.message
+    for k in (1, 2, 3):
+        s.needle(k).heat(k).deliver(k)
+    s.heal().assess()
+    run = default_run.summary
+    d = s.doses(2)
+    assert d["ug_per_cm2"]["dermis"] == run["sessions"][1]["delivery"]["dose_ug_per_cm2"]["dermis"]
+    assert d["product"] == "ascorbic_acid"
+    o = s.outcome()
+    assert o["collagen_change_percent"][90] == run["outcome"]["collagen_change_percent"]["day_90"]
+    assert [r["id"] for r in s.risks()] == [r["id"] for r in run["risks"]]
+    p = s.punctures(1)
+    assert p["tissue_depth_um"].size == run["sessions"][0]["needling"]["punctures"]
+    assert not p["x_um"].flags.owndata and not p["x_um"].flags.writeable
+    assert s.needling(1)["coverage_fraction"] == run["sessions"][0]["needling"]["coverage_fraction"]
+    del s
+    import gc
+
+    gc.collect()
+    assert np.all(p["tissue_depth_um"] <= p["set_depth_um"])  # the view kept the memory
+
+
+def test_import_without_numpy_and_pip_install(tmp_path):
+    """`import mnsim` works on a Python without numpy (numpy loads on first use), and the
+    package installs with pip into a venv made with --system-site-packages, offline."""
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import mnsim\n"
+        "r = mnsim.run(None, threads=1)\n"
+        "assert r.summary['schema'] == 'mnsim.summary/1'\n"
+        "try:\n    mnsim.load_csv('x.csv')\nexcept ImportError as e:\n    assert 'numpy' in str(e)\n"
+        "else:\n    raise SystemExit('no ImportError')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(SOURCE / "python"))
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    r = subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-index", "--quiet", str(SOURCE / "python")],
+        capture_output=True, text=True, env={k: v for k, v in env.items() if k != "PYTHONPATH"},
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    env2 = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [str(py), "-c", "import mnsim, sys; print(mnsim.__file__); s = mnsim.Session(threads=1); s.needle(1); print(s.needling(1)['punctures'])"],
+        capture_output=True, text=True, env=env2, cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert str(venv) in out.stdout.splitlines()[0]
+    assert float(out.stdout.splitlines()[1]) > 0
