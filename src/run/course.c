@@ -11,6 +11,7 @@
 #include "delivery/delivery_json.h"
 #include "io/atomic.h"
 #include "io/heat_vti.h"
+#include "io/pvd.h"
 #include "io/summary.h"
 #include "needling/needling.h"
 
@@ -172,6 +173,27 @@ mn_status mn_course_write_tables(const mn_course *c, int n, const char *dir)
             if (c->rows[t][s])
                 fputs(c->rows[t][s], af.f);
         MN_TRY(mn_afile_commit(&af));
+    }
+    /* RF: fields/thermal.pvd, the sessions' thermal fields in time order (hours after the
+     * first session), for ParaView. */
+    if (n >= 1 && c->rows[TABLE_THERMAL][0]) {
+        char(*names)[32] = calloc((size_t)n, sizeof *names);
+        const char **files = calloc((size_t)n, sizeof *files);
+        double *times = calloc((size_t)n, sizeof *times);
+        size_t m = 0;
+        mn_status st = names && files && times
+                           ? mn_io_join(path, sizeof path, dir, "fields/thermal.pvd")
+                           : mn_error_set(MN_ENOMEM, "out of memory listing the thermal fields");
+        for (int s = 1; st == MN_OK && s <= n; s++)
+            if (c->rows[TABLE_THERMAL][s - 1]) {
+                snprintf(names[m], sizeof names[m], "thermal_s%d.vti", s);
+                files[m] = names[m];
+                times[m++] = 24.0 * c->days[s - 1];
+            }
+        if (st == MN_OK)
+            st = mn_pvd_write(path, m, times, files);
+        free(names), free(files), free(times);
+        MN_TRY(st);
     }
     return MN_OK;
 }

@@ -13,6 +13,9 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "healing/healing.h"
+#include "core/table.h"
+#include "io/csv_meta.h"
+#include "io/provenance.h"
 #include "io/report.h"
 #include "model/scenario.h"
 #include "run/course.h"
@@ -28,6 +31,7 @@ struct mn_run {
     size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
+    char *input; /* the scenario text, for summary.json's provenance (NULL: unknown) */
     mn_progress_fn progress;
     void *progress_user;
     mn_runckpt ck; /* checkpoint, resume and interruption (run/checkpoint_run.h) */
@@ -53,28 +57,48 @@ void mn_run_free(mn_run *r)
         return;
     free(r->output_dir);
     free(r->summary_json);
+    free(r->input);
     mn_runckpt_free(&r->ck);
     free(r);
+}
+
+/* Keeps the scenario's text for the provenance block (text NULL: read path). */
+static mn_status keep_input(mn_run *r, const char *text, const char *path)
+{
+    free(r->input);
+    r->input = NULL;
+    if (path)
+        return mn_provenance_read_input(path, &r->input);
+    if (text && !(r->input = strdup(text)))
+        return mn_error_set(MN_ENOMEM, "out of memory");
+    return MN_OK;
 }
 
 mn_status mn_run_set_scenario_file(mn_run *r, const char *path)
 {
     MN_TRY(mn_scenario_load_file(path, &r->model));
     r->have_model = 1;
-    return MN_OK;
+    return keep_input(r, NULL, path);
 }
 
 mn_status mn_run_set_scenario_text(mn_run *r, const char *label, const char *yaml)
 {
     MN_TRY(mn_scenario_load_text(label, yaml, strlen(yaml), &r->model));
     r->have_model = 1;
-    return MN_OK;
+    return keep_input(r, yaml, NULL);
 }
 
 mn_status mn_run_set_default_scenario(mn_run *r)
 {
+    const char *text = NULL;
+    size_t len = 0;
     MN_TRY(mn_scenario_load_default(&r->model));
     r->have_model = 1;
+    free(r->input);
+    r->input = NULL;
+    MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
+    if (!(r->input = strndup(text, len)))
+        return mn_error_set(MN_ENOMEM, "out of memory");
     return MN_OK;
 }
 
@@ -194,6 +218,8 @@ static mn_status execute(mn_run *r)
     MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
+    else /* a resumed run's summary holds the provenance of the run that started it */
+        MN_TRY_GOTO(mn_provenance_add(summary, m, &col, r->input), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
@@ -237,6 +263,7 @@ static mn_status execute(mn_run *r)
         MN_TRY_GOTO(mn_course_write_tables(&c, r->ck.done_sessions, r->output_dir), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        MN_TRY_GOTO(mn_io_write_csv_metadata(r->output_dir), done);
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
         mn_progress_report("writing the report", c.n_sessions + 1, units);
         MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);

@@ -15,6 +15,9 @@
 #include "core/error.h"
 #include "healing/healing.h"
 #include "io/atomic.h"
+#include "core/table.h"
+#include "io/csv_meta.h"
+#include "io/provenance.h"
 #include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
@@ -22,6 +25,7 @@
 
 struct mn_scenario {
     mn_model model;
+    char *input; /* the scenario text, for summary.json's provenance (NULL: unknown) */
 };
 
 enum { DONE_NEEDLE = 1, DONE_HEAT = 2, DONE_DELIVER = 4 };
@@ -61,8 +65,10 @@ mn_status mn_scenario_read_file(const char *path, mn_scenario **out)
     *out = NULL;
     MN_TRY(scenario_new(&sc));
     mn_status st = mn_scenario_load_file(path, &sc->model);
+    if (st == MN_OK)
+        st = mn_provenance_read_input(path, &sc->input);
     if (st != MN_OK) {
-        free(sc);
+        mn_scenario_free(sc);
         return st;
     }
     *out = sc;
@@ -77,8 +83,10 @@ mn_status mn_scenario_read_text(const char *label, const char *yaml, mn_scenario
         return mn_error_set(MN_EUSAGE, "mn_scenario_read_text: no text");
     MN_TRY(scenario_new(&sc));
     mn_status st = mn_scenario_load_text(label ? label : "<text>", yaml, strlen(yaml), &sc->model);
+    if (st == MN_OK && !(sc->input = strdup(yaml)))
+        st = mn_error_set(MN_ENOMEM, "out of memory");
     if (st != MN_OK) {
-        free(sc);
+        mn_scenario_free(sc);
         return st;
     }
     *out = sc;
@@ -90,9 +98,15 @@ mn_status mn_scenario_read_default(mn_scenario **out)
     mn_scenario *sc = NULL;
     *out = NULL;
     MN_TRY(scenario_new(&sc));
+    const char *text = NULL;
+    size_t len = 0;
     mn_status st = mn_scenario_load_default(&sc->model);
+    if (st == MN_OK)
+        st = mn_embedded_get("default_scenario.yaml", &text, &len);
+    if (st == MN_OK && !(sc->input = strndup(text, len)))
+        st = mn_error_set(MN_ENOMEM, "out of memory");
     if (st != MN_OK) {
-        free(sc);
+        mn_scenario_free(sc);
         return st;
     }
     *out = sc;
@@ -118,6 +132,8 @@ int mn_scenario_sessions(const mn_scenario *sc)
 
 void mn_scenario_free(mn_scenario *sc)
 {
+    if (sc)
+        free(sc->input);
     free(sc);
 }
 
@@ -161,6 +177,7 @@ mn_status mn_session_create(const mn_scenario *sc, mn_session **out)
         goto fail;
     }
     MN_TRY_GOTO(mn_summary_create(&s->model, omp_get_max_threads(), &s->summary), fail);
+    MN_TRY_GOTO(mn_provenance_add(s->summary, &s->model, &s->col, sc->input), fail);
     *out = s;
     return MN_OK;
 fail:
@@ -544,5 +561,6 @@ mn_status mn_session_write(mn_session *s, const char *dir)
     MN_TRY(mn_session_get_summary_json(s, &json));
     MN_TRY(mn_io_join(path, sizeof path, dir, "summary.json"));
     MN_TRY(mn_io_write_text(path, json));
+    MN_TRY(mn_io_write_csv_metadata(dir));
     return mn_report_write(dir, &s->model, &s->col);
 }

@@ -246,3 +246,49 @@ def test_import_without_numpy_and_pip_install(tmp_path):
     assert out.returncode == 0, out.stderr
     assert str(venv) in out.stdout.splitlines()[0]
     assert float(out.stdout.splitlines()[1]) > 0
+
+
+def test_outputs_open_in_pandas_and_paraview(tmp_path):
+    """Every CSV of a run reads with pandas.read_csv(path) as it is (a header line first, no
+    '#' line, units in the column names), each has a CSVW sidecar describing it, and the
+    field files come with a ParaView collection (.pvd) listing them in time order with their
+    times, the grid oriented so depth points down (issue 11)."""
+    import xml.etree.ElementTree as ET
+
+    sc = dict(FOREHEAD, product={"name": "ascorbic_acid"}, output={"field_times_h": [0.5, 2, 24]})
+    sc["protocol"] = {"sessions": 2, "interval_days": 30, "follow_up_days": 60}
+    out = tmp_path / "out"
+    r = mnsim.run(sc, out=out, threads=2)
+    csvs = sorted(out.glob("*.csv"))
+    assert {p.name for p in csvs} >= {"punctures.csv", "timeline.csv", "delivery.csv", "delivery_profiles.csv"}
+    for p in csvs:
+        first = p.read_text().splitlines()[0]
+        assert not first.startswith("#"), p.name
+        cols = mnsim.load_csv(p)
+        assert list(cols) == first.split(",")
+        meta = json.loads((out / (p.name + "-metadata.json")).read_text())
+        assert meta["url"] == p.name and len(meta["dc:description"]) > 40
+        try:
+            import pandas
+        except ImportError:
+            continue
+        df = pandas.read_csv(p)
+        assert list(df.columns) == list(cols), p.name
+        assert len(df) == len(next(iter(cols.values())))
+    assert any(c.endswith("_ug_cm2") for c in mnsim.load_csv(out / "delivery.csv"))
+    for k in (1, 2):
+        root = ET.parse(out / "fields" / f"delivery_s{k}.pvd").getroot()
+        sets = root.find("Collection").findall("DataSet")
+        times = [float(d.get("timestep")) for d in sets]
+        assert times == [0.5, 2.0, 24.0]
+        for d in sets:
+            vti = out / "fields" / d.get("file")
+            img = ET.parse(vti).getroot().find("ImageData")
+            assert img.get("Direction") == "1 0 0 0 0 -1 0 1 0"  # depth (k) along -y: down
+            assert mnsim.load_vti(vti).cell_data["concentration_ug_ml"].ndim == 3
+    prov = r.summary["provenance"]
+    assert prov["seed"] == "7" and isinstance(prov["seed"], str)
+    assert prov["version"] == mnsim.__version__ and len(prov["commit"]) >= 7
+    assert prov["scenario_resolved"]["device"]["model"] == "dermapen_md"
+    assert prov["scenario_resolved"]["product"]["name"] == "ascorbic_acid"
+    assert "forehead" in prov["input"]
