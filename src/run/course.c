@@ -75,26 +75,6 @@ static mn_status text_close(text_sink *t, char **slot)
     return MN_OK;
 }
 
-/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
- * onto the healing grid's depth cells. */
-static void add_thermal_injury(const mn_heat_injury *hi, mn_healing_injury *inj)
-{
-    /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
-    const double thickness_um = hi->coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
-    const double band = hi->depth_bottom_um - hi->depth_top_um;
-    if (thickness_um <= 0.0 || band <= 0.0)
-        return;
-    const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
-    inj->thermal_zone_radius_um = 0.5 * hi->zone_width_um;
-    for (int k = 0; k < MN_HEALING_NZ; k++) {
-        double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
-        double overlap = fmin(z1, hi->depth_bottom_um) - fmax(z0, hi->depth_top_um);
-        if (overlap > 0.0)
-            inj->thermal_fraction[k] =
-                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
-    }
-}
-
 /* RF sessions: current, heat and thermal damage around the needles (src/heat). */
 mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_course *c,
                          cJSON *session, const mn_session_sinks *out)
@@ -124,7 +104,8 @@ mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_cour
         MN_TRY(mn_io_join(path, sizeof path, out->dir, name));
         MN_TRY(mn_heat_write_vti(c->heat, path));
     }
-    add_thermal_injury(&hi, &c->injuries[s - 1]);
+    mn_healing_injury_add_thermal(&c->injuries[s - 1], hi.coagulated_nl_per_cm2, hi.depth_top_um,
+                                  hi.depth_bottom_um, hi.zone_width_um);
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
         c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
         c->heat_on_time_s = hs.on_time_ms / 1000.0;
