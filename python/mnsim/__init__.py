@@ -125,24 +125,35 @@ def _interruptible(fn, *args):
     on the worker thread: mn_last_error is per thread)."""
     L = lib()
     box = {}
+    done = threading.Event()
 
     def work():
-        box["status"] = fn(*args)
-        if box["status"] != 0:
-            msg = L.mn_last_error()
-            box["message"] = msg.decode("utf-8", "replace") if msg else ""
+        try:
+            box["status"] = fn(*args)
+            if box["status"] != 0:
+                msg = L.mn_last_error()
+                box["message"] = msg.decode("utf-8", "replace") if msg else ""
+        finally:
+            done.set()
 
     if threading.current_thread() is not threading.main_thread():
         check(fn(*args))  # signals reach only the main thread anyway
         return
-    t = threading.Thread(target=work, name="mnsim", daemon=True)
-    t.start()
+    # Waiting on an Event, not Thread.join: a join interrupted by Ctrl-C can leave the thread
+    # marked finished while it still runs (CPython 3.11), and the C call must end before the
+    # interpreter may go on.
+    threading.Thread(target=work, name="mnsim", daemon=True).start()
     try:
-        while t.is_alive():
-            t.join(0.1)
+        while not done.wait(0.1):
+            pass
     except KeyboardInterrupt:
         L.mn_signals_request_stop(int(signal.SIGINT))
-        t.join()
+        while True:  # the library stops at its next boundary; further Ctrl-C cannot cut it
+            try:
+                if done.wait(0.1):
+                    break
+            except KeyboardInterrupt:
+                pass
         L.mn_signals_clear()
         raise
     if box["status"] != 0:
