@@ -44,7 +44,12 @@ static mn_punctures *punctures(const hole *h, size_t n, double radius_um)
     p->angle_deg = calloc(n, sizeof(double));
     p->layer = calloc(n, 1);
     p->bleeds = calloc(n, 1);
+    p->channel_depth_um = calloc(n, sizeof(double));
+    p->channel_diameter_um = calloc(n, sizeof(double));
+    p->bleed_probability = calloc(n, sizeof(double));
     for (size_t i = 0; i < n; i++) {
+        p->channel_depth_um[i] = h[i].depth;
+        p->channel_diameter_um[i] = h[i].depth > 0 ? radius_um : 0;
         p->x_um[i] = h[i].x;
         p->y_um[i] = h[i].y;
         p->set_depth_um[i] = 500;
@@ -52,6 +57,7 @@ static mn_punctures *punctures(const hole *h, size_t n, double radius_um)
         p->layer[i] = h[i].depth > 0 ? 2 : 0;
     }
     p->needle_radius_um = radius_um;
+    p->tip_radius_um = 10;
     return p;
 }
 
