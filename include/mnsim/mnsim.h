@@ -1,4 +1,4 @@
-/* libmnsim — public interface.
+/* libmnsim — public interface (this header includes every other one of include/mnsim/).
  *
  * A run takes a treatment scenario through the pipeline (anatomy -> needling -> fields ->
  * delivery -> healing -> clinic) and writes its results:
@@ -19,11 +19,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mnsim/bench.h"
+#include "mnsim/clinic.h"
 #include "mnsim/export.h"
+#include "mnsim/field.h"
 #include "mnsim/progress.h"
 #include "mnsim/session.h"
 #include "mnsim/signals.h"
 #include "mnsim/status.h"
+#include "mnsim/tables.h"
+#include "mnsim/verify.h"
 
 #ifdef __cplusplus
 extern "C" {

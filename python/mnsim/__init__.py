@@ -40,6 +40,8 @@ __all__ = [
     "run",
     "resume",
     "Session",
+    "screen",
+    "plan",
     "Result",
     "MnsimError",
     "scenario_yaml",
@@ -247,6 +249,36 @@ def resume(out, *, threads=None, progress=None):
         return _execute(L, handle, out, progress)
     finally:
         L.mn_run_free(handle)
+
+
+def _json_call(fn, *args):
+    """Calls a libmnsim function that returns JSON text in its last argument; a dict."""
+    L = lib()
+    out = ctypes.c_void_p()
+    check(fn(*args, ctypes.byref(out)))
+    try:
+        return json.loads(ctypes.string_at(out).decode("utf-8"))
+    finally:
+        L.mn_free(out)
+
+
+def screen(patient):
+    """Screens a patient file (YAML path) against the cited contraindication rules, as
+    `mnsim screen --json`: {"decision": "proceed" | "proceed_with_caution" | "defer" |
+    "do_not_treat", "findings": [...]}. It supports and does not replace the practitioner's
+    judgement."""
+    return _json_call(lib().mn_screen_file, os.fsencode(patient))
+
+
+def plan(patient, concern, zones, *, max_downtime_days=None):
+    """Plans a course per zone for a patient file, as `mnsim plan --json`: zones is a list of
+    zone names (or one comma-separated string); each candidate is simulated. Returns the plan
+    as a dict."""
+    if not isinstance(zones, str):
+        zones = ",".join(zones)
+    o = _lib.PlanOptions(concern.encode("utf-8"), zones.encode("utf-8"),
+                         -1.0 if max_downtime_days is None else float(max_downtime_days))
+    return _json_call(lib().mn_plan_file, os.fsencode(patient), ctypes.byref(o))
 
 
 def _view(ptr, n, ctype, owner):

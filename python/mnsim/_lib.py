@@ -161,6 +161,10 @@ class RiskItem(ctypes.Structure):
     _fields_ = [("id", ctypes.c_char * 16), ("level", ctypes.c_char * 16), ("reason", ctypes.c_char * 512)]
 
 
+class PlanOptions(ctypes.Structure):
+    _fields_ = [("concern", c_char_p), ("zones", c_char_p), ("max_downtime_days", c_double)]
+
+
 PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_double, c_double)
 
 # name: (argtypes, restype); restype int is an mn_status.
@@ -210,6 +214,9 @@ _SIGNATURES = {
     "mn_session_get_summary_json": ([c_void_p, _P(c_char_p)], c_int),
     "mn_session_write": ([c_void_p, c_char_p], c_int),
     "mn_session_free": ([c_void_p], None),
+    "mn_screen_file": ([c_char_p, _P(c_void_p)], c_int),
+    "mn_plan_file": ([c_char_p, _P(PlanOptions), _P(c_void_p)], c_int),
+    "mn_free": ([c_void_p], None),
 }
 
 

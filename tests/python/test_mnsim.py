@@ -341,3 +341,20 @@ def test_samples_give_median_and_range():
     assert r.summary["samples"] == 16
     c = r.summary["outcome"]["collagen_change_percent"]["day_90"]
     assert c["p5"] <= c["median"] <= c["p95"] and c["p5"] < c["p95"]
+
+
+def test_screen_and_plan_from_python(tmp_path):
+    """mnsim.screen and mnsim.plan give the command's --json documents as dicts."""
+    healthy, pregnant = tmp_path / "healthy.yaml", tmp_path / "pregnant.yaml"
+    healthy.write_text("age_years: 40\nsex: female\nfitzpatrick: 2\n")
+    pregnant.write_text("age_years: 30\npregnant: true\n")
+    assert mnsim.screen(healthy)["decision"] == "proceed"
+    assert mnsim.screen(pregnant)["decision"] == "do_not_treat"
+    p = mnsim.plan(healthy, "acne_scars", ["cheek"])
+    assert p["concern"] == "acne_scars" and [z["zone"] for z in p["zones"]] == ["cheek"]
+    cli = subprocess.run([os.environ["MNSIM_EXE"], "plan", str(healthy), "--concern", "acne_scars",
+                          "--zones", "cheek", "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(cli.stdout) == p
+    with pytest.raises(mnsim.MnsimError) as e:
+        mnsim.screen(tmp_path / "missing.yaml")
+    assert e.value.status in ("input", "io")
