@@ -85,7 +85,9 @@ MN_API mn_status mn_session_run_all(mn_session *s);
 /* ---- Results ------------------------------------------------------------------------- */
 
 /* Punctures of session k as arrays of n (owned by the session, valid until mn_session_free).
- * Coordinates on the patch, origin at its lower-left corner; depths below the surface. */
+ * Coordinates on the patch, origin at its lower-left corner; depths below the surface. For a
+ * whole zone large enough to be streamed (punctures.csv holds every puncture), these are the
+ * punctures of its representative window, which the later stages use. */
 typedef struct mn_puncture_arrays {
     size_t n;
     const int *pass;               /* 0-based pass */

@@ -52,12 +52,15 @@ void mn_course_free(mn_course *c);
 mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
                                 const mn_session_sinks *out);
 /* The three stages of mn_course_run_session, one by one (the session API calls them apart).
- * needle: punctures, session figures (a new session object in out->summary, returned in
- * *session_out), the healing injury; keeps the punctures in *kept when it is not NULL (the
- * caller frees them). heat: RF devices only. deliver: a product only; session is the object
- * needle returned (NULL: nothing reported). */
+ * needle: punctures (rows to out->punctures_csv as they are made), session figures (a new
+ * session object in out->summary, returned in *session_out), the healing injury; keeps the
+ * punctures in *kept when it is not NULL (the caller frees them: for a streamed whole zone,
+ * those of the representative window) and sets *wm to the model of that patch or window.
+ * heat: RF devices only. deliver: a product only, with the wm needle gave; session is the
+ * object needle returned (NULL: nothing reported). */
 mn_status mn_course_needle(const mn_model *m, const mn_column *col, int s, mn_course *c,
-                           const mn_session_sinks *out, cJSON **session_out, mn_punctures **kept);
+                           const mn_session_sinks *out, cJSON **session_out, mn_punctures **kept,
+                           mn_model *wm);
 mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_course *c,
                          cJSON *session, const mn_session_sinks *out);
 mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_punctures *p, int s,

@@ -42,7 +42,9 @@ struct mn_session {
     int dir_ready;
     mn_progress_fn progress;
     void *progress_user;
-    mn_punctures **punctures; /* per session, kept for the getters and punctures.csv */
+    mn_punctures **punctures; /* per session, kept for the getters (a whole zone: its window) */
+    char **csv;               /* per session, its punctures.csv rows (header in session 1's) */
+    double (*window)[2];      /* per session, the patch (or zone window) delivery works on */
     cJSON **session_json;     /* per session, inside summary */
     unsigned char *done;      /* DONE_* per session */
     mn_healing_result *healing;
@@ -146,6 +148,10 @@ void mn_session_free(mn_session *s)
     for (int k = 0; s->punctures && k < s->c.n_sessions; k++)
         mn_punctures_free(s->punctures[k]);
     free(s->punctures);
+    for (int k = 0; s->csv && k < s->c.n_sessions; k++)
+        free(s->csv[k]);
+    free(s->csv);
+    free(s->window);
     free(s->session_json);
     free(s->done);
     mn_healing_result_free(s->healing);
@@ -172,7 +178,9 @@ mn_status mn_session_create(const mn_scenario *sc, mn_session **out)
     s->punctures = calloc((size_t)n, sizeof *s->punctures);
     s->session_json = calloc((size_t)n, sizeof *s->session_json);
     s->done = calloc((size_t)n, 1);
-    if (!s->punctures || !s->session_json || !s->done) {
+    s->csv = calloc((size_t)n, sizeof *s->csv);
+    s->window = calloc((size_t)n, sizeof *s->window);
+    if (!s->punctures || !s->session_json || !s->done || !s->csv || !s->window) {
         st = mn_error_set(MN_ENOMEM, "out of memory creating a session");
         goto fail;
     }
@@ -277,8 +285,23 @@ mn_status mn_session_needle(mn_session *s, int k)
                             "(expected the sessions in order)",
                             k, k - 1);
     MN_TRY(begin_stage(s, "needling", k, &sinks));
-    MN_TRY(mn_course_needle(&s->model, &s->col, k, &s->c, &sinks, &s->session_json[k - 1],
-                            &s->punctures[k - 1]));
+    /* The session's punctures.csv rows, as a run streams them (a whole zone chunk by chunk). */
+    char *text = NULL;
+    size_t len = 0;
+    mn_model wm;
+    if (!(sinks.punctures_csv = open_memstream(&text, &len)))
+        return mn_error_set(MN_ENOMEM, "out of memory for the punctures of session %d", k);
+    mn_status st = mn_course_needle(&s->model, &s->col, k, &s->c, &sinks, &s->session_json[k - 1],
+                                    &s->punctures[k - 1], &wm);
+    if (fclose(sinks.punctures_csv) != 0 && st == MN_OK)
+        st = mn_error_set(MN_ENOMEM, "out of memory for the punctures of session %d", k);
+    if (st != MN_OK) {
+        free(text);
+        return st;
+    }
+    s->csv[k - 1] = text;
+    s->window[k - 1][0] = wm.patch_width_um;
+    s->window[k - 1][1] = wm.patch_length_um;
     s->done[k - 1] |= DONE_NEEDLE;
     return MN_OK;
 }
@@ -306,8 +329,11 @@ mn_status mn_session_deliver(mn_session *s, int k)
     /* Heat first, as in a run: its thermal block precedes delivery in summary.json. */
     MN_TRY(mn_session_heat(s, k));
     if (s->model.product.present) {
+        mn_model wm = s->model; /* the patch, or the window of a whole zone */
+        wm.patch_width_um = s->window[k - 1][0];
+        wm.patch_length_um = s->window[k - 1][1];
         MN_TRY(begin_stage(s, "delivery", k, &sinks));
-        MN_TRY(mn_course_deliver(&s->model, &s->col, s->punctures[k - 1], k, &s->c,
+        MN_TRY(mn_course_deliver(&wm, &s->col, s->punctures[k - 1], k, &s->c,
                                  s->session_json[k - 1], &sinks));
     }
     s->done[k - 1] |= DONE_DELIVER;
@@ -540,13 +566,8 @@ mn_status mn_session_write(mn_session *s, const char *dir)
     mn_afile csv;
     MN_TRY(mn_io_join(path, sizeof path, dir, "punctures.csv"));
     MN_TRY(mn_afile_open(path, &csv));
-    for (int k = 0; k < n; k++) {
-        mn_status st = mn_punctures_write_csv(csv.f, s->punctures[k], k == 0);
-        if (st != MN_OK) {
-            mn_afile_abort(&csv);
-            return st;
-        }
-    }
+    for (int k = 0; k < n; k++)
+        fputs(s->csv[k], csv.f);
     MN_TRY(mn_afile_commit(&csv));
     if (same_dir)
         MN_TRY(mn_course_write_tables(&s->c, n, dir));
