@@ -17,14 +17,14 @@
 /* Bitwise the same number (the getters read the very doubles summary.json prints). */
 #define assert_same(a, b) assert_true((a) == (b))
 
-static char *run_summary(void)
+static char *run_summary(const char *dir)
 {
     mn_run *r = NULL;
     const char *json = NULL;
     assert_int_equal(mn_run_create(&r), MN_OK);
     assert_int_equal(mn_run_set_default_scenario(r), MN_OK);
     assert_int_equal(mn_run_set_threads(r, 2), MN_OK);
-    assert_int_equal(mn_run_set_output_dir(r, NULL), MN_OK);
+    assert_int_equal(mn_run_set_output_dir(r, dir), MN_OK);
     assert_int_equal(mn_run_execute(r), MN_OK);
     assert_int_equal(mn_run_get_summary_json(r, &json), MN_OK);
     char *copy = strdup(json);
@@ -57,7 +57,9 @@ static void count_progress(void *user, const char *stage, double done, double to
 
 static void stage_by_stage_equals_the_run(void **state)
 {
-    char *expected = run_summary();
+    char run_dir[] = "/tmp/mnsim-session-run-XXXXXX";
+    assert_non_null(mkdtemp(run_dir));
+    char *expected = run_summary(run_dir);
     mn_scenario *sc = NULL;
     mn_session *s = NULL;
     assert_int_equal(mn_scenario_read_default(&sc), MN_OK);
@@ -82,6 +84,18 @@ static void stage_by_stage_equals_the_run(void **state)
     snprintf(path, sizeof path, "%s/summary.json", dir);
     char *got = read_file(path);
     assert_string_equal(got, expected);
+    /* The tables too: punctures.csv and timeline.csv byte for byte. */
+    static const char *const files[] = {"punctures.csv", "timeline.csv"};
+    for (int f = 0; f < 2; f++) {
+        char a[256], b[256];
+        snprintf(a, sizeof a, "%s/%s", dir, files[f]);
+        snprintf(b, sizeof b, "%s/%s", run_dir, files[f]);
+        char *ta = read_file(a), *tb = read_file(b);
+        assert_true(strlen(ta) > 100);
+        assert_string_equal(ta, tb);
+        free(ta);
+        free(tb);
+    }
 
     /* The getters report the summary's numbers. */
     cJSON *sum = cJSON_Parse(got);
@@ -134,7 +148,7 @@ static void stage_by_stage_equals_the_run(void **state)
     free(expected);
     mn_session_free(s);
     char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, run_dir);
     assert_int_equal(system(cmd), 0);
 }
 
