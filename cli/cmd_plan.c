@@ -12,6 +12,7 @@
 #include "clinic/handout.h"
 #include "clinic/modalities.h"
 #include "clinic/plan.h"
+#include "run/predict.h"
 #include "core/error.h"
 #include "model/device.h"
 #include "model/patient.h"
