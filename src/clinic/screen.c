@@ -294,3 +294,19 @@ nomem:
     cJSON_Delete(root);
     return mn_error_set(MN_ENOMEM, "out of memory building the screening JSON");
 }
+
+mn_status mn_clinic_screening_summary(const mn_screening *s, int overridden, cJSON *summary)
+{
+    cJSON *o = NULL;
+    MN_TRY(mn_clinic_screening_json(s, &o));
+    if (!cJSON_AddBoolToObject(o, "overridden", overridden != 0)) {
+        cJSON_Delete(o);
+        return mn_error_set(MN_ENOMEM, "out of memory building the screening");
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(summary, "screening");
+    if (!cJSON_AddItemToObject(summary, "screening", o)) {
+        cJSON_Delete(o);
+        return mn_error_set(MN_ENOMEM, "out of memory building the screening");
+    }
+    return MN_OK;
+}

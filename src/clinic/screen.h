@@ -59,4 +59,8 @@ mn_status mn_clinic_rules_check_text(const char *csv, size_t len);
 /* {"decision": …, "findings": [{id, severity, decision, reason, advice, source, status}]} */
 mn_status mn_clinic_screening_json(const mn_screening *s, cJSON **out);
 
+/* Sets summary.json `screening` {decision, findings, overridden} (replacing one already
+ * there): the block every run and every session writes. */
+mn_status mn_clinic_screening_summary(const mn_screening *s, int overridden, cJSON *summary);
+
 #endif

@@ -184,19 +184,8 @@ static mn_status add_screening(const mn_run *r, const mn_screening *s, cJSON *su
 {
     if (r->ck.resuming && cJSON_GetObjectItemCaseSensitive(summary, "screening"))
         return MN_OK;
-    cJSON *o = NULL;
-    MN_TRY(mn_clinic_screening_json(s, &o));
-    if (!cJSON_AddBoolToObject(o, "overridden",
-                               r->override_screening && s->decision == MN_DECISION_DO_NOT_TREAT)) {
-        cJSON_Delete(o);
-        return mn_error_set(MN_ENOMEM, "out of memory building the screening");
-    }
-    cJSON_DeleteItemFromObjectCaseSensitive(summary, "screening");
-    if (!cJSON_AddItemToObject(summary, "screening", o)) {
-        cJSON_Delete(o);
-        return mn_error_set(MN_ENOMEM, "out of memory building the screening");
-    }
-    return MN_OK;
+    return mn_clinic_screening_summary(
+        s, r->override_screening && s->decision == MN_DECISION_DO_NOT_TREAT, summary);
 }
 
 mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)

@@ -19,6 +19,7 @@
 #include "io/csv_meta.h"
 #include "io/provenance.h"
 #include "io/report.h"
+#include "clinic/screen.h"
 #include "io/summary.h"
 #include "model/scenario.h"
 #include "run/course.h"
@@ -185,6 +186,13 @@ mn_status mn_session_create(const mn_scenario *sc, mn_session **out)
         goto fail;
     }
     MN_TRY_GOTO(mn_summary_create(&s->model, omp_get_max_threads(), &s->summary), fail);
+    /* The screening block a run writes (it is recorded, not enforced, here: a session is the
+     * caller's own sequence of stages). */
+    mn_screening *scr = NULL;
+    MN_TRY_GOTO(mn_clinic_screen(&s->model.patient, &scr), fail);
+    st = mn_clinic_screening_summary(scr, 0, s->summary);
+    mn_screening_free(scr);
+    MN_TRY_GOTO(st, fail);
     MN_TRY_GOTO(mn_provenance_add(s->summary, &s->model, &s->col, sc->input), fail);
     *out = s;
     return MN_OK;
