@@ -60,7 +60,7 @@ void mn_delivery_options_default(mn_delivery_options *opt)
 
 mn_status mn_delivery_solute_for(const mn_product_spec *prod, mn_solute *out)
 {
-    mn_solute s = {prod->mw_da, prod->log_kow, 0.0, 0.0};
+    mn_solute s = {prod->mw_da, prod->log_kow, 0.0, 0.0, NAN, MN_NEUTRAL, NAN};
     mn_table *t = NULL;
     MN_TRY(mn_table_load_embedded("products.csv", &t));
     long row = mn_table_find(t, "name", prod->name);

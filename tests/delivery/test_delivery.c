@@ -228,7 +228,7 @@ static void caffeine_intact_flux_matches_potts_guy(void **state)
     double pg = mn_potts_guy_kp_cm_h(194.19, -0.07) * 10.0 * 1000.0;
     assert_float_equal(pg, 1.163, 0.01);
     double fi = flux_at(r, 24, true);
-    mn_solute caf = {194.19, -0.07, 8.4e-6, 0.63};
+    mn_solute caf = {194.19, -0.07, 8.4e-6, 0.63, NAN, MN_NEUTRAL, NAN};
     mn_permeability perm;
     assert_int_equal(mn_permeability_compute(&caf, 16, 80, 1200, MN_MEMBRANE_EPIDERMIS, &perm),
                      MN_OK);
