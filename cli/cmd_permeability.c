@@ -55,11 +55,11 @@ typedef struct ion_in {
 static int parse_acid_base(const char *v, mn_acid_base *out)
 {
     if (!v || strcmp(v, "") == 0 || strcmp(v, "neutral") == 0)
-        *out = MN_NEUTRAL;
+        *out = MN_ACIDBASE_NEUTRAL;
     else if (strcmp(v, "acid") == 0)
-        *out = MN_ACID;
+        *out = MN_ACIDBASE_ACID;
     else if (strcmp(v, "base") == 0)
-        *out = MN_BASE;
+        *out = MN_ACIDBASE_BASE;
     else
         return -1;
     return 0;
@@ -67,10 +67,12 @@ static int parse_acid_base(const char *v, mn_acid_base *out)
 
 static int check_ion(const char *name, const ion_in *io)
 {
-    if (io->acid_base != MN_NEUTRAL && (!isfinite(io->pka) || !isfinite(io->ph))) {
+    if ((io->acid_base == MN_ACIDBASE_ACID || io->acid_base == MN_ACIDBASE_BASE) &&
+        (!isfinite(io->pka) || !isfinite(io->ph))) {
         fprintf(stderr,
                 "mnsim permeability: %s%sacid_base %s needs pka and ph (expected both numbers)\n",
-                name ? name : "", name ? ": " : "", io->acid_base == MN_ACID ? "acid" : "base");
+                name ? name : "", name ? ": " : "",
+                io->acid_base == MN_ACIDBASE_ACID ? "acid" : "base");
         return 2;
     }
     return 0;
@@ -156,7 +158,7 @@ static int need_columns(const char *in, mn_table *t, const char *const *need, in
 static int row_ion(mn_table *t, size_t r, ion_in *io)
 {
     io->pka = io->ph = io->solubility_mg_ml = NAN;
-    io->acid_base = MN_NEUTRAL;
+    io->acid_base = MN_ACIDBASE_NEUTRAL;
     mn_status st = MN_OK;
     if (mn_table_col(t, "pka") >= 0)
         st = mn_table_double_or(t, r, "pka", NAN, &io->pka);
@@ -308,7 +310,7 @@ int mn_cmd_permeability(int argc, char **argv)
     }
     double mw = NAN, lp = NAN;
     int json = 0, calibrate = 0;
-    ion_in io = {NAN, NAN, NAN, MN_NEUTRAL};
+    ion_in io = {NAN, NAN, NAN, MN_ACIDBASE_NEUTRAL};
     const char *input = NULL, *outpath = NULL, *calib_file = NULL;
     mn_membrane mem = MN_MEMBRANE_EPIDERMIS;
     for (int i = 1; i < argc; i++) {

@@ -58,28 +58,60 @@ void mn_delivery_options_default(mn_delivery_options *opt)
     opt->binary_vti = true;
 }
 
-mn_status mn_delivery_solute_for(const mn_product_spec *prod, mn_solute *out)
+mn_status mn_delivery_product_properties(const mn_product_spec *prod, mn_product_properties *out)
 {
-    mn_solute s = {prod->mw_da, prod->log_kow, 0.0, 0.0, NAN, MN_NEUTRAL, NAN};
+    mn_solute s = {prod->mw_da, prod->log_kow, 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
+    double sol = NAN, radius = NAN;
     mn_table *t = NULL;
     MN_TRY(mn_table_load_embedded("products.csv", &t));
     long row = mn_table_find(t, "name", prod->name);
     mn_status st = MN_OK;
     if (row >= 0) {
-        const char *lk = mn_table_cell(t, (size_t)row, mn_table_col(t, "log_kow"));
-        MN_TRY_GOTO(mn_table_double(t, (size_t)row, "mw_da", &s.mw_da), done);
+        size_t r = (size_t)row;
+        const char *lk = mn_table_cell(t, r, mn_table_col(t, "log_kow"));
+        MN_TRY_GOTO(mn_table_double(t, r, "mw_da", &s.mw_da), done);
         s.log_kow = NAN;
         if (*lk)
-            MN_TRY_GOTO(mn_table_double(t, (size_t)row, "log_kow", &s.log_kow), done);
-        MN_TRY_GOTO(mn_table_double_or(t, (size_t)row, "aqueous_diffusivity_cm2_s", 0.0,
+            MN_TRY_GOTO(mn_table_double(t, r, "log_kow", &s.log_kow), done);
+        MN_TRY_GOTO(mn_table_double_or(t, r, "aqueous_diffusivity_cm2_s", 0.0,
                                        &s.aqueous_diffusivity_cm2_s),
                     done);
-        MN_TRY_GOTO(mn_table_double_or(t, (size_t)row, "f_unbound", 0.0, &s.f_unbound), done);
+        MN_TRY_GOTO(mn_table_double_or(t, r, "f_unbound", 0.0, &s.f_unbound), done);
+        MN_TRY_GOTO(mn_table_double_or(t, r, "pka", NAN, &s.pka), done);
+        MN_TRY_GOTO(mn_table_double_or(t, r, "ph", NAN, &s.ph), done);
+        MN_TRY_GOTO(mn_table_double_or(t, r, "solubility_mg_ml", NAN, &sol), done);
+        MN_TRY_GOTO(mn_table_double_or(t, r, "hydrodynamic_radius_nm", NAN, &radius), done);
+        const char *ab = mn_table_cell(t, r, mn_table_col(t, "acid_base"));
+        s.acid_base = strcmp(ab, "acid") == 0   ? MN_ACIDBASE_ACID
+                      : strcmp(ab, "base") == 0 ? MN_ACIDBASE_BASE
+                                                : MN_ACIDBASE_NEUTRAL;
     }
-    *out = s;
+    /* The scenario's values win over the table's. */
+    /* (the scenario requires pka with acid or base; zero-filled specs leave both unset) */
+    if (prod->acid_base != MN_ACIDBASE_UNSET) {
+        s.acid_base = prod->acid_base;
+        s.pka = prod->pka;
+    }
+    if (isfinite(prod->ph) && prod->ph > 0)
+        s.ph = prod->ph;
+    if (isfinite(prod->solubility_mg_ml) && prod->solubility_mg_ml > 0)
+        sol = prod->solubility_mg_ml;
+    if (!isfinite(radius)) /* permeation.md S1 from MW, nm */
+        radius = cbrt(0.9087 * s.mw_da * 3.0 / (4.0 * MN_PI)) / 10.0;
+    out->solute = s;
+    out->solubility_mg_ml = sol;
+    out->radius_nm = radius;
 done:
     mn_table_free(t);
     return st;
+}
+
+mn_status mn_delivery_solute_for(const mn_product_spec *prod, mn_solute *out)
+{
+    mn_product_properties pp;
+    MN_TRY(mn_delivery_product_properties(prod, &pp));
+    *out = pp.solute;
+    return MN_OK;
 }
 
 static size_t physical_memory_half(void)
@@ -313,8 +345,9 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
                             "memory budget of %.3g MB (raise --max-memory or use fewer voxels)",
                             L.n, L.n, L.nz, need / 1e6, budget / 1e6);
 
-    mn_solute sol;
-    MN_TRY(mn_delivery_solute_for(prod, &sol));
+    mn_product_properties props;
+    MN_TRY(mn_delivery_product_properties(prod, &props));
+    const mn_solute sol = props.solute;
     const int layers = mn_permeability_sc_layers(col->sc_um);
     mn_skin_coefficients co;
     MN_TRY(mn_permeability_coefficients(&sol, layers, &co));
@@ -367,16 +400,25 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
                 chan[v] = k < L.channel_depth_k && mn_cell_is_channel(&L, i, j);
                 K[v] = chan[v] ? 1.0 : Ki[k];
                 Dt[v] = chan[v] ? Ki[k] * Di[k] : Di[k]; /* healed channel: tissue K·D, K = 1 */
-                decay[v] = deci[k];
+                decay[v] = chan[v] ? 0.0 : deci[k];      /* no capillaries in the lumen */
             }
     }
 
     /* Donor. */
     const double half = L.n * L.dx_um; /* the quarter cell solved */
     const double area_um2 = half * half, area_in = area_um2;
-    const double conc = prod->concentration_mg_ml * MN_UG_PER_MG / MN_UM3_PER_ML; /* µg/µm³ */
+    /* Dissolved concentration: the donor cannot exceed saturation. An infinite dose is a
+     * saturated (or given) solution; a finite dose above saturation is modelled as the
+     * saturated solution holding the whole dose (a suspension whose solid dissolves as fast
+     * as the solution is depleted would keep C at saturation longer: an underestimate). */
+    const double c_mg_ml = isfinite(props.solubility_mg_ml)
+                               ? fmin(prod->concentration_mg_ml, props.solubility_mg_ml)
+                               : prod->concentration_mg_ml;
+    const double conc = c_mg_ml * MN_UG_PER_MG / MN_UM3_PER_ML; /* µg/µm³ */
     r->conc_ug_um3 = conc;
-    const double vol_per_um2 = prod->volume_ul_per_cm2 * 1e9 / MN_UM2_PER_CM2; /* µm³/µm² */
+    /* the film volume, stretched by C_given / C_saturated when the dose exceeds saturation */
+    const double vol_per_um2 = prod->volume_ul_per_cm2 * 1e9 / MN_UM2_PER_CM2 *
+                               (prod->concentration_mg_ml / c_mg_ml); /* µm³/µm² */
     const double vol = prod->infinite_dose ? INFINITY : vol_per_um2 * area_um2;
     r->applied = prod->infinite_dose
                      ? INFINITY

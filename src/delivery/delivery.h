@@ -95,4 +95,13 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
  * else the scenario's mw_da and log_kow with Stokes–Einstein diffusivity. */
 mn_status mn_delivery_solute_for(const mn_product_spec *prod, mn_solute *out);
 
+/* The solute with its ionisation (table row, overridden by the scenario's pka, acid_base, ph),
+ * the donor solubility (mg/mL, NAN: no cap) and the hydrodynamic radius (nm; S1 from MW when
+ * the table has none). */
+typedef struct mn_product_properties {
+    mn_solute solute;
+    double solubility_mg_ml, radius_nm;
+} mn_product_properties;
+mn_status mn_delivery_product_properties(const mn_product_spec *prod, mn_product_properties *out);
+
 #endif

@@ -146,7 +146,7 @@ mn_status mn_permeability_fit(const double *mw, const double *log_kow, const dou
     if (!pts)
         return mn_error_set(MN_ENOMEM, "out of memory for the permeability fit");
     for (size_t i = 0; i < n; i++) {
-        mn_solute s = {mw[i], log_kow[i], 0.0, 0.0, NAN, MN_NEUTRAL, NAN};
+        mn_solute s = {mw[i], log_kow[i], 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
         mn_skin_coefficients c;
         mn_status st = mn_permeability_raw_coefficients(&s, MN_PERM_REF_SC_LAYERS, &c);
         if (st == MN_OK && !isfinite(log_kp[i]))

@@ -69,9 +69,10 @@ static double corneocyte_swelling(void)
 
 double mn_permeability_unionised_fraction(const mn_solute *s)
 {
-    if (s->acid_base == MN_NEUTRAL || !isfinite(s->pka) || !isfinite(s->ph) || !(s->ph > 0))
+    if ((s->acid_base != MN_ACIDBASE_ACID && s->acid_base != MN_ACIDBASE_BASE) ||
+        !isfinite(s->pka) || !isfinite(s->ph) || !(s->ph > 0))
         return 1.0;
-    double x = s->acid_base == MN_ACID ? s->ph - s->pka : s->pka - s->ph;
+    double x = s->acid_base == MN_ACIDBASE_ACID ? s->ph - s->pka : s->pka - s->ph;
     return 1.0 / (1.0 + pow(10.0, x));
 }
 
@@ -172,7 +173,7 @@ static mn_solute ion_of(const mn_solute *s)
 {
     mn_solute ion = *s;
     ion.log_kow = s->log_kow - MN_PERM_ION_DLOGP;
-    ion.acid_base = MN_NEUTRAL;
+    ion.acid_base = MN_ACIDBASE_NEUTRAL;
     return ion;
 }
 
@@ -230,7 +231,7 @@ mn_status mn_permeability_compute(const mn_solute *s, int sc_layers, double ve_u
     out->f_unionised = mn_permeability_unionised_fraction(s);
     mn_skin_coefficients cn;
     mn_solute neutral = *s;
-    neutral.acid_base = MN_NEUTRAL;
+    neutral.acid_base = MN_ACIDBASE_NEUTRAL;
     MN_TRY(species_coefficients(&neutral, sc_layers, &cn));
     out->kp_neutral_cm_h = kp_of(&cn, r_viable);
     out->kp_ion_cm_h = NAN;

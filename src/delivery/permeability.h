@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mnsim/status.h"
+#include "model/model.h" /* mn_acid_base */
 
 typedef enum mn_membrane {
     MN_MEMBRANE_EPIDERMIS = 0,      /* SC + viable epidermis (heat-separated epidermis) */
@@ -16,9 +17,6 @@ typedef enum mn_membrane {
      * those measurements used behave like this much viable tissue; perm_fit.c) */
     MN_MEMBRANE_TRAINING = 2
 } mn_membrane;
-
-/* Ionisation of the solute (Henderson–Hasselbalch on the donor pH). */
-typedef enum mn_acid_base { MN_NEUTRAL = 0, MN_ACID = 1, MN_BASE = 2 } mn_acid_base;
 
 /* What the model needs to know about a molecule. */
 typedef struct mn_solute {
@@ -68,7 +66,7 @@ typedef struct mn_permeability {
 /* The calibration of the SC routes on data/kp_human_training.csv (perm_fit.c): log10 of the
  * factors on the lipid and polar SC conductances and on the viable resistance of the training
  * membranes (relative to 100 µm of viable epidermis). Reproduced by `mnsim permeability
- * --calibrate` and the test test_perm_fit. */
+ * --calibrate` and checked by tests/delivery/permeability_cli.sh. */
 #define MN_PERM_FIT_LOG_A_LIPID  0.57622
 #define MN_PERM_FIT_LOG_A_POLAR  0.42907
 #define MN_PERM_FIT_LOG_A_VIABLE 1.20160
