@@ -41,6 +41,8 @@ typedef struct mn_cell {
     int channel_depth_k;     /* channel occupies layers k < channel_depth_k */
     /* z: SC, viable epidermis, dermis */
     int nz, k_ve, k_de, k_cap;
+    int k_rec;         /* first receptor layer (Franz cell), nz when there is none */
+    double receptor_k; /* its capacity relative to water (receptor volume / layer volume) */
     double dz_um[MN_CELL_MAX_NZ];
 } mn_cell;
 

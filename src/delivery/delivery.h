@@ -60,6 +60,21 @@ double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r);
  * time-axis intercept of its tangent at the steepest point; NAN if nothing reached them. */
 double mn_delivery_get_lag_time_h(const mn_delivery_result *r, bool intact);
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r);
+
+/* Franz cell (experiment.type franz_cell): in vitro, no perfusion, a receptor under the skin.
+ * The enhancement ratio is then the cumulative receptor amount with pretreatment ÷ without at
+ * the end, and the lag time the x-intercept of the steady line of the receptor curve. */
+bool mn_delivery_is_franz(const mn_delivery_result *r);
+/* Cumulative receptor amount at the end (µg/cm²); 0 in vivo. */
+double mn_delivery_get_receptor(const mn_delivery_result *r, bool intact);
+typedef struct mn_delivery_franz {
+    double receptor_ug_cm2, intact_receptor_ug_cm2; /* at the end of the study */
+    double flux_ug_cm2_h, intact_flux_ug_cm2_h;     /* slope of the steady line */
+    double window_h[2];                             /* sampling times it was fitted over */
+    double lag_time_h, intact_lag_time_h;           /* its time-axis intercept */
+    double kp_cm_h;                                 /* intact steady flux / donor conc. */
+} mn_delivery_franz;
+mn_status mn_delivery_get_franz(const mn_delivery_result *r, mn_delivery_franz *out);
 const char *mn_delivery_get_product(const mn_delivery_result *r);
 /* Time series: rows, and per row time_h, flux into the skin (µg/cm²/h) and open fraction. */
 size_t mn_delivery_get_samples(const mn_delivery_result *r);
