@@ -30,40 +30,62 @@
 #define CELL_N_MIN   4
 #define CELL_N_MAX   16
 
+/* The open channel each puncture leaves: its depth and surface radius. Until the needling stage
+ * reports the channel after the tissue's rebound and elastic recovery (issue 12:
+ * channel_depth_um, channel_diameter_um), the channel is the needle's track: as deep as the
+ * needle reached and as wide as its shaft. Every use goes through these two functions. */
+static double channel_depth(const mn_punctures *p, size_t i)
+{
+    return p->tissue_depth_um[i];
+}
+static double channel_radius(const mn_punctures *p, size_t i)
+{
+    (void)i;
+    return p->needle_radius_um;
+}
+
 mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
                                      mn_channel_pattern *out)
 {
     memset(out, 0, sizeof *out);
-    const double r = p->needle_radius_um;
     const double W = m->patch_width_um, Lp = m->patch_length_um;
     if (!(W > 0 && Lp > 0))
         return mn_error_set(MN_EINPUT, "patch: %g x %g um (expected > 0)", W, Lp);
-    size_t pierced = 0;
-    for (size_t i = 0; i < p->n; i++)
+    size_t pierced = 0, open = 0, bled = 0;
+    double r = INFINITY; /* the narrowest open channel sets the raster */
+    for (size_t i = 0; i < p->n; i++) {
         pierced += p->tissue_depth_um[i] > 0;
+        if (channel_depth(p, i) > 0) {
+            open++;
+            bled += p->bleeds && p->bleeds[i];
+            r = fmin(r, channel_radius(p, i));
+        }
+    }
+    out->bleed_fraction = open > 0 ? (double)bled / open : 0.0;
     out->punctures_per_cm2 = pierced / (W * Lp / MN_UM2_PER_CM2);
-    if (pierced == 0)
+    if (open == 0)
         return MN_OK;
     if (!(r > 0))
-        return mn_error_set(MN_EINPUT, "needle radius %g um (expected > 0 for channels)", r);
+        return mn_error_set(MN_EINPUT, "channel radius %g um (expected > 0 for channels)", r);
     const double h = fmax(0.2 * r, sqrt(W * Lp / PATTERN_MAX_CELLS));
     const long nx = (long)ceil(W / h), ny = (long)ceil(Lp / h);
     float *depth = calloc((size_t)nx * (size_t)ny, sizeof *depth);
     if (!depth)
         return mn_error_set(MN_ENOMEM, "out of memory for the channel raster (%ld x %ld)", nx, ny);
     for (size_t n = 0; n < p->n; n++) {
-        double d = p->tissue_depth_um[n];
+        double d = channel_depth(p, n);
         if (!(d > 0))
             continue;
+        const double rc = channel_radius(p, n);
         double x = p->x_um[n], y = p->y_um[n];
-        long i0 = (long)floor((x - r) / h), i1 = (long)floor((x + r) / h);
-        long j0 = (long)floor((y - r) / h), j1 = (long)floor((y + r) / h);
+        long i0 = (long)floor((x - rc) / h), i1 = (long)floor((x + rc) / h);
+        long j0 = (long)floor((y - rc) / h), j1 = (long)floor((y + rc) / h);
         for (long j = j0 < 0 ? 0 : j0; j <= j1 && j < ny; j++) {
             double yc = (j + 0.5) * h - y;
             for (long i = i0 < 0 ? 0 : i0; i <= i1 && i < nx; i++) {
                 double xc = (i + 0.5) * h - x;
                 float *c = &depth[(size_t)j * nx + i];
-                if (xc * xc + yc * yc <= r * r && d > *c)
+                if (xc * xc + yc * yc <= rc * rc && d > *c)
                     *c = (float)d;
             }
         }

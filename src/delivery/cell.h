@@ -25,6 +25,7 @@ typedef struct mn_channel_pattern {
     double depth_um;      /* mean depth of the channel area */
     double radius_um;     /* equivalent radius 2·area/perimeter (the needle's for a disc) */
     double punctures_per_cm2;
+    double bleed_fraction; /* share of the open channels whose puncture bled (blood-filled) */
 } mn_channel_pattern;
 
 mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,

@@ -31,6 +31,10 @@ typedef struct mn_delivery_options {
     double rtol;                  /* field engine tolerance per internal step; 0: 1e-3 */
     bool inflammation_suppressed; /* anti-inflammatory at the site slows closure */
     bool binary_vti;              /* base64 Float64 (default) or ASCII */
+    /* Multipliers on the uncertain channel parameters, for the sensitivity analysis
+     * (docs/validation/delivery.md); 0 means 1: closure time constant, channel radius in the
+     * hindrance, diffusivity of the pore fluid, partition of the tissue around the channel. */
+    double scale_closure_tau, scale_pore_radius, scale_pore_fluid_d, scale_partition;
 } mn_delivery_options;
 
 void mn_delivery_options_default(mn_delivery_options *opt);
@@ -105,6 +109,9 @@ mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, si
                                          const char *dir);
 mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);
 mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir);
+
+/* Renkin's hindrance factor for a solute/pore radius ratio lambda (1 at 0, 0 from 1 on). */
+double mn_delivery_renkin(double lambda);
 
 /* Resolves the product of the scenario to a solute: table row by name (data/products.csv),
  * else the scenario's mw_da and log_kow with Stokes–Einstein diffusivity. */

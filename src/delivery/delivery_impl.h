@@ -38,7 +38,8 @@ struct mn_delivery_result {
     mn_channel_pattern pattern;
     mn_cell cell;
     double applied, kp_cm_h, conc_ug_um3;
-    double k_clear_s; /* capillary clearance rate of perfused tissue (1/s) */
+    double k_clear_s;    /* capillary clearance rate of perfused tissue (1/s) */
+    double pore_d_um2_s; /* diffusivity of the pore fluid (before hindrance) */
     double dose_ch[4], dose_in[4], remaining_ch, remaining_in;
     double lag_h, lag_in_h, half_life_h;
     long steps, rejected; /* internal steps of the channel field */
