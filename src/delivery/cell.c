@@ -30,18 +30,17 @@
 #define CELL_N_MIN   4
 #define CELL_N_MAX   16
 
-/* The open channel each puncture leaves: its depth and surface radius. Until the needling stage
- * reports the channel after the tissue's rebound and elastic recovery (issue 12:
- * channel_depth_um, channel_diameter_um), the channel is the needle's track: as deep as the
- * needle reached and as wide as its shaft. Every use goes through these two functions. */
+/* The open channel each puncture leaves: the needling stage's channel after the tissue's rebound
+ * and elastic recovery (channel_depth_um, channel_diameter_um; docs/validation/needling.md).
+ * Punctures built without them (NULL arrays, e.g. by hand in tests) fall back to the needle's
+ * track: as deep as the needle reached and as wide as its shaft. */
 static double channel_depth(const mn_punctures *p, size_t i)
 {
-    return p->tissue_depth_um[i];
+    return p->channel_depth_um ? p->channel_depth_um[i] : p->tissue_depth_um[i];
 }
 static double channel_radius(const mn_punctures *p, size_t i)
 {
-    (void)i;
-    return p->needle_radius_um;
+    return p->channel_diameter_um ? 0.5 * p->channel_diameter_um[i] : p->needle_radius_um;
 }
 
 mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
