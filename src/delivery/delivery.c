@@ -572,6 +572,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     const double v_dermis_um3 = BODY_SKIN_AREA_CM2 * MN_UM2_PER_CM2 * col->dermis_um;
     const double k_clear = q_skin_um3_s / v_dermis_um3 / K_DERMIS_BLOOD;
     r->k_clear_s = franz ? 0.0 : k_clear;
+    r->franz = franz;
 
     /* Coefficients: tissue everywhere, channel fluid in the channel voxels. */
     double Ki[MN_CELL_MAX_NZ], Di[MN_CELL_MAX_NZ], deci[MN_CELL_MAX_NZ];
@@ -730,7 +731,6 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     r->remaining_ch = e->amount_ch[AM_DONOR], r->remaining_in = e->amount_in[AM_DONOR];
     r->lag_h = lag_time_h(r, false);
     r->lag_in_h = lag_time_h(r, true);
-    r->franz = franz;
     if (franz) {
         r->receptor_ch = e->amount_ch[AM_RECEPTOR], r->receptor_in = e->amount_in[AM_RECEPTOR];
         franz_analysis(r, &m->experiment);
