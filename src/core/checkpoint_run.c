@@ -162,7 +162,8 @@ static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile 
     mn_afile af;
     MN_TRY_GOTO(mn_afile_open(path, &af), done);
     fwrite(bytes, 1, len, af.f);
-    MN_TRY_GOTO(mn_afile_commit(&af), done);
+    /* At once, not with the run's outputs: it must survive a kill before they are published. */
+    MN_TRY_GOTO(mn_afile_commit_now(&af), done);
     k->last_s = now_s();
 done:
     free(bytes);
@@ -380,7 +381,7 @@ mn_status mn_runckpt_end(mn_runckpt *k)
         DIR *d = opendir(dir);
         struct dirent *e;
         while (d && (e = readdir(d)))
-            if (strncmp(e->d_name, "state.mnck.tmp.", 15) == 0 &&
+            if (strncmp(e->d_name, "state.mnck.mnsim-tmp.", 21) == 0 &&
                 mn_io_join(path, sizeof path, dir, e->d_name) == MN_OK)
                 unlink(path);
         if (d)

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "io/atomic.h"
 #include "io/base64.h"
+#include "io/outdir.h"
 #include "io/report_html.h"
 #include "model/device.h"
 #include "mnsim/version.h"
@@ -101,7 +102,7 @@ mn_status mn_report_table(mn_report *r, const char *name, mn_rtable *t, int *fou
 /* Streams a file as base64 into the page. */
 static mn_status embed_base64(FILE *out, const char *path)
 {
-    FILE *in = fopen(path, "rb");
+    FILE *in = mn_io_fopen_result(path);
     if (!in)
         return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
     unsigned char buf[3 * 4096];
@@ -319,11 +320,14 @@ static void json_text(FILE *f, const cJSON *v)
     }
 }
 
+/* A file of this run (io/outdir.h): never one an earlier run left in the folder. */
 static int file_exists(const char *dir, const char *name)
 {
     char path[4200];
-    struct stat sb;
-    return mn_io_join(path, sizeof path, dir, name) == MN_OK && stat(path, &sb) == 0;
+    FILE *f = NULL;
+    if (mn_io_join(path, sizeof path, dir, name) == MN_OK && (f = mn_io_fopen_result(path)))
+        fclose(f);
+    return f != NULL;
 }
 
 void mn_report_aftercare(mn_report *r)
@@ -354,6 +358,16 @@ void mn_report_aftercare(mn_report *r)
         mn_report_missing(r, "no aftercare advice or handout in this run's outputs");
 }
 
+static void list_field(void *ctx, const char *name)
+{
+    FILE *f = ctx;
+    fputs("<li><a href=\"fields/", f);
+    mn_report_text(f, name);
+    fputs("\">fields/", f);
+    mn_report_text(f, name);
+    fputs("</a> (VTK image data: open in ParaView)</li>\n", f);
+}
+
 static void files_section(mn_report *r)
 {
     FILE *f = r->f;
@@ -365,32 +379,28 @@ static void files_section(mn_report *r)
         if (file_exists(r->dir, names[i]))
             fprintf(f, "<li><a href=\"%s\">%s</a></li>\n", names[i], names[i]);
     char fields[4200];
-    DIR *d = NULL;
-    if (mn_io_join(fields, sizeof fields, r->dir, "fields") == MN_OK && (d = opendir(fields))) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strstr(e->d_name, ".vti")) {
-                fputs("<li><a href=\"fields/", f);
-                mn_report_text(f, e->d_name);
-                fputs("\">fields/", f);
-                mn_report_text(f, e->d_name);
-                fputs("</a> (VTK image data: open in ParaView)</li>\n", f);
-            }
-        closedir(d);
-    }
+    if (mn_io_join(fields, sizeof fields, r->dir, "fields") == MN_OK)
+        mn_io_list_results(fields, ".vti", list_field, f);
     fprintf(f, "<li>plots/: each of the %d plots above as PNG and SVG</li>\n</ul>\n", r->nplots);
 }
+
+/* summary.json grows with the sessions; a few hundred sessions take well under 1 MB. */
+#define SUMMARY_MAX_BYTES (256L << 20)
 
 static mn_status read_summary(const char *dir, cJSON **out)
 {
     char path[4200];
     MN_TRY(mn_io_join(path, sizeof path, dir, "summary.json"));
-    FILE *in = fopen(path, "rb");
+    FILE *in = mn_io_fopen_result(path);
     if (!in)
         return mn_error_set(MN_EIO, "%s: %s (the report is built from it)", path, strerror(errno));
     fseek(in, 0, SEEK_END);
     long len = ftell(in);
     rewind(in);
+    if (len > SUMMARY_MAX_BYTES) {
+        fclose(in);
+        return mn_error_set(MN_EIO, "%s: larger than %ld bytes", path, SUMMARY_MAX_BYTES);
+    }
     char *text = len >= 0 ? malloc((size_t)len + 1) : NULL;
     size_t got = text ? fread(text, 1, (size_t)len, in) : 0;
     fclose(in);

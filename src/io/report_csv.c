@@ -7,10 +7,17 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "io/outdir.h"
 
-static mn_status slurp(const char *path, char **out, int *found)
+/* The report reads only the files of its own run (io/outdir.h), but bounds what it reads all
+ * the same: a table's size is what its file holds, never more. punctures.csv of a long course is
+ * tens of MB. */
+#define TABLE_MAX_BYTES (512L << 20)
+#define TABLE_MAX_COLS  256
+
+static mn_status slurp(const char *path, char **out, size_t *len_out, int *found)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = mn_io_fopen_result(path);
     *found = 0;
     *out = NULL;
     if (!f)
@@ -22,6 +29,11 @@ static mn_status slurp(const char *path, char **out, int *found)
         len += fread(buf + len, 1, cap - len - 1, f);
         if (len < cap - 1)
             break;
+        if (cap > (size_t)TABLE_MAX_BYTES) {
+            free(buf);
+            fclose(f);
+            return mn_error_set(MN_EIO, "%s: larger than %ld bytes", path, TABLE_MAX_BYTES);
+        }
         char *grown = realloc(buf, cap *= 2);
         if (!grown)
             free(buf);
@@ -37,6 +49,7 @@ static mn_status slurp(const char *path, char **out, int *found)
     }
     buf[len] = '\0';
     *out = buf;
+    *len_out = len;
     return MN_OK;
 }
 
@@ -60,7 +73,8 @@ mn_status mn_rtable_read(const char *path, mn_rtable *t, int *found)
 {
     memset(t, 0, sizeof *t);
     char *text = NULL;
-    MN_TRY(slurp(path, &text, found));
+    size_t bytes = 0;
+    MN_TRY(slurp(path, &text, &bytes, found));
     if (!text)
         return MN_OK;
     mn_status st = MN_OK;
@@ -87,6 +101,16 @@ mn_status mn_rtable_read(const char *path, mn_rtable *t, int *found)
     size_t ncol = 1;
     for (char *p = lines[0]; *p; p++)
         ncol += *p == ',';
+    /* Every cell of a row takes at least a separator (or the line's end): a table larger than
+     * its file is malformed (a wide header over short rows), not a reason to allocate
+     * gigabytes. */
+    if (ncol > TABLE_MAX_COLS || (n - 1) > bytes / ncol + 1) {
+        st = mn_error_set(MN_EIO,
+                          "%s: %zu columns x %zu rows in %zu bytes is not a table of this run "
+                          "(expected at most %d columns and complete rows)",
+                          path, ncol, n - 1, bytes, TABLE_MAX_COLS);
+        goto done;
+    }
     if (!(cells = calloc(ncol, sizeof *cells))) {
         st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
         goto done;

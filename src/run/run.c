@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "healing/healing.h"
+#include "io/outdir.h"
 #include "io/report.h"
 #include "model/scenario.h"
 #include "run/course.h"
@@ -210,6 +211,7 @@ mn_status mn_run_execute(mn_run *r)
     mn_afile csv = {0};
     int csv_open = 0;
     mn_course c = {0};
+    mn_outdir *od = NULL; /* the output folder this run owns (io/outdir.h) */
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
                                        "mn_run_set_default_scenario first)");
@@ -227,7 +229,9 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
-        MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
+        MN_TRY_GOTO(mn_outdir_open(r->output_dir, r->force, r->ck.resuming,
+                                   r->ck.resuming ? r->ck.resume_csv_tmp : NULL, &od),
+                    done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
         MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
         MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
@@ -271,11 +275,14 @@ mn_status mn_run_execute(mn_run *r)
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
         mn_progress_report("writing the report", c.n_sessions + 1, units);
         MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
+        /* Every file succeeded: all of them into place at once, summary.json last. */
+        MN_TRY_GOTO(mn_outdir_publish(od), done);
     }
     st = mn_runckpt_end(&r->ck);
 done:
     if (csv_open)
         mn_afile_abort(&csv);
+    mn_outdir_close(od);
     cJSON_Delete(summary);
     mn_course_free(&c);
     return st;
