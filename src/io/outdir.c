@@ -359,10 +359,6 @@ mn_status mn_io_commit_tmp(const char *tmp, const char *path)
         return mn_error_set(MN_EIO, "%s: write failed: %s", path, strerror(err));
     }
     close(fd);
-    if (sb.st_size == 0) {
-        unlink(tmp);
-        return mn_error_set(MN_EIO, "%s: write failed: the file came out empty", path);
-    }
     char rel[1100];
     pthread_mutex_lock(&g_mu);
     mn_outdir *o = lookup(path, rel, sizeof rel);
@@ -640,6 +636,14 @@ void mn_outdir_close(mn_outdir *o)
     pthread_mutex_unlock(&g_mu);
     for (size_t i = 0; i < o->n_pending; i++)
         unlink(o->pending[i].tmp);
+    if (!o->published) {
+        /* Folders a stage made for files that never came are not left behind (only if empty). */
+        static const char *const made[] = {"plots", "fields", "checkpoint"};
+        char path[4200];
+        for (int i = 0; i < 3; i++)
+            if (mn_io_join(path, sizeof path, o->dir, made[i]) == MN_OK)
+                rmdir(path);
+    }
     if (o->lock_fd >= 0) {
         /* Unlinked while still locked: a waiter that opened the old file sees it change. */
         unlink(o->lock_path);

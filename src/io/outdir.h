@@ -44,7 +44,7 @@ void mn_outdir_close(mn_outdir *o);
 
 /* A temporary name beside path, unique in this process: "path.mnsim-tmp.PID.N". */
 mn_status mn_io_tmp_path(const char *path, char *buf, size_t cap);
-/* The file tmp (closed, complete) becomes path: synced and checked non-empty, then renamed at
+/* The file tmp (closed, complete) becomes path: synced, then renamed at
  * once, or, inside an open folder, kept pending until mn_outdir_publish. On failure tmp is
  * removed. */
 mn_status mn_io_commit_tmp(const char *tmp, const char *path);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "io/atomic.h"
 #include "io/base64.h"
 #include "io/outdir.h"
@@ -120,6 +121,8 @@ static mn_status embed_base64(FILE *out, const char *path)
 mn_status mn_report_figure(mn_report *r, const mn_plot *p, const char *name, const char *caption)
 {
     char stem[4200], rel[256], png[4300];
+    if (mn_signals_stop_requested())
+        return mn_error_set(MN_EINTERRUPTED, "stopped on request (report, plot %s)", name);
     snprintf(rel, sizeof rel, "plots/%s", name);
     MN_TRY(mn_io_join(stem, sizeof stem, r->dir, rel));
     MN_TRY(mn_plot_save(p, stem));
@@ -438,14 +441,14 @@ mn_status mn_report_write(const char *dir, const mn_model *model, const mn_colum
     fprintf(r.f, "</title>\n<style>%s</style></head><body>\n<h1>mnsim report: ", CSS);
     mn_report_text(r.f, name);
     fprintf(r.f,
-            "</h1>\n<p class=\"note\">mnsim %s · seed %.0f. A research and "
+            "</h1>\n<p class=\"note\">mnsim %s · seed %llu. A research and "
             "teaching simulation: it supports and never replaces clinical judgement.</p>\n"
             "<nav><a href=\"#scenario\">Scenario</a><a href=\"#screening\">Screening</a>"
             "<a href=\"#needling\">Needling</a><a href=\"#delivery\">Delivery</a>"
             "<a href=\"#healing\">Healing</a><a href=\"#risks\">Risks</a>"
             "<a href=\"#aftercare\">Aftercare</a><a href=\"#uncertainty\">Uncertainty</a>"
             "<a href=\"#files\">Files</a></nav>\n",
-            MNSIM_VERSION, mn_report_num(r.summary, "seed"));
+            MNSIM_VERSION, (unsigned long long)model->seed);
     scenario_section(&r);
     mn_report_screening(&r);
     MN_TRY_GOTO(mn_report_needling(&r), done);

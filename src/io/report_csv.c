@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cnum.h"
 #include "core/error.h"
 #include "io/outdir.h"
 
@@ -133,7 +134,7 @@ mn_status mn_rtable_read(const char *path, mn_rtable *t, int *found)
         size_t got = split(lines[r + 1], cells, ncol);
         for (size_t c = 0; c < ncol; c++) {
             char *end = NULL;
-            double v = c < got ? strtod(cells[c], &end) : NAN;
+            double v = c < got ? mn_strtod(cells[c], &end) : NAN;
             t->v[c * t->nrow + r] = c < got && end != cells[c] && *end == '\0' ? v : NAN;
         }
     }

@@ -16,6 +16,7 @@
 #include "healing/healing.h"
 #include "io/outdir.h"
 #include "io/report.h"
+#include "io/summary.h"
 #include "model/scenario.h"
 #include "run/course.h"
 
@@ -225,6 +226,7 @@ mn_status mn_run_execute(mn_run *r)
     MN_TRY(mn_anatomy_column_for(m, &col));
     MN_TRY(mn_course_init(m, &c));
     MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
+    MN_TRY_GOTO(mn_summary_set_seed(summary, m->seed), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
     char path[4200], timeline[4200];
