@@ -127,9 +127,12 @@ mn_status mn_io_tmp_path(const char *path, char *buf, size_t cap)
 
 /* ---- ownership ---------------------------------------------------------------------------- */
 
+/* Entries that do not make a folder foreign: mnsim's own bookkeeping (".mnsim-lock",
+ * ".mnsim-output", ".mnsim-manifest" and their temporaries, which a run starting in the same
+ * folder at the same moment may be writing). */
 static int is_internal(const char *name)
 {
-    return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, LOCKFILE);
+    return !strcmp(name, ".") || !strcmp(name, "..") || !strncmp(name, ".mnsim-", 7);
 }
 
 static mn_status check_foreign(const char *dir, int force, int *has_marker)

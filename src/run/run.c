@@ -11,6 +11,7 @@
 
 #include "clinic/plan.h"
 #include "core/checkpoint_run.h"
+#include "core/cnum.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "healing/healing.h"
@@ -20,7 +21,13 @@
 #include "model/scenario.h"
 #include "run/course.h"
 
+/* A live handle starts with this; a freed one with RUN_DEAD, so a call on a freed handle is
+ * refused while its memory is still mapped (use after free caught where possible). */
+#define RUN_MAGIC 0x6d6e5275u /* "mnRu" */
+#define RUN_DEAD  0x64656164u /* "dead" */
+
 struct mn_run {
+    uint32_t magic;
     mn_model model;
     int have_model;
     int seed_set;
@@ -66,8 +73,23 @@ done:
     return st;
 }
 
+/* Every public entry point checks its handle first (issue 18, item 5). */
+#define CHECK_RUN(r, fn)                                                                           \
+    do {                                                                                           \
+        if (!(r) || (r)->magic != RUN_MAGIC)                                                       \
+            return mn_error_set(MN_EUSAGE, "%s: %s (expected a run from mn_run_create)", fn,       \
+                                !(r) ? "run is NULL" : "not a live run (freed?)");                 \
+    } while (0)
+#define CHECK_ARG(p, fn, what)                                                                     \
+    do {                                                                                           \
+        if (!(p))                                                                                  \
+            return mn_error_set(MN_EUSAGE, "%s: %s is NULL", fn, what);                            \
+    } while (0)
+
 mn_status mn_run_create(mn_run **out)
 {
+    CHECK_ARG(out, "mn_run_create", "out");
+    *out = NULL;
     mn_run *r = calloc(1, sizeof *r);
     if (!r)
         return mn_error_set(MN_ENOMEM, "out of memory creating a run");
@@ -76,43 +98,84 @@ mn_status mn_run_create(mn_run **out)
         free(r);
         return mn_error_set(MN_ENOMEM, "out of memory creating a run");
     }
+    r->magic = RUN_MAGIC;
     *out = r;
     return MN_OK;
 }
 
 void mn_run_free(mn_run *r)
 {
-    if (!r)
+    if (!r || r->magic != RUN_MAGIC)
         return;
+    r->magic = RUN_DEAD;
     free(r->output_dir);
     free(r->summary_json);
     mn_runckpt_free(&r->ck);
     free(r);
 }
 
+/* Scenario setters load into a new model and keep it only when it is valid: a rejected scenario
+ * leaves the previous one (or none) in place, never a half-loaded one. */
+typedef mn_status (*model_loader)(const void *a, const void *b, mn_model *m);
+
+static mn_status set_model(mn_run *r, model_loader load, const void *a, const void *b)
+{
+    mn_model *m = malloc(sizeof *m);
+    if (!m)
+        return mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    mn_status st = load(a, b, m);
+    mn_cnum_leave(&loc);
+    if (st == MN_OK) {
+        r->model = *m;
+        r->have_model = 1;
+    }
+    free(m);
+    return st;
+}
+
+static mn_status load_file(const void *path, const void *unused, mn_model *m)
+{
+    (void)unused;
+    return mn_scenario_load_file(path, m);
+}
+
+static mn_status load_text(const void *label, const void *yaml, mn_model *m)
+{
+    return mn_scenario_load_text(label, yaml, strlen(yaml), m);
+}
+
+static mn_status load_default(const void *a, const void *b, mn_model *m)
+{
+    (void)a;
+    (void)b;
+    return mn_scenario_load_default(m);
+}
+
 mn_status mn_run_set_scenario_file(mn_run *r, const char *path)
 {
-    MN_TRY(mn_scenario_load_file(path, &r->model));
-    r->have_model = 1;
-    return MN_OK;
+    CHECK_RUN(r, "mn_run_set_scenario_file");
+    CHECK_ARG(path, "mn_run_set_scenario_file", "path");
+    return set_model(r, load_file, path, NULL);
 }
 
 mn_status mn_run_set_scenario_text(mn_run *r, const char *label, const char *yaml)
 {
-    MN_TRY(mn_scenario_load_text(label, yaml, strlen(yaml), &r->model));
-    r->have_model = 1;
-    return MN_OK;
+    CHECK_RUN(r, "mn_run_set_scenario_text");
+    CHECK_ARG(yaml, "mn_run_set_scenario_text", "yaml");
+    return set_model(r, load_text, label ? label : "<text>", yaml);
 }
 
 mn_status mn_run_set_default_scenario(mn_run *r)
 {
-    MN_TRY(mn_scenario_load_default(&r->model));
-    r->have_model = 1;
-    return MN_OK;
+    CHECK_RUN(r, "mn_run_set_default_scenario");
+    return set_model(r, load_default, NULL, NULL);
 }
 
 mn_status mn_run_set_seed(mn_run *r, uint64_t seed)
 {
+    CHECK_RUN(r, "mn_run_set_seed");
     r->seed_set = 1;
     r->seed = seed;
     return MN_OK;
@@ -120,6 +183,7 @@ mn_status mn_run_set_seed(mn_run *r, uint64_t seed)
 
 mn_status mn_run_set_threads(mn_run *r, int threads)
 {
+    CHECK_RUN(r, "mn_run_set_threads");
     if (threads < 1 || threads > 1024)
         return mn_error_set(MN_EINPUT, "threads: %d is out of range (expected 1 to 1024)", threads);
     r->threads = threads;
@@ -128,6 +192,7 @@ mn_status mn_run_set_threads(mn_run *r, int threads)
 
 mn_status mn_run_set_samples(mn_run *r, int samples)
 {
+    CHECK_RUN(r, "mn_run_set_samples");
     if (samples < 0 || samples > MN_RUN_MAX_SAMPLES)
         return mn_error_set(MN_EINPUT, "samples: %d is out of range (expected 0 to %d)", samples,
                             MN_RUN_MAX_SAMPLES);
@@ -137,6 +202,7 @@ mn_status mn_run_set_samples(mn_run *r, int samples)
 
 mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 {
+    CHECK_RUN(r, "mn_run_set_output_dir");
     char *copy = NULL;
     if (dir && !(copy = strdup(dir)))
         return mn_error_set(MN_ENOMEM, "out of memory");
@@ -147,25 +213,52 @@ mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 
 mn_status mn_run_set_max_memory(mn_run *r, size_t bytes)
 {
+    CHECK_RUN(r, "mn_run_set_max_memory");
     r->max_memory_bytes = bytes;
     return MN_OK;
 }
 
 mn_status mn_run_set_force(mn_run *r, int force)
 {
+    CHECK_RUN(r, "mn_run_set_force");
     r->force = force != 0;
     return MN_OK;
 }
 
 mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)
 {
+    CHECK_RUN(r, "mn_run_set_checkpoint_every");
     return mn_runckpt_set_every(&r->ck, minutes);
 }
 
 mn_status mn_run_resume(mn_run *r, const char *dir)
 {
-    MN_TRY(mn_run_set_output_dir(r, dir));
-    MN_TRY(mn_runckpt_load(&r->ck, dir, &r->model, &r->threads));
+    CHECK_RUN(r, "mn_run_resume");
+    CHECK_ARG(dir, "mn_run_resume", "dir");
+    /* Loaded aside and kept only when the whole checkpoint is valid. */
+    mn_runckpt ck = {0};
+    mn_model *m = malloc(sizeof *m);
+    char *copy = strdup(dir);
+    int threads = 0;
+    mn_status st = m && copy ? MN_OK : mn_error_set(MN_ENOMEM, "out of memory resuming %s", dir);
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    if (st == MN_OK)
+        st = mn_runckpt_load(&ck, dir, m, &threads);
+    mn_cnum_leave(&loc);
+    if (st != MN_OK) {
+        mn_runckpt_free(&ck);
+        free(m);
+        free(copy);
+        return st;
+    }
+    mn_runckpt_free(&r->ck);
+    r->ck = ck;
+    r->model = *m;
+    r->threads = threads;
+    free(m);
+    free(r->output_dir);
+    r->output_dir = copy;
     r->have_model = 1;
     r->seed_set = 0; /* the checkpoint's model holds the seed it ran with */
     return MN_OK;
@@ -173,6 +266,8 @@ mn_status mn_run_resume(mn_run *r, const char *dir)
 
 mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
 {
+    CHECK_RUN(r, "mn_run_get_summary_json");
+    CHECK_ARG(json, "mn_run_get_summary_json", "json");
     if (!r->summary_json)
         return mn_error_set(MN_EUSAGE, "no summary: the run has not been executed");
     *json = r->summary_json;
@@ -205,7 +300,20 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
     return MN_OK;
 }
 
+static mn_status execute(mn_run *r);
+
 mn_status mn_run_execute(mn_run *r)
+{
+    CHECK_RUN(r, "mn_run_execute");
+    /* Numbers in every file and message in the C locale, whatever the host set. */
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    mn_status st = execute(r);
+    mn_cnum_leave(&loc);
+    return st;
+}
+
+static mn_status execute(mn_run *r)
 {
     mn_status st = MN_OK;
     cJSON *summary = NULL;
