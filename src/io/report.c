@@ -448,7 +448,9 @@ mn_status mn_report_write(const char *dir, const mn_model *model, const mn_colum
             "<a href=\"#healing\">Healing</a><a href=\"#risks\">Risks</a>"
             "<a href=\"#aftercare\">Aftercare</a><a href=\"#uncertainty\">Uncertainty</a>"
             "<a href=\"#files\">Files</a></nav>\n",
-            MNSIM_VERSION, (unsigned long long)model->seed);
+            MNSIM_VERSION,
+            model ? (unsigned long long)model->seed
+                  : (unsigned long long)mn_report_num(r.summary, "seed"));
     scenario_section(&r);
     mn_report_screening(&r);
     MN_TRY_GOTO(mn_report_needling(&r), done);

@@ -242,9 +242,10 @@ done:
     return MN_OK;
 }
 
-mn_status mn_ydoc_load(const char *path, mn_ydoc **out)
+mn_status mn_ydoc_read_file(const char *path, char **text, size_t *len)
 {
-    *out = NULL;
+    *text = NULL;
+    *len = 0;
     /* Opened without blocking and checked before reading: a FIFO would block forever, a
      * device (/dev/zero, /dev/urandom) never ends. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -263,19 +264,31 @@ mn_status mn_ydoc_load(const char *path, mn_ydoc **out)
         close(fd);
         return mn_error_set(MN_EINPUT, "%s: cannot open file: %m", path);
     }
-    char *buf = malloc(MN_YDOC_MAX_BYTES + 1);
+    char *buf = malloc(MN_YDOC_MAX_BYTES + 2);
     if (!buf) {
         fclose(f);
         return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
     }
-    size_t len = fread(buf, 1, MN_YDOC_MAX_BYTES + 1, f);
+    size_t got = fread(buf, 1, MN_YDOC_MAX_BYTES + 1, f);
     int err = ferror(f);
     fclose(f);
-    mn_status st;
-    if (err)
-        st = mn_error_set(MN_EINPUT, "%s: cannot read file", path);
-    else
-        st = mn_ydoc_parse(path, buf, len, out);
+    if (err) {
+        free(buf);
+        return mn_error_set(MN_EINPUT, "%s: cannot read file", path);
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+    return MN_OK;
+}
+
+mn_status mn_ydoc_load(const char *path, mn_ydoc **out)
+{
+    *out = NULL;
+    char *buf;
+    size_t len;
+    MN_TRY(mn_ydoc_read_file(path, &buf, &len));
+    mn_status st = mn_ydoc_parse(path, buf, len, out);
     free(buf);
     return st;
 }

@@ -13,12 +13,14 @@
 #include "core/checkpoint_run.h"
 #include "core/cnum.h"
 #include "core/error.h"
+#include "core/table.h"
 #include "core/progress.h"
 #include "healing/healing.h"
 #include "io/outdir.h"
 #include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
+#include "model/ydoc.h"
 #include "run/course.h"
 
 /* A live handle starts with this; a freed one with RUN_DEAD, so a call on a freed handle is
@@ -115,18 +117,19 @@ void mn_run_free(mn_run *r)
 }
 
 /* Scenario setters load into a new model and keep it only when it is valid: a rejected scenario
- * leaves the previous one (or none) in place, never a half-loaded one. */
-typedef mn_status (*model_loader)(const void *a, const void *b, mn_model *m);
-
-static mn_status set_model(mn_run *r, model_loader load, const void *a, const void *b)
+ * leaves the previous one (or none) in place, never a half-loaded one. Every scenario is parsed
+ * from text, which the run keeps for its checkpoints (core/checkpoint_run.h). */
+static mn_status set_model(mn_run *r, const char *label, const char *text, size_t len)
 {
     mn_model *m = malloc(sizeof *m);
     if (!m)
         return mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
     mn_cnum loc;
     mn_cnum_enter(&loc);
-    mn_status st = load(a, b, m);
+    mn_status st = mn_scenario_load_text(label, text, len, m);
     mn_cnum_leave(&loc);
+    if (st == MN_OK)
+        st = mn_runckpt_set_scenario(&r->ck, label, text, len);
     if (st == MN_OK) {
         r->model = *m;
         r->have_model = 1;
@@ -135,42 +138,32 @@ static mn_status set_model(mn_run *r, model_loader load, const void *a, const vo
     return st;
 }
 
-static mn_status load_file(const void *path, const void *unused, mn_model *m)
-{
-    (void)unused;
-    return mn_scenario_load_file(path, m);
-}
-
-static mn_status load_text(const void *label, const void *yaml, mn_model *m)
-{
-    return mn_scenario_load_text(label, yaml, strlen(yaml), m);
-}
-
-static mn_status load_default(const void *a, const void *b, mn_model *m)
-{
-    (void)a;
-    (void)b;
-    return mn_scenario_load_default(m);
-}
-
 mn_status mn_run_set_scenario_file(mn_run *r, const char *path)
 {
     CHECK_RUN(r, "mn_run_set_scenario_file");
     CHECK_ARG(path, "mn_run_set_scenario_file", "path");
-    return set_model(r, load_file, path, NULL);
+    char *text;
+    size_t len;
+    MN_TRY(mn_ydoc_read_file(path, &text, &len));
+    mn_status st = set_model(r, path, text, len);
+    free(text);
+    return st;
 }
 
 mn_status mn_run_set_scenario_text(mn_run *r, const char *label, const char *yaml)
 {
     CHECK_RUN(r, "mn_run_set_scenario_text");
     CHECK_ARG(yaml, "mn_run_set_scenario_text", "yaml");
-    return set_model(r, load_text, label ? label : "<text>", yaml);
+    return set_model(r, label ? label : "<text>", yaml, strlen(yaml));
 }
 
 mn_status mn_run_set_default_scenario(mn_run *r)
 {
     CHECK_RUN(r, "mn_run_set_default_scenario");
-    return set_model(r, load_default, NULL, NULL);
+    const char *text;
+    size_t len;
+    MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
+    return set_model(r, "(built-in default scenario)", text, len);
 }
 
 mn_status mn_run_set_seed(mn_run *r, uint64_t seed)
@@ -337,6 +330,8 @@ static mn_status execute(mn_run *r)
     MN_TRY_GOTO(mn_summary_set_seed(summary, m->seed), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
+    else
+        MN_TRY_GOTO(mn_course_save(&r->ck, &c, r->samples, 0), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_outdir_open(r->output_dir, r->force, r->ck.resuming,
@@ -364,9 +359,24 @@ static mn_status execute(mn_run *r)
     if (!r->ck.interrupted) {
         mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
                            units);
-        MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL),
-                    done);
-        MN_TRY_GOTO(mn_course_add_risks(m, &col, &c, summary), done);
+        /* A stop during healing or the virtual patients ends the run like one at the last
+         * session's end: the summary as it was then, and a checkpoint to resume from. */
+        cJSON *before = cJSON_Duplicate(summary, 1);
+        if (!before) {
+            st = mn_error_set(MN_ENOMEM, "out of memory building summary.json");
+            goto done;
+        }
+        st = add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL);
+        if (st == MN_OK)
+            st = mn_course_add_risks(m, &col, &c, summary);
+        if (st == MN_EINTERRUPTED) {
+            cJSON_Delete(summary);
+            summary = before;
+            before = NULL;
+            st = mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL);
+        }
+        cJSON_Delete(before);
+        MN_TRY_GOTO(st, done);
     }
     MN_TRY_GOTO(mn_runckpt_mark_complete(&r->ck, summary), done);
 
@@ -382,9 +392,12 @@ static mn_status execute(mn_run *r)
         MN_TRY_GOTO(mn_course_write_tables(&c, r->ck.done_sessions, r->output_dir), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
-        /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
-        mn_progress_report("writing the report", c.n_sessions + 1, units);
-        MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
+        /* Last: report.html reads back the files the stages wrote (src/io/report.h). An
+         * interrupted run has none: it exits at once, and its resume writes the report. */
+        if (!r->ck.interrupted) {
+            mn_progress_report("writing the report", c.n_sessions + 1, units);
+            MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
+        }
         /* Every file succeeded: all of them into place at once, summary.json last. */
         MN_TRY_GOTO(mn_outdir_publish(od), done);
     }
