@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "io/outdir.h" /* mn_io_prepare_output_dir, mn_io_commit_tmp */
 #include "mnsim/status.h"
 
 typedef struct mn_afile {

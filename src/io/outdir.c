@@ -626,6 +626,14 @@ mn_status mn_outdir_publish(mn_outdir *o)
     return MN_OK;
 }
 
+mn_status mn_io_prepare_output_dir(const char *dir, int force)
+{
+    mn_outdir *o = NULL;
+    MN_TRY(mn_outdir_open(dir, force, 0, NULL, &o));
+    mn_outdir_close(o);
+    return MN_OK;
+}
+
 void mn_outdir_close(mn_outdir *o)
 {
     if (!o)

@@ -41,6 +41,9 @@ mn_status mn_outdir_open(const char *dir, int force, int resume, const char *kee
 mn_status mn_outdir_publish(mn_outdir *o);
 /* Removes what was not published, ends the transaction, releases the lock. NULL is fine. */
 void mn_outdir_close(mn_outdir *o);
+/* Claims dir for mnsim without a transaction (checks as mn_outdir_open, writes the marker, then
+ * releases the lock): for writers that do not yet publish through mn_outdir. */
+mn_status mn_io_prepare_output_dir(const char *dir, int force);
 
 /* A temporary name beside path, unique in this process: "path.mnsim-tmp.PID.N". */
 mn_status mn_io_tmp_path(const char *path, char *buf, size_t cap);

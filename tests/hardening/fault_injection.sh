@@ -20,9 +20,9 @@ site: {zone: cheek}
 patch: {width_mm: 4, length_mm: 4}
 device: {type: pen, depth_mm: 1.0, passes: 2}
 product: {name: ascorbic_acid, concentration_mg_ml: 100, volume_ul_per_cm2: 20}
-protocol: {sessions: 3, interval_days: 28}
+protocol: {sessions: 2, interval_days: 28}
 EOF
-args=(--samples 40 --threads 2 --quiet)
+args=(--samples 20 --threads 2 --quiet)
 
 start=$(date +%s%N)
 "$MNSIM_EXE" run s.yaml -o ref "${args[@]}" 2> err || { fail "reference run: $(cat err)"; finish; }
