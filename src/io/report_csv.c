@@ -72,6 +72,7 @@ static size_t split(char *line, char **cells, size_t cap)
 /* Parses text (taken over and freed) as a table. */
 static mn_status parse_text(const char *path, char *text, mn_rtable *t)
 {
+    const size_t bytes = strlen(text); /* before the lines are cut apart */
     mn_status st = MN_OK;
     char **cells = NULL;
     /* Lines: '#' comments and blank lines skipped; the first other line is the header. */
@@ -99,7 +100,6 @@ static mn_status parse_text(const char *path, char *text, mn_rtable *t)
     /* Every cell of a row takes at least a separator (or the line's end): a table larger than
      * its file is malformed (a wide header over short rows), not a reason to allocate
      * gigabytes. */
-    size_t bytes = strlen(text);
     if (ncol > TABLE_MAX_COLS || (n - 1) > bytes / ncol + 1) {
         st = mn_error_set(MN_EIO,
                           "%s: %zu columns x %zu rows in %zu bytes is not a table of this run "
