@@ -9,18 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clinic/plan.h"
-#include "core/checkpoint_run.h"
 #include "core/cnum.h"
 #include "core/error.h"
 #include "core/table.h"
 #include "core/progress.h"
 #include "healing/healing.h"
+#include "io/csv_meta.h"
 #include "io/outdir.h"
+#include "io/provenance.h"
 #include "io/report.h"
 #include "io/summary.h"
 #include "model/scenario.h"
 #include "model/ydoc.h"
+#include "run/checkpoint_run.h"
 #include "run/course.h"
 
 /* A live handle starts with this; a freed one with RUN_DEAD, so a call on a freed handle is
@@ -40,40 +41,11 @@ struct mn_run {
     size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
-    mn_runckpt ck; /* checkpoint, resume and interruption (core/checkpoint_run.h) */
+    char *input; /* the scenario text, for summary.json's provenance (NULL: unknown) */
+    mn_progress_fn progress;
+    void *progress_user;
+    mn_runckpt ck; /* checkpoint, resume and interruption (run/checkpoint_run.h) */
 };
-
-mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
-{
-    (void)ctx;
-    mn_status st = MN_OK;
-    mn_column col;
-    mn_course c;
-    mn_healing_result *h = NULL;
-    /* Planning predicts the healing outcome only: no product delivery, no files. */
-    const mn_session_sinks none = {NULL, NULL, NULL, 0};
-    memset(out, 0, sizeof *out);
-    MN_TRY(mn_anatomy_column_for(m, &col));
-    MN_TRY_GOTO(mn_course_init(m, &c), done);
-    for (int s = 1; s <= c.n_sessions; s++)
-        MN_TRY_GOTO(mn_course_run_session(m, &col, s, &c, &none), done);
-    MN_TRY_GOTO(mn_course_heal(m, &col, &c, &h), done);
-    mn_healing_outcome o;
-    mn_healing_result_outcome(h, &o);
-    for (int d = 0; d < 4; d++) {
-        out->collagen_change_percent[d] = o.collagen_change_percent[d];
-        out->elastin_change_percent[d] = o.elastin_change_percent[d];
-        out->epidermal_thickness_change_percent[d] = o.epidermal_thickness_change_percent[d];
-    }
-    out->downtime_days_total = o.downtime_days_total;
-    out->erythema_days = c.max_erythema_days;
-    out->bleeding_fraction = c.max_bleeding_fraction;
-    out->tissue_depth_max_um = c.max_tissue_depth_um;
-done:
-    mn_healing_result_free(h);
-    mn_course_free(&c);
-    return st;
-}
 
 /* Every public entry point checks its handle first (issue 18, item 5). */
 #define CHECK_RUN(r, fn)                                                                           \
@@ -112,13 +84,15 @@ void mn_run_free(mn_run *r)
     r->magic = RUN_DEAD;
     free(r->output_dir);
     free(r->summary_json);
+    free(r->input);
     mn_runckpt_free(&r->ck);
     free(r);
 }
 
 /* Scenario setters load into a new model and keep it only when it is valid: a rejected scenario
  * leaves the previous one (or none) in place, never a half-loaded one. Every scenario is parsed
- * from text, which the run keeps for its checkpoints (core/checkpoint_run.h). */
+ * from text, which the run keeps for its checkpoints (run/checkpoint_run.h) and for
+ * summary.json's provenance. */
 static mn_status set_model(mn_run *r, const char *label, const char *text, size_t len)
 {
     mn_model *m = malloc(sizeof *m);
@@ -128,12 +102,19 @@ static mn_status set_model(mn_run *r, const char *label, const char *text, size_
     mn_cnum_enter(&loc);
     mn_status st = mn_scenario_load_text(label, text, len, m);
     mn_cnum_leave(&loc);
+    char *input = st == MN_OK ? strndup(text, len) : NULL;
+    if (st == MN_OK && !input)
+        st = mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
     if (st == MN_OK)
         st = mn_runckpt_set_scenario(&r->ck, label, text, len);
     if (st == MN_OK) {
         r->model = *m;
         r->have_model = 1;
+        free(r->input);
+        r->input = input;
+        input = NULL;
     }
+    free(input);
     free(m);
     return st;
 }
@@ -301,9 +282,22 @@ mn_status mn_run_execute(mn_run *r)
     /* Numbers in every file and message in the C locale, whatever the host set. */
     mn_cnum loc;
     mn_cnum_enter(&loc);
+    /* The stages report to core/progress.h's process-wide handler: this run's, while it runs. */
+    if (r->progress)
+        mn_progress_set_handler(r->progress, r->progress_user);
     mn_status st = execute(r);
+    if (r->progress)
+        mn_progress_set_handler(NULL, NULL);
     mn_cnum_leave(&loc);
     return st;
+}
+
+mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
+{
+    CHECK_RUN(r, "mn_run_set_progress");
+    r->progress = fn;
+    r->progress_user = user;
+    return MN_OK;
 }
 
 static mn_status execute(mn_run *r)
@@ -330,7 +324,9 @@ static mn_status execute(mn_run *r)
     MN_TRY_GOTO(mn_summary_set_seed(summary, m->seed), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
-    else
+    else /* a resumed run's summary holds the provenance of the run that started it */
+        MN_TRY_GOTO(mn_provenance_add(summary, m, &col, r->input), done);
+    if (!r->ck.resuming)
         MN_TRY_GOTO(mn_course_save(&r->ck, &c, r->samples, 0), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
@@ -392,6 +388,7 @@ static mn_status execute(mn_run *r)
         MN_TRY_GOTO(mn_course_write_tables(&c, r->ck.done_sessions, r->output_dir), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        MN_TRY_GOTO(mn_io_write_csv_metadata(r->output_dir), done);
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). An
          * interrupted run has none: it exits at once, and its resume writes the report. */
         if (!r->ck.interrupted) {
