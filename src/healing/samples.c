@@ -12,7 +12,7 @@
 #include "core/stats.h"
 #include "healing/healing_internal.h"
 
-_Static_assert(sizeof(mn_healing_outcome) == (3 * MN_HEALING_N_OUTCOME_DAYS + 1) * sizeof(double),
+_Static_assert(sizeof(mn_healing_outcome) == (4 * MN_HEALING_N_OUTCOME_DAYS + 2) * sizeof(double),
                "the percentile code reads mn_healing_outcome as an array of doubles");
 
 struct mn_healing_samples {
@@ -181,6 +181,19 @@ mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *su
     MN_TRY_GOTO(
         add_stats(out, "downtime_days_total", base + 3 * MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
         done);
+    {
+        const double *pap = base + 3 * MN_HEALING_N_OUTCOME_DAYS + 1;
+        cJSON *o = cJSON_AddObjectToObject(out, "papillary_collagen_change_percent");
+        if (!o) {
+            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+            goto done;
+        }
+        for (int d = 0; d < MN_HEALING_N_OUTCOME_DAYS; d++)
+            MN_TRY_GOTO(add_stats(o, keys[d], pap + d, so, s->n, work), done);
+        MN_TRY_GOTO(
+            add_stats(out, "pih_probability", pap + MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
+            done);
+    }
 done:
     free(work);
     return st;

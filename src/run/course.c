@@ -141,6 +141,9 @@ static mn_status deliver_session(const mn_model *m, const mn_column *col, const 
     mn_delivery_options_default(&opt);
     opt.max_memory_bytes = out->max_memory_bytes;
     MN_TRY(mn_delivery_run(m, col, p, &opt, &d));
+    /* Healing reads the dose a product leaves in the dermis (healing_products.csv). */
+    snprintf(c->injuries[s - 1].product, sizeof c->injuries[s - 1].product, "%s", m->product.name);
+    c->injuries[s - 1].product_dermis_ug_per_cm2 = mn_delivery_get_dose(d, MN_DOSE_DERMIS, false);
     MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
     if (out->dir) {
         text_sink t;
