@@ -161,6 +161,15 @@ static mn_status read_rf_keys(const mn_ydoc *doc, const mn_ynode *map, const cha
     MN_TRY(mn_y_double(doc, map, path, "power_w", 0.1, 100.0, &d->power_w));
     MN_TRY(mn_y_double(doc, map, path, "energy_mj_per_needle", 0.01, 1000.0,
                        &d->energy_mj_per_needle));
+    /* Explicit arrays: pitch 1.25 mm in Hantash 2009 (literature/devices.csv); tip widths are
+     * an assumption (commercial RF tips are about 1 cm across); the bounds leave a wide margin
+     * either way and the heat stage checks that the array fits. */
+    double mm = -1.0;
+    MN_TRY(mn_y_double(doc, map, path, "tip_width_mm", 0.5, 50.0, &mm));
+    d->tip_width_um = mm > 0 ? mm * MN_UM_PER_MM : -1.0;
+    mm = -1.0;
+    MN_TRY(mn_y_double(doc, map, path, "pitch_mm", 0.1, 10.0, &mm));
+    d->pitch_um = mm > 0 ? mm * MN_UM_PER_MM : -1.0;
     /* Insulated needles conduct only through the exposed tip, whose length the pack gives
      * only for Hantash 2009 (3 mm of a 6 mm needle): so it is required when insulated. */
     if (d->insulated) {
@@ -198,7 +207,13 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                                        "pulse_ms",
                                        "frequency_mhz",
                                        "stacks",
+                                       "tip_width_mm",
+                                       "pitch_mm",
+                                       "setting",
+                                       "sterile",
+                                       "reuse_count",
                                        NULL};
+    static const char *const settings[] = {"clinic", "home", NULL};
     mn_status st = MN_OK;
     mn_table *t = NULL;
     char p[256];
@@ -208,6 +223,17 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     int type = 0;
     MN_TRY(mn_y_choice(doc, map, path, "type", type_names, &type));
     out->type = (mn_device_type)type;
+    /* Hands and hygiene: a clinic's sterile single-use needles unless the scenario says
+     * otherwise. Reuse: up to 1000 uses covers any home roller's life. */
+    out->tip_width_um = out->pitch_um = -1.0;
+    out->sterile = true;
+    int setting = MN_SETTING_CLINIC;
+    MN_TRY(mn_y_choice(doc, map, path, "setting", settings, &setting));
+    out->setting = (mn_device_setting)setting;
+    MN_TRY(mn_y_bool(doc, map, path, "sterile", &out->sterile));
+    long reuse = 0;
+    MN_TRY(mn_y_int(doc, map, path, "reuse_count", 0, 1000, &reuse));
+    out->reuse_count = (int)reuse;
 
     /* Depth key by type: pens and RF handpieces have a dial (depth_mm), rollers and stamps a
      * fixed needle length. */
@@ -215,8 +241,9 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     const char *depth_key = dialled ? "depth_mm" : "needle_length_mm";
     const char *wrong_key = dialled ? "needle_length_mm" : "depth_mm";
     static const char *const rf_keys[] = {
-        "insulated", "tip_exposed_um", "polarity", "power_w", "energy_mj_per_needle",
-        "pulse_ms",  "frequency_mhz",  "stacks",   NULL};
+        "insulated", "tip_exposed_um", "polarity", "power_w",      "energy_mj_per_needle",
+        "pulse_ms",  "frequency_mhz",  "stacks",   "tip_width_mm", "pitch_mm",
+        NULL};
     if (out->type != MN_DEVICE_RF)
         for (int i = 0; rf_keys[i]; i++)
             if (mn_ynode_get(map, rf_keys[i]))

@@ -57,6 +57,9 @@ typedef enum mn_device_type {
 
 typedef enum mn_polarity { MN_POLARITY_BIPOLAR = 0, MN_POLARITY_MONOPOLAR = 1 } mn_polarity;
 
+/* Where the device is used: by a practitioner in a clinic, or by the patient at home. */
+typedef enum mn_device_setting { MN_SETTING_CLINIC = 0, MN_SETTING_HOME = 1 } mn_device_setting;
+
 /* Device with every geometric and kinematic value resolved (model table, explicit keys,
  * defaults). Depth: needle_length_um for rollers and stamps, depth_um (dial setting) for pens
  * and RF; set_depth_um is whichever applies. */
@@ -78,9 +81,23 @@ typedef struct mn_device_spec {
     mn_polarity polarity;
     double power_w, energy_mj_per_needle, pulse_ms, frequency_mhz;
     int stacks;
+    /* RF explicit arrays: needle-field width and needle pitch; < 0 when not given. */
+    double tip_width_um, pitch_um;
+    /* Hands and hygiene (every device): setting, sterile needles, earlier uses. */
+    mn_device_setting setting;
+    bool sterile;
+    int reuse_count;
 } mn_device_spec;
 
 typedef enum mn_applied { MN_APPLIED_AFTER = 0, MN_APPLIED_BEFORE = 1 } mn_applied;
+
+/* Ionisation class of a product's active; UNSET when neither scenario nor table says. */
+typedef enum mn_acid_base {
+    MN_ACIDBASE_UNSET = 0,
+    MN_ACIDBASE_NEUTRAL = 1,
+    MN_ACIDBASE_ACID = 2,
+    MN_ACIDBASE_BASE = 3
+} mn_acid_base;
 
 typedef struct mn_product_spec {
     bool present;
@@ -92,6 +109,12 @@ typedef struct mn_product_spec {
     mn_applied applied;
     double duration_h;
     bool occluded;
+    /* Ionisation and solubility as the scenario gives them; NAN (acid_base UNSET) when not
+     * given, so the delivery stage falls back to the product table. */
+    double pka;
+    mn_acid_base acid_base;
+    double ph;               /* formulation pH */
+    double solubility_mg_ml; /* donor saturation */
 } mn_product_spec;
 
 /* Device settings one session may change. A negative value (or passes 0) means "as the
@@ -118,6 +141,36 @@ typedef struct mn_output_spec {
     double field_times_h[MN_FIELD_TIMES_CAP];
 } mn_output_spec;
 
+/* What is treated and how bad it is (DESIGN.md: severity on the concern's own scale). */
+typedef struct mn_indication {
+    bool present;
+    char concern[MN_NAME_CAP]; /* one of mn_indication_concerns() */
+    double severity;           /* NAN when not given */
+} mn_indication;
+
+typedef enum mn_experiment_type {
+    MN_EXPERIMENT_IN_VIVO = 0,
+    MN_EXPERIMENT_FRANZ_CELL = 1
+} mn_experiment_type;
+
+typedef enum mn_species { MN_SPECIES_HUMAN = 0, MN_SPECIES_PORCINE = 1 } mn_species;
+
+/* In vivo (living skin, the default) or a laboratory permeation cell (OECD 428): excised skin
+ * on a receptor, no perfusion. */
+typedef struct mn_experiment {
+    mn_experiment_type type;
+    mn_species species;
+    double skin_thickness_um; /* < 0: full thickness of the species' skin */
+    bool receptor_sink;       /* perfect sink, else a finite volume */
+    double receptor_volume_ml;
+    bool receptor_replace; /* sampled volume replaced with fresh medium */
+    double duration_h;
+    size_t n_sampling;
+    double sampling_h[MN_FIELD_TIMES_CAP];
+} mn_experiment;
+
+typedef enum mn_operator { MN_OPERATOR_TRAINED = 0, MN_OPERATOR_UNTRAINED = 1 } mn_operator;
+
 typedef struct mn_model {
     char name[MN_TEXT_CAP];
     uint64_t seed;
@@ -128,6 +181,9 @@ typedef struct mn_model {
     mn_product_spec product;
     mn_protocol protocol;
     mn_output_spec output;
+    mn_indication indication;
+    mn_experiment experiment;
+    mn_operator operator_;
 } mn_model;
 
 /* The device for a session (1-based), with that session's overrides applied. */

@@ -9,6 +9,8 @@
 #include "core/table.h"
 #include "core/units.h"
 #include "model/device.h"
+#include "model/experiment.h"
+#include "model/indication.h"
 #include "model/patient.h"
 #include "model/ycheck.h"
 
@@ -73,8 +75,13 @@ static mn_status parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_produ
                                        "applied",
                                        "duration_h",
                                        "occluded",
+                                       "pka",
+                                       "acid_base",
+                                       "ph",
+                                       "solubility_mg_ml",
                                        NULL};
     static const char *const applied[] = {"after", "before", NULL};
+    static const char *const acid_base[] = {"neutral", "acid", "base", NULL};
     static const char *const doses[] = {"infinite", "finite", NULL};
     memset(out, 0, sizeof *out);
     MN_TRY(mn_y_check_keys(doc, map, "product", keys));
@@ -85,6 +92,10 @@ static mn_status parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_produ
     out->volume_ul_per_cm2 = 20.0;
     out->duration_h = 24.0;
     out->applied = MN_APPLIED_AFTER;
+    out->pka = NAN;
+    out->ph = NAN;
+    out->solubility_mg_ml = NAN;
+    out->acid_base = MN_ACIDBASE_UNSET;
     const mn_ynode *name = mn_ynode_get(map, "name");
     const mn_ynode *mw = mn_ynode_get(map, "mw_da");
     if (name) {
@@ -136,6 +147,27 @@ static mn_status parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_produ
     out->applied = (mn_applied)ap;
     MN_TRY(mn_y_double(doc, map, "product", "duration_h", 0.1, 168.0, &out->duration_h));
     MN_TRY(mn_y_bool(doc, map, "product", "occluded", &out->occluded));
+    /* Ionisation: pKa of drugs spans about -2 (strong acids) to 14 (weak bases' conjugates);
+     * a formulation's pH 1–14. A pKa means nothing without the side it ionises to. */
+    MN_TRY(mn_y_double(doc, map, "product", "pka", -2.0, 16.0, &out->pka));
+    int ab = -1;
+    MN_TRY(mn_y_choice(doc, map, "product", "acid_base", acid_base, &ab));
+    if (ab >= 0)
+        out->acid_base = (mn_acid_base)(ab + MN_ACIDBASE_NEUTRAL);
+    const mn_ynode *pka = mn_ynode_get(map, "pka");
+    if (pka && ab < 0)
+        return mn_y_error(doc, pka, "product.acid_base",
+                          "missing with pka (expected acid_base: acid or base)");
+    if (pka && out->acid_base == MN_ACIDBASE_NEUTRAL)
+        return mn_y_error(doc, mn_ynode_get(map, "acid_base"), "product.acid_base",
+                          "neutral given with a pka (expected acid or base)");
+    if (!pka && (out->acid_base == MN_ACIDBASE_ACID || out->acid_base == MN_ACIDBASE_BASE))
+        return mn_y_error(doc, mn_ynode_get(map, "acid_base"), "product.pka",
+                          "missing for an ionisable active (expected its pKa)");
+    MN_TRY(mn_y_double(doc, map, "product", "ph", 1.0, 14.0, &out->ph));
+    /* From practically insoluble (1 ng/mL) to miscible (1 g/mL). */
+    MN_TRY(
+        mn_y_double(doc, map, "product", "solubility_mg_ml", 1e-6, 1000.0, &out->solubility_mg_ml));
     return MN_OK;
 }
 
@@ -236,10 +268,13 @@ static mn_status parse_output(const mn_ydoc *doc, const mn_ynode *map, mn_output
 
 static mn_status parse_model(const mn_ydoc *doc, mn_model *out)
 {
-    static const char *const keys[] = {"name",   "seed",    "patient",  "site",   "patch",
-                                       "device", "product", "protocol", "output", NULL};
+    static const char *const keys[] = {"name",       "seed",     "patient",  "site",   "patch",
+                                       "device",     "product",  "protocol", "output", "indication",
+                                       "experiment", "operator", NULL};
     const mn_ynode *root = doc->root;
     memset(out, 0, sizeof *out);
+    out->product.pka = out->product.ph = out->product.solubility_mg_ml = NAN;
+    out->indication.severity = NAN;
     MN_TRY(mn_y_expect(doc, root, MN_Y_MAP, ""));
     MN_TRY(mn_y_check_keys(doc, root, "", keys));
     MN_TRY(mn_y_require(doc, root, "", "site"));
@@ -280,6 +315,11 @@ static mn_status parse_model(const mn_ydoc *doc, mn_model *out)
     if (output)
         MN_TRY(mn_y_expect(doc, output, MN_Y_MAP, "output"));
     MN_TRY(parse_output(doc, output, &out->output));
+    MN_TRY(
+        mn_indication_parse(doc, mn_ynode_get(root, "indication"), "indication", &out->indication));
+    MN_TRY(
+        mn_experiment_parse(doc, mn_ynode_get(root, "experiment"), "experiment", &out->experiment));
+    MN_TRY(mn_operator_parse(doc, root, &out->operator_));
 
     /* Overrides must stay within the device's own range (a pen's dial). */
     for (size_t i = 0; i < out->protocol.n_overrides; i++) {
