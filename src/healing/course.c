@@ -92,8 +92,9 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
         double s = q->k_syn * q->syn_factor * (fib * (1.0 + q->a_syn * g + q->a_r * r) - 1.0);
         double xs = x1 + x3;
         double phi = q->phi3_base;
-        if (s > 0) {
-            s *= q->cap / (q->cap + (xs > 0 ? xs : 0));
+        if (s > 0) { /* no synthesis above the bound of the local excess (matrix homeostasis) */
+            double left = 1.0 - (xs > 0 ? xs : 0) / q->cap;
+            s *= left > 0 ? left : 0;
             phi = q->phi3_new;
         }
         double deg = q->k_mmp_deg * m, mat = q->k_mat * (x3 - q->ratio31 * x1);
@@ -102,8 +103,10 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
         /* Elastin: activated and remodelling fibroblasts secrete tropoelastin, assembled into
          * fibres over weeks; MMPs of the inflammation degrade damaged fibres; adult elastin is
          * hardly turned over (residence ~74 y), so what is gained or lost stays. */
-        du[V_T] =
-            q->syn_factor * q->k_el_act * fib * ((g > 0 ? g : 0) + (r > 0 ? r : 0)) - q->k_asm * te;
+        double eroom = 1.0 - (xe > 0 ? xe : 0) / q->cap;
+        du[V_T] = q->syn_factor * q->k_el_act * fib * ((g > 0 ? g : 0) + (r > 0 ? r : 0)) *
+                      (eroom > 0 ? eroom : 0) -
+                  q->k_asm * te;
         du[V_XE] = q->k_asm * te - q->k_mmp_el * m * (1.0 + xe) - q->k_el_turn * xe;
     }
     return 0;

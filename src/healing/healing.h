@@ -73,6 +73,9 @@ typedef struct mn_healing_params {
     double epi_max_rel;
     /* Patient modifiers (multiply activated synthesis; slow leukocyte clearance). */
     double smoking_synthesis_factor, diabetes_synthesis_factor;
+    /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
+     * defaults), kept so a sample can say why it differs from the cohort. */
+    double healing_rate_z;
 } mn_healing_params;
 
 /* Defaults (table `value` column). */
@@ -175,7 +178,9 @@ int mn_healing_samples_count(const mn_healing_samples *s);
 /* Outcome and per-session erythema days of sample i. */
 const mn_healing_outcome *mn_healing_samples_outcome(const mn_healing_samples *s, int i);
 double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int session0);
-/* Like mn_healing_summary_json, but every number becomes {median, p5, p95}. */
+/* Like mn_healing_summary_json, but every number becomes {median, p5, p95}; adds
+ * `virtual_patients` {varies, p5_patient, p95_patient}: what varies between patients and why the
+ * patients at the 5th and 95th percentile of collagen at day 90 differ from the median. */
 mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
                                           cJSON *sessions_array);
 

@@ -3,9 +3,13 @@
  * through (each contributes the fraction of the cell's thickness it spans, so a small change of
  * depth changes the injury smoothly) and the tissue volume the channels wounded.
  *
- * Channel geometry: a cone from its radius at the skin surface to zero at the depth it reached
- * (a needle's tapered tip; the channel is at most as wide as the needle). The wounded volume
- * of a cell is the channels' volume in it; channels placed at random overlap, so the wounded
+ * Wound geometry: the tissue the needle passed through, its cross-section at depth z being the
+ * needle's there: a cone of the needle's taper from the tip radius at the depth reached, capped
+ * at the shaft radius (src/needling: tip_radius_um, taper_tan). The open channel left after the
+ * elastic recovery is narrower (delivery uses it); the cells in the needle's path are wounded
+ * either way. Identical punctures for planning and tests use a full cone from the shaft radius
+ * at the surface to zero at the depth. The wounded volume of a cell is the channels' volume in
+ * it; channels placed at random overlap, so the wounded
  * fraction is 1 - exp(-volume density): it grows with density and passes without a ceiling at
  * realistic densities and with diminishing returns where channels overlap. */
 #include <math.h>
@@ -52,10 +56,46 @@ static double cone_area(double r0, double d, double z)
     return MN_PI * r0 * r0 * u * u;
 }
 
-/* Adds `weight` channels per µm² of surface radius r0 reaching depth_um to the per-cell sums
+/* A needle's wounded volume in [a, b]: radius min(R, rt + (d - z) t) above its depth d. */
+typedef struct needle_shape {
+    double shaft_r, tip_r, taper; /* taper = tan of the cone half-angle; <= 0: full cone */
+} needle_shape;
+
+static double needle_volume(const needle_shape *n, double d, double a, double b)
+{
+    if (n->taper <= 0)
+        return cone_volume(n->shaft_r, d, a, b);
+    if (b > d)
+        b = d;
+    if (!(b > a))
+        return 0.0;
+    /* the cone part spans depths [d - h, d], h = (R - rt)/t; above it the shaft's cylinder */
+    double h = n->shaft_r > n->tip_r ? (n->shaft_r - n->tip_r) / n->taper : 0.0, zc = d - h;
+    double v = 0;
+    if (a < zc)
+        v += MN_PI * n->shaft_r * n->shaft_r * (fmin(b, zc) - a);
+    double lo = fmax(a, zc);
+    if (b > lo) { /* integral of pi (rt + (d - z) t)^2 dz = pi [r(lo)^3 - r(b)^3] / (3 t) */
+        double r1 = n->tip_r + (d - lo) * n->taper, r2 = n->tip_r + (d - b) * n->taper;
+        v += MN_PI * (r1 * r1 * r1 - r2 * r2 * r2) / (3.0 * n->taper);
+    }
+    return v;
+}
+
+static double needle_area(const needle_shape *n, double d, double z)
+{
+    if (n->taper <= 0)
+        return cone_area(n->shaft_r, d, z);
+    if (!(d > z))
+        return 0.0;
+    double r = fmin(n->shaft_r, n->tip_r + (d - z) * n->taper);
+    return MN_PI * r * r;
+}
+
+/* Adds `weight` channels per µm² of the given shape reaching depth_um to the per-cell sums
  * (channel counts and wounded volume per µm³). */
 static void add_channels(mn_healing_injury *inj, double depth_um, double weight, int bleeds,
-                         double r0, double *volume_density)
+                         const needle_shape *shape, double *volume_density)
 {
     double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
     for (int k = 0; k < MN_HEALING_NZ; k++) {
@@ -68,7 +108,7 @@ static void add_channels(mn_healing_injury *inj, double depth_um, double weight,
         inj->density_per_um2[k] += weight * span;
         if (bleeds)
             inj->bleed_density_per_um2[k] += weight * span;
-        volume_density[k] += weight * cone_volume(r0, depth_um, lo, lo + dz) / dz;
+        volume_density[k] += weight * needle_volume(shape, depth_um, lo, lo + dz) / dz;
     }
 }
 
@@ -86,6 +126,8 @@ mn_status mn_healing_injury_from_punctures(const mn_punctures *p, const mn_colum
         return mn_error_set(MN_EINPUT, "healing: punctures and a positive patch area needed");
     double vol[MN_HEALING_NZ] = {0};
     double r = p->needle_radius_um > 0 ? p->needle_radius_um : 0, w = 1.0 / patch_area_um2;
+    needle_shape shape = {r, p->tip_radius_um > 0 ? fmin(p->tip_radius_um, r) : 0.0,
+                          p->taper_tan > 0 ? p->taper_tan : 0.0};
     /* Epidermal wound: the channel's cross-section at mid viable epidermis. */
     double z_epi = col->sc_um + 0.5 * col->viable_epidermis_um, epi_area = 0;
     size_t pierced = 0, bled = 0;
@@ -98,8 +140,8 @@ mn_status mn_healing_injury_from_punctures(const mn_punctures *p, const mn_colum
         depth_sum += d;
         if (p->bleeds[i])
             bled++;
-        epi_area += cone_area(r, d, z_epi);
-        add_channels(out, d, w, p->bleeds[i] != 0, r, vol);
+        epi_area += needle_area(&shape, d, z_epi);
+        add_channels(out, d, w, p->bleeds[i] != 0, &shape, vol);
     }
     finish(out, vol);
     out->epidermal_wound_fraction = 1.0 - exp(-epi_area * w);
@@ -120,9 +162,10 @@ mn_status mn_healing_injury_uniform(const mn_column *col, double depth_um, doubl
                                        "and a bleeding fraction in [0, 1]");
     double vol[MN_HEALING_NZ] = {0};
     double n = punctures_per_cm2 / MN_UM2_PER_CM2;
+    needle_shape cone = {needle_radius_um, 0.0, 0.0};
     if (depth_um > 0 && n > 0) {
-        add_channels(out, depth_um, n * bleeding_fraction, 1, needle_radius_um, vol);
-        add_channels(out, depth_um, n * (1.0 - bleeding_fraction), 0, needle_radius_um, vol);
+        add_channels(out, depth_um, n * bleeding_fraction, 1, &cone, vol);
+        add_channels(out, depth_um, n * (1.0 - bleeding_fraction), 0, &cone, vol);
     }
     finish(out, vol);
     double z_epi = col->sc_um + 0.5 * col->viable_epidermis_um;

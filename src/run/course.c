@@ -35,6 +35,7 @@ mn_status mn_course_init(const mn_model *m, mn_course *c)
     c->n_sessions = mn_model_total_sessions(m);
     c->end_day = mn_model_end_day(m);
     c->max_erythema_days = -1.0;
+    c->pih_probability = -1.0;
     c->max_epidermis_peak_c = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
@@ -221,6 +222,9 @@ mn_status mn_course_heal(const mn_model *m, const mn_column *col, mn_course *c,
         if (e > c->max_erythema_days)
             c->max_erythema_days = e;
     }
+    mn_healing_outcome o;
+    mn_healing_result_outcome(*out, &o);
+    c->pih_probability = o.pih_probability;
     return MN_OK;
 }
 
@@ -244,6 +248,7 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
     in.tissue_depth_max_um = c->max_tissue_depth_um;
     in.bleeding_fraction = c->max_bleeding_fraction;
     in.erythema_days = c->max_erythema_days;
+    in.pih_probability = c->pih_probability;
     in.product_name = m->product.present ? m->product.name : NULL;
     if (!isnan(c->max_epidermis_peak_c)) {
         in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
