@@ -41,6 +41,7 @@ typedef struct mn_risk_inputs {
     bool sterile;
     int reuse_count;
     mn_operator operator_;
+    double pih_probability; /* simulated PIH probability of the course (healing); < 0 unknown */
 } mn_risk_inputs;
 
 /* Sets the fields a caller commonly leaves unknown (no product, no RF, unknown depth). */
