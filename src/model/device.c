@@ -27,8 +27,10 @@ const char *mn_device_type_name(mn_device_type t)
 /* Stroke rate: automated pens run 50–150 strokes/s (PRIME International 2015;5(5):49–51,
  * literature/devices.csv, V); 100 Hz is the middle of that range. */
 #define DEFAULT_PEN_FREQUENCY_HZ 100.0
-/* Hand glide speed: no measurement in the pack; 10 mm/s is the DESIGN.md reference scenario
- * and is a modelling assumption (docs/VALIDATION.md). */
+/* Hand glide speed: no direct measurement found; 10 mm/s (the DESIGN.md reference scenario)
+ * agrees with the one session time found, "15 to 30 minutes depending on the size of the
+ * treatment area" (SkinPen, realself.com, V2): 2 passes over a 300 cm² face with a 6 mm
+ * cartridge at 10 mm/s take 17 min (docs/validation/needling.md). */
 #define DEFAULT_GLIDE_SPEED_MM_S 10.0
 /* Passes: "device companies often advise 2 passes; rollers 16–40 passes" (Setterfield L,
  * APAN newsletter 2021; literature/depth_guidance.csv, V2). */
