@@ -18,6 +18,7 @@ static const mn_cli_command commands[] = {
     {"permeability", "intact-skin permeability of a molecule (mechanistic model)",
      mn_cmd_permeability},
     {"products", "print the embedded product table with sources", mn_cmd_products},
+    {"trial", "in-silico trial: compare arms over a virtual cohort (MPI, slices)", mn_cmd_trial},
 };
 
 static void usage(FILE *out)

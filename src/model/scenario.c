@@ -363,3 +363,23 @@ mn_status mn_scenario_load_default(mn_model *out)
     MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
     return mn_scenario_load_text("(built-in default scenario)", text, len, out);
 }
+
+mn_status mn_scenario_parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_product_spec *out)
+{
+    MN_TRY(mn_y_expect(doc, map, MN_Y_MAP, "product"));
+    return parse_product(doc, map, out);
+}
+
+mn_status mn_scenario_parse_protocol(const mn_ydoc *doc, const mn_ynode *map, mn_protocol *out)
+{
+    if (map)
+        MN_TRY(mn_y_expect(doc, map, MN_Y_MAP, "protocol"));
+    return parse_protocol(doc, map, out);
+}
+
+mn_status mn_scenario_parse_patch(const mn_ydoc *doc, const mn_ynode *map, mn_model *out)
+{
+    if (map)
+        MN_TRY(mn_y_expect(doc, map, MN_Y_MAP, "patch"));
+    return parse_patch(doc, map, out);
+}
