@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "core/progress.h"
+#include "progress_bar.h"
 #include "mnsim/status.h"
 #include "trial/trial.h"
 

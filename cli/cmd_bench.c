@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "field/bench.h"
-#include "mnsim/mnsim.h"
+#include <mnsim/bench.h>
+#include <mnsim/mnsim.h>
 
 static void usage(FILE *out)
 {

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "progress_bar.h"
 #include "core/signals.h"
 #include "io/atomic.h"
 #include "trial/trial.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mnsim/version.h"
+#include <mnsim/version.h>
 
 static const mn_cli_command commands[] = {
     {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},

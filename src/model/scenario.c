@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "anatomy/anatomy.h"
+#include "model/zones.h"
 #include "core/error.h"
 #include "core/table.h"
 #include "core/units.h"
@@ -31,7 +31,7 @@ static mn_status parse_site(const mn_ydoc *doc, const mn_ynode *map, mn_site_spe
     MN_TRY(mn_y_string(doc, map, "site", "zone", out->zone, sizeof out->zone));
     int known = 0;
     char list[1024];
-    MN_TRY(mn_anatomy_zone_known(out->zone, &known, list, sizeof list));
+    MN_TRY(mn_model_zone_known(out->zone, &known, list, sizeof list));
     if (!known)
         return mn_y_error(doc, mn_ynode_get(map, "zone"), "site.zone",
                           "unknown zone '%s' (expected one of: %s)", out->zone, list);

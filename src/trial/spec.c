@@ -12,6 +12,7 @@
 #include "model/indication.h"
 #include "model/scenario.h"
 #include "model/ycheck.h"
+#include "model/zones.h"
 #include "mnsim/version.h"
 #include "trial/trial.h"
 
@@ -75,7 +76,7 @@ static mn_status check_zone(const mn_ydoc *doc, const mn_ynode *n, const char *p
     int known = 0;
     char list[1024];
     MN_TRY(mn_y_node_string(doc, n, path, out, MN_NAME_CAP));
-    MN_TRY(mn_anatomy_zone_known(out, &known, list, sizeof list));
+    MN_TRY(mn_model_zone_known(out, &known, list, sizeof list));
     if (!known)
         return mn_y_error(doc, n, path, "unknown zone '%s' (expected one of: %s)", out, list);
     return MN_OK;
