@@ -212,6 +212,28 @@ static double max_abs_change(const double *a, const double *b, size_t n)
     return m;
 }
 
+/* Needle pitch of the array: the option, the device's pitch, its needle-field width over the
+ * columns (tip_width_um, else drum_width_um), else 1000 um (an assumption, no source). *key
+ * names the scenario key the pitch came from, for errors. */
+static double array_pitch(const mn_device_spec *d, const mn_heat_options *o, const char **key)
+{
+    const int cols = d->rows > 0 ? (d->needles + d->rows - 1) / d->rows : d->needles;
+    *key = "device.pitch_mm";
+    if (o->pitch_um > 0)
+        return o->pitch_um;
+    if (d->pitch_um > 0)
+        return d->pitch_um;
+    if (cols > 0 && d->tip_width_um > 0) {
+        *key = "device.tip_width_mm";
+        return d->tip_width_um / cols;
+    }
+    if (cols > 0 && d->drum_width_um > 0) {
+        *key = "device.drum_width_mm";
+        return d->drum_width_um / cols;
+    }
+    return 1000.0;
+}
+
 mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_heat_options *oin,
                       mn_heat_result **out)
 {
@@ -239,17 +261,19 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     s.tis = &tis, s.o = &o, s.r = r;
 
     /* Unit cell */
-    double pitch = o.pitch_um;
-    if (!(pitch > 0))
-        pitch = (d->drum_width_um > 0 && d->needles > 0 && d->rows > 0)
-                    ? d->drum_width_um / ((double)d->needles / d->rows)
-                    : 1000.0;
+    const char *pitch_key = NULL;
+    double pitch = array_pitch(d, &o, &pitch_key);
     const double rad = 0.5 * d->needle_diameter_um, tip = d->set_depth_um;
-    if (pitch < 2.0 * rad + 2.0 * o.voxel_um) {
-        st = mn_error_set(MN_EINPUT, "heat: pitch %.0f um leaves no tissue around %.0f um needles",
-                          pitch, d->needle_diameter_um);
+    if (!(pitch >= 2.0 * rad + 50.0)) {
+        st = mn_error_set(MN_EINPUT,
+                          "%s: pitch %.0f um leaves no tissue around %.0f um needles (expected at "
+                          "least the needle diameter + 50 um)",
+                          pitch_key, pitch, d->needle_diameter_um);
         goto fail;
     }
+    /* at least two voxels of tissue on each side between neighbouring needles */
+    if (0.5 * pitch - rad < 2.0 * o.voxel_um)
+        o.voxel_um = 0.5 * (0.5 * pitch - rad);
     const double ins_bottom = d->insulated ? fmax(0.0, tip - d->tip_exposed_um) : 0.0;
     int nxy = (int)lround(0.5 * pitch / o.voxel_um);
     if (nxy < 4)
