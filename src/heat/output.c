@@ -23,6 +23,31 @@ static mn_status add_zone(cJSON *parent, const char *key, const mn_heat_zone *z)
     return MN_OK;
 }
 
+/* The lesion as a histologist reports it (DESIGN.md: coagulation, epidermis, peak_c). The burn
+ * judgement itself is the clinic's (src/clinic/risks.c), from epidermis.omega_max. */
+static mn_status add_lesion(cJSON *t, const mn_heat_summary *s)
+{
+    cJSON *c = cJSON_AddObjectToObject(t, "coagulation");
+    cJSON *dz = c ? cJSON_AddObjectToObject(c, "depth_um") : NULL;
+    cJSON *e = cJSON_AddObjectToObject(t, "epidermis");
+    cJSON *p = cJSON_AddObjectToObject(t, "peak_c");
+    if (!dz || !e || !p)
+        return mn_error_set(MN_ENOMEM, "summary.json: cannot add the thermal lesion");
+    MN_TRY(add_number(dz, "min", s->coagulation.top_um));
+    MN_TRY(add_number(dz, "max", s->coagulation.bottom_um));
+    MN_TRY(add_number(c, "width_dej_um", s->coagulation_width_dej_um));
+    MN_TRY(add_number(c, "width_max_um", s->coagulation.width_um));
+    MN_TRY(add_number(c, "volume_nl", s->coagulation.volume_nl));
+    if (!cJSON_AddBoolToObject(e, "damaged", s->epidermis_damaged))
+        return mn_error_set(MN_ENOMEM, "summary.json: cannot add epidermis.damaged");
+    MN_TRY(add_number(e, "area_fraction", s->epidermis_area_fraction));
+    MN_TRY(add_number(e, "omega_max", s->epidermis_omega_skin));
+    static const char *const layers[4] = {"stratum_corneum", "epidermis", "dermis", "subcutis"};
+    for (int l = 0; l < 4; l++)
+        MN_TRY(add_number(p, layers[l], s->layer_peak_c[l]));
+    return MN_OK;
+}
+
 mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
 {
     if (!r || !session)
@@ -39,12 +64,15 @@ mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
     MN_TRY(add_zone(t, "cell_death_zone_um", &s->cell_death));
     MN_TRY(add_number(t, "tip_peak_temperature_c", s->tip_peak_temperature_c));
     MN_TRY(add_number(t, "epidermis_omega_skin", s->epidermis_omega_skin));
-    if (!cJSON_AddStringToObject(t, "epidermis_burn_risk",
-                                 mn_heat_burn_risk_level(s->epidermis_omega_skin)))
-        return mn_error_set(MN_ENOMEM, "summary.json: cannot add epidermis_burn_risk");
+    MN_TRY(add_lesion(t, s));
     MN_TRY(add_number(t, "energy_per_needle_mj", s->energy_per_needle_mj));
     MN_TRY(add_number(t, "power_per_needle_w", s->power_per_needle_w));
     MN_TRY(add_number(t, "impedance_ohm", s->impedance_ohm));
+    MN_TRY(add_number(t, "impedance_end_ohm", s->impedance_end_ohm));
+    MN_TRY(add_number(t, "delivered_energy_per_needle_mj", s->delivered_energy_mj));
+    MN_TRY(add_number(t, "subpulses_cut_short", s->pulse_cut_short));
+    MN_TRY(add_number(t, "vaporised_nl", s->vaporised_nl));
+    MN_TRY(add_number(t, "latent_heat_per_needle_mj", s->latent_mj));
     return MN_OK;
 }
 

@@ -36,6 +36,7 @@ mn_status mn_course_init(const mn_model *m, mn_course *c)
     c->end_day = mn_model_end_day(m);
     c->max_erythema_days = -1.0;
     c->max_epidermis_peak_c = NAN;
+    c->max_epidermis_omega = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
     for (int t = 0; t < N_SESSION_TABLES; t++)
@@ -124,6 +125,8 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn
         MN_TRY(mn_heat_write_vti(c->heat, path));
     }
     add_thermal_injury(&hi, &c->injuries[s - 1]);
+    if (!(hs.epidermis_omega_skin <= c->max_epidermis_omega))
+        c->max_epidermis_omega = hs.epidermis_omega_skin;
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
         c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
         c->heat_on_time_s = hs.on_time_ms / 1000.0;
@@ -245,6 +248,7 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
     if (!isnan(c->max_epidermis_peak_c)) {
         in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
         in.heat_duration_s = c->heat_on_time_s;
+        in.epidermis_omega = c->max_epidermis_omega;
     }
     MN_TRY(mn_clinic_risks(&in, &risks));
     return mn_clinic_risks_json(&risks, summary);
@@ -256,8 +260,8 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
 mn_status mn_course_save(mn_runckpt *k, const mn_course *c, int samples, int s)
 {
     char key[64];
-    double max[4] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
-                     c->heat_on_time_s};
+    double max[5] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
+                     c->heat_on_time_s, c->max_epidermis_omega};
     uint64_t n = (uint64_t)samples;
     snprintf(key, sizeof key, "course/injury/%d", s);
     MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
@@ -292,13 +296,14 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
         }
     }
     MN_TRY(mn_checkpoint_get(k->stages, "course/max", &d, &len));
-    if (len != 4 * sizeof(double))
+    if (len != 5 * sizeof(double))
         return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
     const double *max = d;
     c->max_tissue_depth_um = max[0];
     c->max_bleeding_fraction = max[1];
     c->max_epidermis_peak_c = max[2];
     c->heat_on_time_s = max[3];
+    c->max_epidermis_omega = max[4];
     MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
     *samples = (int)n;
     return MN_OK;

@@ -27,6 +27,7 @@ typedef struct mn_course {
     double max_erythema_days;    /* < 0 until healing reports */
     double max_epidermis_peak_c; /* RF: hottest epidermis of any session; NAN without RF */
     double heat_on_time_s;       /* RF: pulse time of that session */
+    double max_epidermis_omega;  /* RF: largest epidermal burn integral Ω; NAN without RF */
     /* RF: the last session's heat solve, reused while the settings repeat (the unit cell does
      * not depend on where the needles land). */
     mn_heat_result *heat;
