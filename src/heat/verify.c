@@ -285,9 +285,8 @@ static mn_status stefan_level(int level, double *front_err, double *t_err)
     for (int q = 0; q < nz; q++) {
         s_num += (1.0 - f[q]) * h;
         const double z = (q + 0.5) * h;
-        const double te = z < s_exact
-                              ? 100.0 + STEFAN_DT_C * (1.0 - erf(z / (2.0 * sq)) / erf(lam))
-                              : 100.0;
+        const double te =
+            z < s_exact ? 100.0 + STEFAN_DT_C * (1.0 - erf(z / (2.0 * sq)) / erf(lam)) : 100.0;
         num += (t[q] - te) * (t[q] - te);
         den += (te - 100.0) * (te - 100.0);
     }
