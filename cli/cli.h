@@ -34,4 +34,8 @@ int mn_cmd_bench(int argc, char **argv);
 int mn_cmd_permeability(int argc, char **argv);
 int mn_cmd_products(int argc, char **argv);
 
+/* Re-executes the command once with OMP_WAIT_POLICY=PASSIVE unless the user set a policy
+ * (omp_env.c); returns only if it did not re-execute. */
+void mn_cli_omp_wait_policy(char **argv);
+
 #endif

@@ -29,6 +29,9 @@ static void usage(FILE *out)
             "  --threads T  OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
             "  --double     store the state in double precision (default single)\n"
             "  --rtol R     local error tolerance per internal step (engine default)\n"
+            "  --path P     constant (uniform coefficients, the default), general (the same\n"
+            "               values as per-voxel arrays: the path delivery and RF take), or\n"
+            "               both: each in one run, and the general/constant time ratio\n"
             "  --json       print one JSON object\n");
 }
 
@@ -83,6 +86,34 @@ static int bench_scenario(int argc, char **argv)
     return 0;
 }
 
+static void print_diffusion(const mn_bench_diffusion_params *p, const mn_bench_diffusion_result *r,
+                            int json, const char *path, const char *after)
+{
+    if (json) {
+        printf("{\"benchmark\": \"diffusion\", \"path\": \"%s\", \"voxels\": %ld, "
+               "\"steps\": %ld, \"internal_steps\": %ld, \"rejected_steps\": %ld, "
+               "\"seconds\": %.6f, \"voxel_updates_per_s\": %.6e, \"rel_l2_error\": %.6e, "
+               "\"bytes_per_voxel\": %.3f, \"threads\": %d, \"storage\": \"%s\", "
+               "\"omp_wait_policy\": \"%s\", \"checksum\": \"%016llx\"}\n",
+               path, r->voxels, r->steps, r->internal_steps, r->rejected_steps, r->seconds,
+               r->voxel_updates_per_s, r->rel_l2_error, r->bytes_per_voxel, r->threads,
+               p->single ? "float" : "double",
+               getenv("OMP_WAIT_POLICY") ? getenv("OMP_WAIT_POLICY") : "", r->checksum);
+        return;
+    }
+    printf("diffusion benchmark (%d^3 voxels of %g um, %s storage, %s path)\n", p->n, p->h_um,
+           p->single ? "float" : "double", path);
+    printf("  voxels               %ld\n", r->voxels);
+    printf("  steps                %ld\n", r->steps);
+    printf("  internal_steps       %ld (%ld rejected)\n", r->internal_steps, r->rejected_steps);
+    printf("  seconds              %.4f\n", r->seconds);
+    printf("  voxel_updates_per_s  %.3e\n", r->voxel_updates_per_s);
+    printf("  rel_l2_error         %.3e\n", r->rel_l2_error);
+    printf("  bytes_per_voxel      %.2f\n", r->bytes_per_voxel);
+    printf("  threads              %d\n", r->threads);
+    printf("  checksum             %016llx\n%s", r->checksum, after);
+}
+
 int mn_cmd_bench(int argc, char **argv)
 {
     if (mn_cli_wants_help(argc, argv)) {
@@ -94,13 +125,20 @@ int mn_cmd_bench(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "diffusion") != 0)
         return mn_cli_usage_error("bench", "expected a benchmark name: diffusion or scenario");
     mn_bench_diffusion_params p = mn_bench_diffusion_defaults();
-    int json = 0;
+    int json = 0, both = 0;
     for (int i = 2; i < argc; i++) {
         long v;
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "--double") == 0) {
             p.single = 0;
+        } else if (i + 1 < argc && strcmp(argv[i], "--path") == 0) {
+            const char *pv = argv[++i];
+            if (strcmp(pv, "constant") && strcmp(pv, "general") && strcmp(pv, "both"))
+                return mn_cli_usage_error("bench", "--path %s (expected constant, general or both)",
+                                          pv);
+            p.general = strcmp(pv, "general") == 0;
+            both = strcmp(pv, "both") == 0;
         } else if (i + 1 < argc && strcmp(argv[i], "--n") == 0) {
             if (!mn_cli_parse_long("bench", "--n", argv[++i], 2, 1000, &v))
                 return 2;
@@ -120,31 +158,26 @@ int mn_cmd_bench(int argc, char **argv)
             return mn_cli_usage_error("bench", "unknown or incomplete option '%s'", argv[i]);
         }
     }
-    mn_bench_diffusion_result r;
+    mn_bench_diffusion_result r, rg;
     int st = mn_bench_diffusion(&p, &r);
     if (st)
         return mn_cli_fail(st);
-    if (json) {
-        printf("{\"benchmark\": \"diffusion\", \"voxels\": %ld, \"steps\": %ld, "
-               "\"internal_steps\": %ld, \"rejected_steps\": %ld, \"seconds\": %.6f, "
-               "\"voxel_updates_per_s\": %.6e, \"rel_l2_error\": %.6e, "
-               "\"bytes_per_voxel\": %.3f, \"threads\": %d, \"storage\": \"%s\", "
-               "\"checksum\": \"%016llx\"}\n",
-               r.voxels, r.steps, r.internal_steps, r.rejected_steps, r.seconds,
-               r.voxel_updates_per_s, r.rel_l2_error, r.bytes_per_voxel, r.threads,
-               p.single ? "float" : "double", r.checksum);
-    } else {
-        printf("diffusion benchmark (%d^3 voxels of %g um, %s storage)\n", p.n, p.h_um,
-               p.single ? "float" : "double");
-        printf("  voxels               %ld\n", r.voxels);
-        printf("  steps                %ld\n", r.steps);
-        printf("  internal_steps       %ld (%ld rejected)\n", r.internal_steps, r.rejected_steps);
-        printf("  seconds              %.4f\n", r.seconds);
-        printf("  voxel_updates_per_s  %.3e\n", r.voxel_updates_per_s);
-        printf("  rel_l2_error         %.3e\n", r.rel_l2_error);
-        printf("  bytes_per_voxel      %.2f\n", r.bytes_per_voxel);
-        printf("  threads              %d\n", r.threads);
-        printf("  checksum             %016llx\n", r.checksum);
+    if (both) {
+        mn_bench_diffusion_params pg = p;
+        pg.general = 1;
+        if ((st = mn_bench_diffusion(&pg, &rg)))
+            return mn_cli_fail(st);
+        print_diffusion(&p, &r, json, "constant", "\n");
+        print_diffusion(&pg, &rg, json, "general", "");
+        if (json)
+            printf("{\"benchmark\": \"diffusion_ratio\", \"general_over_constant_seconds\": "
+                   "%.4f, \"constant_over_general_updates\": %.4f}\n",
+                   rg.seconds / r.seconds, r.voxel_updates_per_s / rg.voxel_updates_per_s);
+        else
+            printf("general path / constant path time per voxel-update: %.3f\n",
+                   (rg.seconds / rg.voxels / rg.steps) / (r.seconds / r.voxels / r.steps));
+        return 0;
     }
+    print_diffusion(&p, &r, json, p.general ? "general" : "constant", "");
     return 0;
 }

@@ -33,6 +33,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    mn_cli_omp_wait_policy(argv);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -71,8 +71,26 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
     MN_TRY_GOTO(mn_field_create(g, 1, &f), done);
     if (p->single)
         MN_TRY_GOTO(mn_field_set_storage(f, 0, MN_STORAGE_FLOAT), done);
-    MN_TRY_GOTO(mn_field_set_diffusivity_uniform(f, 0, p->d_um2_s), done);
-    MN_TRY_GOTO(mn_field_set_decay_uniform(f, 0, p->decay_per_s), done);
+    if (p->general) {
+        /* the same values as arrays: the engine cannot tell they are uniform */
+        double *v = malloc(plane * n * sizeof *v);
+        if (!v) {
+            st = mn_error_set(MN_ENOMEM, "bench: out of memory");
+            goto done;
+        }
+        for (size_t q = 0; q < plane * n; q++)
+            v[q] = p->d_um2_s;
+        st = mn_field_set_diffusivity(f, 0, v);
+        for (size_t q = 0; st == MN_OK && q < plane * n; q++)
+            v[q] = p->decay_per_s;
+        if (st == MN_OK)
+            st = mn_field_set_decay(f, 0, v);
+        free(v);
+        MN_TRY_GOTO(st, done);
+    } else {
+        MN_TRY_GOTO(mn_field_set_diffusivity_uniform(f, 0, p->d_um2_s), done);
+        MN_TRY_GOTO(mn_field_set_decay_uniform(f, 0, p->decay_per_s), done);
+    }
     axis_profile(n, p->h_um, p->sigma0_um, gx);
     for (int k = 0; k < n; k++) {
         for (size_t q = 0; q < plane; q++)

@@ -16,6 +16,8 @@ typedef struct mn_bench_diffusion_params {
     double sigma0_um;   /* initial Gaussian width (100 µm) */
     int single;         /* 1: single-precision storage (the reference setting) */
     double rtol;        /* engine tolerance per internal step; 0: the engine default */
+    int general;        /* 1: coefficients as per-voxel arrays (same values), which takes the
+                           engine's general path, as delivery and RF runs do */
 } mn_bench_diffusion_params;
 
 typedef struct mn_bench_diffusion_result {

@@ -15,12 +15,15 @@ size_t mn_field_memory_bytes(long nx, long ny, long nz, int nspecies)
     if (nx < 1 || ny < 1 || nz < 1 || nspecies < 1)
         return SIZE_MAX;
     /* Worst case per voxel and species: 4 double state buffers (state, step start, big
-     * step, donor stage) + 7 per-voxel coefficient arrays. */
+     * step, donor stage) + 7 per-voxel coefficient arrays + the general path's operator
+     * cache (cache.h). */
+    const double nv = (double)nx * (double)ny * (double)nz;
     const double per_voxel = (4.0 + 7.0) * sizeof(double);
-    double bytes = (double)nx * (double)ny * (double)nz * (double)nspecies * per_voxel;
-    /* per-thread plane scratch: ~10 plane-sized arrays for each of up to 64 threads */
+    double bytes = nv * (double)nspecies * per_voxel;
+    bytes += (double)nspecies * (double)mn_field_cache_bytes(1) * nv;
+    /* per-thread plane scratch: ~4 plane-sized arrays for each of up to 64 threads */
     double plane = (double)(nx > ny ? nx : ny) * (double)(ny > nz ? ny : nz);
-    bytes += 64.0 * 10.0 * plane * sizeof(double) + 65536.0;
+    bytes += 64.0 * 4.0 * plane * sizeof(double) + 65536.0;
     if (!(bytes < (double)SIZE_MAX / 2))
         return SIZE_MAX;
     return (size_t)bytes;
@@ -78,6 +81,7 @@ mn_status mn_field_create(const mn_grid *grid, int nspecies, mn_field **out)
         sp->k.uniform = 1;
         sp->cap.uniform = 1;
         sp->donor_face = -1;
+        sp->coef_version = sp->react_version = 1;
         MN_TRY_GOTO(alloc_state(f, sp), fail);
     }
     *out = f;
@@ -103,6 +107,7 @@ void mn_field_free(mn_field *f)
         free(sp->u0);
         free(sp->ub);
         free(sp->y1);
+        mn_field_cache_free(&sp->cache);
         mn_coef *cs[] = {&sp->d, &sp->k, &sp->cap, &sp->decay, &sp->xrate, &sp->xref, &sp->src};
         for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++)
             coef_clear(cs[i]);
@@ -166,46 +171,59 @@ static mn_status set_uniform(mn_coef *c, double v, double lo, double hi, const c
 mn_status mn_field_set_diffusivity(mn_field *f, int s, const double *d_um2_s)
 {
     MN_TRY(check(f, s, "mn_field_set_diffusivity"));
+    f->sp[s].coef_version++;
     return set_array(f, &f->sp[s].d, d_um2_s, 0, BIG, "diffusivity_um2_s");
 }
 mn_status mn_field_set_diffusivity_uniform(mn_field *f, int s, double d_um2_s)
 {
     MN_TRY(check(f, s, "mn_field_set_diffusivity_uniform"));
+    f->sp[s].coef_version++;
     return set_uniform(&f->sp[s].d, d_um2_s, 0, BIG, "diffusivity_um2_s");
 }
 mn_status mn_field_set_partition(mn_field *f, int s, const double *k)
 {
     MN_TRY(check(f, s, "mn_field_set_partition"));
+    f->sp[s].coef_version++;
+    f->sp[s].react_version++;
     return set_array(f, &f->sp[s].k, k, 1e-300, BIG, "partition");
 }
 mn_status mn_field_set_partition_uniform(mn_field *f, int s, double k)
 {
     MN_TRY(check(f, s, "mn_field_set_partition_uniform"));
+    f->sp[s].coef_version++;
+    f->sp[s].react_version++;
     return set_uniform(&f->sp[s].k, k, 1e-300, BIG, "partition");
 }
 mn_status mn_field_set_capacity(mn_field *f, int s, const double *cap)
 {
     MN_TRY(check(f, s, "mn_field_set_capacity"));
+    f->sp[s].coef_version++;
+    f->sp[s].react_version++;
     return set_array(f, &f->sp[s].cap, cap, 1e-300, BIG, "capacity");
 }
 mn_status mn_field_set_capacity_uniform(mn_field *f, int s, double cap)
 {
     MN_TRY(check(f, s, "mn_field_set_capacity_uniform"));
+    f->sp[s].coef_version++;
+    f->sp[s].react_version++;
     return set_uniform(&f->sp[s].cap, cap, 1e-300, BIG, "capacity");
 }
 mn_status mn_field_set_decay(mn_field *f, int s, const double *rate_per_s)
 {
     MN_TRY(check(f, s, "mn_field_set_decay"));
+    f->sp[s].react_version++;
     return set_array(f, &f->sp[s].decay, rate_per_s, 0, BIG, "decay_per_s");
 }
 mn_status mn_field_set_decay_uniform(mn_field *f, int s, double rate_per_s)
 {
     MN_TRY(check(f, s, "mn_field_set_decay_uniform"));
+    f->sp[s].react_version++;
     return set_uniform(&f->sp[s].decay, rate_per_s, 0, BIG, "decay_per_s");
 }
 mn_status mn_field_set_exchange(mn_field *f, int s, const double *rate, const double *u_ref)
 {
     MN_TRY(check(f, s, "mn_field_set_exchange"));
+    f->sp[s].react_version++;
     mn_species *sp = &f->sp[s];
     if (rate)
         MN_TRY(set_array(f, &sp->xrate, rate, 0, BIG, "exchange_rate"));
@@ -218,6 +236,7 @@ mn_status mn_field_set_exchange(mn_field *f, int s, const double *rate, const do
 mn_status mn_field_set_exchange_uniform(mn_field *f, int s, double rate, double u_ref)
 {
     MN_TRY(check(f, s, "mn_field_set_exchange_uniform"));
+    f->sp[s].react_version++;
     MN_TRY(set_uniform(&f->sp[s].xrate, rate, 0, BIG, "exchange_rate"));
     return set_uniform(&f->sp[s].xref, u_ref, -BIG, BIG, "exchange_reference");
 }
@@ -252,6 +271,7 @@ mn_status mn_field_set_boundary(mn_field *f, int s, mn_face face, mn_boundary_ki
                                 double value)
 {
     MN_TRY(check(f, s, "mn_field_set_boundary"));
+    f->sp[s].coef_version++;
     MN_TRY(check_face(face));
     mn_species *sp = &f->sp[s];
     if (kind == MN_BC_DONOR)
@@ -273,6 +293,7 @@ mn_status mn_field_set_donor(mn_field *f, int s, mn_face face, double volume_um3
                              double conc)
 {
     MN_TRY(check(f, s, "mn_field_set_donor"));
+    f->sp[s].coef_version++;
     MN_TRY(check_face(face));
     mn_species *sp = &f->sp[s];
     if (face != MN_FACE_Z_LO && face != MN_FACE_Z_HI)
@@ -515,6 +536,8 @@ mn_status mn_field_get_memory_bytes(const mn_field *f, size_t *bytes)
         for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++)
             if (cs[i]->v)
                 b += f->nvox * sizeof(double);
+        if (sp->cache.dir[0].lo)
+            b += mn_field_cache_bytes(f->nvox);
     }
     *bytes = b;
     return MN_OK;

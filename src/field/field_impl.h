@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "field/cache.h"
 #include "mnsim/field.h"
 
 struct mn_grid {
@@ -51,6 +52,11 @@ typedef struct mn_species {
     double t; /* time reached by this species, s */
     double h_next;
     long steps, rejected;
+    /* Bumped by every setter that changes the line operators (D, K, capacity, boundary kinds,
+     * donor) or the reaction rate (decay, exchange, capacity, K); the cache (cache.h) is valid
+     * while they stay. Start at 1: 0 marks an empty cache entry. */
+    unsigned long coef_version, react_version;
+    mn_field_cache cache;
 } mn_species;
 
 struct mn_field {

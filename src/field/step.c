@@ -34,28 +34,16 @@ typedef struct eval_out {
 } eval_out;
 
 typedef struct scratch {
-    double *P, *T, *U0, *lo, *up, *dg, *a, *cp, *inv;
-    double *wlo, *whi, *blo, *bhi, *y1lo, *y1hi, *line;
+    double *P, *T, *U0, *a, *cp, *inv; /* a, cp, inv: fast path only (per line) */
+    double *blo, *bhi, *y1lo, *y1hi, *line;
 } scratch;
 
 static void scratch_free(scratch *s)
 {
-    free(s->P);
-    free(s->T);
-    free(s->U0);
-    free(s->lo);
-    free(s->up);
-    free(s->dg);
-    free(s->a);
-    free(s->cp);
-    free(s->inv);
-    free(s->wlo);
-    free(s->whi);
-    free(s->blo);
-    free(s->bhi);
-    free(s->y1lo);
-    free(s->y1hi);
-    free(s->line);
+    double *all[] = {s->P,   s->T,   s->U0,   s->a,    s->cp,  s->inv,
+                     s->blo, s->bhi, s->y1lo, s->y1hi, s->line};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(all[i]);
 }
 
 static int scratch_alloc(scratch *s, const mn_grid *g, int general)
@@ -73,22 +61,14 @@ static int scratch_alloc(scratch *s, const mn_grid *g, int general)
     s->U0 = malloc(big * sizeof(double));
     s->line = malloc(4 * nmax * sizeof(double));
     int ok = s->P && s->T && s->U0 && s->line;
-    if (general) {
-        double **arrs[] = {&s->lo, &s->up, &s->dg, &s->a, &s->cp, &s->inv};
-        for (size_t i = 0; i < 6; i++) {
-            *arrs[i] = malloc(big * sizeof(double));
-            ok = ok && *arrs[i];
-        }
-        double **lines[] = {&s->wlo, &s->whi, &s->blo, &s->bhi, &s->y1lo, &s->y1hi};
-        for (size_t i = 0; i < 6; i++) {
-            *lines[i] = malloc(nmax * sizeof(double));
-            ok = ok && *lines[i];
-        }
-    } else {
-        s->a = malloc(nmax * sizeof(double));
-        s->cp = malloc(nmax * sizeof(double));
-        s->inv = malloc(nmax * sizeof(double));
-        ok = ok && s->a && s->cp && s->inv;
+    /* the general path's coefficients and factors live in the species' cache (cache.h) */
+    double **arrs[] = {&s->blo, &s->bhi, &s->y1lo, &s->y1hi};
+    double **fast[] = {&s->a, &s->cp, &s->inv};
+    double ***which = general ? arrs : fast;
+    const size_t count = general ? 4 : 3;
+    for (size_t i = 0; i < count; i++) {
+        *which[i] = malloc(nmax * sizeof(double));
+        ok = ok && *which[i];
     }
     return ok;
 }
@@ -137,7 +117,8 @@ static inline double bnd_g(const mn_species *sp, int face, double h, double dk)
 
 /* Coefficients of A along direction dir for the lines of plane/slab `fixed`, per (m, n);
  * wlo/whi: boundary conductance / (h·M) of the end cells, so b = w·u_boundary. */
-static void build_var(const mn_grid *g, const mn_species *sp, int dir, int fixed, scratch *s)
+static void build_var(const mn_grid *g, const mn_species *sp, int dir, int fixed, double *olo,
+                      double *oup, double *odg, double *wlo, double *whi)
 {
     const int nm = line_len(g, dir), nn = line_count(g, dir);
     const int flo = 2 * dir, fhi = 2 * dir + 1;
@@ -162,18 +143,18 @@ static void build_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
             diag = -(lo + up);
             if (m == 0) {
                 double w = bnd_g(sp, flo, h, dk) / hmass;
-                s->wlo[n] = w;
+                wlo[n] = w;
                 diag -= w;
             }
             if (m == nm - 1) {
                 double w = bnd_g(sp, fhi, h, dk) / hmass;
-                s->whi[n] = w;
+                whi[n] = w;
                 diag -= w;
             }
             size_t o = (size_t)m * nn + n;
-            s->lo[o] = lo;
-            s->up[o] = up;
-            s->dg[o] = diag;
+            olo[o] = lo;
+            oup[o] = up;
+            odg[o] = diag;
         }
     }
 }
@@ -193,35 +174,55 @@ static inline double cell_hm_area(const mn_grid *g, const mn_species *sp, int di
            line_area(g, dir, fixed);
 }
 
-/* One SDIRK2 step over tau along dir for buffer s->P (layout m*nn + n) with variable
- * coefficients; boundary values ulo/uhi (fixed or infinite donor); accumulates the
- * amounts entering through the two faces into acc. */
+/* Fills, as planned, the cached coefficients and the factors of I − c·A for the lines of
+ * plane/slab `fixed` along dir. */
+static void prepare_lines(const mn_grid *g, mn_species *sp, int dir, int fixed,
+                          const mn_line_plan *pl, double c)
+{
+    if (!pl->build_fac)
+        return;
+    mn_line_cache *lc = &sp->cache.dir[dir];
+    const int nm = line_len(g, dir), nn = line_count(g, dir);
+    const size_t off = (size_t)fixed * nm * nn, woff = (size_t)fixed * nn;
+    if (pl->build_coef)
+        build_var(g, sp, dir, fixed, lc->lo + off, lc->up + off, lc->dg + off, lc->wlo + woff,
+                  lc->whi + woff);
+    mn_line_factor *fa = &lc->fac[pl->slot];
+    mn_kern_factor_mn(nm, nn, lc->lo + off, lc->up + off, lc->dg + off, c, fa->a + off,
+                      fa->cp + off, fa->inv + off);
+}
+
+/* One SDIRK2 step over tau along dir for buffer B (layout m*nn + n) with variable
+ * coefficients, factored in cache slot `slot`; boundary values ulo/uhi (fixed or infinite
+ * donor); accumulates the amounts entering through the two faces into acc. */
 static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed, double tau,
-                      double *B, scratch *s, double *acc)
+                      int slot, double *B, scratch *s, double *acc)
 {
     const int nm = line_len(g, dir), nn = line_count(g, dir);
     const int flo = 2 * dir, fhi = 2 * dir + 1;
     const double c = MN_SDIRK_GAMMA * tau;
-    build_var(g, sp, dir, fixed, s);
-    mn_kern_factor_mn(nm, nn, s->lo, s->up, s->dg, c, s->a, s->cp, s->inv);
+    const mn_line_cache *lc = &sp->cache.dir[dir];
+    const mn_line_factor *fa = &lc->fac[slot];
+    const size_t off = (size_t)fixed * nm * nn, woff = (size_t)fixed * nn;
+    const double *wlo = lc->wlo + woff, *whi = lc->whi + woff;
     const int has_lo = sp->bc[flo] != MN_BC_ZERO_FLUX, has_hi = sp->bc[fhi] != MN_BC_ZERO_FLUX;
     const double ulo = sp->bc_value[flo], uhi = sp->bc_value[fhi];
     for (int n = 0; n < nn; n++) {
-        s->blo[n] = has_lo ? s->wlo[n] * ulo : 0;
-        s->bhi[n] = has_hi ? s->whi[n] * uhi : 0;
+        s->blo[n] = has_lo ? wlo[n] * ulo : 0;
+        s->bhi[n] = has_hi ? whi[n] * uhi : 0;
     }
-    mn_kern_sdirk2(nm, nn, 1, s->a, s->cp, s->inv, c, has_lo ? s->blo : NULL,
+    mn_kern_sdirk2(nm, nn, 1, fa->a + off, fa->cp + off, fa->inv + off, c, has_lo ? s->blo : NULL,
                    has_hi ? s->bhi : NULL, B, s->U0, s->y1lo, s->y1hi);
     /* amount in = tau·Σ_stages b_j·G·(u_b − Y_j) · area, with G·area = w·h·M·area */
     const size_t last = (size_t)(nm - 1) * nn;
     for (int n = 0; n < nn; n++) {
         if (has_lo) {
-            double w = s->wlo[n] * cell_hm_area(g, sp, dir, fixed, 0, n);
+            double w = wlo[n] * cell_hm_area(g, sp, dir, fixed, 0, n);
             acc[flo] += tau * w *
                         ((1 - MN_SDIRK_GAMMA) * (ulo - s->y1lo[n]) + MN_SDIRK_GAMMA * (ulo - B[n]));
         }
         if (has_hi) {
-            double w = s->whi[n] * cell_hm_area(g, sp, dir, fixed, nm - 1, n);
+            double w = whi[n] * cell_hm_area(g, sp, dir, fixed, nm - 1, n);
             acc[fhi] +=
                 tau * w *
                 ((1 - MN_SDIRK_GAMMA) * (uhi - s->y1hi[n]) + MN_SDIRK_GAMMA * (uhi - B[last + n]));
@@ -230,9 +231,10 @@ static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
 }
 
 /* Exact solution over tau of M·du/dt = −λ·M·u + r·(u_ref − u) + q·p for the n voxels of a
- * plane (indices base..base+n); accumulates the amount removed. */
+ * plane (indices base..base+n); accumulates the amount removed. E holds e^{−rate·tau} per
+ * voxel, filled here when `build` (cache.h). */
 static void react(const mn_grid *g, const mn_species *sp, int k, double *P, double tau,
-                  double profile, double *acc)
+                  double profile, double *E, int build, double *acc)
 {
     const size_t plane = (size_t)g->nx * g->ny, base = plane * k;
     const double vol = g->dx * g->dy * g->dz[k];
@@ -245,7 +247,9 @@ static void react(const mn_grid *g, const mn_species *sp, int k, double *P, doub
         double b = (r * mn_coef_at(&sp->xref, id) + mn_coef_at(&sp->src, id) * profile) / m;
         double u = P[p], un;
         if (rate > 0) {
-            double e = exp(-rate * tau);
+            if (build)
+                E[id] = exp(-rate * tau);
+            double e = E[id];
             un = u * e + (b / rate) * (1 - e);
         } else {
             un = u + b * tau;
@@ -397,18 +401,18 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
 }
 
 /* x and y sweeps of a plane in the general path, in the order x,y (first) or y,x. */
-static void plane_xy(const mn_grid *g, const mn_species *sp, int k, double tau, int yx, scratch *s,
-                     double *acc)
+static void plane_xy(const mn_grid *g, const mn_species *sp, int k, double tau, int yx,
+                     const int slot[2], scratch *s, double *acc)
 {
     const int nx = g->nx, ny = g->ny;
     for (int o = 0; o < 2; o++) {
         int dir = (o == 0) == !yx ? 0 : 1;
         if (dir == 0) {
             mn_kern_transpose(ny, nx, s->P, s->T);
-            sweep_var(g, sp, 0, k, tau, s->T, s, acc);
+            sweep_var(g, sp, 0, k, tau, slot[0], s->T, s, acc);
             mn_kern_transpose(nx, ny, s->T, s->P);
         } else {
-            sweep_var(g, sp, 1, k, tau, s->P, s, acc);
+            sweep_var(g, sp, 1, k, tau, slot[1], s->P, s, acc);
         }
     }
 }
@@ -443,6 +447,11 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
     }
     int fail = 0;
     double yd1 = 0, yd2 = 0;
+    /* the four phases share one factorisation per slab: built in phase 0 if the cache
+     * misses, committed once all slabs have it */
+    mn_line_plan plan = mn_field_cache_plan(&sp->cache.dir[2], sp->coef_version, c);
+    const mn_line_cache *lc = &sp->cache.dir[2];
+    const mn_line_factor *fa = &lc->fac[plan.slot];
     for (int phase = 0; phase < 4; phase++) {
         const int stage = phase / 2, final = phase % 2;
         memset(sums, 0, (size_t)ny * 3 * sizeof(double));
@@ -458,9 +467,12 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
             for (int j = 0; j < ny; j++) {
                 if (!ok)
                     continue;
-                build_var(g, sp, 2, j, &s);
-                mn_kern_factor_mn(nz, nx, s.lo, s.up, s.dg, c, s.a, s.cp, s.inv);
-                const double *w = top ? s.wlo : s.whi, *wo = top ? s.whi : s.wlo;
+                if (phase == 0)
+                    prepare_lines(g, sp, 2, j, &plan, c);
+                const size_t off = (size_t)j * nz * nx;
+                const double *fa_a = fa->a + off, *fa_cp = fa->cp + off, *fa_inv = fa->inv + off;
+                const double *wlo = lc->wlo + (size_t)j * nx, *whi = lc->whi + (size_t)j * nx;
+                const double *w = top ? wlo : whi, *wo = top ? whi : wlo;
                 double *B = s.P;
                 const size_t rowb = (size_t)mb * nx, rowo = (size_t)mo * nx;
                 if (phase == 0) {
@@ -468,7 +480,7 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
                     memset(B, 0, (size_t)nz * nx * sizeof(double));
                     for (int i = 0; i < nx; i++)
                         B[rowb + i] = c * w[i];
-                    mn_kern_solve(nz, nx, 1, s.a, s.cp, s.inv, B);
+                    mn_kern_solve(nz, nx, 1, fa_a, fa_cp, fa_inv, B);
                     for (int i = 0; i < nx; i++)
                         ytop[(size_t)j * nx + i] = B[rowb + i];
                 }
@@ -491,7 +503,7 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
                     for (int i = 0; i < nx; i++)
                         B[rowb + i] += c * w[i] * yd;
                 }
-                mn_kern_solve(nz, nx, 1, s.a, s.cp, s.inv, B);
+                mn_kern_solve(nz, nx, 1, fa_a, fa_cp, fa_inv, B);
                 double s0 = 0, s1 = 0, s2 = 0;
                 for (int i = 0; i < nx; i++) {
                     /* conductance·area of the donor face of column i */
@@ -527,6 +539,10 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
             free(ytop);
             free(sums);
             return mn_error_set(MN_ENOMEM, "field: out of memory for per-thread buffers");
+        }
+        if (phase == 0) {
+            mn_field_cache_commit(&sp->cache.dir[2], &plan, sp->coef_version, c);
+            plan.build_fac = plan.build_coef = 0;
         }
         double s0 = 0, s1 = 0;
         for (int j = 0; j < ny; j++) {
@@ -569,6 +585,20 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
     if (sp->donor_face >= 0)
         sp->bc_value[sp->donor_face] = ea->donor_in;
     const double p1 = profile_at(sp, ea->t + 0.25 * tau), p2 = profile_at(sp, ea->t + 0.75 * tau);
+    const size_t nw[3] = {(size_t)nz * ny, (size_t)nz * nx, (size_t)ny * nx};
+    if (mn_field_cache_alloc(&sp->cache, f->nvox, nw))
+        return mn_error_set(MN_ENOMEM, "field: out of memory for the operator cache (%zu bytes)",
+                            mn_field_cache_bytes(f->nvox));
+    /* stage coefficients exactly as sweep_var forms them */
+    const double cxy = MN_SDIRK_GAMMA * (0.5 * tau), cz = MN_SDIRK_GAMMA * tau;
+    mn_line_plan plan[3] = {mn_field_cache_plan(&sp->cache.dir[0], sp->coef_version, cxy),
+                            mn_field_cache_plan(&sp->cache.dir[1], sp->coef_version, cxy),
+                            mn_field_cache_plan(&sp->cache.dir[2], sp->coef_version, cz)};
+    const int slot[2] = {plan[0].slot, plan[1].slot};
+    int rbuild = 0;
+    const int rslot =
+        mn_field_cache_react_slot(&sp->cache.react, sp->react_version, 0.5 * tau, &rbuild);
+    double *E = sp->cache.react.e[rslot];
     int fail = 0;
     for (int pass = 0; pass < 3; pass++) {
         memset(part, 0, (size_t)npart * NACC * sizeof(double));
@@ -595,11 +625,13 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
                     double *acc = part + (size_t)k * NACC;
                     mn_kern_load(pass == 0 ? ea->src : ea->dst, isf, plane * k, plane, s.P);
                     if (pass == 0) {
-                        react(g, sp, k, s.P, 0.5 * tau, p1, acc);
-                        plane_xy(g, sp, k, 0.5 * tau, 0, &s, acc);
+                        prepare_lines(g, sp, 0, k, &plan[0], cxy);
+                        prepare_lines(g, sp, 1, k, &plan[1], cxy);
+                        react(g, sp, k, s.P, 0.5 * tau, p1, E, rbuild, acc);
+                        plane_xy(g, sp, k, 0.5 * tau, 0, slot, &s, acc);
                     } else {
-                        plane_xy(g, sp, k, 0.5 * tau, 1, &s, acc);
-                        react(g, sp, k, s.P, 0.5 * tau, p2, acc);
+                        plane_xy(g, sp, k, 0.5 * tau, 1, slot, &s, acc);
+                        react(g, sp, k, s.P, 0.5 * tau, p2, E, 0, acc);
                         if (ea->cmp)
                             err_sums(s.P, ea->cmp, isf, plane * k, plane, s.T, acc);
                     }
@@ -614,7 +646,8 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
                     for (int k = 0; k < nz; k++)
                         mn_kern_load(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
                                      s.P + (size_t)k * nx);
-                    sweep_var(g, sp, 2, j, tau, s.P, &s, acc);
+                    prepare_lines(g, sp, 2, j, &plan[2], cz);
+                    sweep_var(g, sp, 2, j, tau, plan[2].slot, s.P, &s, acc);
                     for (int k = 0; k < nz; k++)
                         mn_kern_store(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
                                       s.P + (size_t)k * nx);
@@ -624,6 +657,13 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
         }
         if (fail)
             return mn_error_set(MN_ENOMEM, "field: out of memory for per-thread buffers");
+        if (pass == 0) {
+            for (int d = 0; d < 2; d++)
+                mn_field_cache_commit(&sp->cache.dir[d], &plan[d], sp->coef_version, cxy);
+            mn_field_cache_react_commit(&sp->cache.react, rslot, sp->react_version, 0.5 * tau);
+        } else if (pass == 1) {
+            mn_field_cache_commit(&sp->cache.dir[2], &plan[2], sp->coef_version, cz);
+        }
         reduce(part, pass == 1 ? ny : nz, out->acc);
     }
     return MN_OK;
