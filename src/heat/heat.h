@@ -41,7 +41,7 @@ typedef struct mn_heat_options {
     double sigma_temp_coeff_per_c;
     int sigma_damage;            /* irreversible σ rise with denaturation; default 1 */
     int vaporisation;            /* water vaporisation at 100 °C (enthalpy); default 1 */
-    double resolve_sigma_rel;    /* re-solve the potential once σ moved this much; 0.1 */
+    double resolve_sigma_rel;    /* re-solve the potential once σ moved this much; 0.2 */
     double impedance_cutoff_rel; /* the generator ends a sub-pulse when |Z| exceeds this × its
                                     lowest value in the pulse (impedance roll-off); default 2 */
     int k_temperature_dependent; /* k(T) = k0 (1 + a (T − 37)), Duck 1990 (V2); default 1 */
@@ -117,6 +117,13 @@ mn_status mn_heat_get_curve(const mn_heat_result *r, mn_heat_curve *out);
  * max_temperature_c,max_omega_skin,max_omega_collagen; session column first when session > 0
  * (the header is written when write_header). */
 mn_status mn_heat_write_curve_csv(const mn_heat_result *r, FILE *f, int session, int write_header);
+
+/* thermal_lesion.csv, the depth–width map of the damage: per voxel layer of the cell down to
+ * 500 µm below the deepest damage and the tip, the half-width (largest distance from the
+ * needle axis) of the Ω_collagen ≥ 1 and Ω_skin ≥ 1 regions (0 where none) and the layer's peak
+ * temperature. Header session,depth_um,collagen_halfwidth_um,skin_halfwidth_um,
+ * peak_temperature_c (session column when session > 0). Needs keep_fields. */
+mn_status mn_heat_write_lesion_csv(const mn_heat_result *r, FILE *f, int session, int write_header);
 
 /* Fields of the quarter cell (x, y from the needle axis, z down from the skin surface), flat
  * arrays i + nx (j + ny k): peak temperature (°C), final Ω_skin and Ω_collagen, material

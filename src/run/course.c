@@ -14,8 +14,8 @@
 #include "io/summary.h"
 #include "needling/needling.h"
 
-static const char *const table_files[N_SESSION_TABLES] = {"thermal.csv", "delivery.csv",
-                                                          "delivery_profiles.csv"};
+static const char *const table_files[N_SESSION_TABLES] = {
+    "thermal.csv", "delivery.csv", "delivery_profiles.csv", "thermal_lesion.csv"};
 
 void mn_course_free(mn_course *c)
 {
@@ -118,6 +118,9 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn
         MN_TRY(text_open(&t));
         mn_heat_write_curve_csv(c->heat, t.f, s, s == 1);
         MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
+        MN_TRY(text_open(&t));
+        mn_heat_write_lesion_csv(c->heat, t.f, s, s == 1);
+        MN_TRY(text_close(&t, &c->rows[TABLE_LESION][s - 1]));
         snprintf(name, sizeof name, "fields/thermal_s%d.vti", s);
         MN_TRY(mn_io_join(path, sizeof path, out->dir, "fields"));
         MN_TRY(mn_io_mkdir(path));

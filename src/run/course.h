@@ -14,7 +14,7 @@
 #include "model/model.h"
 
 /* Tables assembled from every session's rows at the end of a run. */
-enum { TABLE_THERMAL, TABLE_DELIVERY, TABLE_PROFILES, N_SESSION_TABLES };
+enum { TABLE_THERMAL, TABLE_DELIVERY, TABLE_PROFILES, TABLE_LESION, N_SESSION_TABLES };
 
 /* What the course-level stages need from the per-session ones. */
 typedef struct mn_course {
