@@ -35,6 +35,30 @@ mn_status mn_summary_create(const mn_model *m, int threads, cJSON **out)
     return MN_OK;
 }
 
+/* Issue 12: the open channel left behind, beside the tip's reach (tissue_depth_um). */
+static mn_status add_needling_channels(cJSON *n, const mn_needling_summary *ns)
+{
+    cJSON *c = cJSON_AddObjectToObject(n, "channel_depth_um");
+    JSON_ADD(n, c);
+    JSON_ADD(c, cJSON_AddNumberToObject(c, "mean", ns->channel_depth_mean_um));
+    JSON_ADD(c, cJSON_AddNumberToObject(c, "p5", ns->channel_depth_p5_um));
+    JSON_ADD(c, cJSON_AddNumberToObject(c, "p50", ns->channel_depth_p50_um));
+    JSON_ADD(c, cJSON_AddNumberToObject(c, "p95", ns->channel_depth_p95_um));
+    cJSON *d = cJSON_AddObjectToObject(n, "channel_diameter_um");
+    JSON_ADD(n, d);
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "mean", ns->channel_diameter_mean_um));
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "p5", ns->channel_diameter_p5_um));
+    JSON_ADD(d, cJSON_AddNumberToObject(d, "p95", ns->channel_diameter_p95_um));
+    JSON_ADD(
+        n, cJSON_AddNumberToObject(n, "bleeding_probability_mean", ns->bleeding_probability_mean));
+    JSON_ADD(n, cJSON_AddNumberToObject(n, "empty_cell_fraction", ns->empty_cell_fraction));
+    cJSON *nn = cJSON_AddObjectToObject(n, "nearest_neighbour_um");
+    JSON_ADD(n, nn);
+    JSON_ADD(nn, cJSON_AddNumberToObject(nn, "mean", ns->nearest_neighbour_mean_um));
+    JSON_ADD(nn, cJSON_AddNumberToObject(nn, "p5", ns->nearest_neighbour_p5_um));
+    return MN_OK;
+}
+
 mn_status mn_summary_add_session(cJSON *summary, int index, double day,
                                  const mn_needling_summary *ns, cJSON **session_out)
 {
@@ -58,6 +82,7 @@ mn_status mn_summary_add_session(cJSON *summary, int index, double day,
     JSON_ADD(d, cJSON_AddNumberToObject(d, "p50", ns->depth_p50_um));
     JSON_ADD(d, cJSON_AddNumberToObject(d, "p95", ns->depth_p95_um));
     JSON_ADD(n, cJSON_AddNumberToObject(n, "bleeding_fraction", ns->bleeding_fraction));
+    MN_TRY(add_needling_channels(n, ns));
     JSON_ADD(n, cJSON_AddNumberToObject(n, "duration_min", ns->duration_min));
     JSON_ADD(n, cJSON_AddNumberToObject(n, "zone_duration_min", ns->zone_duration_min));
     cJSON *lf = cJSON_AddObjectToObject(n, "deepest_layer_fraction");
@@ -73,11 +98,14 @@ mn_status mn_summary_add_session(cJSON *summary, int index, double day,
 mn_status mn_punctures_write_csv(FILE *f, const mn_punctures *p, int write_header)
 {
     if (write_header)
-        fputs("session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds\n", f);
+        fputs("session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds,"
+              "channel_depth_um,channel_diameter_um\n",
+              f);
     for (size_t i = 0; i < p->n; i++)
-        fprintf(f, "%d,%d,%.4f,%.4f,%.1f,%.2f,%.2f,%s,%d\n", p->session, p->pass[i] + 1,
+        fprintf(f, "%d,%d,%.4f,%.4f,%.1f,%.2f,%.2f,%s,%d,%.2f,%.2f\n", p->session, p->pass[i] + 1,
                 p->x_um[i] / MN_UM_PER_MM, p->y_um[i] / MN_UM_PER_MM, p->set_depth_um[i],
                 p->tissue_depth_um[i], p->angle_deg[i],
-                mn_anatomy_layer_name((mn_layer)p->layer[i]), p->bleeds[i]);
+                mn_anatomy_layer_name((mn_layer)p->layer[i]), p->bleeds[i], p->channel_depth_um[i],
+                p->channel_diameter_um[i]);
     return MN_OK;
 }

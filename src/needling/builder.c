@@ -25,6 +25,9 @@ static mn_status grow(mn_puncture_builder *b)
     GROW(angle_deg);
     GROW(layer);
     GROW(bleeds);
+    GROW(channel_depth_um);
+    GROW(channel_diameter_um);
+    GROW(bleed_probability);
 #undef GROW
     b->cap = cap;
     return MN_OK;
@@ -56,6 +59,9 @@ mn_status mn_builder_add(mn_puncture_builder *b, int pass, double x_um, double y
     p->tissue_depth_um[i] = 0.0;
     p->layer[i] = 0;
     p->bleeds[i] = 0;
+    p->channel_depth_um[i] = 0.0;
+    p->channel_diameter_um[i] = 0.0;
+    p->bleed_probability[i] = 0.0;
     return MN_OK;
 }
 

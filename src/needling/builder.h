@@ -7,11 +7,24 @@
 #include "needling/needling.h"
 #include "needling/params.h"
 
+/* Needle layout of a pen cartridge (data/devices.csv `layout`). */
+typedef enum mn_pen_layout {
+    MN_PEN_LAYOUT_CIRCULAR = 0,
+    MN_PEN_LAYOUT_SQUARE = 1,
+    MN_PEN_LAYOUT_HEXAGONAL = 2
+} mn_pen_layout;
+
+#define MN_PEN_NEEDLES_MAX 256
+
 typedef struct mn_puncture_builder {
     mn_punctures *p;
     size_t cap;
     double patch_w_um, patch_l_um;
+    mn_pen_layout pen_layout;
 } mn_puncture_builder;
+
+/* Layout of the device's cartridge from devices.csv (circular when the row gives none). */
+mn_status mn_pen_layout_of(const mn_device_spec *d, mn_pen_layout *out);
 
 /* Appends a puncture if (x, y) lies on the patch. */
 mn_status mn_builder_add(mn_puncture_builder *b, int pass, double x_um, double y_um,
@@ -37,10 +50,35 @@ mn_status mn_pen_pass(const mn_device_spec *d, const mn_needling_params *np, uin
 mn_status mn_stamp_pass(const mn_device_spec *d, const mn_needling_params *np, uint64_t seed,
                         int session, int pass, mn_puncture_builder *b);
 
-/* Insertion mechanics: fills tissue_depth_um, layer and bleeds of every puncture. */
+/* Insertion mechanics of one session (src/needling/insertion.c). */
+typedef struct mn_insertion_model {
+    double set_depth_um, tip_radius_um, shaft_radius_um, taper_tan;
+    double puncture_force_n, tenting_mean_um, tenting_log_sd;
+    double recovery_fraction, closed_tip_um; /* hole closed over this length behind the tip */
+    int upright;                             /* roller needles are upright at the bottom */
+    int perfused;                            /* living skin (bleeds) */
+    double loop_apex_um, plexus_um, loop_limbs_per_um2, capillary_radius_um;
+    double plexus_length_per_um, plexus_radius_um;
+} mn_insertion_model;
+
+typedef struct mn_insertion_result {
+    double tissue_depth_um, channel_depth_um, channel_diameter_um, bleed_probability;
+    int bleeds;
+} mn_insertion_result;
+
+/* rigid_support: excised skin on a hard support (experiment.type franz_cell). */
+mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_params *np,
+                                  const mn_column *col, int rigid_support, mn_insertion_model *out);
+/* One puncture: tilt from the normal, z_normal a standard normal draw (tenting spread),
+ * u_bleed a uniform draw (bleeding). */
+void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double z_normal,
+                           double u_bleed, mn_insertion_result *out);
+/* Probability that a puncture whose tip reached depth_um (axis at cos_t from the normal)
+ * cuts a vessel. */
+double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth_um, double cos_t);
+/* Fills set/tissue/channel depths, diameter, bleeding and layer of every puncture of p. */
 mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *np,
-                             const mn_column *col, uint64_t seed, mn_punctures *p);
-/* Needle tip speed at skin contact (µm/s) for a device. */
-double mn_insertion_speed_um_s(const mn_device_spec *d, const mn_needling_params *np);
+                             const mn_column *col, int rigid_support, uint64_t seed,
+                             mn_punctures *p);
 
 #endif

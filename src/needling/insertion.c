@@ -1,60 +1,144 @@
-/* How deep a needle really reaches. Skin tents under the tip before it is pierced, so the
- * reached depth is the set depth less a tenting offset (literature/permeation.md §7: "the
- * reached depth is a fraction of the set length that depends on force, speed ... and site").
+/* How deep a needle really gets, and the channel it leaves (docs/validation/needling.md).
  *
- *   offset = offset_ref * (tip_radius / tip_radius_ref) / (1 + v / v_c) * lognormal spread
- *
- * Linear in tip radius: an elastic half-space under a punch of radius a deflects
- * F (1 - nu^2) / (2 a E), and the piercing force grows with the tip area (Davis SP et al.
- * J Biomech 2004;37:1155-63), so the deflection at piercing grows with a. Faster needles pierce
- * before the skin has tented (Verbaan 2008, impact vs pressing). offset_ref is fitted to the one
- * human in-vivo pair of the pack (600 -> ~460 um, Donnelly 2010). data/needling_params.csv
- * holds every constant with its source; docs/VALIDATION.md the calibration. */
+ * 1. Tenting. The skin deflects under the tip until the load reaches the puncture force, so
+ *    the tip pierces only after the needle has travelled the deflection delta:
+ *        F_p   = F_0 (a / a_0)^2 (h_sc / h_sc0)      puncture force, linear in the tip's area
+ *                                                    (Davis et al. J Biomech 2004) and, as an
+ *                                                    assumption, in the horny layer to be cut
+ *        delta = (1 - nu^2) F_p / (2 a E)            deflection of an elastic half-space under
+ *                                                    a flat punch of radius a (Boussinesq)
+ *    F_0 from Olatunji et al. J Pharm Sci 2013 (0.030 N per needle), E from Geerligs et al.
+ *    J Biomech 2011 (epidermis 1-2 MPa). So delta grows linearly with the tip radius and the
+ *    stratum corneum's thickness. Excised skin on a rigid support deflects less
+ *    (rigid_support_tenting_fraction). A lognormal spread stands for hand pressure, hair,
+ *    wrinkles. The tip reaches max(0, set - delta) along its axis, times cos(tilt) in depth.
+ * 2. Rebound. On withdrawal the hole shrinks elastically by channel_recovery_fraction of the
+ *    needle's radius; near the tip, where that leaves less than channel_min_open_radius_um,
+ *    the hole closes at once. The needle is a cone from the tip radius to the shaft radius
+ *    over needle_taper_length_um (then cylindrical). channel_depth_um is the deepest open point;
+ *    channel_diameter_um the open diameter at the surface.
+ * 3. Bleeding. Graded: the chance of cutting a vessel of the papillary capillary loops (vertical
+ *    limbs on a lattice, apex at the column's capillary depth) and of the horizontal
+ *    subpapillary plexus, from the needle's cross-section where it crosses them. Excised skin
+ *    has no perfusion and does not bleed. */
 #include <math.h>
 
 #include "core/error.h"
 #include "core/units.h"
 #include "needling/builder.h"
 
-double mn_insertion_speed_um_s(const mn_device_spec *d, const mn_needling_params *np)
+/* Needle radius at distance s (µm) from its tip, along its axis. */
+static double needle_radius(const mn_insertion_model *im, double s)
 {
-    switch (d->type) {
-    case MN_DEVICE_PEN:
-        /* The needle travels the stroke down and up once per cycle. */
-        return 2.0 * (d->set_depth_um + np->pen_stroke_clearance_um) * d->frequency_hz;
-    case MN_DEVICE_ROLLER:
-        /* A rolling drum presses needles in at about the hand's speed. */
-        return d->glide_speed_um_s;
-    case MN_DEVICE_STAMP:
-    case MN_DEVICE_RF:
-        return np->stamp_press_speed_um_s;
+    return fmin(im->shaft_radius_um, im->tip_radius_um + fmax(0.0, s) * im->taper_tan);
+}
+
+mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_params *np,
+                                  const mn_column *col, int rigid_support, mn_insertion_model *out)
+{
+    mn_insertion_model im = {0};
+    im.set_depth_um = d->set_depth_um;
+    im.tip_radius_um = d->tip_radius_um;
+    im.shaft_radius_um = 0.5 * d->needle_diameter_um;
+    if (!(im.tip_radius_um > 0.0) || !(im.shaft_radius_um >= im.tip_radius_um))
+        return mn_error_set(MN_EINPUT,
+                            "device: tip radius %g um and needle diameter %g um "
+                            "(expected 0 < tip radius <= half the diameter)",
+                            im.tip_radius_um, d->needle_diameter_um);
+    const double a = im.tip_radius_um * 1e-6, a0 = np->puncture_force_tip_radius_um * 1e-6;
+    const double sc_ratio = col->sc_um / np->puncture_sc_reference_um;
+    const double force_n = np->puncture_force_n * (a / a0) * (a / a0) * sc_ratio;
+    const double nu = np->skin_poisson_ratio;
+    double delta_m = (1.0 - nu * nu) * force_n / (2.0 * a * np->epidermis_modulus_pa);
+    if (rigid_support)
+        delta_m *= np->rigid_support_tenting_fraction;
+    im.puncture_force_n = force_n;
+    im.tenting_mean_um = delta_m * 1e6;
+    im.tenting_log_sd = np->tenting_log_sd;
+    im.taper_tan = (im.shaft_radius_um - im.tip_radius_um) / np->needle_taper_length_um;
+    im.recovery_fraction = np->channel_recovery_fraction;
+    /* The hole stays open where (1 - f) r >= r_min: closed over this length behind the tip. */
+    double r_open = np->channel_min_open_radius_um / (1.0 - im.recovery_fraction);
+    im.closed_tip_um = r_open <= im.tip_radius_um     ? 0.0
+                       : r_open >= im.shaft_radius_um ? INFINITY
+                                                      : (r_open - im.tip_radius_um) / im.taper_tan;
+    im.upright = d->type == MN_DEVICE_ROLLER;
+    im.perfused = !rigid_support;
+    im.loop_apex_um = col->capillary_depth_um;
+    im.plexus_um =
+        fmin(col->dej_depth_um + np->subpapillary_plexus_below_dej_um, col->dermis_bottom_um);
+    im.loop_limbs_per_um2 = 2.0 / (np->capillary_loop_pitch_um * np->capillary_loop_pitch_um);
+    im.capillary_radius_um = np->capillary_radius_um;
+    im.plexus_length_per_um = np->plexus_vessel_length_per_area_um;
+    im.plexus_radius_um = np->plexus_vessel_radius_um;
+    *out = im;
+    return MN_OK;
+}
+
+double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth_um, double cos_t)
+{
+    if (!im->perfused || !(depth_um > im->loop_apex_um))
+        return 0.0;
+    /* The needle is widest where it crosses the loop apices: a limb within that radius (plus the
+     * capillary's) is cut. Expected cuts, Poisson. */
+    double s_apex = (depth_um - im->loop_apex_um) / cos_t;
+    double r = needle_radius(im, s_apex) + im->capillary_radius_um;
+    double hits = im->loop_limbs_per_um2 * MN_PI * r * r;
+    if (depth_um > im->plexus_um) {
+        /* A horizontal vessel network of length L per area is cut by a disc of radius r with
+         * probability ~ 2 r L (Buffon). */
+        double rp = needle_radius(im, (depth_um - im->plexus_um) / cos_t) + im->plexus_radius_um;
+        hits += 2.0 * rp * im->plexus_length_per_um;
     }
-    return np->stamp_press_speed_um_s;
+    return 1.0 - exp(-hits);
+}
+
+void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double z_normal,
+                           double u_bleed, mn_insertion_result *out)
+{
+    const double sd = im->tenting_log_sd;
+    /* Mean-preserving lognormal spread of the deflection. */
+    double delta = im->tenting_mean_um * exp(sd * z_normal - 0.5 * sd * sd);
+    double along = fmax(0.0, im->set_depth_um - delta);
+    double cos_t = im->upright ? 1.0 : cos(tilt_deg * MN_PI / 180.0);
+    out->tissue_depth_um = along * cos_t;
+    double open_along = along - im->closed_tip_um;
+    if (!(along > 0.0) || !(open_along > 0.0)) {
+        out->channel_depth_um = 0.0;
+        out->channel_diameter_um = 0.0;
+    } else {
+        out->channel_depth_um = open_along * cos_t;
+        out->channel_diameter_um = 2.0 * (1.0 - im->recovery_fraction) * needle_radius(im, along);
+    }
+    out->bleed_probability = mn_insertion_bleed_probability(im, out->tissue_depth_um, cos_t);
+    out->bleeds = u_bleed < out->bleed_probability;
 }
 
 mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *np,
-                             const mn_column *col, uint64_t seed, mn_punctures *p)
+                             const mn_column *col, int rigid_support, uint64_t seed,
+                             mn_punctures *p)
 {
-    const double v = mn_insertion_speed_um_s(d, np);
-    const double mean_offset = np->insertion_offset_um *
-                               (d->tip_radius_um / np->insertion_reference_tip_radius_um) /
-                               (1.0 + v / np->insertion_critical_speed_um_s);
-    const double sd = np->insertion_offset_log_sd;
-    const int upright_at_bottom = d->type == MN_DEVICE_ROLLER;
+    mn_insertion_model im;
+    MN_TRY(mn_insertion_model_make(d, np, col, rigid_support, &im));
+    p->taper_tan = im.taper_tan;
+    p->recovery_fraction = im.recovery_fraction;
     const long n = (long)p->n;
 
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) {
         mn_rng r = mn_rng_stream(seed, MN_RNG_INSERTION, (uint32_t)p->session, (uint32_t)p->pass[i],
-                                 (uint32_t)i);
-        /* Mean-preserving lognormal spread of the offset. */
-        double offset = mean_offset * exp(sd * mn_rng_normal(&r) - 0.5 * sd * sd);
-        double along = fmax(0.0, d->set_depth_um - offset);
-        double depth = upright_at_bottom ? along : along * cos(p->angle_deg[i] * MN_PI / 180.0);
+                                 (uint32_t)(p->first_index + (size_t)i));
+        double z = mn_rng_normal(&r);
+        double u = mn_rng_uniform(&r);
+        mn_insertion_result res;
+        mn_insertion_puncture(&im, p->angle_deg[i], z, u, &res);
         p->set_depth_um[i] = d->set_depth_um;
-        p->tissue_depth_um[i] = depth;
-        p->layer[i] = (unsigned char)mn_anatomy_layer_at(col, depth);
-        p->bleeds[i] = depth >= col->capillary_depth_um;
+        p->tissue_depth_um[i] = res.tissue_depth_um;
+        p->channel_depth_um[i] = res.channel_depth_um;
+        p->channel_diameter_um[i] = res.channel_diameter_um;
+        p->bleed_probability[i] = res.bleed_probability;
+        p->layer[i] = (unsigned char)mn_anatomy_layer_at(col, res.tissue_depth_um);
+        p->bleeds[i] = (unsigned char)res.bleeds;
     }
     return MN_OK;
 }

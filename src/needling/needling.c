@@ -1,5 +1,6 @@
 #include "needling/needling.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "core/error.h"
@@ -17,7 +18,20 @@ void mn_punctures_free(mn_punctures *p)
     free(p->angle_deg);
     free(p->layer);
     free(p->bleeds);
+    free(p->channel_depth_um);
+    free(p->channel_diameter_um);
+    free(p->bleed_probability);
     free(p);
+}
+
+double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um)
+{
+    if (!(p->channel_depth_um[i] > 0.0) || z_um >= p->channel_depth_um[i])
+        return 0.0;
+    /* Distance from the (vertical-equivalent) tip position, along the depth. */
+    double from_tip = p->tissue_depth_um[i] - fmax(0.0, z_um);
+    double r = fmin(p->needle_radius_um, p->tip_radius_um + from_tip * p->taper_tan);
+    return (1.0 - p->recovery_fraction) * r;
 }
 
 mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int session,
@@ -33,7 +47,9 @@ mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int sess
         return mn_error_set(MN_ENOMEM, "out of memory for punctures");
     p->session = session;
     p->needle_radius_um = 0.5 * d.needle_diameter_um;
-    mn_puncture_builder b = {p, 0, m->patch_width_um, m->patch_length_um};
+    p->tip_radius_um = d.tip_radius_um;
+    mn_puncture_builder b = {p, 0, m->patch_width_um, m->patch_length_um, MN_PEN_LAYOUT_CIRCULAR};
+    MN_TRY_GOTO(mn_pen_layout_of(&d, &b.pen_layout), fail);
     for (int pass = 0; pass < d.passes; pass++) {
         switch (d.type) {
         case MN_DEVICE_ROLLER:
@@ -49,7 +65,9 @@ mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int sess
             break;
         }
     }
-    MN_TRY_GOTO(mn_insertion_apply(&d, &np, col, m->seed, p), fail);
+    MN_TRY_GOTO(mn_insertion_apply(&d, &np, col, m->experiment.type == MN_EXPERIMENT_FRANZ_CELL,
+                                   m->seed, p),
+                fail);
     *out = p;
     return MN_OK;
 fail:

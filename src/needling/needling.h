@@ -20,9 +20,29 @@ typedef struct mn_punctures {
     double *tissue_depth_um; /* depth actually reached below the surface (0: not pierced) */
     double *angle_deg;       /* needle axis from the surface normal */
     unsigned char *layer;    /* deepest mn_layer reached */
-    unsigned char *bleeds;   /* 1 if it reached the papillary capillary loops */
-    double needle_radius_um; /* shaft radius, for channel geometry */
+    unsigned char *bleeds;   /* 1 if it drew blood (drawn from the graded probability below) */
+    double needle_radius_um; /* shaft radius (half the needle's base diameter) */
+    /* Fields below were added by issue 12 (after needle_radius_um so that positional
+     * initialisers of the older fields still compile). */
+    /* The channel left open after withdrawal (docs/validation/needling.md), consumed by delivery
+     * and healing. channel_depth_um: depth below the resting surface down to which the hole
+     * stays open once the tissue has rebounded; <= tissue_depth_um, 0 when the hole closed at
+     * once. channel_diameter_um: the open hole's diameter at the surface after elastic
+     * recovery; < 2 * needle_radius_um. The open radius at depth z (the needle's cone shrunk by
+     * the same recovery) is mn_channel_radius_at. Both are 0 where tissue_depth_um is 0. */
+    double *channel_depth_um;
+    double *channel_diameter_um;
+    double *bleed_probability; /* graded probability that this puncture bleeds */
+    double tip_radius_um;      /* needle tip radius */
+    double taper_tan;          /* tan of the needle's cone half-angle */
+    double recovery_fraction;  /* share of the needle's radius the hole loses on withdrawal */
+    size_t first_index;        /* session-wide index of element 0 (chunks of a streamed zone) */
 } mn_punctures;
+
+/* Open radius of channel i at depth z_um below the surface: the needle's cross-section there
+ * (a cone of half-angle atan(taper_tan) from the tip, capped at the shaft radius) shrunk by
+ * the elastic recovery; 0 at and below channel_depth_um. */
+double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um);
 
 /* Per-session figures of summary.json's `needling` block. */
 typedef struct mn_needling_summary {
@@ -30,6 +50,12 @@ typedef struct mn_needling_summary {
     double area_cm2, punctures_per_cm2, coverage_fraction;
     double depth_mean_um, depth_p5_um, depth_p50_um, depth_p95_um; /* over pierced punctures */
     double bleeding_fraction;
+    /* Open channel left behind (over pierced punctures): depth and surface diameter. */
+    double channel_depth_mean_um, channel_depth_p5_um, channel_depth_p50_um, channel_depth_p95_um;
+    double channel_diameter_mean_um, channel_diameter_p5_um, channel_diameter_p95_um;
+    double bleeding_probability_mean; /* mean graded probability over all punctures */
+    /* Uniformity: share of 0.5 mm cells with no pierced puncture; nearest-neighbour distance. */
+    double empty_cell_fraction, nearest_neighbour_mean_um, nearest_neighbour_p5_um;
     double duration_min;      /* treating the patch */
     double zone_duration_min; /* treating the whole zone at the same density */
     double layer_fraction[5]; /* share of punctures whose deepest layer is each mn_layer */

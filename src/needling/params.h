@@ -5,11 +5,17 @@
 #include "mnsim/status.h"
 
 typedef struct mn_needling_params {
-    double insertion_offset_um, insertion_reference_tip_radius_um;
-    double insertion_critical_speed_um_s, insertion_offset_log_sd;
-    double pen_stroke_clearance_um, stamp_press_speed_um_s;
+    /* Insertion mechanics (src/needling/insertion.c). */
+    double puncture_force_n, puncture_force_tip_radius_um, puncture_sc_reference_um;
+    double epidermis_modulus_pa, skin_poisson_ratio, tenting_log_sd;
+    double rigid_support_tenting_fraction;
+    double needle_taper_length_um, channel_recovery_fraction, channel_min_open_radius_um;
+    /* Graded bleeding. */
+    double capillary_loop_pitch_um, capillary_radius_um, subpapillary_plexus_below_dej_um;
+    double plexus_vessel_length_per_area_um, plexus_vessel_radius_um;
     double roller_lane_jitter_sd_um, roller_angle_jitter_sd_deg;
     double pen_tilt_sd_deg, pen_lane_jitter_sd_um, stamp_press_time_s;
+    double pen_hand_sway_sd_um, pen_hand_turn_sd_deg, pen_hand_correlation_um;
 } mn_needling_params;
 
 mn_status mn_needling_params_load(mn_needling_params *out);

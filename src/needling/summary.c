@@ -7,6 +7,7 @@
 #include "core/stats.h"
 #include "core/units.h"
 #include "needling/builder.h"
+#include "needling/uniformity.h"
 
 /* Coverage raster: at most this many cells, and never coarser than a fifth of the needle
  * radius, so the union of puncture disks is measured to about a percent. */
@@ -70,29 +71,63 @@ mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const m
     out->area_cm2 = area_um2 / MN_UM2_PER_CM2;
     out->punctures_per_cm2 = (double)p->n / out->area_cm2;
 
-    double *depths = malloc((p->n ? p->n : 1) * sizeof *depths);
-    if (!depths)
+    const size_t cap = p->n ? p->n : 1;
+    double *depths = malloc(cap * sizeof *depths), *channel = malloc(cap * sizeof *channel),
+           *diameter = malloc(cap * sizeof *diameter);
+    if (!depths || !channel || !diameter) {
+        free(depths);
+        free(channel);
+        free(diameter);
         return mn_error_set(MN_ENOMEM, "out of memory summarising punctures");
+    }
     size_t pierced = 0, bleeding = 0;
-    double sum = 0.0;
+    double sum = 0.0, csum = 0.0, dsum = 0.0, psum = 0.0;
     for (size_t i = 0; i < p->n; i++) {
         out->layer_fraction[p->layer[i]] += 1.0;
         bleeding += p->bleeds[i];
+        psum += p->bleed_probability[i];
         if (p->tissue_depth_um[i] > 0.0) {
-            depths[pierced++] = p->tissue_depth_um[i];
+            depths[pierced] = p->tissue_depth_um[i];
+            channel[pierced] = p->channel_depth_um[i];
+            diameter[pierced] = p->channel_diameter_um[i];
             sum += p->tissue_depth_um[i];
+            csum += p->channel_depth_um[i];
+            dsum += p->channel_diameter_um[i];
+            pierced++;
         }
     }
     for (int l = 0; l < 5; l++)
         out->layer_fraction[l] = p->n ? out->layer_fraction[l] / (double)p->n : 0.0;
-    mn_stats_sort(depths, pierced);
-    out->depth_mean_um = pierced ? sum / (double)pierced : 0.0;
-    out->depth_p5_um = pierced ? mn_stats_percentile_sorted(depths, pierced, 0.05) : 0.0;
-    out->depth_p50_um = pierced ? mn_stats_percentile_sorted(depths, pierced, 0.50) : 0.0;
-    out->depth_p95_um = pierced ? mn_stats_percentile_sorted(depths, pierced, 0.95) : 0.0;
+    if (pierced) {
+        const double np_ = (double)pierced;
+        mn_stats_sort(depths, pierced);
+        mn_stats_sort(channel, pierced);
+        mn_stats_sort(diameter, pierced);
+        out->depth_mean_um = sum / np_;
+        out->depth_p5_um = mn_stats_percentile_sorted(depths, pierced, 0.05);
+        out->depth_p50_um = mn_stats_percentile_sorted(depths, pierced, 0.50);
+        out->depth_p95_um = mn_stats_percentile_sorted(depths, pierced, 0.95);
+        out->channel_depth_mean_um = csum / np_;
+        out->channel_depth_p5_um = mn_stats_percentile_sorted(channel, pierced, 0.05);
+        out->channel_depth_p50_um = mn_stats_percentile_sorted(channel, pierced, 0.50);
+        out->channel_depth_p95_um = mn_stats_percentile_sorted(channel, pierced, 0.95);
+        out->channel_diameter_mean_um = dsum / np_;
+        out->channel_diameter_p5_um = mn_stats_percentile_sorted(diameter, pierced, 0.05);
+        out->channel_diameter_p95_um = mn_stats_percentile_sorted(diameter, pierced, 0.95);
+    }
     free(depths);
+    free(channel);
+    free(diameter);
     out->bleeding_fraction = p->n ? (double)bleeding / (double)p->n : 0.0;
+    out->bleeding_probability_mean = p->n ? psum / (double)p->n : 0.0;
     MN_TRY(coverage_fraction(m, p, &out->coverage_fraction));
+    mn_cell_map cells;
+    MN_TRY(mn_cell_map_init(&cells, m->patch_width_um, m->patch_length_um, MN_UNIFORMITY_CELL_UM));
+    mn_cell_map_add(&cells, p);
+    out->empty_cell_fraction = mn_cell_map_empty_fraction(&cells);
+    mn_cell_map_free(&cells);
+    MN_TRY(mn_uniformity_nearest(p, m->patch_width_um, m->patch_length_um,
+                                 &out->nearest_neighbour_mean_um, &out->nearest_neighbour_p5_um));
     out->duration_min = treatment_minutes(&d, &np, area_um2);
     out->zone_duration_min = treatment_minutes(&d, &np, col->zone_area_cm2 * MN_UM2_PER_CM2);
     return MN_OK;

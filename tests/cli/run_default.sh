@@ -48,7 +48,7 @@ PY
 head -1 out/timeline.csv | grep -qx "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,epidermis_um" ||
     fail "timeline.csv header"
 [ -s out/delivery.csv ] && [ -s out/report.html ] || fail "delivery.csv or report.html missing"
-head -1 out/punctures.csv | grep -qx "session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds" ||
+head -1 out/punctures.csv | grep -qx "session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds,channel_depth_um,channel_diameter_um" ||
     fail "punctures.csv header"
 rows=$(($(wc -l < out/punctures.csv) - 1))
 total=$(python3 -c "import json;print(sum(s['needling']['punctures'] for s in json.load(open('out/summary.json'))['sessions']))")

@@ -1,0 +1,200 @@
+/* Insertion mechanics and the channel left behind (issue 12):
+ * - the open channel is never deeper than the tip's reach, and deeper settings never give
+ *   shallower channels;
+ * - a thicker horny layer (more load to pierce, more tenting) gives a shallower reach;
+ * - the hole is narrower than the needle's base and grows with it;
+ * - bleeding is a probability that rises with depth and is low for superficial settings;
+ * - excised skin on a rigid support tents less (deeper reach) and does not bleed;
+ * - the channel profile starts at the surface diameter and closes at the channel depth. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "anatomy/anatomy.h"
+#include "core/error.h"
+#include "core/units.h"
+#include "model/scenario.h"
+#include "needling/needling.h"
+
+static void load(const char *yaml, mn_model *m)
+{
+    mn_status st = mn_scenario_load_text("test.yaml", yaml, strlen(yaml), m);
+    if (st != MN_OK)
+        fail_msg("%s", mn_last_error());
+}
+
+/* Summary of session 1 of a scenario, optionally on a modified column. */
+static void run(const char *yaml, double sc_scale, mn_needling_summary *s)
+{
+    mn_model m;
+    load(yaml, &m);
+    mn_column col;
+    assert_int_equal(mn_anatomy_column_for(&m, &col), MN_OK);
+    col.sc_um *= sc_scale;
+    mn_punctures *p = NULL;
+    assert_int_equal(mn_needling_generate(&m, &col, 1, &p), MN_OK);
+    assert_int_equal(mn_needling_summarize(&m, &col, p, s), MN_OK);
+    for (size_t i = 0; i < p->n; i++) {
+        assert_true(p->channel_depth_um[i] <= p->tissue_depth_um[i]);
+        assert_true(p->channel_diameter_um[i] < 2.0 * p->needle_radius_um);
+        assert_true(p->bleed_probability[i] >= 0.0 && p->bleed_probability[i] <= 1.0);
+    }
+    mn_punctures_free(p);
+}
+
+static void pen_yaml(char *buf, size_t cap, double depth_mm, double diameter_mm, const char *extra)
+{
+    snprintf(buf, cap,
+             "site: {zone: cheek}\npatch: {width_mm: 8, length_mm: 8}\n"
+             "device: {type: pen, depth_mm: %.2f, needle_diameter_mm: %.2f, passes: 1}\n%s",
+             depth_mm, diameter_mm, extra);
+}
+
+/* Punctures of session 1 of a scenario. */
+static mn_punctures *punctures(const char *yaml, mn_model *m, mn_column *col)
+{
+    load(yaml, m);
+    assert_int_equal(mn_anatomy_column_for(m, col), MN_OK);
+    mn_punctures *p = NULL;
+    assert_int_equal(mn_needling_generate(m, col, 1, &p), MN_OK);
+    return p;
+}
+
+static void deeper_settings_never_give_shallower_channels(void **state)
+{
+    (void)state;
+    /* Same seed, same puncture positions and tenting draws: every puncture's channel must be
+     * at least as deep at the deeper setting. */
+    mn_punctures *prev = NULL;
+    for (double depth = 0.25; depth <= 2.5 + 1e-9; depth += 0.25) {
+        char yaml[512];
+        pen_yaml(yaml, sizeof yaml, depth, 0.25, "");
+        mn_model m;
+        mn_column col;
+        mn_punctures *p = punctures(yaml, &m, &col);
+        for (size_t i = 0; i < p->n; i++) {
+            assert_true(p->tissue_depth_um[i] < depth * MN_UM_PER_MM);
+            assert_true(p->channel_depth_um[i] <= p->tissue_depth_um[i]);
+        }
+        if (prev) {
+            assert_int_equal(prev->n, p->n);
+            for (size_t i = 0; i < p->n; i++)
+                if (p->channel_depth_um[i] < prev->channel_depth_um[i])
+                    fail_msg("pen at %.2f mm: puncture %zu channel %.1f um, shallower than %.1f um "
+                             "at the shallower setting",
+                             depth, i, p->channel_depth_um[i], prev->channel_depth_um[i]);
+            mn_punctures_free(prev);
+        }
+        prev = p;
+    }
+    mn_punctures_free(prev);
+}
+
+static void thicker_horny_layer_gives_shallower_reach(void **state)
+{
+    (void)state;
+    char yaml[512];
+    pen_yaml(yaml, sizeof yaml, 1.5, 0.25, "");
+    mn_needling_summary thin, thick;
+    run(yaml, 1.0, &thin);
+    run(yaml, 2.0, &thick);
+    if (!(thick.depth_mean_um < thin.depth_mean_um - 50.0))
+        fail_msg("twice the SC reaches %.0f um, the site's own SC %.0f um", thick.depth_mean_um,
+                 thin.depth_mean_um);
+}
+
+static void hole_narrower_than_base_and_growing_with_it(void **state)
+{
+    (void)state;
+    double previous = 0.0;
+    const double diameters[] = {0.15, 0.25, 0.35};
+    for (int k = 0; k < 3; k++) {
+        char yaml[512];
+        pen_yaml(yaml, sizeof yaml, 2.5, diameters[k], "");
+        mn_needling_summary s;
+        run(yaml, 1.0, &s);
+        assert_true(s.channel_diameter_p95_um < diameters[k] * MN_UM_PER_MM);
+        if (!(s.channel_diameter_mean_um > previous))
+            fail_msg("a %.2f mm needle leaves a %.1f um hole, not wider than the thinner one's",
+                     diameters[k], s.channel_diameter_mean_um);
+        previous = s.channel_diameter_mean_um;
+    }
+}
+
+static void bleeding_rises_with_depth_and_is_low_when_superficial(void **state)
+{
+    (void)state;
+    double previous = -1.0;
+    for (double depth = 0.25; depth <= 2.5 + 1e-9; depth += 0.25) {
+        char yaml[512];
+        pen_yaml(yaml, sizeof yaml, depth, 0.25, "");
+        mn_needling_summary s;
+        run(yaml, 1.0, &s);
+        assert_true(s.bleeding_probability_mean >= previous);
+        previous = s.bleeding_probability_mean;
+        if (depth <= 0.5 + 1e-9 && s.bleeding_probability_mean > 0.1)
+            fail_msg("%.2f mm: bleeding probability %.2f (expected low)", depth,
+                     s.bleeding_probability_mean);
+    }
+    /* Graded, not all-or-none: at the deepest setting some punctures still do not bleed. */
+    assert_true(previous > 0.3 && previous < 1.0);
+}
+
+static void excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed(void **state)
+{
+    (void)state;
+    char vivo[512], lab[512];
+    pen_yaml(vivo, sizeof vivo, 1.0, 0.25, "");
+    pen_yaml(lab, sizeof lab, 1.0, 0.25, "experiment: {type: franz_cell}\n");
+    mn_needling_summary a, b;
+    run(vivo, 1.0, &a);
+    run(lab, 1.0, &b);
+    assert_true(b.depth_mean_um > a.depth_mean_um + 50.0);
+    assert_true(a.bleeding_fraction > 0.0);
+    assert_true(b.bleeding_fraction == 0.0 && b.bleeding_probability_mean == 0.0);
+}
+
+static void channel_profile_runs_from_surface_diameter_to_closure(void **state)
+{
+    (void)state;
+    mn_model m;
+    load("site: {zone: cheek}\npatch: {width_mm: 5, length_mm: 5}\n"
+         "device: {type: roller, model: dermaroller_192, passes: 1}\n",
+         &m);
+    mn_column col;
+    assert_int_equal(mn_anatomy_column_for(&m, &col), MN_OK);
+    mn_punctures *p = NULL;
+    assert_int_equal(mn_needling_generate(&m, &col, 1, &p), MN_OK);
+    assert_true(p->n > 0);
+    for (size_t i = 0; i < p->n; i++) {
+        double d = p->channel_depth_um[i];
+        if (!(d > 0))
+            continue;
+        assert_true(fabs(2.0 * mn_channel_radius_at(p, i, 0.0) - p->channel_diameter_um[i]) < 1e-9);
+        assert_true(mn_channel_radius_at(p, i, d) == 0.0);
+        double last = INFINITY;
+        for (double z = 0; z < d; z += d / 16) {
+            double r = mn_channel_radius_at(p, i, z);
+            assert_true(r > 0.0 && r <= last + 1e-12);
+            last = r;
+        }
+    }
+    mn_punctures_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(deeper_settings_never_give_shallower_channels),
+        cmocka_unit_test(thicker_horny_layer_gives_shallower_reach),
+        cmocka_unit_test(hole_narrower_than_base_and_growing_with_it),
+        cmocka_unit_test(bleeding_rises_with_depth_and_is_low_when_superficial),
+        cmocka_unit_test(excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed),
+        cmocka_unit_test(channel_profile_runs_from_surface_diameter_to_closure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
