@@ -373,9 +373,11 @@ void mn_report_aftercare(mn_report *r)
 static void files_section(mn_report *r)
 {
     FILE *f = r->f;
-    static const char *const names[] = {
-        "summary.json", "punctures.csv", "delivery.csv", "delivery_profiles.csv",
-        "timeline.csv", "handout.md",    "handout.html", NULL};
+    static const char *const names[] = {"summary.json",       "punctures.csv",
+                                        "delivery.csv",       "delivery_profiles.csv",
+                                        "timeline.csv",       "thermal.csv",
+                                        "thermal_lesion.csv", "handout.md",
+                                        "handout.html",       NULL};
     fputs("<h2 id=\"files\">Files of this run</h2>\n<ul>\n", f);
     for (int i = 0; names[i]; i++)
         if (file_exists(r->dir, names[i]))
