@@ -98,6 +98,14 @@ mn_status mn_report_table(mn_report *r, const char *name, mn_rtable *t, int *fou
     return mn_rtable_read(path, t, found);
 }
 
+mn_status mn_report_table_sampled(mn_report *r, const char *name, size_t max_rows, mn_rtable *t,
+                                  int *found)
+{
+    char path[4200];
+    MN_TRY(mn_io_join(path, sizeof path, r->dir, name));
+    return mn_rtable_read_sampled(path, max_rows, t, found);
+}
+
 /* Streams a file as base64 into the page. */
 static mn_status embed_base64(FILE *out, const char *path)
 {

@@ -56,13 +56,9 @@ static size_t split(char *line, char **cells, size_t cap)
     return n;
 }
 
-mn_status mn_rtable_read(const char *path, mn_rtable *t, int *found)
+/* Parses text (taken over and freed) as a table. */
+static mn_status parse_text(const char *path, char *text, mn_rtable *t)
 {
-    memset(t, 0, sizeof *t);
-    char *text = NULL;
-    MN_TRY(slurp(path, &text, found));
-    if (!text)
-        return MN_OK;
     mn_status st = MN_OK;
     char **cells = NULL;
     /* Lines: '#' comments and blank lines skipped; the first other line is the header. */
@@ -120,6 +116,77 @@ done:
     if (st != MN_OK)
         mn_rtable_free(t);
     return st;
+}
+
+mn_status mn_rtable_read(const char *path, mn_rtable *t, int *found)
+{
+    memset(t, 0, sizeof *t);
+    char *text = NULL;
+    MN_TRY(slurp(path, &text, found));
+    if (!text)
+        return MN_OK;
+    return parse_text(path, text, t);
+}
+
+/* Data lines of an open file: not blank, not '#', not the header (the first other line). */
+static int is_data(const char *line, int *seen_header)
+{
+    if (line[0] == '\n' || line[0] == '\r' || line[0] == '#' || line[0] == '\0')
+        return 0;
+    if (!*seen_header) {
+        *seen_header = 1;
+        return 0;
+    }
+    return 1;
+}
+
+mn_status mn_rtable_read_sampled(const char *path, size_t max_rows, mn_rtable *t, int *found)
+{
+    memset(t, 0, sizeof *t);
+    *found = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? MN_OK : mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
+    *found = 1;
+    char *line = NULL;
+    size_t cap = 0, rows = 0;
+    int header = 0;
+    while (getline(&line, &cap, f) > 0)
+        rows += is_data(line, &header);
+    const size_t stride = max_rows && rows > max_rows ? (rows + max_rows - 1) / max_rows : 1;
+    rewind(f);
+    size_t tcap = 1 << 16, len = 0, k = 0;
+    char *text = malloc(tcap);
+    header = 0;
+    ssize_t got;
+    while (text && (got = getline(&line, &cap, f)) > 0) {
+        int data = is_data(line, &header);
+        if (data && k++ % stride != 0)
+            continue;
+        if (len + (size_t)got + 1 > tcap) {
+            while (len + (size_t)got + 1 > tcap)
+                tcap *= 2;
+            char *grown = realloc(text, tcap);
+            if (!grown)
+                free(text);
+            text = grown;
+            if (!text)
+                break;
+        }
+        memcpy(text + len, line, (size_t)got);
+        len += (size_t)got;
+    }
+    int bad = ferror(f);
+    free(line);
+    fclose(f);
+    if (!text)
+        return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+    if (bad) {
+        free(text);
+        return mn_error_set(MN_EIO, "%s: read failed", path);
+    }
+    text[len] = '\0';
+    return parse_text(path, text, t);
 }
 
 int mn_rtable_col(const mn_rtable *t, const char *name)

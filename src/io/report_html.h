@@ -26,6 +26,10 @@ void mn_report_missing(mn_report *r, const char *what);
 mn_status mn_report_figure(mn_report *r, const mn_plot *p, const char *name, const char *caption);
 /* Reads dir/name; *found says whether the file exists. */
 mn_status mn_report_table(mn_report *r, const char *name, mn_rtable *t, int *found);
+/* At most max_rows data rows, evenly sampled, read with bounded memory (a whole zone's
+ * punctures.csv holds millions of rows). */
+mn_status mn_report_table_sampled(mn_report *r, const char *name, size_t max_rows, mn_rtable *t,
+                                  int *found);
 
 /* A number of an object (NaN when absent or not a number); a text (NULL when absent). */
 double mn_report_num(const cJSON *o, const char *key);

@@ -8,6 +8,8 @@
 #include "io/report_html.h"
 #include "model/model.h"
 
+#define REPORT_PUNCTURES_MAX 200000
+
 enum { HIST_BINS = 60, NLAYERS = 4, MAP_POINTS = 5000 };
 
 static void session_table(mn_report *r)
@@ -175,7 +177,9 @@ mn_status mn_report_needling(mn_report *r)
     session_table(r);
     mn_rtable t;
     int found;
-    MN_TRY(mn_report_table(r, "punctures.csv", &t, &found));
+    /* A whole zone's punctures.csv can hold millions of rows (issue 12): the maps and
+     * histograms are drawn from an even sample of at most REPORT_PUNCTURES_MAX. */
+    MN_TRY(mn_report_table_sampled(r, "punctures.csv", REPORT_PUNCTURES_MAX, &t, &found));
     if (!found || !mn_rtable_column(&t, "session") || !mn_rtable_column(&t, "x_mm") ||
         !mn_rtable_column(&t, "y_mm") || !mn_rtable_column(&t, "tissue_depth_um")) {
         mn_report_missing(r, "punctures.csv is missing or lacks its columns");

@@ -15,9 +15,12 @@
 #include "model/ycheck.h"
 
 /* Patch: 1–50 mm a side keeps a session's punctures in the hundreds of thousands at most. */
-#define PATCH_MIN_MM     1.0
-#define PATCH_MAX_MM     50.0
-#define PATCH_DEFAULT_MM 5.0
+#define PATCH_MIN_MM 1.0
+/* A patch may be a whole zone (issue 12): up to 400 mm on a side and 400 cm² in area (a full
+ * face or abdomen); zones are streamed by the needling stage with bounded memory. */
+#define PATCH_MAX_MM       400.0
+#define PATCH_MAX_AREA_MM2 40000.0
+#define PATCH_DEFAULT_MM   5.0
 
 static mn_status parse_site(const mn_ydoc *doc, const mn_ynode *map, mn_site_spec *out)
 {
@@ -58,6 +61,10 @@ static mn_status parse_patch(const mn_ydoc *doc, const mn_ynode *map, mn_model *
         MN_TRY(mn_y_check_keys(doc, map, "patch", keys));
         MN_TRY(mn_y_double(doc, map, "patch", "width_mm", PATCH_MIN_MM, PATCH_MAX_MM, &w));
         MN_TRY(mn_y_double(doc, map, "patch", "length_mm", PATCH_MIN_MM, PATCH_MAX_MM, &l));
+        if (w * l > PATCH_MAX_AREA_MM2)
+            return mn_y_error(doc, map, "patch",
+                              "%g mm x %g mm = %g cm2 (expected at most %g cm2, a whole zone)", w,
+                              l, w * l / 100.0, PATCH_MAX_AREA_MM2 / 100.0);
     }
     out->patch_width_um = w * MN_UM_PER_MM;
     out->patch_length_um = l * MN_UM_PER_MM;

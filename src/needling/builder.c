@@ -33,8 +33,9 @@ static mn_status grow(mn_puncture_builder *b)
     return MN_OK;
 }
 
-/* Punctures per session are bounded so that a scenario cannot exhaust memory: 50 × 50 mm at
- * the densest device (a 540-needle roller, 16 passes) stays below this. */
+/* Punctures per session are bounded so that a scenario cannot exhaust memory or disk (a
+ * streamed zone writes every puncture to punctures.csv, ~80 bytes each): 50 × 50 mm at the
+ * densest device (a 540-needle roller, 16 passes) stays far below this. */
 #define MAX_PUNCTURES ((size_t)50000000)
 
 mn_status mn_builder_add(mn_puncture_builder *b, int pass, double x_um, double y_um,
@@ -43,11 +44,16 @@ mn_status mn_builder_add(mn_puncture_builder *b, int pass, double x_um, double y
     if (x_um < 0.0 || y_um < 0.0 || x_um >= b->patch_w_um || y_um >= b->patch_l_um)
         return MN_OK;
     mn_punctures *p = b->p;
-    if (p->n == MAX_PUNCTURES)
+    if (p->first_index + p->n == MAX_PUNCTURES)
         return mn_error_set(MN_EINPUT,
                             "a session would make more than %zu punctures "
                             "(expected a smaller patch or fewer passes)",
                             MAX_PUNCTURES);
+    if (b->flush && p->n == b->chunk_cap) {
+        MN_TRY(b->flush(b));
+        p->first_index += p->n;
+        p->n = 0;
+    }
     if (p->n == b->cap)
         MN_TRY(grow(b));
     size_t i = p->n++;

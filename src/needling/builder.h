@@ -16,12 +16,32 @@ typedef enum mn_pen_layout {
 
 #define MN_PEN_NEEDLES_MAX 256
 
-typedef struct mn_puncture_builder {
+typedef struct mn_puncture_builder mn_puncture_builder;
+struct mn_puncture_builder {
     mn_punctures *p;
     size_t cap;
     double patch_w_um, patch_l_um;
     mn_pen_layout pen_layout;
-} mn_puncture_builder;
+    /* Streaming (src/needling/stream.c): when set, a full array of chunk_cap punctures is
+     * handed to flush, which empties it, instead of growing. */
+    mn_status (*flush)(mn_puncture_builder *b);
+    void *flush_ctx;
+    size_t chunk_cap;
+};
+
+/* Union of the needles' cross-sections on a raster (coverage_fraction), accumulated chunk by
+ * chunk (src/needling/summary.c). */
+typedef struct mn_coverage {
+    double r, h;
+    size_t nx, ny;
+    unsigned char *cells;
+} mn_coverage;
+mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double radius_um);
+void mn_coverage_add(mn_coverage *c, const mn_punctures *p);
+double mn_coverage_fraction(const mn_coverage *c);
+void mn_coverage_free(mn_coverage *c);
+/* Minutes to treat an area once per pass, times the passes. */
+double mn_treatment_minutes(const mn_device_spec *d, const mn_needling_params *np, double area_um2);
 
 /* Layout of the device's cartridge from devices.csv (circular when the row gives none). */
 mn_status mn_pen_layout_of(const mn_device_spec *d, mn_pen_layout *out);

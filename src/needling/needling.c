@@ -48,7 +48,8 @@ mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int sess
     p->session = session;
     p->needle_radius_um = 0.5 * d.needle_diameter_um;
     p->tip_radius_um = d.tip_radius_um;
-    mn_puncture_builder b = {p, 0, m->patch_width_um, m->patch_length_um, MN_PEN_LAYOUT_CIRCULAR};
+    mn_puncture_builder b = {
+        .p = p, .patch_w_um = m->patch_width_um, .patch_l_um = m->patch_length_um};
     MN_TRY_GOTO(mn_pen_layout_of(&d, &b.pen_layout), fail);
     for (int pass = 0; pass < d.passes; pass++) {
         switch (d.type) {

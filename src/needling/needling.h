@@ -70,4 +70,26 @@ void mn_punctures_free(mn_punctures *p);
 mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                 mn_needling_summary *out);
 
+/* Receives the punctures of a session, all at once or chunk by chunk in order (e.g. to write
+ * punctures.csv); chunk->first_index is the session-wide index of its first puncture. */
+typedef mn_status (*mn_puncture_sink)(void *ctx, const mn_punctures *chunk);
+
+/* Patches larger than this (cm²) are whole zones and are streamed. */
+#define MN_NEEDLING_STREAM_ABOVE_CM2 25.0
+/* Side of the representative window kept from a streamed zone for the field stages. */
+#define MN_NEEDLING_WINDOW_UM 20000.0
+
+/* One session's needling with bounded memory. A patch of at most stream_above_cm2 is held
+ * whole: *window holds every puncture, the sink gets them at once and *window_model = *m. A
+ * larger patch (a whole zone, up to 400 cm²) is generated in chunks handed in order to the
+ * sink and summarised on the fly (percentiles from 0.5 µm histograms); *window then holds
+ * only the punctures of the central MN_NEEDLING_WINDOW_UM square, with coordinates relative to
+ * it, and *window_model is *m with that square as its patch: the field stages (delivery,
+ * healing) simulate this representative piece of the pattern. The punctures are the same as
+ * when held whole. sink may be NULL. Free *window with mn_punctures_free. */
+mn_status mn_needling_session(const mn_model *m, const mn_column *col, int session,
+                              double stream_above_cm2, mn_puncture_sink sink, void *ctx,
+                              mn_needling_summary *ns, mn_punctures **window,
+                              mn_model *window_model);
+
 #endif

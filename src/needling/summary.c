@@ -13,16 +13,23 @@
  * radius, so the union of puncture disks is measured to about a percent. */
 #define COVERAGE_MAX_CELLS 16000000.0
 
-static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, double *out)
+mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double radius_um)
 {
-    const double r = p->needle_radius_um;
-    const double area = m->patch_width_um * m->patch_length_um;
-    const double h = fmax(0.2 * r, sqrt(area / COVERAGE_MAX_CELLS));
-    const size_t nx = (size_t)ceil(m->patch_width_um / h),
-                 ny = (size_t)ceil(m->patch_length_um / h);
-    unsigned char *cells = calloc(nx * ny, 1);
-    if (!cells)
-        return mn_error_set(MN_ENOMEM, "out of memory for the coverage raster (%zu x %zu)", nx, ny);
+    c->r = radius_um;
+    c->h = fmax(0.2 * radius_um, sqrt(width_um * length_um / COVERAGE_MAX_CELLS));
+    c->nx = (size_t)ceil(width_um / c->h);
+    c->ny = (size_t)ceil(length_um / c->h);
+    c->cells = calloc(c->nx * c->ny, 1);
+    if (!c->cells)
+        return mn_error_set(MN_ENOMEM, "out of memory for the coverage raster (%zu x %zu)", c->nx,
+                            c->ny);
+    return MN_OK;
+}
+
+void mn_coverage_add(mn_coverage *c, const mn_punctures *p)
+{
+    const double r = c->r, h = c->h;
+    const size_t nx = c->nx, ny = c->ny;
     for (size_t i = 0; i < p->n; i++) {
         if (p->tissue_depth_um[i] <= 0.0)
             continue;
@@ -34,22 +41,39 @@ static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, dou
             for (long k = i0 < 0 ? 0 : i0; k <= i1 && k < (long)nx; k++) {
                 double xc = (k + 0.5) * h - x;
                 if (xc * xc + yc * yc <= r * r)
-                    cells[(size_t)j * nx + (size_t)k] = 1;
+                    c->cells[(size_t)j * nx + (size_t)k] = 1;
             }
         }
     }
+}
+
+double mn_coverage_fraction(const mn_coverage *c)
+{
     size_t covered = 0;
-    for (size_t c = 0; c < nx * ny; c++)
-        covered += cells[c];
-    free(cells);
-    *out = (double)covered / (double)(nx * ny);
+    for (size_t k = 0; k < c->nx * c->ny; k++)
+        covered += c->cells[k];
+    return (double)covered / (double)(c->nx * c->ny);
+}
+
+void mn_coverage_free(mn_coverage *c)
+{
+    free(c->cells);
+    c->cells = NULL;
+}
+
+static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, double *out)
+{
+    mn_coverage c;
+    MN_TRY(mn_coverage_init(&c, m->patch_width_um, m->patch_length_um, p->needle_radius_um));
+    mn_coverage_add(&c, p);
+    *out = mn_coverage_fraction(&c);
+    mn_coverage_free(&c);
     return MN_OK;
 }
 
 /* Minutes to treat an area once per pass: glided devices sweep lanes of their head width at
  * the glide speed; stamps are pressed side by side. */
-static double treatment_minutes(const mn_device_spec *d, const mn_needling_params *np,
-                                double area_um2)
+double mn_treatment_minutes(const mn_device_spec *d, const mn_needling_params *np, double area_um2)
 {
     double seconds;
     if (d->type == MN_DEVICE_STAMP)
@@ -128,7 +152,7 @@ mn_status mn_needling_summarize(const mn_model *m, const mn_column *col, const m
     mn_cell_map_free(&cells);
     MN_TRY(mn_uniformity_nearest(p, m->patch_width_um, m->patch_length_um,
                                  &out->nearest_neighbour_mean_um, &out->nearest_neighbour_p5_um));
-    out->duration_min = treatment_minutes(&d, &np, area_um2);
-    out->zone_duration_min = treatment_minutes(&d, &np, col->zone_area_cm2 * MN_UM2_PER_CM2);
+    out->duration_min = mn_treatment_minutes(&d, &np, area_um2);
+    out->zone_duration_min = mn_treatment_minutes(&d, &np, col->zone_area_cm2 * MN_UM2_PER_CM2);
     return MN_OK;
 }

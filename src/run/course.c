@@ -182,6 +182,20 @@ mn_status mn_course_write_tables(const mn_course *c, int n, const char *dir)
     return MN_OK;
 }
 
+/* punctures.csv rows of a session, chunk by chunk: a whole zone is streamed (issue 12). */
+typedef struct csv_sink {
+    FILE *f;
+    int header;
+} csv_sink;
+
+static mn_status write_punctures(void *ctx, const mn_punctures *chunk)
+{
+    csv_sink *k = ctx;
+    MN_TRY(mn_punctures_write_csv(k->f, chunk, k->header));
+    k->header = 0;
+    return MN_OK;
+}
+
 mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
                                 const mn_session_sinks *out)
 {
@@ -189,13 +203,14 @@ mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, 
     mn_punctures *p = NULL;
     mn_needling_summary ns;
     cJSON *session = NULL;
-    MN_TRY(mn_needling_generate(m, col, s, &p));
-    MN_TRY_GOTO(mn_needling_summarize(m, col, p, &ns), done);
+    /* wm: the patch, or the representative window of a streamed whole zone (issue 12). */
+    mn_model wm;
+    csv_sink k = {out->punctures_csv, s == 1};
+    MN_TRY(mn_needling_session(m, col, s, MN_NEEDLING_STREAM_ABOVE_CM2,
+                               out->punctures_csv ? write_punctures : NULL, &k, &ns, &p, &wm));
     if (out->summary)
         MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, &session), done);
-    if (out->punctures_csv)
-        MN_TRY_GOTO(mn_punctures_write_csv(out->punctures_csv, p, s == 1), done);
-    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, m->patch_width_um * m->patch_length_um,
+    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, wm.patch_width_um * wm.patch_length_um,
                                                  &c->injuries[s - 1]),
                 done);
     for (size_t i = 0; i < p->n; i++)
@@ -206,7 +221,7 @@ mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, 
     if (m->device.type == MN_DEVICE_RF)
         MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
     if (m->product.present && out->summary)
-        MN_TRY_GOTO(deliver_session(m, col, p, s, c, session, out), done);
+        MN_TRY_GOTO(deliver_session(&wm, col, p, s, c, session, out), done);
 done:
     mn_punctures_free(p);
     return st;

@@ -156,7 +156,10 @@ static double pen_empty_cells(mn_pen_layout layout, int hand)
         np.pen_hand_sway_sd_um = np.pen_hand_turn_sd_deg = 0.0;
     mn_punctures *p = calloc(1, sizeof *p);
     assert_non_null(p);
-    mn_puncture_builder b = {p, 0, m.patch_width_um, m.patch_length_um, layout};
+    mn_puncture_builder b = {.p = p,
+                             .patch_w_um = m.patch_width_um,
+                             .patch_l_um = m.patch_length_um,
+                             .pen_layout = layout};
     for (int pass = 0; pass < 4; pass++)
         assert_int_equal(mn_pen_pass(&m.device, &np, 7u, 1, pass, &b), MN_OK);
     for (size_t i = 0; i < p->n; i++)
