@@ -1,18 +1,25 @@
 # mnsim — top-level entry points. `make run` and `make check` work on a fresh Debian machine:
 # they install missing Debian packages (as root), configure, build, then run or test.
+# `make check` is the fast suite (minutes); `make check-all` adds the whole suite under
+# ASan+UBSan+LSan and a short run of each fuzzer. Output stays quiet: make echoes no commands;
+# V=1 shows them.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES := $(shell grep -v '^\#' .ci/debian-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MAKEFLAGS += --no-print-directory
+ifneq ($(V),1)
+.SILENT:
+endif
 
-.PHONY: all deps configure build run check check-asan check-fuzz fuzz fuzz-build install format \
-	format-check clean
+.PHONY: all deps configure build run check check-all check-asan check-fuzz fuzz fuzz-build install \
+	format format-check clean
 
 all: build
 
 # Installs only what is missing, so repeated runs cost nothing.
 deps:
-	@missing=""; for p in $(PACKAGES); do \
+	missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -21,7 +28,7 @@ deps:
 	fi
 
 configure: deps
-	@[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release --log-level=WARNING
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -29,11 +36,16 @@ build: configure
 run: build
 	./$(BUILD)/mnsim run
 
-# The suite, then the same suite under ASan + UBSan + LeakSanitizer, then each fuzzer briefly.
+# The suite: build, then every ctest test (a few minutes).
 check: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
-	@$(MAKE) --no-print-directory check-asan
-	@$(MAKE) --no-print-directory check-fuzz
+	echo "mnsim: running the test suite ($(BUILD))"
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --progress
+
+# Everything: the suite, the same suite under ASan + UBSan + LeakSanitizer, each fuzzer briefly.
+# `make check check-all` (what .ci/run does) runs the plain suite once.
+check-all: check
+	$(MAKE) check-asan
+	$(MAKE) check-fuzz
 
 # Whole ctest suite built with -fsanitize=address,undefined (gcc); any finding fails a test.
 ASAN_BUILD ?= build-asan
@@ -42,7 +54,8 @@ ASAN_BUILD ?= build-asan
 ASAN_CTEST_EXCLUDE ?= -E '^(python_|install_)'
 
 check-asan: deps
-	@[ -f $(ASAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+	echo "mnsim: the suite under ASan + UBSan + LSan ($(ASAN_BUILD))"
+	[ -f $(ASAN_BUILD)/CMakeCache.txt ] || cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DMNSIM_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
@@ -56,7 +69,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 CHECK_FUZZ_SECONDS ?= 20
 fuzz-build: deps
-	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || CC=clang cmake -S . -B $(FUZZ_BUILD) \
+	[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || CC=clang cmake -S . -B $(FUZZ_BUILD) \
 	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DMNSIM_FUZZ=ON -DBUILD_TESTING=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario fuzz_patient fuzz_checkpoint
 

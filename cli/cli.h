@@ -33,6 +33,9 @@ int mn_cmd_verify(int argc, char **argv);
 int mn_cmd_bench(int argc, char **argv);
 int mn_cmd_permeability(int argc, char **argv);
 int mn_cmd_products(int argc, char **argv);
+int mn_cmd_trial(int argc, char **argv);
+/* mnsim bench trial (bench_trial.c). */
+int mn_bench_trial(int argc, char **argv);
 
 /* Re-executes the command once with OMP_WAIT_POLICY=PASSIVE unless the user set a policy
  * (omp_env.c); returns only if it did not re-execute. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mnsim/status.h"
+#include <mnsim/status.h>
 
 int mn_cli_fail(int status)
 {

@@ -6,14 +6,16 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "field/bench.h"
-#include "mnsim/mnsim.h"
+#include <mnsim/bench.h>
+#include <mnsim/mnsim.h>
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: mnsim bench diffusion [--n N] [--steps S] [--threads T] [--json]\n"
-            "       mnsim bench scenario [SCENARIO.yaml] [--samples N] [--threads T] [--json]\n\n"
+            "       mnsim bench scenario [SCENARIO.yaml] [--samples N] [--threads T] [--json]\n"
+            "       mnsim bench trial TRIAL.yaml [--patients N] [--threads T] [--json]\n\n"
+            "trial: wall time of the first N patients of a trial in every arm (no files).\n\n"
             "scenario: wall time of a whole run (every stage, no files written) of a\n"
             "scenario or the built-in default, optionally with N virtual patients.\n\n"
             "diffusion:\n"
@@ -122,8 +124,11 @@ int mn_cmd_bench(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "scenario") == 0)
         return bench_scenario(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "trial") == 0)
+        return mn_bench_trial(argc, argv);
     if (argc < 2 || strcmp(argv[1], "diffusion") != 0)
-        return mn_cli_usage_error("bench", "expected a benchmark name: diffusion or scenario");
+        return mn_cli_usage_error("bench",
+                                  "expected a benchmark name: diffusion, scenario or trial");
     mn_bench_diffusion_params p = mn_bench_diffusion_defaults();
     int json = 0, both = 0;
     for (int i = 2; i < argc; i++) {

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "clinic/handout.h"
-#include "clinic/plan.h"
+#include "run/predict.h"
 #include "core/error.h"
 #include "model/patient.h"
 

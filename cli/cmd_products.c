@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "core/table.h"
+#include <mnsim/tables.h>
 
 int mn_cmd_products(int argc, char **argv)
 {

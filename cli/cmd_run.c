@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mnsim/mnsim.h>
+
 #include "cli.h"
-#include "core/progress.h"
-#include "core/signals.h"
-#include "mnsim/mnsim.h"
+#include "progress_bar.h"
 
 static void usage(FILE *out)
 {
@@ -160,16 +160,14 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
         int show = !quiet && isatty(STDERR_FILENO);
         if (show) {
             mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
-            mn_progress_set_handler(mn_progress_bar_handler, &bar);
+            st = st == MN_OK ? mn_run_set_progress(run, mn_progress_bar_handler, &bar) : st;
         }
         if (st == MN_OK) {
             mn_signals_install();
             st = mn_run_execute(run);
         }
-        if (show) {
-            mn_progress_set_handler(NULL, NULL);
+        if (show)
             mn_progress_bar_finish(&bar);
-        }
     }
     if (st != MN_OK) {
         int code = mn_cli_fail(st);

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "core/table.h"
+#include <mnsim/tables.h>
 
 /* Prints chosen columns of a table as aligned text, or every column as CSV with --csv. */
 static int print_table(const char *cmd, const char *file, const char *const *cols,

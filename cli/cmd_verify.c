@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "field/verify.h"
-#include "mnsim/status.h"
+#include <mnsim/verify.h>
+#include <mnsim/status.h>
 
 static void usage(FILE *out)
 {

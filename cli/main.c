@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mnsim/version.h"
+#include <mnsim/version.h>
 
 static const mn_cli_command commands[] = {
     {"run", "simulate a treatment scenario (built-in default without a file)", mn_cmd_run},
@@ -18,6 +18,7 @@ static const mn_cli_command commands[] = {
     {"permeability", "intact-skin permeability of a molecule (mechanistic model)",
      mn_cmd_permeability},
     {"products", "print the embedded product table with sources", mn_cmd_products},
+    {"trial", "in-silico trial: compare arms over a virtual cohort (MPI, slices)", mn_cmd_trial},
 };
 
 static void usage(FILE *out)

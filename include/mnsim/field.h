@@ -39,6 +39,7 @@
 
 #include <stddef.h>
 
+#include "mnsim/export.h"
 #include "mnsim/status.h"
 
 #ifdef __cplusplus
@@ -51,18 +52,18 @@ typedef struct mn_grid mn_grid;
 
 /* nx, ny, nz ≥ 1 voxels; dx_um, dy_um > 0; dz_um: nz layer thicknesses (> 0), top first.
  * The grid copies dz_um. The patch spans [0, nx·dx] × [0, ny·dy] × [0, Σdz]. */
-mn_status mn_grid_create(int nx, int ny, int nz, double dx_um, double dy_um, const double *dz_um,
-                         mn_grid **out);
+MN_API mn_status mn_grid_create(int nx, int ny, int nz, double dx_um, double dy_um,
+                                const double *dz_um, mn_grid **out);
 /* Cubic voxels of edge h_um. */
-mn_status mn_grid_create_uniform(int nx, int ny, int nz, double h_um, mn_grid **out);
-void mn_grid_free(mn_grid *g);
+MN_API mn_status mn_grid_create_uniform(int nx, int ny, int nz, double h_um, mn_grid **out);
+MN_API void mn_grid_free(mn_grid *g);
 
-mn_status mn_grid_get_dims(const mn_grid *g, int *nx, int *ny, int *nz);
-mn_status mn_grid_get_spacing(const mn_grid *g, double *dx_um, double *dy_um);
+MN_API mn_status mn_grid_get_dims(const mn_grid *g, int *nx, int *ny, int *nz);
+MN_API mn_status mn_grid_get_spacing(const mn_grid *g, double *dx_um, double *dy_um);
 /* Thickness of layer k and depth of its centre below the top face (µm). */
-mn_status mn_grid_get_layer(const mn_grid *g, int k, double *dz_um, double *z_centre_um);
+MN_API mn_status mn_grid_get_layer(const mn_grid *g, int k, double *dz_um, double *z_centre_um);
 /* nx·ny·nz */
-size_t mn_grid_voxels(const mn_grid *g);
+MN_API size_t mn_grid_voxels(const mn_grid *g);
 
 /* ---- Field ----------------------------------------------------------------------------- */
 
@@ -94,79 +95,81 @@ typedef enum mn_storage {
 /* Estimated bytes a field of this size needs in the worst case (double storage, every
  * coefficient a per-voxel array), so callers can refuse a grid over a memory budget before
  * allocating. Returns SIZE_MAX if the size overflows or an argument is not positive. */
-size_t mn_field_memory_bytes(long nx, long ny, long nz, int nspecies);
+MN_API size_t mn_field_memory_bytes(long nx, long ny, long nz, int nspecies);
 
 /* A field of nspecies (≥ 1) species on a copy of grid: every species starts at u = 0 with
  * D = 0, K = 1, cap = 1, no decay, no exchange, no source, zero-flux faces, double storage. */
-mn_status mn_field_create(const mn_grid *grid, int nspecies, mn_field **out);
-void mn_field_free(mn_field *f);
+MN_API mn_status mn_field_create(const mn_grid *grid, int nspecies, mn_field **out);
+MN_API void mn_field_free(mn_field *f);
 
 /* Storage precision of species s; resets its values to 0. Call before setting values. */
-mn_status mn_field_set_storage(mn_field *f, int s, mn_storage storage);
+MN_API mn_status mn_field_set_storage(mn_field *f, int s, mn_storage storage);
 
 /* Coefficients: a flat array of nx·ny·nz values (copied), or one uniform value. */
-mn_status mn_field_set_diffusivity(mn_field *f, int s, const double *d_um2_s);
-mn_status mn_field_set_diffusivity_uniform(mn_field *f, int s, double d_um2_s);
-mn_status mn_field_set_partition(mn_field *f, int s, const double *k);
-mn_status mn_field_set_partition_uniform(mn_field *f, int s, double k);
-mn_status mn_field_set_capacity(mn_field *f, int s, const double *cap);
-mn_status mn_field_set_capacity_uniform(mn_field *f, int s, double cap);
-mn_status mn_field_set_decay(mn_field *f, int s, const double *rate_per_s);
-mn_status mn_field_set_decay_uniform(mn_field *f, int s, double rate_per_s);
+MN_API mn_status mn_field_set_diffusivity(mn_field *f, int s, const double *d_um2_s);
+MN_API mn_status mn_field_set_diffusivity_uniform(mn_field *f, int s, double d_um2_s);
+MN_API mn_status mn_field_set_partition(mn_field *f, int s, const double *k);
+MN_API mn_status mn_field_set_partition_uniform(mn_field *f, int s, double k);
+MN_API mn_status mn_field_set_capacity(mn_field *f, int s, const double *cap);
+MN_API mn_status mn_field_set_capacity_uniform(mn_field *f, int s, double cap);
+MN_API mn_status mn_field_set_decay(mn_field *f, int s, const double *rate_per_s);
+MN_API mn_status mn_field_set_decay_uniform(mn_field *f, int s, double rate_per_s);
 /* Linear exchange r·(u_ref − u); either array may be NULL to mean 0. */
-mn_status mn_field_set_exchange(mn_field *f, int s, const double *rate, const double *u_ref);
-mn_status mn_field_set_exchange_uniform(mn_field *f, int s, double rate, double u_ref);
+MN_API mn_status mn_field_set_exchange(mn_field *f, int s, const double *rate, const double *u_ref);
+MN_API mn_status mn_field_set_exchange_uniform(mn_field *f, int s, double rate, double u_ref);
 /* Volumetric source q (amount per µm³ per s); NULL clears it. */
-mn_status mn_field_set_source(mn_field *f, int s, const double *q);
-mn_status mn_field_set_source_uniform(mn_field *f, int s, double q);
+MN_API mn_status mn_field_set_source(mn_field *f, int s, const double *q);
+MN_API mn_status mn_field_set_source_uniform(mn_field *f, int s, double q);
 /* Optional time profile: the source is q(x)·profile(t_s, ctx) (pulsed RF power, a
  * manufactured solution). NULL restores profile ≡ 1. */
 typedef double (*mn_field_profile_fn)(double t_s, void *ctx);
-mn_status mn_field_set_source_profile(mn_field *f, int s, mn_field_profile_fn profile, void *ctx);
+MN_API mn_status mn_field_set_source_profile(mn_field *f, int s, mn_field_profile_fn profile,
+                                             void *ctx);
 
 /* Boundary of one face: MN_BC_ZERO_FLUX (value ignored) or MN_BC_FIXED (u = value). */
-mn_status mn_field_set_boundary(mn_field *f, int s, mn_face face, mn_boundary_kind kind,
-                                double value);
+MN_API mn_status mn_field_set_boundary(mn_field *f, int s, mn_face face, mn_boundary_kind kind,
+                                       double value);
 /* Donor compartment over a z face (MN_FACE_Z_LO or MN_FACE_Z_HI): a well-mixed reservoir of
  * volume_um3 (INFINITY: infinite dose, concentration held) with partition coefficient
  * k_donor (relative to the reference phase) and initial concentration conc (amount/µm³).
  * Exchange with the face voxels is implicit and conserves donor + field amounts exactly. */
-mn_status mn_field_set_donor(mn_field *f, int s, mn_face face, double volume_um3, double k_donor,
-                             double conc);
+MN_API mn_status mn_field_set_donor(mn_field *f, int s, mn_face face, double volume_um3,
+                                    double k_donor, double conc);
 /* Current donor concentration and amount (amount = INFINITY for an infinite donor). */
-mn_status mn_field_get_donor(const mn_field *f, int s, double *conc, double *amount);
+MN_API mn_status mn_field_get_donor(const mn_field *f, int s, double *conc, double *amount);
 
 /* Concentrations c = K·u, nx·ny·nz values (for heat: temperatures). */
-mn_status mn_field_set_values(mn_field *f, int s, const double *c);
-mn_status mn_field_set_values_uniform(mn_field *f, int s, double c);
-mn_status mn_field_get_values(const mn_field *f, int s, double *c);
+MN_API mn_status mn_field_set_values(mn_field *f, int s, const double *c);
+MN_API mn_status mn_field_set_values_uniform(mn_field *f, int s, double c);
+MN_API mn_status mn_field_get_values(const mn_field *f, int s, double *c);
 /* The same for layers k0 ≤ k < k1 only: (k1 − k0)·nx·ny values, so large grids can be
  * filled and read one layer at a time without a full-size temporary. */
-mn_status mn_field_set_values_layers(mn_field *f, int s, int k0, int k1, const double *c);
-mn_status mn_field_get_values_layers(const mn_field *f, int s, int k0, int k1, double *c);
+MN_API mn_status mn_field_set_values_layers(mn_field *f, int s, int k0, int k1, const double *c);
+MN_API mn_status mn_field_get_values_layers(const mn_field *f, int s, int k0, int k1, double *c);
 
 /* Local error tolerance per internal step (relative L2 of the step, plus an absolute floor
  * atol in units of u). Defaults rtol = 1e-3, atol = 1e-30. Initial internal step: h0_s
  * (0: the whole first interval, shrunk by the error control). */
-mn_status mn_field_set_tolerance(mn_field *f, double rtol, double atol);
-mn_status mn_field_set_initial_step(mn_field *f, double h0_s);
+MN_API mn_status mn_field_set_tolerance(mn_field *f, double rtol, double atol);
+MN_API mn_status mn_field_set_initial_step(mn_field *f, double h0_s);
 
 /* Advances every species by exactly dt_s > 0 seconds with internal adaptive steps. */
-mn_status mn_field_step(mn_field *f, double dt_s);
+MN_API mn_status mn_field_step(mn_field *f, double dt_s);
 
 /* Time reached (s) and counts of internal steps accepted and rejected so far. */
-mn_status mn_field_get_time(const mn_field *f, double *t_s);
-mn_status mn_field_get_stats(const mn_field *f, long *steps, long *rejected);
+MN_API mn_status mn_field_get_time(const mn_field *f, double *t_s);
+MN_API mn_status mn_field_get_stats(const mn_field *f, long *steps, long *rejected);
 
 /* Amount Σ cap·K·u·vol of species s in the whole grid, or in layers k0 ≤ k < k1. */
-mn_status mn_field_get_mass(const mn_field *f, int s, double *mass);
-mn_status mn_field_get_mass_layers(const mn_field *f, int s, int k0, int k1, double *mass);
+MN_API mn_status mn_field_get_mass(const mn_field *f, int s, double *mass);
+MN_API mn_status mn_field_get_mass_layers(const mn_field *f, int s, int k0, int k1, double *mass);
 /* Cumulative amount that entered the grid through a face since creation (negative: left). */
-mn_status mn_field_get_boundary_amount(const mn_field *f, int s, mn_face face, double *amount);
+MN_API mn_status mn_field_get_boundary_amount(const mn_field *f, int s, mn_face face,
+                                              double *amount);
 /* Cumulative net amount removed by decay and exchange minus amount added by sources. */
-mn_status mn_field_get_reaction_amount(const mn_field *f, int s, double *removed);
+MN_API mn_status mn_field_get_reaction_amount(const mn_field *f, int s, double *removed);
 /* Bytes this field has allocated. */
-mn_status mn_field_get_memory_bytes(const mn_field *f, size_t *bytes);
+MN_API mn_status mn_field_get_memory_bytes(const mn_field *f, size_t *bytes);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* libmnsim — public interface.
+/* libmnsim — public interface (this header includes every other one of include/mnsim/).
  *
  * A run takes a treatment scenario through the pipeline (anatomy -> needling -> fields ->
  * delivery -> healing -> clinic) and writes its results:
@@ -19,7 +19,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mnsim/bench.h"
+#include "mnsim/clinic.h"
+#include "mnsim/export.h"
+#include "mnsim/field.h"
+#include "mnsim/progress.h"
+#include "mnsim/session.h"
+#include "mnsim/signals.h"
 #include "mnsim/status.h"
+#include "mnsim/tables.h"
+#include "mnsim/verify.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,40 +36,42 @@ extern "C" {
 
 typedef struct mn_run mn_run;
 
-mn_status mn_run_create(mn_run **out);
+MN_API mn_status mn_run_create(mn_run **out);
 /* Loads and validates a scenario file (errors as FILE:LINE:COL: key: problem (expected ...)). */
-mn_status mn_run_set_scenario_file(mn_run *run, const char *path);
+MN_API mn_status mn_run_set_scenario_file(mn_run *run, const char *path);
 /* Loads a scenario from YAML text; label names it in messages. */
-mn_status mn_run_set_scenario_text(mn_run *run, const char *label, const char *yaml);
-mn_status mn_run_set_default_scenario(mn_run *run);
+MN_API mn_status mn_run_set_scenario_text(mn_run *run, const char *label, const char *yaml);
+MN_API mn_status mn_run_set_default_scenario(mn_run *run);
 /* Overrides the scenario's seed. */
-mn_status mn_run_set_seed(mn_run *run, uint64_t seed);
+MN_API mn_status mn_run_set_seed(mn_run *run, uint64_t seed);
 /* OpenMP threads (>= 1); results do not depend on it. Default: the OpenMP default. */
-mn_status mn_run_set_threads(mn_run *run, int threads);
+MN_API mn_status mn_run_set_threads(mn_run *run, int threads);
 /* Virtual patients drawn from the cited parameter ranges (0: none). With N > 0 every outcome
  * number of summary.json becomes {median, p5, p95}; the draws are reproducible from the seed. */
 #define MN_RUN_MAX_SAMPLES 100000
-mn_status mn_run_set_samples(mn_run *run, int samples);
+MN_API mn_status mn_run_set_samples(mn_run *run, int samples);
+/* Progress of mn_run_execute, reported to fn on the calling thread (NULL: none). */
+MN_API mn_status mn_run_set_progress(mn_run *run, mn_progress_fn fn, void *user);
 /* Folder for output files; NULL writes nothing. Default "mnsim-out". */
-mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
+MN_API mn_status mn_run_set_output_dir(mn_run *run, const char *dir);
 /* Memory budget of a session's grids in bytes (0: half of physical memory). A grid that would
  * need more stops the run before allocating, with a message naming its size. */
-mn_status mn_run_set_max_memory(mn_run *run, size_t bytes);
+MN_API mn_status mn_run_set_max_memory(mn_run *run, size_t bytes);
 /* Allow writing into an existing folder that is not an mnsim output. */
-mn_status mn_run_set_force(mn_run *run, int force);
+MN_API mn_status mn_run_set_force(mn_run *run, int force);
 /* Checkpoint to DIR/checkpoint/ after a session once `minutes` of wall time have passed since
  * the last one (0: after every session); negative: never (the default). */
-mn_status mn_run_set_checkpoint_every(mn_run *run, double minutes);
+MN_API mn_status mn_run_set_checkpoint_every(mn_run *run, double minutes);
 /* Continues the checkpoint in dir (scenario, seed, threads, progress and output folder come
  * from it; mn_run_set_threads may follow); then mn_run_execute. */
-mn_status mn_run_resume(mn_run *run, const char *dir);
+MN_API mn_status mn_run_resume(mn_run *run, const char *dir);
 /* Runs the scenario. A stop request (SIGINT/SIGTERM once the command installed its handler)
  * ends it at a session boundary with MN_EINTERRUPTED: the outputs hold the whole sessions done,
  * summary.json says "complete": false, and a checkpoint is left for mn_run_resume. */
-mn_status mn_run_execute(mn_run *run);
+MN_API mn_status mn_run_execute(mn_run *run);
 /* summary.json of the last execute (owned by the run). */
-mn_status mn_run_get_summary_json(const mn_run *run, const char **json);
-void mn_run_free(mn_run *run);
+MN_API mn_status mn_run_get_summary_json(const mn_run *run, const char **json);
+MN_API void mn_run_free(mn_run *run);
 
 #ifdef __cplusplus
 }

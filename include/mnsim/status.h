@@ -2,6 +2,8 @@
 #ifndef MNSIM_STATUS_H
 #define MNSIM_STATUS_H
 
+#include "mnsim/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,13 +23,13 @@ typedef enum mn_status {
 } mn_status;
 
 /* Message of the last failure on this thread ("" if none). Valid until the next failure. */
-const char *mn_last_error(void);
+MN_API const char *mn_last_error(void);
 
 /* Short name of a status ("input error", ...). */
-const char *mn_status_name(mn_status st);
+MN_API const char *mn_status_name(mn_status st);
 
 /* Exit code the command line uses for a status: 0 ok, 2 bad usage or input, 1 otherwise. */
-int mn_status_exit_code(mn_status st);
+MN_API int mn_status_exit_code(mn_status st);
 
 #ifdef __cplusplus
 }

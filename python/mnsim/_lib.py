@@ -3,6 +3,7 @@
 import ctypes
 import ctypes.util
 import os
+import sys
 from pathlib import Path
 
 # mn_status codes (include/mnsim/status.h), in order.
@@ -32,8 +33,8 @@ class MnsimError(RuntimeError):
 
 def _candidates():
     """Where libmnsim.so may be: $MNSIM_LIB, then the build folders of a source checkout (this
-    file is python/mnsim/_lib.py), then an installed tree (PREFIX/lib/python3/dist-packages/
-    mnsim -> PREFIX/lib), then the system's library search path."""
+    file is python/mnsim/_lib.py), then an installed tree (PREFIX/lib/python3.X/dist-packages/
+    mnsim -> PREFIX/lib), /usr/local/lib, then the system's library search path."""
     env = os.environ.get("MNSIM_LIB")
     if env:
         yield Path(env)
@@ -42,7 +43,15 @@ def _candidates():
     repo = here.parent.parent
     for build in ("build", "build-release", "build-debug", "cmake-build-release"):
         yield repo / build / "libmnsim.so"
-    yield here.parents[2] / "libmnsim.so"
+    lib_dir = here.parents[2]  # PREFIX/lib of PREFIX/lib/python3.X/dist-packages/mnsim
+    yield lib_dir / "libmnsim.so"
+    multiarch = getattr(sys.implementation, "_multiarch", "")
+    if multiarch:
+        yield lib_dir / multiarch / "libmnsim.so"
+    # A venv (pip install ./python) next to a `make install` into the usual prefixes.
+    yield Path("/usr/local/lib/libmnsim.so")
+    if multiarch:
+        yield Path("/usr/lib") / multiarch / "libmnsim.so"
     found = ctypes.util.find_library("mnsim")
     if found:
         yield Path(found)
@@ -66,6 +75,150 @@ def load_library():
 
 _lib = None
 
+c_int, c_double, c_size_t, c_char_p, c_void_p = (
+    ctypes.c_int,
+    ctypes.c_double,
+    ctypes.c_size_t,
+    ctypes.c_char_p,
+    ctypes.c_void_p,
+)
+_P = ctypes.POINTER
+
+
+class PunctureArrays(ctypes.Structure):
+    """mn_puncture_arrays (include/mnsim/session.h)."""
+
+    _fields_ = [
+        ("n", c_size_t),
+        ("pass_", _P(c_int)),
+        ("x_um", _P(c_double)),
+        ("y_um", _P(c_double)),
+        ("set_depth_um", _P(c_double)),
+        ("tissue_depth_um", _P(c_double)),
+        ("angle_deg", _P(c_double)),
+        ("layer", _P(ctypes.c_ubyte)),
+        ("bleeds", _P(ctypes.c_ubyte)),
+        ("needle_radius_um", c_double),
+    ]
+
+
+class NeedlingFigures(ctypes.Structure):
+    _fields_ = [("punctures", c_size_t)] + [
+        (n, c_double)
+        for n in (
+            "area_cm2",
+            "punctures_per_cm2",
+            "coverage_fraction",
+            "depth_mean_um",
+            "depth_p5_um",
+            "depth_p50_um",
+            "depth_p95_um",
+            "bleeding_fraction",
+            "duration_min",
+            "zone_duration_min",
+        )
+    ]
+
+
+DOSE_LAYERS = ("stratum_corneum", "epidermis", "dermis", "systemic")
+
+
+class Doses(ctypes.Structure):
+    _fields_ = [
+        ("product", ctypes.c_char * 64),
+        ("ug_per_cm2", c_double * 4),
+        ("intact_ug_per_cm2", c_double * 4),
+        ("enhancement_ratio", c_double),
+        ("lag_time_h", c_double),
+        ("channel_half_life_h", c_double),
+    ]
+
+
+class Thermal(ctypes.Structure):
+    _fields_ = [
+        (n, c_double)
+        for n in (
+            "peak_temperature_c",
+            "epidermis_peak_temperature_c",
+            "coagulation_depth_um",
+            "coagulation_width_um",
+            "coagulation_volume_nl",
+        )
+    ]
+
+
+class Outcome(ctypes.Structure):
+    _fields_ = [
+        ("day", c_double * 4),
+        ("collagen_change_percent", c_double * 4),
+        ("elastin_change_percent", c_double * 4),
+        ("epidermal_thickness_change_percent", c_double * 4),
+        ("downtime_days_total", c_double),
+    ]
+
+
+class RiskItem(ctypes.Structure):
+    _fields_ = [("id", ctypes.c_char * 16), ("level", ctypes.c_char * 16), ("reason", ctypes.c_char * 512)]
+
+
+class PlanOptions(ctypes.Structure):
+    _fields_ = [("concern", c_char_p), ("zones", c_char_p), ("max_downtime_days", c_double)]
+
+
+PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_double, c_double)
+
+# name: (argtypes, restype); restype int is an mn_status.
+_SIGNATURES = {
+    "mn_last_error": ([], c_char_p),
+    "mn_run_create": ([_P(c_void_p)], c_int),
+    "mn_run_set_scenario_file": ([c_void_p, c_char_p], c_int),
+    "mn_run_set_scenario_text": ([c_void_p, c_char_p, c_char_p], c_int),
+    "mn_run_set_default_scenario": ([c_void_p], c_int),
+    "mn_run_set_seed": ([c_void_p, ctypes.c_uint64], c_int),
+    "mn_run_set_threads": ([c_void_p, c_int], c_int),
+    "mn_run_set_samples": ([c_void_p, c_int], c_int),
+    "mn_run_set_output_dir": ([c_void_p, c_char_p], c_int),
+    "mn_run_set_force": ([c_void_p, c_int], c_int),
+    "mn_run_set_checkpoint_every": ([c_void_p, c_double], c_int),
+    "mn_run_set_progress": ([c_void_p, PROGRESS_FN, c_void_p], c_int),
+    "mn_run_resume": ([c_void_p, c_char_p], c_int),
+    "mn_run_execute": ([c_void_p], c_int),
+    "mn_run_get_summary_json": ([c_void_p, _P(c_char_p)], c_int),
+    "mn_run_free": ([c_void_p], None),
+    "mn_signals_request_stop": ([c_int], None),
+    "mn_signals_stop_requested": ([], c_int),
+    "mn_signals_clear": ([], None),
+    "mn_scenario_read_file": ([c_char_p, _P(c_void_p)], c_int),
+    "mn_scenario_read_text": ([c_char_p, c_char_p, _P(c_void_p)], c_int),
+    "mn_scenario_read_default": ([_P(c_void_p)], c_int),
+    "mn_scenario_set_seed": ([c_void_p, ctypes.c_uint64], c_int),
+    "mn_scenario_free": ([c_void_p], None),
+    "mn_session_create": ([c_void_p, _P(c_void_p)], c_int),
+    "mn_session_set_threads": ([c_void_p, c_int], c_int),
+    "mn_session_set_progress": ([c_void_p, PROGRESS_FN, c_void_p], c_int),
+    "mn_session_set_output_dir": ([c_void_p, c_char_p], c_int),
+    "mn_session_count": ([c_void_p], c_int),
+    "mn_session_needle": ([c_void_p, c_int], c_int),
+    "mn_session_heat": ([c_void_p, c_int], c_int),
+    "mn_session_deliver": ([c_void_p, c_int], c_int),
+    "mn_session_heal": ([c_void_p], c_int),
+    "mn_session_assess": ([c_void_p], c_int),
+    "mn_session_get_punctures": ([c_void_p, c_int, _P(PunctureArrays)], c_int),
+    "mn_session_get_needling": ([c_void_p, c_int, _P(NeedlingFigures)], c_int),
+    "mn_session_get_doses": ([c_void_p, c_int, _P(Doses)], c_int),
+    "mn_session_get_thermal": ([c_void_p, c_int, _P(Thermal)], c_int),
+    "mn_session_get_outcome": ([c_void_p, _P(Outcome)], c_int),
+    "mn_session_get_erythema_days": ([c_void_p, c_int, _P(c_double)], c_int),
+    "mn_session_get_risk_count": ([c_void_p, _P(c_size_t)], c_int),
+    "mn_session_get_risk": ([c_void_p, c_size_t, _P(RiskItem)], c_int),
+    "mn_session_get_summary_json": ([c_void_p, _P(c_char_p)], c_int),
+    "mn_session_write": ([c_void_p, c_char_p], c_int),
+    "mn_session_free": ([c_void_p], None),
+    "mn_screen_file": ([c_char_p, _P(c_void_p)], c_int),
+    "mn_plan_file": ([c_char_p, _P(PlanOptions), _P(c_void_p)], c_int),
+    "mn_free": ([c_void_p], None),
+}
+
 
 def lib():
     """The loaded library with argument and result types declared (loaded on first use)."""
@@ -73,34 +226,10 @@ def lib():
     if _lib is not None:
         return _lib
     L = load_library()
-    vp = ctypes.c_void_p
-    L.mn_run_create.argtypes = [ctypes.POINTER(vp)]
-    L.mn_run_set_scenario_file.argtypes = [vp, ctypes.c_char_p]
-    L.mn_run_set_scenario_text.argtypes = [vp, ctypes.c_char_p, ctypes.c_char_p]
-    L.mn_run_set_default_scenario.argtypes = [vp]
-    L.mn_run_set_seed.argtypes = [vp, ctypes.c_uint64]
-    L.mn_run_set_threads.argtypes = [vp, ctypes.c_int]
-    L.mn_run_set_output_dir.argtypes = [vp, ctypes.c_char_p]
-    L.mn_run_set_force.argtypes = [vp, ctypes.c_int]
-    L.mn_run_execute.argtypes = [vp]
-    L.mn_run_get_summary_json.argtypes = [vp, ctypes.POINTER(ctypes.c_char_p)]
-    L.mn_run_free.argtypes = [vp]
-    L.mn_run_free.restype = None
-    L.mn_last_error.restype = ctypes.c_char_p
-    L.mn_last_error.argtypes = []
-    for name in (
-        "mn_run_create",
-        "mn_run_set_scenario_file",
-        "mn_run_set_scenario_text",
-        "mn_run_set_default_scenario",
-        "mn_run_set_seed",
-        "mn_run_set_threads",
-        "mn_run_set_output_dir",
-        "mn_run_set_force",
-        "mn_run_execute",
-        "mn_run_get_summary_json",
-    ):
-        getattr(L, name).restype = ctypes.c_int
+    for name, (args, res) in _SIGNATURES.items():
+        fn = getattr(L, name)
+        fn.argtypes = args
+        fn.restype = res
     _lib = L
     return L
 

@@ -5,6 +5,10 @@
     load_timeline(path)   -> timeline.csv (healing course: day, collagen_I, ...)
     load_delivery(path)   -> delivery.csv (time_h, flux, amount per layer, channels and intact)
     load_vti(path)        -> Field: VTK XML ImageData (fields/*.vti), arrays shaped (z, y, x)
+    frame(cols)           -> a pandas DataFrame of such columns when pandas is installed,
+                             else the dict unchanged
+
+numpy is imported when a loader first runs, so `import mnsim` works without it.
 """
 
 import base64
@@ -13,25 +17,43 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
-_NUMPY_TYPES = {
-    "Float32": np.float32,
-    "Float64": np.float64,
-    "Int8": np.int8,
-    "Int16": np.int16,
-    "Int32": np.int32,
-    "Int64": np.int64,
-    "UInt8": np.uint8,
-    "UInt16": np.uint16,
-    "UInt32": np.uint32,
-    "UInt64": np.uint64,
+def _np():
+    try:
+        import numpy
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise ImportError("mnsim's loaders need numpy (Debian: python3-numpy; pip: numpy)") from e
+    return numpy
+
+
+_VTK_TYPES = {  # VTK type name -> numpy dtype name
+    "Float32": "float32",
+    "Float64": "float64",
+    "Int8": "int8",
+    "Int16": "int16",
+    "Int32": "int32",
+    "Int64": "int64",
+    "UInt8": "uint8",
+    "UInt16": "uint16",
+    "UInt32": "uint32",
+    "UInt64": "uint64",
 }
+
+
+def frame(cols):
+    """A pandas DataFrame of a dict of equal-length columns when pandas is installed, else the
+    dict itself (numpy arrays), so code can index columns by name either way."""
+    try:
+        import pandas
+    except ImportError:
+        return cols
+    return pandas.DataFrame(cols)
 
 
 def load_csv(path):
     """Columns of a CSV file with a header line ('#' lines skipped): numeric columns as float64
     arrays, others as arrays of str."""
+    np = _np()
     with open(path, newline="", encoding="utf-8") as f:
         rows = [r for r in csv.reader(line for line in f if not line.startswith("#")) if r]
     if not rows:
@@ -98,12 +120,13 @@ def _decode_binary(text, dtype, header_type, compressed, path, name):
     data = raw[hsize : hsize + nbytes]
     if len(data) != nbytes:
         raise ValueError(f"{path}: array {name} holds {len(data)} bytes, header says {nbytes}")
-    return np.frombuffer(data, dtype=dtype).copy()
+    return _np().frombuffer(data, dtype=dtype).copy()
 
 
 def load_vti(path):
     """Reads a .vti file (VTK XML ImageData, ascii or inline base64 binary, uncompressed),
     with the standard library and numpy only."""
+    np = _np()
     root = ET.parse(path).getroot()
     if root.get("type") != "ImageData":
         raise ValueError(f"{path}: VTKFile type {root.get('type')!r} (expected ImageData)")
@@ -128,7 +151,7 @@ def load_vti(path):
             continue
         for arr in node.findall("DataArray"):
             name = arr.get("Name")
-            dtype = np.dtype(_NUMPY_TYPES[arr.get("type")]).newbyteorder("<")
+            dtype = np.dtype(_VTK_TYPES[arr.get("type")]).newbyteorder("<")
             fmt = arr.get("format", "ascii")
             if fmt == "ascii":
                 values = np.array((arr.text or "").split(), dtype=dtype)

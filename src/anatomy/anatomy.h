@@ -32,7 +32,4 @@ mn_status mn_anatomy_column_for(const mn_model *m, mn_column *out);
 mn_layer mn_anatomy_layer_at(const mn_column *c, double depth_um);
 const char *mn_anatomy_layer_name(mn_layer l);
 
-/* Checks a zone name against the site table; on failure the message lists the known zones. */
-mn_status mn_anatomy_zone_known(const char *zone, int *known, char *list, size_t list_cap);
-
 #endif

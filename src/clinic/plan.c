@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/table.h"
 #include "model/scenario.h"
+#include "model/zones.h"
 
 const int mn_plan_days[4] = {30, 90, 180, 365};
 
@@ -209,7 +210,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     snprintf(z->zone, sizeof z->zone, "%s", zone);
     int known = 0;
     char list[1024];
-    MN_TRY(mn_anatomy_zone_known(zone, &known, list, sizeof list));
+    MN_TRY(mn_model_zone_known(zone, &known, list, sizeof list));
     if (!known)
         return mn_error_set(MN_EINPUT, "--zones: unknown zone '%.60s' (expected one of: %s)", zone,
                             list);

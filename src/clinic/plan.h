@@ -30,13 +30,10 @@ typedef struct mn_plan_prediction {
 
 extern const int mn_plan_days[4]; /* 30, 90, 180, 365 */
 
-/* Simulates one candidate scenario (needling + healing over its protocol). */
+/* Simulates one candidate scenario (needling + healing over its protocol). The clinic does not
+ * know the pipeline: the caller passes it in (run/predict.h provides the real one). */
 typedef mn_status (*mn_plan_predict_fn)(void *ctx, const mn_model *candidate,
                                         mn_plan_prediction *out);
-
-/* The real simulator, provided by the run stage (src/run/): runs the pipeline for m and fills
- * out from its summary. ctx is unused (NULL). Used by `mnsim plan`. */
-mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out);
 
 typedef struct mn_plan_request {
     const mn_patient *patient;

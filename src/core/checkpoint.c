@@ -128,8 +128,8 @@ mn_status mn_checkpoint_get(const mn_checkpoint *c, const char *key, const void 
 
 mn_status mn_checkpoint_get_u64(const mn_checkpoint *c, const char *key, uint64_t *v)
 {
-    const void *d;
-    size_t len;
+    const void *d = NULL;
+    size_t len = 0;
     MN_TRY(mn_checkpoint_get(c, key, &d, &len));
     if (len != sizeof *v)
         return mn_error_set(MN_EINPUT, "checkpoint entry '%s' has %zu bytes (expected %zu)", key,
@@ -140,8 +140,8 @@ mn_status mn_checkpoint_get_u64(const mn_checkpoint *c, const char *key, uint64_
 
 mn_status mn_checkpoint_get_text(const mn_checkpoint *c, const char *key, const char **text)
 {
-    const void *d;
-    size_t len;
+    const void *d = NULL;
+    size_t len = 0;
     MN_TRY(mn_checkpoint_get(c, key, &d, &len));
     if (memchr(d, '\0', len))
         return mn_error_set(MN_EINPUT, "checkpoint entry '%s' is not text", key);

@@ -1,7 +1,7 @@
 /* A checkpoint: named binary blobs ("run/next_session", "run/summary_json",
  * "healing/state", ...) serialised into one self-checking byte string. Stages add their own
  * state under their own prefix; the run writes the whole container atomically
- * (core/checkpoint_run.h). The container knows nothing about what the blobs mean.
+ * (run/checkpoint_run.h). The container knows nothing about what the blobs mean.
  *
  * Format (little-endian as written by this machine; checkpoints are resumed by the same build):
  *   "MNSIMCKP" u32 format_version u32 entries

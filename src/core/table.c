@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 struct mn_table {
     char name[64];
+    int cached; /* owned by the process-wide cache: mn_table_free leaves it alone */
     size_t ncols, nrows;
     char **cells;  /* (nrows + 1) * ncols, row 0 is the header */
     size_t *lines; /* source line of each row, header included */
@@ -174,17 +176,51 @@ fail:
     return st;
 }
 
+/* Embedded tables are parsed once per process and shared read-only: a `mnsim plan` looks up
+ * the same tables hundreds of times. The lock covers lookup and the one parse; readers of a
+ * cached table need none, since nothing writes it after the parse. Tables stay until exit. */
+enum { TABLE_CACHE_CAP = 128 };
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static mn_table *cache[TABLE_CACHE_CAP];
+static size_t cache_n;
+static unsigned long cache_parses;
+
+unsigned long mn_table_cache_parses(void)
+{
+    pthread_mutex_lock(&cache_lock);
+    unsigned long n = cache_parses;
+    pthread_mutex_unlock(&cache_lock);
+    return n;
+}
+
 mn_status mn_table_load_embedded(const char *name, mn_table **out)
 {
     const char *text;
     size_t len;
-    MN_TRY(mn_embedded_get(name, &text, &len));
-    return mn_table_parse(name, text, len, out);
+    mn_status st = MN_OK;
+    *out = NULL;
+    pthread_mutex_lock(&cache_lock);
+    for (size_t i = 0; i < cache_n; i++)
+        if (strcmp(cache[i]->name, name) == 0) {
+            *out = cache[i];
+            goto done;
+        }
+    MN_TRY_GOTO(mn_embedded_get(name, &text, &len), done);
+    MN_TRY_GOTO(mn_table_parse(name, text, len, out), done);
+    cache_parses++;
+    /* Names longer than the name field could not be found again: keep them uncached. */
+    if (cache_n < TABLE_CACHE_CAP && strlen(name) < sizeof(*out)->name) {
+        (*out)->cached = 1;
+        cache[cache_n++] = *out;
+    }
+done:
+    pthread_mutex_unlock(&cache_lock);
+    return st;
 }
 
 void mn_table_free(mn_table *t)
 {
-    if (!t)
+    if (!t || t->cached)
         return;
     for (size_t i = 0; i < (t->nrows + 1) * t->ncols; i++)
         free(t->cells[i]);
@@ -254,7 +290,7 @@ static mn_status parse_number(const mn_table *t, size_t row, const char *col, co
 
 mn_status mn_table_double(const mn_table *t, size_t row, const char *col, double *out)
 {
-    const char *s;
+    const char *s = "";
     MN_TRY(mn_table_text(t, row, col, &s));
     if (!*s)
         return mn_error_set(MN_EINTERNAL, "%s:%zu: column '%s' is empty", t->name,
@@ -265,7 +301,7 @@ mn_status mn_table_double(const mn_table *t, size_t row, const char *col, double
 mn_status mn_table_double_or(const mn_table *t, size_t row, const char *col, double fallback,
                              double *out)
 {
-    const char *s;
+    const char *s = "";
     MN_TRY(mn_table_text(t, row, col, &s));
     if (!*s) {
         *out = fallback;

@@ -46,7 +46,7 @@ mn_status mn_closure_time_constant_h(const mn_closure_conditions *c, double *tau
 
 mn_status mn_closure_half_life_h(const mn_closure_conditions *c, double *half_life_h)
 {
-    double tau;
+    double tau = 0;
     MN_TRY(mn_closure_time_constant_h(c, &tau));
     *half_life_h = tau * log(1.0 / (0.5 * (1.0 - FLOOR) + FLOOR));
     return MN_OK;

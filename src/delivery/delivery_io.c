@@ -3,11 +3,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "core/units.h"
 #include "delivery/delivery_impl.h"
 #include "io/atomic.h"
+#include "io/pvd.h"
 #include "io/vti.h"
 
 static void write_amounts(FILE *f, double flux, double entered, const double *a)
@@ -24,10 +26,8 @@ mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int hea
                                     "stratum_corneum_ug_cm2,epidermis_ug_cm2,dermis_ug_cm2,"
                                     "systemic_ug_cm2,past_sc_ug_cm2";
     if (header) {
-        fprintf(f, "# amounts per cm2 of skin: cumulative = entered the skin so far; layer "
-                   "columns = amount in the layer now; systemic = cleared by the dermal "
-                   "capillaries so far; past_sc = epidermis + dermis + systemic. intact_* = the "
-                   "same product on intact skin. time_h from the application in that session.\n");
+        /* No '#' line: the columns are described in delivery.csv-metadata.json
+         * (io/csv_meta.c), so pandas.read_csv reads the file as it is. */
         fprintf(f, "session,time_h,open_channel_fraction,%s", cols);
         for (const char *c = cols; *c;) {
             const char *e = c;
@@ -51,9 +51,7 @@ mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int hea
 mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int header)
 {
     if (header) {
-        fprintf(f, "# concentration in tissue (ug/mL) by depth: concentration = lateral mean "
-                   "over the treated skin; channel_axis = on a channel's axis; between_channels = "
-                   "farthest from channels; intact_concentration = intact skin\n");
+        /* Described in delivery_profiles.csv-metadata.json (io/csv_meta.c). */
         fprintf(f, "session,time_h,depth_um,layer,concentration_ug_ml,channel_axis_ug_ml,"
                    "between_channels_ug_ml,intact_concentration_ug_ml\n");
     }
@@ -139,6 +137,11 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
             }
     }
     mn_status st = MN_OK;
+    /* fields/delivery_s<k>.pvd lists the session's snapshots with their times (io/pvd.h). */
+    char **names = calloc(r->nsnap, sizeof *names);
+    double *times = calloc(r->nsnap, sizeof *times);
+    if (!names || !times)
+        st = mn_error_set(MN_ENOMEM, "out of memory listing the field files");
     for (size_t s = 0; s < r->nsnap && st == MN_OK; s++) {
         for (int ko = 0; ko < nzo; ko++) {
             const double *src = r->snap[s].c + (size_t)kof[ko] * plane;
@@ -155,7 +158,19 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
         st = mn_io_join(path, sizeof path, dir, name);
         if (st == MN_OK)
             st = mn_vti_write(path, n2, n2, nzo, sp, org, a, 2, r->binary_vti);
+        times[s] = r->snap[s].t_h;
+        if (st == MN_OK && !(names[s] = strdup(name + strlen("fields/"))))
+            st = mn_error_set(MN_ENOMEM, "out of memory listing the field files");
     }
+    if (st == MN_OK) {
+        snprintf(name, sizeof name, "fields/delivery_s%d.pvd", r->session);
+        st = mn_io_join(path, sizeof path, dir, name);
+        if (st == MN_OK)
+            st = mn_pvd_write(path, r->nsnap, times, (const char *const *)names);
+    }
+    for (size_t s = 0; names && s < r->nsnap; s++)
+        free(names[s]);
+    free(names), free(times);
     free(img), free(kof);
     return st;
 }

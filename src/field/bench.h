@@ -1,35 +1,8 @@
 /* The diffusion benchmark of DESIGN.md "Performance", as a library function so the
- * command prints it and tests can run it small. */
+ * command prints it and tests can run it small (declared in the public mnsim/bench.h). */
 #ifndef MN_FIELD_BENCH_H
 #define MN_FIELD_BENCH_H
 
-#include "mnsim/status.h"
-
-typedef struct mn_bench_diffusion_params {
-    int n;              /* voxels per edge (200) */
-    int steps;          /* S output steps (100) */
-    int threads;        /* OpenMP threads, 0: the default */
-    double h_um;        /* voxel edge (10 µm) */
-    double d_um2_s;     /* diffusivity (1e-5 cm²/s = 1000 µm²/s) */
-    double decay_per_s; /* 0.1/min */
-    double dt_s;        /* 0.01 min */
-    double sigma0_um;   /* initial Gaussian width (100 µm) */
-    int single;         /* 1: single-precision storage (the reference setting) */
-    double rtol;        /* engine tolerance per internal step; 0: the engine default */
-    int general;        /* 1: coefficients as per-voxel arrays (same values), which takes the
-                           engine's general path, as delivery and RF runs do */
-} mn_bench_diffusion_params;
-
-typedef struct mn_bench_diffusion_result {
-    long voxels, steps, internal_steps, rejected_steps;
-    double seconds, voxel_updates_per_s, rel_l2_error, bytes_per_voxel;
-    int threads;
-    unsigned long long checksum; /* hash of the final field, for thread-count identity */
-} mn_bench_diffusion_result;
-
-/* The reference problem's defaults. */
-mn_bench_diffusion_params mn_bench_diffusion_defaults(void);
-
-mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffusion_result *r);
+#include "mnsim/bench.h"
 
 #endif

@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+/* Hidden even though the visibility preset says so: GCC exports target_clones resolvers. */
+#pragma GCC visibility push(hidden)
+
 /* SDIRK2 of Alexander (1977), L-stable, second order: gamma = 1 − 1/√2. */
 #define MN_SDIRK_GAMMA 0.29289321881345247560
 /* (1 − gamma)/gamma = 1 + √2 */
@@ -45,5 +48,7 @@ void mn_kern_load_transposed(const void *src, int is_float, size_t off, int rows
 /* Storage conversion: n values from a float or double array at offset off. */
 void mn_kern_load(const void *src, int is_float, size_t off, size_t n, double *dst);
 void mn_kern_store(void *dst, int is_float, size_t off, size_t n, const double *src);
+
+#pragma GCC visibility pop
 
 #endif

@@ -75,6 +75,11 @@ mn_status mn_healing_injury_uniform(const mn_column *col, double depth_um, doubl
                                     mn_healing_injury *out);
 /* No needling (all zeros on the column's grid). */
 void mn_healing_injury_none(const mn_column *col, mn_healing_injury *out);
+/* Adds an RF session's thermal injury: the coagulated volume per cm² of skin spread uniformly
+ * over the depth band [depth_top_um, depth_bottom_um] of its columns (zone_width_um wide). */
+void mn_healing_injury_add_thermal(mn_healing_injury *inj, double coagulated_nl_per_cm2,
+                                   double depth_top_um, double depth_bottom_um,
+                                   double zone_width_um);
 
 /* Session days (day 0 = first session): course sessions every interval_days, then maintenance
  * every maintenance_every_days within the follow-up. Local twin of mn_model_session_day. */

@@ -130,3 +130,25 @@ mn_status mn_healing_schedule_days(const mn_protocol *pr, double *days, int cap,
     *end_day = mn_protocol_end_day(pr);
     return MN_OK;
 }
+
+/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
+ * onto the healing grid's depth cells (the healing model owns its grid arithmetic). */
+void mn_healing_injury_add_thermal(mn_healing_injury *inj, double coagulated_nl_per_cm2,
+                                   double depth_top_um, double depth_bottom_um,
+                                   double zone_width_um)
+{
+    /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
+    const double thickness_um = coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
+    const double band = depth_bottom_um - depth_top_um;
+    if (thickness_um <= 0.0 || band <= 0.0)
+        return;
+    const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
+    inj->thermal_zone_radius_um = 0.5 * zone_width_um;
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
+        double overlap = fmin(z1, depth_bottom_um) - fmax(z0, depth_top_um);
+        if (overlap > 0.0)
+            inj->thermal_fraction[k] =
+                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
+    }
+}

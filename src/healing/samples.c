@@ -68,7 +68,7 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
             for (int k = 0; k < n_sessions; k++)
                 s->erythema[(size_t)i * n_sessions + k] = mn_healing_result_erythema_days(r, k);
         } else {
-#pragma omp critical(mn_healing_samples_error)
+#pragma omp critical /* unnamed: a named one is a global symbol of the library */
             if (i < first_bad) {
                 first_bad = i;
                 snprintf(message, sizeof message, "%s", mn_last_error());

@@ -11,7 +11,7 @@
 #include "heat/heat.h"
 #include "heat/heat_impl.h"
 #include "heat/verify.h"
-#include "field/verify.h"
+#include "core/verify.h"
 
 static double observed_order(const double *errs, int levels)
 {

@@ -4,7 +4,7 @@
 #ifndef MN_HEAT_VERIFY_H
 #define MN_HEAT_VERIFY_H
 
-#include "mnsim/status.h"
+#include "core/verify.h"
 
 /* Continuous Gaussian heat source (σ₀ = 60 µm, 10 mW) switched on at t = 0 in uniform dermis
  * (k 0.45 W/m/K, ρc 3.96e6 J/m³/K), t = 50 ms, octant with symmetry planes: relative L2 error
@@ -27,11 +27,10 @@ mn_status mn_heat_verify_energy_balance(double *rel);
  * front error and relative L2 temperature error per level (voxel 10 µm halved per level). */
 mn_status mn_heat_verify_stefan(int levels, double *front_errs, double *t_errs, double *order);
 
-/* Cases for the `mnsim verify` table (src/field/verify.c). */
-struct mn_verify_result;
-mn_status mn_heat_verify_case_gaussian(struct mn_verify_result *r);
-mn_status mn_heat_verify_case_sphere(struct mn_verify_result *r);
-mn_status mn_heat_verify_case_energy(struct mn_verify_result *r);
-mn_status mn_heat_verify_case_stefan(struct mn_verify_result *r);
+/* Cases for the `mnsim verify` table (run/verify.c). */
+mn_status mn_heat_verify_case_gaussian(mn_verify_result *r);
+mn_status mn_heat_verify_case_sphere(mn_verify_result *r);
+mn_status mn_heat_verify_case_energy(mn_verify_result *r);
+mn_status mn_heat_verify_case_stefan(mn_verify_result *r);
 
 #endif

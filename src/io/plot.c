@@ -243,12 +243,15 @@ static mn_status draw_file(const mn_plot *p, const char *dev, const char *path)
         /* 1 mm as long in x as in y: the aspect of the box is that of the patch. */
         plvpas(0.08, xr, 0.12, 0.9, (y1 - y0) / (x1 - x0));
     } else {
-        plvpor(0.09, xr, 0.12, 0.9);
+        plvpor(p->nyticks ? 0.24 : 0.09, xr, 0.12, 0.9);
     }
     double yf = p->logy ? y0 : 0.0;
     plwind(x0, x1, p->logy ? log10(y0) : y0, p->logy ? log10(y1) : y1);
     plcol0(1);
-    plbox("bcnst", 0, 0, p->logy ? "bcnstlv" : "bcnstv", 0, 0);
+    plbox("bcnst", 0, 0, p->nyticks ? "bc" : (p->logy ? "bcnstlv" : "bcnstv"), 0, 0);
+    for (size_t k = 0; k < p->nyticks; k++) /* category labels, right-aligned to the axis */
+        if (p->ytick_values[k] >= y0 && p->ytick_values[k] <= y1)
+            plmtex("lv", 0.8, (p->ytick_values[k] - y0) / (y1 - y0), 1.0, p->ytick_labels[k]);
     for (size_t s = 0; s < p->nseries; s++)
         if (p->series[s].kind == MN_PLOT_BAND || p->series[s].kind == MN_PLOT_BARS)
             draw_series(p, &p->series[s], yf, bx, by);
@@ -258,7 +261,7 @@ static mn_status draw_file(const mn_plot *p, const char *dev, const char *path)
     draw_markers(p, x0, x1, y0, y1, yf);
     plcol0(1);
     plbox("bc", 0, 0, "bc", 0, 0); /* the frame over the fills */
-    pllab(p->xlabel, p->ylabel, "");
+    pllab(p->xlabel, p->nyticks ? "" : p->ylabel, "");
     plschr(0, 1.15);
     plmtex("t", 1.6, 0.5, 0.5, p->title);
     plschr(0, 0.9);

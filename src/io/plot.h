@@ -54,6 +54,11 @@ typedef struct mn_plot {
     size_t nseries;
     const mn_plot_marker *markers;
     size_t nmarkers;
+    /* Optional category axis (forest plots): text labels at these y values instead of
+     * numbers; the plot widens its left margin for them. */
+    const char *const *ytick_labels;
+    const double *ytick_values;
+    size_t nyticks;
 } mn_plot;
 
 /* Draws the plot into stem.png and stem.svg (stem is a path without extension). */

@@ -99,13 +99,14 @@ static mn_status dose_plots(mn_report *r, const mn_rtable *t)
                 continue;
             snprintf(labels[n], sizeof labels[n], "%s, %s", LAYER_NAMES[l],
                      intact ? "intact" : "microneedled");
-            ser[n++] = (mn_plot_series){.label = labels[n - 1],
-                                        .kind = MN_PLOT_LINE,
-                                        .x = time,
-                                        .y = y,
-                                        .n = rows,
-                                        .colour = LAYER_COLS[l],
-                                        .dashed = intact};
+            ser[n] = (mn_plot_series){.label = labels[n],
+                                      .kind = MN_PLOT_LINE,
+                                      .x = time,
+                                      .y = y,
+                                      .n = rows,
+                                      .colour = LAYER_COLS[l],
+                                      .dashed = intact};
+            n++; /* after the initialiser: reading n inside it while n++ writes it is unsequenced */
         }
     mn_plot p = {.title = "Amount in each skin layer over time (session 1)",
                  .xlabel = "time after application (h)",
@@ -192,21 +193,23 @@ static mn_status profile_plot(mn_report *r, const mn_rtable *t)
         size_t g = shown == 1 ? 0 : k * (ng - 1) / (shown - 1);
         size_t a = starts[g], len = starts[g + 1] - a;
         snprintf(labels[n], sizeof labels[n], "%g h, microneedled", time[a]);
-        ser[n++] = (mn_plot_series){.label = labels[n - 1],
-                                    .kind = MN_PLOT_LINE,
-                                    .x = z + a,
-                                    .y = c + a,
-                                    .n = len,
-                                    .colour = cols[k]};
+        ser[n] = (mn_plot_series){.label = labels[n],
+                                  .kind = MN_PLOT_LINE,
+                                  .x = z + a,
+                                  .y = c + a,
+                                  .n = len,
+                                  .colour = cols[k]};
+        n++;
         if (ci) {
             snprintf(labels[n], sizeof labels[n], "%g h, intact", time[a]);
-            ser[n++] = (mn_plot_series){.label = labels[n - 1],
-                                        .kind = MN_PLOT_LINE,
-                                        .x = z + a,
-                                        .y = ci + a,
-                                        .n = len,
-                                        .colour = cols[k],
-                                        .dashed = 1};
+            ser[n] = (mn_plot_series){.label = labels[n],
+                                      .kind = MN_PLOT_LINE,
+                                      .x = z + a,
+                                      .y = ci + a,
+                                      .n = len,
+                                      .colour = cols[k],
+                                      .dashed = 1};
+            n++;
         }
     }
     mn_plot_marker mk[3];

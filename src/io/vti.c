@@ -38,9 +38,13 @@ mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double sp
             "<?xml version=\"1.0\"?>\n<VTKFile type=\"ImageData\" version=\"1.0\" "
             "byte_order=\"%s\" header_type=\"UInt32\">\n",
             order);
+    /* Direction: the grid's k axis (depth below the surface) runs along -y, so ParaView's
+     * default view (+y up, looking along -z) shows a cross-section with the skin surface on
+     * top and depth going down; the patch's y runs along z. Readers without Direction see
+     * the plain index axes (x, y, depth). */
     fprintf(f,
             "  <ImageData WholeExtent=\"0 %d 0 %d 0 %d\" Origin=\"%.9g %.9g %.9g\" "
-            "Spacing=\"%.9g %.9g %.9g\">\n",
+            "Spacing=\"%.9g %.9g %.9g\" Direction=\"1 0 0 0 0 -1 0 1 0\">\n",
             nx, ny, nz, origin[0], origin[1], origin[2], spacing[0], spacing[1], spacing[2]);
     fprintf(f, "    <Piece Extent=\"0 %d 0 %d 0 %d\">\n      <CellData>\n", nx, ny, nz);
     for (size_t a = 0; a < narrays; a++) {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "anatomy/anatomy.h"
+#include "model/zones.h"
 #include "core/error.h"
 #include "core/table.h"
 #include "core/units.h"
@@ -31,7 +31,7 @@ static mn_status parse_site(const mn_ydoc *doc, const mn_ynode *map, mn_site_spe
     MN_TRY(mn_y_string(doc, map, "site", "zone", out->zone, sizeof out->zone));
     int known = 0;
     char list[1024];
-    MN_TRY(mn_anatomy_zone_known(out->zone, &known, list, sizeof list));
+    MN_TRY(mn_model_zone_known(out->zone, &known, list, sizeof list));
     if (!known)
         return mn_y_error(doc, mn_ynode_get(map, "zone"), "site.zone",
                           "unknown zone '%s' (expected one of: %s)", out->zone, list);
@@ -362,4 +362,24 @@ mn_status mn_scenario_load_default(mn_model *out)
     size_t len;
     MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
     return mn_scenario_load_text("(built-in default scenario)", text, len, out);
+}
+
+mn_status mn_scenario_parse_product(const mn_ydoc *doc, const mn_ynode *map, mn_product_spec *out)
+{
+    MN_TRY(mn_y_expect(doc, map, MN_Y_MAP, "product"));
+    return parse_product(doc, map, out);
+}
+
+mn_status mn_scenario_parse_protocol(const mn_ydoc *doc, const mn_ynode *map, mn_protocol *out)
+{
+    if (map)
+        MN_TRY(mn_y_expect(doc, map, MN_Y_MAP, "protocol"));
+    return parse_protocol(doc, map, out);
+}
+
+mn_status mn_scenario_parse_patch(const mn_ydoc *doc, const mn_ynode *map, mn_model *out)
+{
+    if (map)
+        MN_TRY(mn_y_expect(doc, map, MN_Y_MAP, "patch"));
+    return parse_patch(doc, map, out);
 }

@@ -11,6 +11,7 @@
 #include "delivery/delivery_json.h"
 #include "io/atomic.h"
 #include "io/heat_vti.h"
+#include "io/pvd.h"
 #include "io/summary.h"
 #include "needling/needling.h"
 
@@ -75,29 +76,9 @@ static mn_status text_close(text_sink *t, char **slot)
     return MN_OK;
 }
 
-/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
- * onto the healing grid's depth cells. */
-static void add_thermal_injury(const mn_heat_injury *hi, mn_healing_injury *inj)
-{
-    /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
-    const double thickness_um = hi->coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
-    const double band = hi->depth_bottom_um - hi->depth_top_um;
-    if (thickness_um <= 0.0 || band <= 0.0)
-        return;
-    const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
-    inj->thermal_zone_radius_um = 0.5 * hi->zone_width_um;
-    for (int k = 0; k < MN_HEALING_NZ; k++) {
-        double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
-        double overlap = fmin(z1, hi->depth_bottom_um) - fmax(z0, hi->depth_top_um);
-        if (overlap > 0.0)
-            inj->thermal_fraction[k] =
-                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
-    }
-}
-
 /* RF sessions: current, heat and thermal damage around the needles (src/heat). */
-static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
-                              cJSON *session, const mn_session_sinks *out)
+mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                         cJSON *session, const mn_session_sinks *out)
 {
     mn_device_spec dev = mn_model_session_device(m, s);
     mn_heat_injury hi;
@@ -127,7 +108,8 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn
         MN_TRY(mn_io_join(path, sizeof path, out->dir, name));
         MN_TRY(mn_heat_write_vti(c->heat, path));
     }
-    add_thermal_injury(&hi, &c->injuries[s - 1]);
+    mn_healing_injury_add_thermal(&c->injuries[s - 1], hi.coagulated_nl_per_cm2, hi.depth_top_um,
+                                  hi.depth_bottom_um, hi.zone_width_um);
     if (!(hs.epidermis_omega_skin <= c->max_epidermis_omega))
         c->max_epidermis_omega = hs.epidermis_omega_skin;
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
@@ -138,8 +120,8 @@ static mn_status heat_session(const mn_model *m, const mn_column *col, int s, mn
 }
 
 /* The product through the session's channels and through intact skin (src/delivery). */
-static mn_status deliver_session(const mn_model *m, const mn_column *col, const mn_punctures *p,
-                                 int s, mn_course *c, cJSON *session, const mn_session_sinks *out)
+mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_punctures *p, int s,
+                            mn_course *c, cJSON *session, const mn_session_sinks *out)
 {
     mn_status st = MN_OK;
     mn_delivery_options opt;
@@ -179,6 +161,27 @@ mn_status mn_course_write_tables(const mn_course *c, int n, const char *dir)
                 fputs(c->rows[t][s], af.f);
         MN_TRY(mn_afile_commit(&af));
     }
+    /* RF: fields/thermal.pvd, the sessions' thermal fields in time order (hours after the
+     * first session), for ParaView. */
+    if (n >= 1 && c->rows[TABLE_THERMAL][0]) {
+        char(*names)[32] = calloc((size_t)n, sizeof *names);
+        const char **files = calloc((size_t)n, sizeof *files);
+        double *times = calloc((size_t)n, sizeof *times);
+        size_t m = 0;
+        mn_status st = names && files && times
+                           ? mn_io_join(path, sizeof path, dir, "fields/thermal.pvd")
+                           : mn_error_set(MN_ENOMEM, "out of memory listing the thermal fields");
+        for (int s = 1; st == MN_OK && s <= n; s++)
+            if (c->rows[TABLE_THERMAL][s - 1]) {
+                snprintf(names[m], sizeof names[m], "thermal_s%d.vti", s);
+                files[m] = names[m];
+                times[m++] = 24.0 * c->days[s - 1];
+            }
+        if (st == MN_OK)
+            st = mn_pvd_write(path, m, times, files);
+        free(names), free(files), free(times);
+        MN_TRY(st);
+    }
     return MN_OK;
 }
 
@@ -196,21 +199,21 @@ static mn_status write_punctures(void *ctx, const mn_punctures *chunk)
     return MN_OK;
 }
 
-mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
-                                const mn_session_sinks *out)
+mn_status mn_course_needle(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                           const mn_session_sinks *out, cJSON **session_out, mn_punctures **kept,
+                           mn_model *wm)
 {
     mn_status st = MN_OK;
     mn_punctures *p = NULL;
     mn_needling_summary ns;
     cJSON *session = NULL;
     /* wm: the patch, or the representative window of a streamed whole zone (issue 12). */
-    mn_model wm;
     csv_sink k = {out->punctures_csv, s == 1};
     MN_TRY(mn_needling_session(m, col, s, MN_NEEDLING_STREAM_ABOVE_CM2,
-                               out->punctures_csv ? write_punctures : NULL, &k, &ns, &p, &wm));
+                               out->punctures_csv ? write_punctures : NULL, &k, &ns, &p, wm));
     if (out->summary)
         MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, &session), done);
-    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, wm.patch_width_um * wm.patch_length_um,
+    MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, wm->patch_width_um * wm->patch_length_um,
                                                  &c->injuries[s - 1]),
                 done);
     for (size_t i = 0; i < p->n; i++)
@@ -218,10 +221,28 @@ mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, 
             c->max_tissue_depth_um = p->tissue_depth_um[i];
     if (ns.bleeding_fraction > c->max_bleeding_fraction)
         c->max_bleeding_fraction = ns.bleeding_fraction;
+done:
+    if (session_out)
+        *session_out = session;
+    if (st == MN_OK && kept)
+        *kept = p;
+    else
+        mn_punctures_free(p);
+    return st;
+}
+
+mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                                const mn_session_sinks *out)
+{
+    mn_status st = MN_OK;
+    mn_punctures *p = NULL;
+    cJSON *session = NULL;
+    mn_model wm;
+    MN_TRY(mn_course_needle(m, col, s, c, out, &session, &p, &wm));
     if (m->device.type == MN_DEVICE_RF)
-        MN_TRY_GOTO(heat_session(m, col, s, c, session, out), done);
+        MN_TRY_GOTO(mn_course_heat(m, col, s, c, session, out), done);
     if (m->product.present && out->summary)
-        MN_TRY_GOTO(deliver_session(&wm, col, p, s, c, session, out), done);
+        MN_TRY_GOTO(mn_course_deliver(&wm, col, p, s, c, session, out), done);
 done:
     mn_punctures_free(p);
     return st;

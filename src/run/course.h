@@ -8,10 +8,11 @@
 #include <stdio.h>
 
 #include "anatomy/anatomy.h"
-#include "core/checkpoint_run.h"
+#include "run/checkpoint_run.h"
 #include "healing/healing.h"
 #include "heat/heat.h"
 #include "model/model.h"
+#include "needling/needling.h"
 
 /* Tables assembled from every session's rows at the end of a run. */
 enum { TABLE_THERMAL, TABLE_DELIVERY, TABLE_PROFILES, TABLE_LESION, N_SESSION_TABLES };
@@ -51,6 +52,20 @@ void mn_course_free(mn_course *c);
  * maxima and table rows. */
 mn_status mn_course_run_session(const mn_model *m, const mn_column *col, int s, mn_course *c,
                                 const mn_session_sinks *out);
+/* The three stages of mn_course_run_session, one by one (the session API calls them apart).
+ * needle: punctures (rows to out->punctures_csv as they are made), session figures (a new
+ * session object in out->summary, returned in *session_out), the healing injury; keeps the
+ * punctures in *kept when it is not NULL (the caller frees them: for a streamed whole zone,
+ * those of the representative window) and sets *wm to the model of that patch or window.
+ * heat: RF devices only. deliver: a product only, with the wm needle gave; session is the
+ * object needle returned (NULL: nothing reported). */
+mn_status mn_course_needle(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                           const mn_session_sinks *out, cJSON **session_out, mn_punctures **kept,
+                           mn_model *wm);
+mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_course *c,
+                         cJSON *session, const mn_session_sinks *out);
+mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_punctures *p, int s,
+                            mn_course *c, cJSON *session, const mn_session_sinks *out);
 /* Heals the whole course from the sessions' injuries with the cited parameters. */
 mn_status mn_course_heal(const mn_model *m, const mn_column *col, mn_course *c,
                          mn_healing_result **out);

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clinic/plan.h"
-#include "core/checkpoint_run.h"
+#include "run/checkpoint_run.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "healing/healing.h"
+#include "core/table.h"
+#include "io/csv_meta.h"
+#include "io/provenance.h"
 #include "io/report.h"
 #include "model/scenario.h"
 #include "run/course.h"
@@ -29,40 +31,11 @@ struct mn_run {
     size_t max_memory_bytes; /* 0: half of physical memory */
     char *output_dir;
     char *summary_json;
-    mn_runckpt ck; /* checkpoint, resume and interruption (core/checkpoint_run.h) */
+    char *input; /* the scenario text, for summary.json's provenance (NULL: unknown) */
+    mn_progress_fn progress;
+    void *progress_user;
+    mn_runckpt ck; /* checkpoint, resume and interruption (run/checkpoint_run.h) */
 };
-
-mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
-{
-    (void)ctx;
-    mn_status st = MN_OK;
-    mn_column col;
-    mn_course c;
-    mn_healing_result *h = NULL;
-    /* Planning predicts the healing outcome only: no product delivery, no files. */
-    const mn_session_sinks none = {NULL, NULL, NULL, 0};
-    memset(out, 0, sizeof *out);
-    MN_TRY(mn_anatomy_column_for(m, &col));
-    MN_TRY_GOTO(mn_course_init(m, &c), done);
-    for (int s = 1; s <= c.n_sessions; s++)
-        MN_TRY_GOTO(mn_course_run_session(m, &col, s, &c, &none), done);
-    MN_TRY_GOTO(mn_course_heal(m, &col, &c, &h), done);
-    mn_healing_outcome o;
-    mn_healing_result_outcome(h, &o);
-    for (int d = 0; d < 4; d++) {
-        out->collagen_change_percent[d] = o.collagen_change_percent[d];
-        out->elastin_change_percent[d] = o.elastin_change_percent[d];
-        out->epidermal_thickness_change_percent[d] = o.epidermal_thickness_change_percent[d];
-    }
-    out->downtime_days_total = o.downtime_days_total;
-    out->erythema_days = c.max_erythema_days;
-    out->bleeding_fraction = c.max_bleeding_fraction;
-    out->tissue_depth_max_um = c.max_tissue_depth_um;
-done:
-    mn_healing_result_free(h);
-    mn_course_free(&c);
-    return st;
-}
 
 mn_status mn_run_create(mn_run **out)
 {
@@ -84,28 +57,48 @@ void mn_run_free(mn_run *r)
         return;
     free(r->output_dir);
     free(r->summary_json);
+    free(r->input);
     mn_runckpt_free(&r->ck);
     free(r);
+}
+
+/* Keeps the scenario's text for the provenance block (text NULL: read path). */
+static mn_status keep_input(mn_run *r, const char *text, const char *path)
+{
+    free(r->input);
+    r->input = NULL;
+    if (path)
+        return mn_provenance_read_input(path, &r->input);
+    if (text && !(r->input = strdup(text)))
+        return mn_error_set(MN_ENOMEM, "out of memory");
+    return MN_OK;
 }
 
 mn_status mn_run_set_scenario_file(mn_run *r, const char *path)
 {
     MN_TRY(mn_scenario_load_file(path, &r->model));
     r->have_model = 1;
-    return MN_OK;
+    return keep_input(r, NULL, path);
 }
 
 mn_status mn_run_set_scenario_text(mn_run *r, const char *label, const char *yaml)
 {
     MN_TRY(mn_scenario_load_text(label, yaml, strlen(yaml), &r->model));
     r->have_model = 1;
-    return MN_OK;
+    return keep_input(r, yaml, NULL);
 }
 
 mn_status mn_run_set_default_scenario(mn_run *r)
 {
+    const char *text = NULL;
+    size_t len = 0;
     MN_TRY(mn_scenario_load_default(&r->model));
     r->have_model = 1;
+    free(r->input);
+    r->input = NULL;
+    MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
+    if (!(r->input = strndup(text, len)))
+        return mn_error_set(MN_ENOMEM, "out of memory");
     return MN_OK;
 }
 
@@ -203,7 +196,7 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
     return MN_OK;
 }
 
-mn_status mn_run_execute(mn_run *r)
+static mn_status execute(mn_run *r)
 {
     mn_status st = MN_OK;
     cJSON *summary = NULL;
@@ -225,6 +218,8 @@ mn_status mn_run_execute(mn_run *r)
     MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
+    else /* a resumed run's summary holds the provenance of the run that started it */
+        MN_TRY_GOTO(mn_provenance_add(summary, m, &col, r->input), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
         MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
@@ -268,6 +263,7 @@ mn_status mn_run_execute(mn_run *r)
         MN_TRY_GOTO(mn_course_write_tables(&c, r->ck.done_sessions, r->output_dir), done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
+        MN_TRY_GOTO(mn_io_write_csv_metadata(r->output_dir), done);
         /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
         mn_progress_report("writing the report", c.n_sessions + 1, units);
         MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
@@ -278,5 +274,23 @@ done:
         mn_afile_abort(&csv);
     cJSON_Delete(summary);
     mn_course_free(&c);
+    return st;
+}
+
+mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
+{
+    r->progress = fn;
+    r->progress_user = user;
+    return MN_OK;
+}
+
+mn_status mn_run_execute(mn_run *r)
+{
+    /* The stages report to core/progress.h's process-wide handler: this run's, while it runs. */
+    if (r->progress)
+        mn_progress_set_handler(r->progress, r->progress_user);
+    mn_status st = execute(r);
+    if (r->progress)
+        mn_progress_set_handler(NULL, NULL);
     return st;
 }

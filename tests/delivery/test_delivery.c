@@ -46,8 +46,17 @@ static lattice *make_lattice(int n, double depth_um)
             L->depth[k] = L->set[k] = depth_um;
             L->layer[k] = 3;
         }
-    L->p = (mn_punctures){(size_t)n * n, 1,        L->pass,  L->x,      L->y,       L->set,
-                          L->depth,      L->angle, L->layer, L->bleeds, NEEDLE_R_UM};
+    L->p = (mn_punctures){.n = (size_t)n * n,
+                          .session = 1,
+                          .pass = L->pass,
+                          .x_um = L->x,
+                          .y_um = L->y,
+                          .set_depth_um = L->set,
+                          .tissue_depth_um = L->depth,
+                          .angle_deg = L->angle,
+                          .layer = L->layer,
+                          .bleeds = L->bleeds,
+                          .needle_radius_um = NEEDLE_R_UM};
     return L;
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "field/verify.h"
+#include "run/verify.h"
 
 static void run_case(const char *name)
 {

@@ -34,7 +34,10 @@ fi
 
 # The installed Python package finds the installed library by itself (no MNSIM_LIB).
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
-(cd "$WORK" && env -u MNSIM_LIB PYTHONPATH="$PREFIX/lib/python3/dist-packages" "$py" -c '
+pydir=$(dirname "$(find "$PREFIX/lib" -path '*dist-packages/mnsim/__init__.py' | head -1)")
+pydir=$(dirname "$pydir")
+case "$pydir" in */lib/python3.[0-9]*/dist-packages) ;; *) fail "Python package not in lib/python3.X/dist-packages: $pydir" ;; esac
+(cd "$WORK" && env -u MNSIM_LIB PYTHONPATH="$pydir" "$py" -c '
 import mnsim, sys
 r = mnsim.run(threads=1)
 assert r.summary["schema"] == "mnsim.summary/1"
@@ -55,4 +58,21 @@ cmake -S "$EXAMPLE" -B "$WORK/consumer_build" -DCMAKE_PREFIX_PATH="$PREFIX" \
 cmake --build "$WORK/consumer_build" > "$WORK/build.log" 2>&1 ||
     { cat "$WORK/build.log"; fail "build with mnsim::mnsim"; }
 LD_LIBRARY_PATH="$libdir" "$WORK/consumer_build/consumer" || fail "CMake consumer did not run"
+
+# 3. The examples (issue 11): a C program and a Python script drive a session stage by stage
+# against the installed library and package, and print the doses and the outcome.
+cc -std=c17 -Wall -Wextra -Werror -o "$WORK/session_stages" \
+    "$MNSIM_SOURCE_DIR/examples/session_stages.c" $flags -lm || fail "building examples/session_stages.c"
+LD_LIBRARY_PATH="$libdir" OMP_NUM_THREADS=2 "$WORK/session_stages" > "$WORK/c.out" ||
+    fail "examples/session_stages.c did not run"
+(cd "$WORK" && env -u MNSIM_LIB PYTHONPATH="$pydir" OMP_NUM_THREADS=2 "$py" \
+    "$MNSIM_SOURCE_DIR/examples/session_stages.py" > "$WORK/py.out") ||
+    fail "examples/session_stages.py did not run"
+for out in c py; do
+    grep -q '^session 1: [0-9]* punctures' "$WORK/$out.out" || fail "$out example: no punctures line"
+    grep -q '^session 3: ascorbic_acid, ug/cm2: SC' "$WORK/$out.out" || fail "$out example: no doses"
+    grep -q '^collagen change, %: day 30 ' "$WORK/$out.out" || fail "$out example: no outcome"
+done
+# Both drive the same library on the same default scenario: the same numbers.
+cmp -s "$WORK/c.out" "$WORK/py.out" || { diff "$WORK/c.out" "$WORK/py.out"; fail "C and Python examples differ"; }
 finish

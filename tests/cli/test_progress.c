@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/progress.h"
+#include "progress_bar.h" /* cli/: the command draws the bar */
 
 static char buf[4096];
 

@@ -1,4 +1,4 @@
-#include "core/checkpoint_run.h"
+#include "run/checkpoint_run.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -12,8 +12,8 @@
  * On a stop request (SIGINT/SIGTERM, core/signals.h) the run ends at the boundary: outputs are
  * written with the sessions done and "complete": false, a checkpoint is left for
  * `mnsim resume DIR`, and the run returns MN_EINTERRUPTED. */
-#ifndef MN_CORE_CHECKPOINT_RUN_H
-#define MN_CORE_CHECKPOINT_RUN_H
+#ifndef MN_RUN_CHECKPOINT_RUN_H
+#define MN_RUN_CHECKPOINT_RUN_H
 
 #include <cjson/cJSON.h>
 #include <stdint.h>

@@ -1,0 +1,176 @@
+/* mnsim — the stage-by-stage session API.
+ *
+ * A scenario (patient, site, device, product, protocol) is loaded once; a session runs its
+ * pipeline one stage at a time so a program can look at, or stop after, any stage:
+ *
+ *   mn_scenario *sc = NULL;
+ *   mn_session *s = NULL;
+ *   MN_CHECK(mn_scenario_read_file("cheek.yaml", &sc));    // or mn_scenario_read_default
+ *   MN_CHECK(mn_session_create(sc, &s));
+ *   int n = mn_session_count(s);                           // treatment sessions
+ *   for (int k = 1; k <= n; k++) {
+ *       mn_session_needle(s, k);                           // punctures of session k
+ *       mn_session_heat(s, k);                             // RF devices; nothing otherwise
+ *       mn_session_deliver(s, k);                          // the product; nothing without one
+ *   }
+ *   mn_session_heal(s);                                    // the whole course
+ *   mn_session_assess(s);                                  // risks
+ *   mn_doses d; mn_session_get_doses(s, 1, &d);            // typed results
+ *   mn_session_write(s, "out");                            // the files of `mnsim run`
+ *   mn_session_free(s); mn_scenario_free(sc);
+ *
+ * Stages run in order: session k's needling before its heat and delivery, every session
+ * needled before healing, healing before assessment; a call out of order fails with
+ * MN_EUSAGE and says what is missing. A stage already run is not run again (MN_OK). Results
+ * are the same numbers `mnsim run` reports, byte-identical for any thread count.
+ * Every call returns an mn_status; on failure mn_last_error() holds the message. */
+#ifndef MNSIM_SESSION_H
+#define MNSIM_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mnsim/export.h"
+#include "mnsim/progress.h"
+#include "mnsim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Scenario ------------------------------------------------------------------------ */
+
+typedef struct mn_scenario mn_scenario;
+
+/* Loads and validates a scenario file (errors as FILE:LINE:COL: key: problem (expected ...)). */
+MN_API mn_status mn_scenario_read_file(const char *path, mn_scenario **out);
+/* YAML text; label names it in messages. */
+MN_API mn_status mn_scenario_read_text(const char *label, const char *yaml, mn_scenario **out);
+/* The built-in default scenario (a cheek treated with a pen, 3 sessions). */
+MN_API mn_status mn_scenario_read_default(mn_scenario **out);
+MN_API mn_status mn_scenario_set_seed(mn_scenario *sc, uint64_t seed);
+MN_API mn_status mn_scenario_get_seed(const mn_scenario *sc, uint64_t *seed);
+/* Treatment sessions of the protocol (maintenance included). */
+MN_API int mn_scenario_sessions(const mn_scenario *sc);
+MN_API void mn_scenario_free(mn_scenario *sc);
+
+/* ---- Session ------------------------------------------------------------------------- */
+
+typedef struct mn_session mn_session;
+
+/* The session copies the scenario; sc may be freed afterwards. */
+MN_API mn_status mn_session_create(const mn_scenario *sc, mn_session **out);
+/* OpenMP threads (>= 1); results do not depend on it. Default: the OpenMP default. */
+MN_API mn_status mn_session_set_threads(mn_session *s, int threads);
+/* Called at the start of every stage (NULL: none). */
+MN_API mn_status mn_session_set_progress(mn_session *s, mn_progress_fn fn, void *user);
+/* Memory budget of a session's grids in bytes (0: half of physical memory). */
+MN_API mn_status mn_session_set_max_memory(mn_session *s, size_t bytes);
+/* Folder for the field files (fields/<name>.vti) and per-stage tables, written as the stages run;
+ * set it before the first stage to have them (NULL, the default: none). mn_session_write
+ * writes the rest. */
+MN_API mn_status mn_session_set_output_dir(mn_session *s, const char *dir);
+/* Treatment sessions (k = 1 .. count in the stage calls). */
+MN_API int mn_session_count(const mn_session *s);
+
+/* The stages. k is the treatment session, 1-based. */
+MN_API mn_status mn_session_needle(mn_session *s, int k);
+MN_API mn_status mn_session_heat(mn_session *s, int k);
+MN_API mn_status mn_session_deliver(mn_session *s, int k);
+MN_API mn_status mn_session_heal(mn_session *s);
+MN_API mn_status mn_session_assess(mn_session *s);
+/* Every stage of every session in order (what `mnsim run` does). */
+MN_API mn_status mn_session_run_all(mn_session *s);
+
+/* ---- Results ------------------------------------------------------------------------- */
+
+/* Punctures of session k as arrays of n (owned by the session, valid until mn_session_free).
+ * Coordinates on the patch, origin at its lower-left corner; depths below the surface. For a
+ * whole zone large enough to be streamed (punctures.csv holds every puncture), these are the
+ * punctures of its representative window, which the later stages use. */
+typedef struct mn_puncture_arrays {
+    size_t n;
+    const int *pass;               /* 0-based pass */
+    const double *x_um, *y_um;     /* entry point */
+    const double *set_depth_um;    /* needle length or dial setting */
+    const double *tissue_depth_um; /* reached in tissue (0: not pierced) */
+    const double *angle_deg;       /* axis from the surface normal */
+    const unsigned char *layer;    /* deepest layer: 0 SC, 1 epidermis, 2 papillary dermis,
+                                      3 reticular dermis, 4 subcutis */
+    const unsigned char *bleeds;   /* reached the papillary capillary loops */
+    double needle_radius_um;
+} mn_puncture_arrays;
+MN_API mn_status mn_session_get_punctures(const mn_session *s, int k, mn_puncture_arrays *out);
+
+/* Session figures of summary.json's needling block. */
+typedef struct mn_needling_figures {
+    size_t punctures;
+    double area_cm2, punctures_per_cm2, coverage_fraction;
+    double depth_mean_um, depth_p5_um, depth_p50_um, depth_p95_um;
+    double bleeding_fraction, duration_min, zone_duration_min;
+} mn_needling_figures;
+MN_API mn_status mn_session_get_needling(const mn_session *s, int k, mn_needling_figures *out);
+
+/* Layers of the doses. */
+enum {
+    MN_DOSE_STRATUM_CORNEUM = 0,
+    MN_DOSE_EPIDERMIS,
+    MN_DOSE_DERMIS,
+    MN_DOSE_SYSTEMIC,
+    MN_DOSE_LAYERS
+};
+/* Product delivered in session k, µg per cm² of skin at the end of the application; intact:
+ * the same product on intact skin. NAN where undefined (as null in summary.json). */
+typedef struct mn_doses {
+    char product[64];
+    double ug_per_cm2[MN_DOSE_LAYERS];
+    double intact_ug_per_cm2[MN_DOSE_LAYERS];
+    double enhancement_ratio, lag_time_h, channel_half_life_h;
+} mn_doses;
+/* MN_EUSAGE when the scenario has no product or session k was not delivered. */
+MN_API mn_status mn_session_get_doses(const mn_session *s, int k, mn_doses *out);
+
+/* RF heating of session k (MN_EUSAGE for devices without RF or before mn_session_heat). */
+typedef struct mn_thermal {
+    double peak_temperature_c, epidermis_peak_temperature_c;
+    double coagulation_depth_um, coagulation_width_um, coagulation_volume_nl;
+} mn_thermal;
+MN_API mn_status mn_session_get_thermal(const mn_session *s, int k, mn_thermal *out);
+
+/* Course outcome after mn_session_heal: % change from untreated at days 30, 90, 180, 365 after
+ * the first session (NAN beyond the simulated follow-up), and the total downtime. */
+enum { MN_OUTCOME_DAYS = 4 };
+typedef struct mn_outcome {
+    double day[MN_OUTCOME_DAYS];
+    double collagen_change_percent[MN_OUTCOME_DAYS];
+    double elastin_change_percent[MN_OUTCOME_DAYS];
+    double epidermal_thickness_change_percent[MN_OUTCOME_DAYS];
+    double downtime_days_total;
+} mn_outcome;
+MN_API mn_status mn_session_get_outcome(const mn_session *s, mn_outcome *out);
+/* Days of visible redness after session k (after mn_session_heal). */
+MN_API mn_status mn_session_get_erythema_days(const mn_session *s, int k, double *days);
+
+/* Risks after mn_session_assess: count, then each (id, level "low" | "moderate" | "high",
+ * reason). */
+typedef struct mn_risk_item {
+    char id[16];
+    char level[16];
+    char reason[512];
+} mn_risk_item;
+MN_API mn_status mn_session_get_risk_count(const mn_session *s, size_t *n);
+MN_API mn_status mn_session_get_risk(const mn_session *s, size_t i, mn_risk_item *out);
+
+/* summary.json of the stages run so far (owned by the session, valid until the next call). */
+MN_API mn_status mn_session_get_summary_json(mn_session *s, const char **json);
+
+/* Writes summary.json, punctures.csv, timeline.csv (after healing), the stage tables and
+ * report.html into dir (created if missing; field files only where the session's output
+ * folder is dir, see mn_session_set_output_dir). */
+MN_API mn_status mn_session_write(mn_session *s, const char *dir);
+MN_API void mn_session_free(mn_session *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,97 @@
+/* The public clinic entry points (include/mnsim/clinic.h): screening a patient file returns the
+ * decision the cited rules give (a pregnant patient: do_not_treat; a healthy one: proceed), a
+ * bad file is an input error naming the file, and a plan returns one planned zone per zone
+ * asked for, with the concern. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+
+#include "mnsim/mnsim.h"
+
+static char dir[] = "/tmp/mnsim-clinic-XXXXXX";
+
+static const char *patient(const char *name, const char *yaml)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(yaml, f);
+    fclose(f);
+    return path;
+}
+
+static char *decision(const char *path)
+{
+    char *json = NULL;
+    assert_int_equal(mn_screen_file(path, &json), MN_OK);
+    cJSON *d = cJSON_Parse(json);
+    mn_free(json);
+    assert_non_null(d);
+    char *out = strdup(cJSON_GetObjectItem(d, "decision")->valuestring);
+    cJSON_Delete(d);
+    return out;
+}
+
+static void screening_decides_by_the_rules(void **state)
+{
+    char *a = decision(patient("healthy", "age_years: 40\nsex: female\nfitzpatrick: 2\n"));
+    char *b = decision(patient("pregnant", "age_years: 30\npregnant: true\n"));
+    assert_string_equal(a, "proceed");
+    assert_string_equal(b, "do_not_treat");
+    free(a);
+    free(b);
+    char *json = (char *)"unchanged";
+    assert_int_equal(mn_screen_file(patient("bad", "age_years: many\n"), &json), MN_EINPUT);
+    assert_null(json);
+    assert_non_null(strstr(mn_last_error(), "bad.yaml:1:"));
+}
+
+static void plan_has_the_zones_asked_for(void **state)
+{
+    char *json = NULL;
+    mn_plan_options o = {"acne_scars", "cheek,forehead", -1};
+    assert_int_equal(
+        mn_plan_file(patient("p", "age_years: 40\nsex: female\nfitzpatrick: 2\n"), &o, &json),
+        MN_OK);
+    cJSON *p = cJSON_Parse(json);
+    mn_free(json);
+    assert_string_equal(cJSON_GetObjectItem(p, "concern")->valuestring, "acne_scars");
+    const cJSON *zones = cJSON_GetObjectItem(p, "zones");
+    assert_int_equal(cJSON_GetArraySize(zones), 2);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(zones, 0), "zone")->valuestring,
+                        "cheek");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(zones, 1), "zone")->valuestring,
+                        "forehead");
+    cJSON_Delete(p);
+    mn_plan_options bad = {"no_such_concern", "cheek", -1};
+    assert_int_equal(mn_plan_file(patient("p", "age_years: 40\n"), &bad, &json), MN_EINPUT);
+}
+
+static int setup(void **state)
+{
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(screening_decides_by_the_rules),
+        cmocka_unit_test(plan_has_the_zones_asked_for),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Issue 16: a bad trial file gets exit status 2 and FILE:LINE:COL: key.path: problem
+# (expected ...), and nothing is written.
+. "$(dirname "$0")/../cli/common.bash"
+
+expect_error() { # NAME LOCATION_REGEX YAML
+    local name=$1 pattern=$2 file="$WORK/$1.yaml" out="$WORK/out-$1"
+    printf '%s\n' "$3" > "$file"
+    "$MNSIM_EXE" trial "$file" -o "$out" > "$WORK/stdout" 2> "$WORK/stderr"
+    local rc=$?
+    [ "$rc" -eq 2 ] || fail "$name: exit status $rc, expected 2"
+    grep -Eq "^mnsim: $file:$pattern" "$WORK/stderr" ||
+        fail "$name: message does not match '$file:$pattern': $(cat "$WORK/stderr")"
+    grep -q "expected" "$WORK/stderr" || fail "$name: message does not say what was expected"
+    [ ! -e "$out" ] || fail "$name: output folder was created"
+}
+
+arms='arms:
+  - {name: a, device: {type: pen, depth_mm: 1.0}}
+  - {name: b, device: {type: pen, depth_mm: 1.5}}'
+ep='endpoint: {measure: collagen_change_percent, day: 90}'
+
+expect_error one_arm '2:7: arms: 1 arm \(expected at least two' "cohort: {size: 10, zone: cheek}
+arms: [{name: a, device: {type: pen, depth_mm: 1.0}}]
+$ep"
+expect_error bad_zone '1:26: cohort.zone: unknown zone' "cohort: {size: 10, zone: elbow_pit}
+$arms
+$ep"
+expect_error bad_range '1:36: cohort.age_years\[1\]: 20 is below' "cohort: {size: 10, age_years: [40, 20], zone: cheek}
+$arms
+$ep"
+expect_error bad_measure '5:21: endpoint.measure: unknown value' "cohort: {size: 10, zone: cheek}
+$arms
+endpoint: {measure: happiness, day: 90}"
+expect_error arm_device '4:46: arms\[1\].device.depth_mm: ' "cohort: {size: 10, zone: cheek}
+arms:
+  - {name: a, device: {type: pen, depth_mm: 1.0}}
+  - {name: a2, device: {type: pen, depth_mm: 9}}
+$ep"
+expect_error unknown_key '1:1: colour: unknown key' "colour: blue
+cohort: {size: 10, zone: cheek}
+$arms
+$ep"
+expect_error same_names '4:12: arms\[1\]: name .a. is used' "cohort: {size: 10, zone: cheek}
+arms:
+  - {name: a, device: {type: pen, depth_mm: 1.0}}
+  - {name: a, device: {type: pen, depth_mm: 1.5}}
+$ep"
+expect_error condition '1:46: cohort.conditions.gout: unknown condition' "cohort: {size: 10, zone: cheek, conditions: {gout: 0.1}}
+$arms
+$ep"
+
+# Usage errors: exit 2.
+"$MNSIM_EXE" trial > /dev/null 2>&1; [ $? -eq 2 ] || fail "no trial file: exit status not 2"
+"$MNSIM_EXE" trial x.yaml --slice 4/3 > /dev/null 2>&1
+[ $? -eq 2 ] || fail "--slice 4/3: exit status not 2"
+finish

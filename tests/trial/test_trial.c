@@ -1,0 +1,156 @@
+/* In-silico trials end to end on small cohorts (issue 16, Tests): identical arms give an
+ * effect whose CI covers zero; a known better arm (deeper needling: more injury, more
+ * collagen) wins with a CI above zero; patient draws depend on (seed, index) only; sessions
+ * after the endpoint day do not change it. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "trial/trial.h"
+
+static mn_trial_spec *load(const char *yaml)
+{
+    mn_trial_spec *t = NULL;
+    mn_status st = mn_trial_load_text("test.yaml", yaml, strlen(yaml), &t);
+    if (st != MN_OK)
+        print_error("%s\n", mn_last_error());
+    assert_int_equal(st, MN_OK);
+    return t;
+}
+
+/* Simulates the whole trial and returns trial.json's effect {difference, ci95}. */
+static void effect(const mn_trial_spec *t, double *diff, double *lo, double *hi)
+{
+    mn_trial_table tab;
+    int stopped = 0;
+    assert_int_equal(mn_trial_table_init(&tab, t->size, t->n_arms), MN_OK);
+    assert_int_equal(mn_trial_simulate_range(t, 0, t->size, 2, &tab, NULL, NULL, &stopped), MN_OK);
+    assert_int_equal(stopped, 0);
+    cJSON *j = NULL;
+    assert_int_equal(mn_trial_json(t, &tab, &j), MN_OK);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "effect");
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(e, "ci95");
+    *diff = cJSON_GetObjectItemCaseSensitive(e, "difference")->valuedouble;
+    *lo = cJSON_GetArrayItem(ci, 0)->valuedouble;
+    *hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
+    cJSON_Delete(j);
+    mn_trial_table_free(&tab);
+}
+
+#define ARM(name, depth)                                                                           \
+    "  - {name: " name ", device: {type: pen, depth_mm: " depth ", passes: 2},\n"                  \
+    "     protocol: {sessions: 1}, patch: {width_mm: 3, length_mm: 3}}\n"
+
+/* Parallel design: different patients in the two arms, so the identical arms' difference is
+ * sampling noise only and its 95 % CI must cover 0. */
+static void identical_arms_cover_zero(void **state)
+{
+    (void)state;
+    mn_trial_spec *t =
+        load("seed: 3\ndesign: parallel\n"
+             "cohort: {size: 24, age_years: [25, 60], zone: cheek}\n"
+             "arms:\n" ARM("a", "1.0")
+                 ARM("b", "1.0") "endpoint: {measure: collagen_change_percent, day: 30}\n");
+    double d, lo, hi;
+    effect(t, &d, &lo, &hi);
+    assert_true(lo < 0.0 && hi > 0.0);
+    assert_true(hi > lo); /* a real interval, not a degenerate one */
+    mn_trial_spec_free(t);
+    /* Paired design: the same patients with the same streams give exactly no difference. */
+    t = load("seed: 3\ncohort: {size: 6, zone: cheek}\narms:\n" ARM("a", "1.0")
+                 ARM("b", "1.0") "endpoint: {measure: collagen_change_percent, day: 30}\n");
+    effect(t, &d, &lo, &hi);
+    assert_true(d == 0.0 && lo <= 0.0 && hi >= 0.0);
+    mn_trial_spec_free(t);
+}
+
+/* Deeper needling wounds more dermis and gives more new collagen: over 24 patients the CI of
+ * the paired difference lies above zero. */
+static void better_arm_wins(void **state)
+{
+    (void)state;
+    mn_trial_spec *t =
+        load("seed: 5\ncohort: {size: 24, zone: cheek}\narms:\n" ARM("shallow", "0.25")
+                 ARM("deep", "1.5") "endpoint: {measure: collagen_change_percent, "
+                                    "day: 30}\n");
+    double d, lo, hi;
+    effect(t, &d, &lo, &hi);
+    assert_true(d > 0.0);
+    assert_true(lo > 0.0);
+    mn_trial_spec_free(t);
+}
+
+/* Patient i is the same whatever else is drawn; the seed changes it; parallel allocation is
+ * balanced in every block of n_arms patients. */
+static void patients_keyed_on_index(void **state)
+{
+    (void)state;
+    mn_trial_spec *t =
+        load("seed: 9\ndesign: parallel\ncohort: {size: 30, zone: [cheek, "
+             "forehead], fitzpatrick: [1, 6], age_years: [20, 70]}\narms:\n" ARM("a", "1.0")
+                 ARM("b", "1.0")
+                     ARM("c", "1.0") "endpoint: {measure: elastin_change_percent, day: 30}\n");
+    mn_trial_patient p, q;
+    mn_trial_patient_draw(t, 17, &p);
+    for (uint32_t i = 0; i < 30; i++)
+        mn_trial_patient_draw(t, i, &q);
+    mn_trial_patient_draw(t, 17, &q);
+    assert_memory_equal(&p, &q, sizeof p);
+    for (uint32_t b = 0; b < 10; b++) {
+        int seen[3] = {0};
+        for (uint32_t k = 0; k < 3; k++) {
+            mn_trial_patient_draw(t, 3 * b + k, &q);
+            assert_true(q.arm >= 0 && q.arm < 3);
+            seen[q.arm]++;
+        }
+        assert_true(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+    }
+    t->seed = 10;
+    mn_trial_patient_draw(t, 17, &q);
+    assert_true(q.needling_seed != p.needling_seed);
+    mn_trial_spec_free(t);
+}
+
+/* Only what the endpoint needs is simulated: sessions after the endpoint day are cut, and
+ * the endpoint at day 20 of one session equals that of three sessions 28 days apart (the
+ * same patient, device and streams up to day 20), for every tissue measure. */
+static void sessions_after_endpoint_do_not_count(void **state)
+{
+    (void)state;
+    const char *measures[3] = {"collagen_change_percent", "elastin_change_percent",
+                               "epidermal_thickness_change_percent"};
+    for (int k = 0; k < 3; k++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 2\ncohort: {size: 2, zone: cheek}\narms:\n"
+                 "  - {name: one, device: {type: pen, depth_mm: 1.0}, protocol: {sessions: 1}}\n"
+                 "  - {name: three, device: {type: pen, depth_mm: 1.0}, protocol: {sessions: 3}}\n"
+                 "endpoint: {measure: %s, day: 20}\n",
+                 measures[k]);
+        mn_trial_spec *t = load(yaml);
+        mn_trial_patient p;
+        double y1, y3;
+        mn_trial_patient_draw(t, 1, &p);
+        assert_int_equal(mn_trial_simulate_one(t, &p, 0, &y1), MN_OK);
+        assert_int_equal(mn_trial_simulate_one(t, &p, 1, &y3), MN_OK);
+        assert_true(isfinite(y1) && y1 != 0.0);
+        assert_true(y1 == y3);
+        mn_trial_spec_free(t);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(identical_arms_cover_zero),
+        cmocka_unit_test(better_arm_wins),
+        cmocka_unit_test(patients_keyed_on_index),
+        cmocka_unit_test(sessions_after_endpoint_do_not_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
