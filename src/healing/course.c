@@ -12,6 +12,7 @@
 #include <sunmatrix/sunmatrix_band.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "core/stats.h"
 #include "core/numcheck.h"
 #include "healing/healing_internal.h"
@@ -247,6 +248,8 @@ static mn_status advance(solver *s, double *t, double to)
 {
     if (to <= *t)
         return MN_OK;
+    if (mn_signals_stop_requested())
+        return mn_error_set(MN_EINTERRUPTED, "stopped on request (healing at day %.3f)", *t);
     sunrealtype tret = *t;
     int flag = CVode(s->mem, to, s->y, &tret, CV_NORMAL);
     if (flag < 0)

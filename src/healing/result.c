@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "healing/healing_internal.h"
+#include "io/atomic.h"
 
 void mn_healing_result_free(mn_healing_result *r)
 {
@@ -127,17 +128,9 @@ mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *
 {
     if (!r || !path)
         return mn_error_set(MN_EINPUT, "healing: timeline needs a result and a path");
-    size_t n = strlen(path) + 5;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return mn_error_set(MN_ENOMEM, "healing: out of memory");
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        mn_status st = mn_error_set(MN_EIO, "%s: cannot write", tmp);
-        free(tmp);
-        return st;
-    }
+    mn_afile af;
+    MN_TRY(mn_afile_open(path, &af));
+    FILE *f = af.f;
     fprintf(f, "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,"
                "epidermis_um\n");
     for (size_t i = 0; i < r->rows; i++) {
@@ -147,16 +140,7 @@ mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *
                 row[MN_TL_FIBROBLASTS], row[MN_TL_MEDIATOR], row[MN_TL_ERYTHEMA],
                 row[MN_TL_EPIDERMIS_UM]);
     }
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        mn_status st = mn_error_set(MN_EIO, "%s: cannot write", path);
-        free(tmp);
-        return st;
-    }
-    free(tmp);
-    return MN_OK;
+    return mn_afile_commit(&af);
 }
 
 /* Numbers beyond the run are null: summary.json never holds NaN. */

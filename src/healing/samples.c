@@ -9,6 +9,7 @@
 #include <omp.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "core/stats.h"
 #include "healing/healing_internal.h"
 
@@ -59,7 +60,10 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
     for (int i = 0; i < n_samples; i++) {
         mn_healing_params p;
         mn_healing_result *r = NULL;
-        mn_status st = mn_healing_params_sample(seed, (uint32_t)i, &p);
+        /* A stop request skips the patients not yet begun (core/signals.h). */
+        mn_status st = mn_signals_stop_requested()
+                           ? MN_EINTERRUPTED
+                           : mn_healing_params_sample(seed, (uint32_t)i, &p);
         if (st == MN_OK)
             st = mn_healing_course_run(&p, pat, col, session_days, injuries, n_sessions, end_day,
                                        &r);
@@ -76,6 +80,11 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
         }
         status[i] = st;
         mn_healing_result_free(r);
+    }
+    if (first_bad < n_samples && status[first_bad] == MN_EINTERRUPTED) {
+        free(status);
+        mn_healing_samples_free(s);
+        return mn_error_set(MN_EINTERRUPTED, "stopped on request (virtual patients)");
     }
     if (first_bad < n_samples) {
         mn_status st =

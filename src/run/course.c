@@ -302,15 +302,44 @@ mn_status mn_course_save(mn_runckpt *k, const mn_course *c, int samples, int s)
     double max[5] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
                      c->heat_on_time_s, c->max_epidermis_omega};
     uint64_t n = (uint64_t)samples;
-    snprintf(key, sizeof key, "course/injury/%d", s);
-    MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
-    for (int t = 0; t < N_SESSION_TABLES; t++)
+    /* s = 0: before the first session (a stop there still leaves a complete checkpoint). */
+    if (s >= 1) {
+        snprintf(key, sizeof key, "course/injury/%d", s);
+        MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
+    }
+    for (int t = 0; s >= 1 && t < N_SESSION_TABLES; t++)
         if (c->rows[t][s - 1]) {
             snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
             MN_TRY(mn_checkpoint_put_text(k->stages, key, c->rows[t][s - 1]));
         }
     MN_TRY(mn_checkpoint_put(k->stages, "course/max", max, sizeof max));
     return mn_checkpoint_put(k->stages, "course/samples", &n, sizeof n);
+}
+
+/* A checkpoint's injury is used only when every value is one a session can produce: finite, the
+ * fractions in [0, 1], densities and depths non-negative and bounded (a crafted checkpoint must
+ * be refused, never crash or hang the healing stage). */
+/* MN_RUN_MAX_SAMPLES of mnsim.h (not included here: its session.h names the dose layers too). */
+#define COURSE_MAX_SAMPLES 100000
+
+static int injury_valid(const mn_healing_injury *in)
+{
+    const double max_depth_um = 1e5, max_density_per_um2 = 1.0;
+    if (!(in->dermis_top_um >= 0 && in->dermis_top_um < in->dermis_bottom_um &&
+          in->dermis_bottom_um <= max_depth_um))
+        return 0;
+    for (int z = 0; z < MN_HEALING_NZ; z++)
+        if (!(in->density_per_um2[z] >= 0 && in->density_per_um2[z] <= max_density_per_um2) ||
+            !(in->bleed_density_per_um2[z] >= 0 &&
+              in->bleed_density_per_um2[z] <= max_density_per_um2) ||
+            !(in->wound_fraction[z] >= 0 && in->wound_fraction[z] <= 1) ||
+            !(in->thermal_fraction[z] >= 0 && in->thermal_fraction[z] <= 1))
+            return 0;
+    return in->thermal_zone_radius_um >= 0 && in->thermal_zone_radius_um <= max_depth_um &&
+           in->epidermal_wound_fraction >= 0 && in->epidermal_wound_fraction <= 1 &&
+           in->punctures_per_cm2 >= 0 && in->punctures_per_cm2 <= 1e8 &&
+           in->bleeding_fraction >= 0 && in->bleeding_fraction <= 1 && in->mean_depth_um >= 0 &&
+           in->mean_depth_um <= max_depth_um;
 }
 
 mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
@@ -326,6 +355,11 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
             return mn_error_set(MN_EINPUT, "checkpoint: %s has %zu bytes (expected %zu)", key, len,
                                 sizeof *c->injuries);
         memcpy(&c->injuries[s - 1], d, len);
+        if (!injury_valid(&c->injuries[s - 1]))
+            return mn_error_set(MN_EINPUT,
+                                "checkpoint: %s holds values no session produces (expected "
+                                "finite fractions in [0, 1], densities and depths >= 0)",
+                                key);
         for (int t = 0; t < N_SESSION_TABLES; t++) {
             const char *text = NULL;
             snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
@@ -338,12 +372,19 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
     if (len != 5 * sizeof(double))
         return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
     const double *max = d;
+    for (int i = 0; i < 4; i++)
+        if (!(max[i] >= 0 && max[i] <= 1e9) && !(i == 2 && isnan(max[i]))) /* NaN: no RF */
+            return mn_error_set(
+                MN_EINPUT, "checkpoint: course/max[%d] = %g (expected finite, >= 0)", i, max[i]);
     c->max_tissue_depth_um = max[0];
     c->max_bleeding_fraction = max[1];
     c->max_epidermis_peak_c = max[2];
     c->heat_on_time_s = max[3];
     c->max_epidermis_omega = max[4];
     MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
+    if (n > COURSE_MAX_SAMPLES)
+        return mn_error_set(MN_EINPUT, "checkpoint: course/samples %llu (expected 0 to %d)",
+                            (unsigned long long)n, COURSE_MAX_SAMPLES);
     *samples = (int)n;
     return MN_OK;
 }

@@ -6,7 +6,7 @@ cd "$WORK"
 "$MNSIM_EXE" run -o out > stdout 2> stderr || fail "default run failed: $(cat stderr)"
 grep -q "Needling per session" stdout || fail "no needling table on stdout"
 [ -f out/summary.json ] && [ -f out/punctures.csv ] || fail "missing output files"
-ls out | grep -q '\.tmp' && fail "temporary files left behind"
+ls -AR out | grep -q 'tmp\.' && fail "temporary files left behind"
 python3 - out/summary.json <<'PY' || fail "summary.json does not follow the contract"
 import json, sys
 s = json.load(open(sys.argv[1]))
