@@ -36,7 +36,9 @@ static const csv_meta TABLES[] = {
      "Amounts per cm2 of skin over time, per session. cumulative = entered the skin so far; layer "
      "columns = amount in the layer now; systemic = cleared by the dermal capillaries so far; "
      "past_sc = epidermis + dermis + systemic. intact_* = the same product on intact skin. time_h "
-     "from the application in that session; open_channel_fraction: channels still open."},
+     "from the application in that session; open_channel_fraction: channels still open. "
+     "receptor, intact_receptor: cumulative amount in the receptor of a Franz cell (0 in "
+     "vivo; in vitro nothing is cleared, so systemic is 0)."},
     {"delivery_profiles.csv",
      "Concentration in tissue (ug/mL) by depth below the surface: concentration = lateral mean "
      "over the treated skin; channel_axis = on a channel's axis; between_channels = farthest "
