@@ -39,6 +39,7 @@ typedef struct mn_risk_inputs {
      * epidermis (its maximum over sessions); NAN when not simulated. When given, the burn
      * rule uses it instead of the peak-temperature bound. */
     double epidermis_omega;
+    double pih_probability; /* simulated PIH probability of the course (healing); < 0 unknown */
 } mn_risk_inputs;
 
 /* Sets the fields a caller commonly leaves unknown (no product, no RF, unknown depth). */

@@ -119,9 +119,12 @@ void mn_healing_result_outcome(const mn_healing_result *r, mn_healing_outcome *o
         o->elastin_change_percent[d] = 100.0 * (interp(r, day, MN_TL_ELASTIN) - 1.0);
         o->epidermal_thickness_change_percent[d] =
             100.0 * (interp(r, day, MN_TL_EPIDERMIS_UM) / r->epidermis0_um - 1.0);
+        o->papillary_collagen_change_percent[d] =
+            100.0 * (interp(r, day, MN_TL_PAPILLARY_COLLAGEN) - 1.0);
     }
     for (int s = 0; s < r->n_sessions; s++)
         o->downtime_days_total += r->erythema_days[s];
+    o->pih_probability = r->pih_probability;
 }
 
 mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *path)
@@ -132,13 +135,13 @@ mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *
     MN_TRY(mn_afile_open(path, &af));
     FILE *f = af.f;
     fprintf(f, "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,"
-               "epidermis_um\n");
+               "epidermis_um,papillary_collagen\n");
     for (size_t i = 0; i < r->rows; i++) {
         const double *row = r->timeline + i * MN_TL_NCOL;
-        fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f,%.3f\n", row[MN_TL_DAY],
+        fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f,%.3f,%.6f\n", row[MN_TL_DAY],
                 row[MN_TL_COLLAGEN_I], row[MN_TL_COLLAGEN_III], row[MN_TL_ELASTIN],
                 row[MN_TL_FIBROBLASTS], row[MN_TL_MEDIATOR], row[MN_TL_ERYTHEMA],
-                row[MN_TL_EPIDERMIS_UM]);
+                row[MN_TL_EPIDERMIS_UM], row[MN_TL_PAPILLARY_COLLAGEN]);
     }
     return mn_afile_commit(&af);
 }
@@ -187,6 +190,10 @@ mn_status mn_healing_summary_json(const mn_healing_result *r, cJSON *summary_roo
     MN_TRY(mn_healing_json_add_days(out, "epidermal_thickness_change_percent",
                                     o.epidermal_thickness_change_percent));
     if (!cJSON_AddItemToObject(out, "downtime_days_total", number_or_null(o.downtime_days_total)))
+        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+    MN_TRY(mn_healing_json_add_days(out, "papillary_collagen_change_percent",
+                                    o.papillary_collagen_change_percent));
+    if (!cJSON_AddItemToObject(out, "pih_probability", number_or_null(o.pih_probability)))
         return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
     return MN_OK;
 }

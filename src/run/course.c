@@ -36,6 +36,7 @@ mn_status mn_course_init(const mn_model *m, mn_course *c)
     c->n_sessions = mn_model_total_sessions(m);
     c->end_day = mn_model_end_day(m);
     c->max_erythema_days = -1.0;
+    c->pih_probability = -1.0;
     c->max_epidermis_peak_c = NAN;
     c->max_epidermis_omega = NAN;
     MN_ALLOC(c->days, c->n_sessions);
@@ -129,6 +130,9 @@ mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_pu
     mn_delivery_options_default(&opt);
     opt.max_memory_bytes = out->max_memory_bytes;
     MN_TRY(mn_delivery_run(m, col, p, &opt, &d));
+    /* Healing reads the dose a product leaves in the dermis (healing_products.csv). */
+    snprintf(c->injuries[s - 1].product, sizeof c->injuries[s - 1].product, "%s", m->product.name);
+    c->injuries[s - 1].product_dermis_ug_per_cm2 = mn_delivery_get_dose(d, MN_DOSE_DERMIS, false);
     MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
     if (out->dir) {
         text_sink t;
@@ -260,6 +264,9 @@ mn_status mn_course_heal(const mn_model *m, const mn_column *col, mn_course *c,
         if (e > c->max_erythema_days)
             c->max_erythema_days = e;
     }
+    mn_healing_outcome o;
+    mn_healing_result_outcome(*out, &o);
+    c->pih_probability = o.pih_probability;
     return MN_OK;
 }
 
@@ -283,6 +290,7 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
     in.tissue_depth_max_um = c->max_tissue_depth_um;
     in.bleeding_fraction = c->max_bleeding_fraction;
     in.erythema_days = c->max_erythema_days;
+    in.pih_probability = c->pih_probability;
     in.product_name = m->product.present ? m->product.name : NULL;
     if (!isnan(c->max_epidermis_peak_c)) {
         in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;

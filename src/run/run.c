@@ -4,6 +4,7 @@
  * course; the report reads back the files. This file holds the mn_run handle and that order. */
 #include "mnsim/mnsim.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,10 +257,17 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
     const mn_model *m = &r->model;
     cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
     mn_healing_result *h = NULL;
+    mn_healing_clinical clin;
     MN_TRY(mn_course_heal(m, col, c, &h));
     mn_status st = mn_healing_summary_json(h, summary, sessions);
     if (st == MN_OK && timeline_path)
         st = mn_healing_write_timeline_csv(h, timeline_path);
+    if (st == MN_OK && m->indication.present) { /* clinical score of the cited-parameter course */
+        mn_healing_outcome o;
+        mn_healing_result_outcome(h, &o);
+        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
+        st = mn_healing_clinical_score(m->indication.concern, sev, &o, &clin);
+    }
     mn_healing_result_free(h);
     MN_TRY(st);
     if (r->samples > 0) {
@@ -271,6 +279,8 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
         MN_TRY(st);
         cJSON_AddNumberToObject(summary, "samples", r->samples);
     }
+    if (m->indication.present)
+        MN_TRY(mn_healing_clinical_json(&clin, summary));
     return MN_OK;
 }
 
