@@ -9,7 +9,9 @@ int mn_cmd_products(int argc, char **argv)
 {
     if (mn_cli_wants_help(argc, argv)) {
         printf("Usage: mnsim products\n\nPrints the embedded product table (name, label, "
-               "mw_da, log_kow,\naqueous_diffusivity_cm2_s, source, status) as CSV.\n");
+               "mw_da, log_kow,\naqueous_diffusivity_cm2_s, source, status, pka, acid_base, ph,\n"
+               "solubility_mg_ml, hydrodynamic_radius_nm, properties_source, properties_status)\n"
+               "as CSV.\n");
         return 0;
     }
     if (argc > 1)
@@ -18,8 +20,20 @@ int mn_cmd_products(int argc, char **argv)
     mn_status st = mn_table_load_embedded("products.csv", &t);
     if (st != MN_OK)
         return mn_cli_fail(st);
-    const char *cols[] = {"name",   "label", "mw_da", "log_kow", "aqueous_diffusivity_cm2_s",
-                          "source", "status"};
+    const char *cols[] = {"name",
+                          "label",
+                          "mw_da",
+                          "log_kow",
+                          "aqueous_diffusivity_cm2_s",
+                          "source",
+                          "status",
+                          "pka",
+                          "acid_base",
+                          "ph",
+                          "solubility_mg_ml",
+                          "hydrodynamic_radius_nm",
+                          "properties_source",
+                          "properties_status"};
     size_t nc = sizeof cols / sizeof cols[0];
     for (size_t c = 0; c < nc; c++)
         printf("%s%s", cols[c], c + 1 < nc ? "," : "\n");

@@ -51,6 +51,14 @@ static double num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
+/* A percentile of a {median, p5, p95} object; NAN for a plain number. */
+static double pct(const cJSON *o, const char *k, const char *which)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, which) : NULL;
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
 static void print_outcome_row(const cJSON *outcome, const char *key, const char *label)
 {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(outcome, key);
@@ -66,6 +74,45 @@ static void print_outcome_row(const cJSON *outcome, const char *key, const char 
             printf(" %+7.1f", v);
     }
     printf("\n");
+    /* --samples: the 5-95 % range of the virtual patients under the median */
+    if (!isnan(pct(o, days[0], "p5"))) {
+        printf("  %-22s", "  5-95 % of patients");
+        for (int d = 0; d < 4; d++) {
+            double lo = pct(o, days[d], "p5"), hi = pct(o, days[d], "p95");
+            if (isnan(lo) || isnan(hi))
+                printf(" %7s", "n/a");
+            else
+                printf(" %3.0f..%-3.0f", lo, hi);
+        }
+        printf("\n");
+    }
+}
+
+/* The clinical score of the indication and the PIH probability (healing stage). */
+static void print_clinical(const cJSON *outcome)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(outcome, "clinical");
+    if (cJSON_IsObject(c)) {
+        const cJSON *ch = cJSON_GetObjectItemCaseSensitive(c, "change");
+        const cJSON *concern = cJSON_GetObjectItemCaseSensitive(c, "concern");
+        const cJSON *scale = cJSON_GetObjectItemCaseSensitive(c, "scale");
+        double d180 = num(ch, "day_180");
+        if (isnan(d180))
+            printf("  %s on %s: no cited calibration, no score\n",
+                   cJSON_IsString(concern) ? concern->valuestring : "?",
+                   cJSON_IsString(scale) ? scale->valuestring : "?");
+        else
+            printf("  %s on %s: baseline %.1f, change %+.2f (day 90) %+.2f (day 180) %+.2f (day "
+                   "365) +- %.2f; responders %.0f %%\n",
+                   cJSON_IsString(concern) ? concern->valuestring : "?",
+                   cJSON_IsString(scale) ? scale->valuestring : "?", num(c, "baseline"),
+                   num(ch, "day_90"), d180, num(ch, "day_365"), num(c, "change_sd"),
+                   100.0 * num(c, "responder_fraction"));
+    }
+    double pih = num(outcome, "pih_probability");
+    if (!isnan(pih))
+        printf("  post-inflammatory hyperpigmentation: %.1f %% probability over the course\n",
+               100.0 * pih);
 }
 
 static void print_table(const char *json, const char *dir, int colour)
@@ -130,9 +177,16 @@ static void print_table(const char *json, const char *dir, int colour)
         printf("  %-22s %7s %7s %7s %7s\n", "", "day 30", "day 90", "day 180", "day 365");
         print_outcome_row(outcome, "collagen_change_percent", "collagen");
         print_outcome_row(outcome, "elastin_change_percent", "elastin");
+        print_outcome_row(outcome, "papillary_collagen_change_percent", "papillary collagen");
         print_outcome_row(outcome, "epidermal_thickness_change_percent", "epidermal thickness");
         printf("  downtime (visible redness) %.1f days in all\n",
                num(outcome, "downtime_days_total"));
+        print_clinical(outcome);
+        const cJSON *vp = cJSON_GetObjectItemCaseSensitive(s, "virtual_patients");
+        const cJSON *p95 = cJSON_GetObjectItemCaseSensitive(vp, "p95_patient");
+        const cJSON *why = cJSON_GetObjectItemCaseSensitive(p95, "why");
+        if (cJSON_IsString(why))
+            printf("  patient %.0f (95th percentile): %s\n", num(p95, "patient"), why->valuestring);
     }
     const cJSON *risks = cJSON_GetObjectItemCaseSensitive(s, "risks"), *risk;
     if (risks) {

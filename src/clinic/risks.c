@@ -28,6 +28,7 @@ void mn_risk_inputs_init(mn_risk_inputs *in)
     in->erythema_days = -1.0;
     in->epidermis_peak_temperature_c = NAN;
     in->heat_duration_s = 0.0;
+    in->pih_probability = -1.0;
 }
 
 mn_status mn_clinic_limit(const char *name, double *out)
@@ -195,6 +196,14 @@ static mn_status pih(const mn_risk_inputs *in, acc *a)
             fitz);
     else
         add(a, (mn_risk_level)score, "%s (Chu 2021; InMode IFU; clinical.md §3)", why);
+    /* The healing stage's predicted probability (src/healing/pih.c): moderate from 5 %, about
+     * one 1550 nm laser session in types IV-VI (4.3 %, pigmentation_pih.csv), high from 20 %
+     * (assumed: one patient in five). */
+    if (in->pih_probability >= 0.05)
+        add(a, in->pih_probability >= 0.20 ? MN_RISK_HIGH : MN_RISK_MODERATE,
+            "simulated PIH probability %.0f %% over the course (healing model; "
+            "pigmentation_pih.csv)",
+            100.0 * in->pih_probability);
     return MN_OK;
 }
 

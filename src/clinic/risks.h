@@ -35,6 +35,7 @@ typedef struct mn_risk_inputs {
     const char *product_name;   /* product in contact with open channels; NULL or "" none */
     double epidermis_peak_temperature_c; /* RF only; NAN when not simulated */
     double heat_duration_s;              /* time the epidermis stays near its peak (RF pulse) */
+    double pih_probability; /* simulated PIH probability of the course (healing); < 0 unknown */
 } mn_risk_inputs;
 
 /* Sets the fields a caller commonly leaves unknown (no product, no RF, unknown depth). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cnum.h"
 #include "core/error.h"
 
 struct mn_table {
@@ -278,7 +279,7 @@ static mn_status parse_number(const mn_table *t, size_t row, const char *col, co
 {
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = mn_strtod(s, &end);
     while (*end == ' ')
         end++;
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))

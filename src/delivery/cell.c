@@ -11,7 +11,12 @@
 /* Raster of the pattern: cells of r/5 (area of a disc within ~1 %), at most this many. */
 #define PATTERN_MAX_CELLS 2.0e6
 
-/* z grid: SC in 2 cells, viable epidermis in cells of <= 20 µm, dermis in cells of
+/* SC cells: a membrane of N cells has a time lag 1 + 1/(2N²) times the continuous L²/6D (the
+ * lumped capacities of a cell-centred grid): 12.5 % long with 2 cells, 1.4 % with 6. The SC
+ * carries almost all of the intact skin's lag, so it gets 6. */
+#define SC_CELLS 6
+
+/* z grid: SC in SC_CELLS cells, viable epidermis in cells of <= 20 µm, dermis in cells of
  * <= DERMIS_DZ_UM down to DERMIS_FINE_BELOW_UM below the channel tip, then growing by 1.5×. */
 #define VE_DZ_UM             20.0
 #define DERMIS_DZ_UM         40.0
@@ -25,40 +30,61 @@
 #define CELL_N_MIN   4
 #define CELL_N_MAX   16
 
+/* The open channel each puncture leaves: the needling stage's channel after the tissue's rebound
+ * and elastic recovery (channel_depth_um, channel_diameter_um; docs/validation/needling.md).
+ * Punctures built without them (NULL arrays, e.g. by hand in tests) fall back to the needle's
+ * track: as deep as the needle reached and as wide as its shaft. */
+static double channel_depth(const mn_punctures *p, size_t i)
+{
+    return p->channel_depth_um ? p->channel_depth_um[i] : p->tissue_depth_um[i];
+}
+static double channel_radius(const mn_punctures *p, size_t i)
+{
+    return p->channel_diameter_um ? 0.5 * p->channel_diameter_um[i] : p->needle_radius_um;
+}
+
 mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
                                      mn_channel_pattern *out)
 {
     memset(out, 0, sizeof *out);
-    const double r = p->needle_radius_um;
     const double W = m->patch_width_um, Lp = m->patch_length_um;
     if (!(W > 0 && Lp > 0))
         return mn_error_set(MN_EINPUT, "patch: %g x %g um (expected > 0)", W, Lp);
-    size_t pierced = 0;
-    for (size_t i = 0; i < p->n; i++)
+    size_t pierced = 0, open = 0, bled = 0;
+    double r = INFINITY; /* the narrowest open channel sets the raster */
+    for (size_t i = 0; i < p->n; i++) {
         pierced += p->tissue_depth_um[i] > 0;
+        if (channel_depth(p, i) > 0) {
+            open++;
+            bled += p->bleeds && p->bleeds[i];
+            r = fmin(r, channel_radius(p, i));
+        }
+    }
+    out->bleed_fraction = open > 0 ? (double)bled / open : 0.0;
     out->punctures_per_cm2 = pierced / (W * Lp / MN_UM2_PER_CM2);
-    if (pierced == 0)
+    if (open == 0)
         return MN_OK;
     if (!(r > 0))
-        return mn_error_set(MN_EINPUT, "needle radius %g um (expected > 0 for channels)", r);
+        return mn_error_set(MN_EINPUT, "channel radius %g um (expected > 0 for channels)", r);
     const double h = fmax(0.2 * r, sqrt(W * Lp / PATTERN_MAX_CELLS));
     const long nx = (long)ceil(W / h), ny = (long)ceil(Lp / h);
     float *depth = calloc((size_t)nx * (size_t)ny, sizeof *depth);
     if (!depth)
         return mn_error_set(MN_ENOMEM, "out of memory for the channel raster (%ld x %ld)", nx, ny);
     for (size_t n = 0; n < p->n; n++) {
-        double d = p->tissue_depth_um[n];
+        double d = channel_depth(p, n);
         if (!(d > 0))
             continue;
+        const double rc = channel_radius(p, n);
         double x = p->x_um[n], y = p->y_um[n];
-        long i0 = (long)floor((x - r) / h), i1 = (long)floor((x + r) / h);
-        long j0 = (long)floor((y - r) / h), j1 = (long)floor((y + r) / h);
+        long i0 = (long)floor((x - rc) / h), i1 = (long)floor((x + rc) / h);
+        long j0 = (long)floor((y - rc) / h), j1 = (long)floor((y + rc) / h);
         for (long j = j0 < 0 ? 0 : j0; j <= j1 && j < ny; j++) {
             double yc = (j + 0.5) * h - y;
             for (long i = i0 < 0 ? 0 : i0; i <= i1 && i < nx; i++) {
                 double xc = (i + 0.5) * h - x;
                 float *c = &depth[(size_t)j * nx + i];
-                if (xc * xc + yc * yc <= r * r && d > *c)
+                if (xc * xc + yc * yc <= rc * rc && d > *c)
                     *c = (float)d;
             }
         }
@@ -88,8 +114,8 @@ static int build_dz(const mn_column *col, double deepest_um, mn_cell *c)
 {
     int n = 0;
     double *dz = c->dz_um;
-    for (int i = 0; i < 2; i++)
-        dz[n++] = col->sc_um / 2;
+    for (int i = 0; i < SC_CELLS; i++)
+        dz[n++] = col->sc_um / SC_CELLS;
     c->k_ve = n;
     int nve = (int)ceil(col->viable_epidermis_um / VE_DZ_UM);
     for (int i = 0; i < nve; i++)
@@ -136,6 +162,7 @@ mn_status mn_cell_plan(const mn_column *col, const mn_channel_pattern *pat, int 
         return mn_error_set(MN_EINPUT, "skin column: layer thicknesses must be > 0");
     double depth = fmin(pat->depth_um, col->dermis_bottom_um - 50.0);
     c->nz = build_dz(col, depth, c);
+    c->k_rec = c->nz, c->receptor_k = 1.0;
     double z = 0;
     c->k_cap = c->nz;
     for (int k = 0; k < c->nz; z += c->dz_um[k], k++)

@@ -25,6 +25,7 @@ typedef struct mn_channel_pattern {
     double depth_um;      /* mean depth of the channel area */
     double radius_um;     /* equivalent radius 2·area/perimeter (the needle's for a disc) */
     double punctures_per_cm2;
+    double bleed_fraction; /* share of the open channels whose puncture bled (blood-filled) */
 } mn_channel_pattern;
 
 mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
@@ -41,6 +42,8 @@ typedef struct mn_cell {
     int channel_depth_k;     /* channel occupies layers k < channel_depth_k */
     /* z: SC, viable epidermis, dermis */
     int nz, k_ve, k_de, k_cap;
+    int k_rec;         /* first receptor layer (Franz cell), nz when there is none */
+    double receptor_k; /* its capacity relative to water (receptor volume / layer volume) */
     double dz_um[MN_CELL_MAX_NZ];
 } mn_cell;
 

@@ -31,6 +31,10 @@ typedef struct mn_delivery_options {
     double rtol;                  /* field engine tolerance per internal step; 0: 1e-3 */
     bool inflammation_suppressed; /* anti-inflammatory at the site slows closure */
     bool binary_vti;              /* base64 Float64 (default) or ASCII */
+    /* Multipliers on the uncertain channel parameters, for the sensitivity analysis
+     * (docs/validation/delivery.md); 0 means 1: closure time constant, channel radius in the
+     * hindrance, diffusivity of the pore fluid, partition of the tissue around the channel. */
+    double scale_closure_tau, scale_pore_radius, scale_pore_fluid_d, scale_partition;
 } mn_delivery_options;
 
 void mn_delivery_options_default(mn_delivery_options *opt);
@@ -60,6 +64,21 @@ double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r);
  * time-axis intercept of its tangent at the steepest point; NAN if nothing reached them. */
 double mn_delivery_get_lag_time_h(const mn_delivery_result *r, bool intact);
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r);
+
+/* Franz cell (experiment.type franz_cell): in vitro, no perfusion, a receptor under the skin.
+ * The enhancement ratio is then the cumulative receptor amount with pretreatment ÷ without at
+ * the end, and the lag time the x-intercept of the steady line of the receptor curve. */
+bool mn_delivery_is_franz(const mn_delivery_result *r);
+/* Cumulative receptor amount at the end (µg/cm²); 0 in vivo. */
+double mn_delivery_get_receptor(const mn_delivery_result *r, bool intact);
+typedef struct mn_delivery_franz {
+    double receptor_ug_cm2, intact_receptor_ug_cm2; /* at the end of the study */
+    double flux_ug_cm2_h, intact_flux_ug_cm2_h;     /* slope of the steady line */
+    double window_h[2];                             /* sampling times it was fitted over */
+    double lag_time_h, intact_lag_time_h;           /* its time-axis intercept */
+    double kp_cm_h;                                 /* intact steady flux / donor conc. */
+} mn_delivery_franz;
+mn_status mn_delivery_get_franz(const mn_delivery_result *r, mn_delivery_franz *out);
 const char *mn_delivery_get_product(const mn_delivery_result *r);
 /* Time series: rows, and per row time_h, flux into the skin (µg/cm²/h) and open fraction. */
 size_t mn_delivery_get_samples(const mn_delivery_result *r);
@@ -91,8 +110,20 @@ mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, si
 mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);
 mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir);
 
+/* Renkin's hindrance factor for a solute/pore radius ratio lambda (1 at 0, 0 from 1 on). */
+double mn_delivery_renkin(double lambda);
+
 /* Resolves the product of the scenario to a solute: table row by name (data/products.csv),
  * else the scenario's mw_da and log_kow with Stokes–Einstein diffusivity. */
 mn_status mn_delivery_solute_for(const mn_product_spec *prod, mn_solute *out);
+
+/* The solute with its ionisation (table row, overridden by the scenario's pka, acid_base, ph),
+ * the donor solubility (mg/mL, NAN: no cap) and the hydrodynamic radius (nm; S1 from MW when
+ * the table has none). */
+typedef struct mn_product_properties {
+    mn_solute solute;
+    double solubility_mg_ml, radius_nm;
+} mn_product_properties;
+mn_status mn_delivery_product_properties(const mn_product_spec *prod, mn_product_properties *out);
 
 #endif

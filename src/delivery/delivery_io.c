@@ -15,16 +15,17 @@
 static void write_amounts(FILE *f, double flux, double entered, const double *a)
 {
     fprintf(f, ",%.8g,%.8g", flux, entered);
-    for (int l = 0; l < AM_N; l++)
+    for (int l = 0; l <= AM_SYSTEMIC; l++)
         fprintf(f, ",%.8g", a[l]);
     fprintf(f, ",%.8g", a[AM_EPIDERMIS] + a[AM_DERMIS] + a[AM_SYSTEMIC]);
+    fprintf(f, ",%.8g", a[AM_RECEPTOR]);
 }
 
 mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int header)
 {
     static const char *const cols = "flux_ug_cm2_h,cumulative_ug_cm2,donor_ug_cm2,"
                                     "stratum_corneum_ug_cm2,epidermis_ug_cm2,dermis_ug_cm2,"
-                                    "systemic_ug_cm2,past_sc_ug_cm2";
+                                    "systemic_ug_cm2,past_sc_ug_cm2,receptor_ug_cm2";
     if (header) {
         /* No '#' line: the columns are described in delivery.csv-metadata.json
          * (io/csv_meta.c), so pandas.read_csv reads the file as it is. */
@@ -60,13 +61,16 @@ mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int h
         const mn_delivery_profile *p = &r->prof[j];
         double z = 0;
         for (int k = 0; k < L->nz; k++) {
-            const char *layer = k < L->k_ve   ? "stratum_corneum"
-                                : k < L->k_de ? "epidermis"
-                                              : "dermis";
+            const char *layer = k < L->k_ve    ? "stratum_corneum"
+                                : k < L->k_de  ? "epidermis"
+                                : k < L->k_rec ? "dermis"
+                                               : "receptor";
+            /* the receptor layer stands for its whole volume: medium concentration = c / K */
+            double u =
+                (k >= L->k_rec && L->receptor_k > 0 ? 1.0 / L->receptor_k : 1.0) * MN_UM3_PER_ML;
             fprintf(f, "%d,%.6g,%.6g,%s,%.8g,%.8g,%.8g,%.8g\n", r->session, p->t_h,
-                    z + 0.5 * L->dz_um[k], layer, p->mean[k] * MN_UM3_PER_ML,
-                    p->axis[k] * MN_UM3_PER_ML, p->between[k] * MN_UM3_PER_ML,
-                    p->intact[k] * MN_UM3_PER_ML);
+                    z + 0.5 * L->dz_um[k], layer, p->mean[k] * u, p->axis[k] * u, p->between[k] * u,
+                    p->intact[k] * u);
             z += L->dz_um[k];
         }
     }
@@ -110,7 +114,7 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
      * least 5 µm), each taking the value of the layer its centre falls in. */
     const mn_cell *L = &r->cell;
     double total = 0, dzmin = INFINITY;
-    for (int k = 0; k < L->nz; k++)
+    for (int k = 0; k < L->k_rec; k++) /* the skin, not a Franz cell's receptor */
         total += L->dz_um[k], dzmin = fmin(dzmin, L->dz_um[k]);
     const double h = fmax(dzmin, 5.0);
     const int nzo = (int)ceil(total / h - 1e-9);
@@ -126,7 +130,7 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
     double *mask = img + plane2 * nzo;
     for (int ko = 0, k = 0; ko < nzo; ko++) {
         double zc = (ko + 0.5) * h, ztop = 0;
-        for (k = 0; k < L->nz - 1 && zc > ztop + L->dz_um[k]; k++)
+        for (k = 0; k < L->k_rec - 1 && zc > ztop + L->dz_um[k]; k++)
             ztop += L->dz_um[k];
         kof[ko] = k;
         for (int J = 0; J < n2; J++)

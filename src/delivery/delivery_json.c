@@ -32,6 +32,23 @@ mn_status mn_delivery_summary_json(const mn_delivery_result *r, cJSON *session)
     cJSON_AddNumberToObject(d, "enhancement_ratio", mn_delivery_get_enhancement_ratio(r));
     cJSON_AddNumberToObject(d, "lag_time_h", mn_delivery_get_lag_time_h(r, false));
     cJSON_AddNumberToObject(d, "channel_half_life_h", mn_delivery_get_channel_half_life_h(r));
+    bool franz = mn_delivery_is_franz(r);
+    cJSON_AddStringToObject(d, "enhancement_definition",
+                            franz ? "receptor_cumulative" : "past_stratum_corneum");
+    if (franz) {
+        mn_delivery_franz fz = {0};
+        (void)mn_delivery_get_franz(r, &fz); /* cannot fail: r is a Franz result */
+        cJSON_AddNumberToObject(d, "receptor_ug_per_cm2", fz.receptor_ug_cm2);
+        cJSON_AddNumberToObject(d, "intact_receptor_ug_per_cm2", fz.intact_receptor_ug_cm2);
+        cJSON_AddNumberToObject(d, "flux_ug_cm2_h", fz.flux_ug_cm2_h);
+        cJSON_AddNumberToObject(d, "kp_cm_h", fz.kp_cm_h);
+        /* beside the contract keys: the intact arm and the window of the steady line */
+        cJSON_AddNumberToObject(d, "intact_flux_ug_cm2_h", fz.intact_flux_ug_cm2_h);
+        cJSON_AddNumberToObject(d, "intact_lag_time_h", fz.intact_lag_time_h);
+        cJSON *w = cJSON_CreateDoubleArray(fz.window_h, 2);
+        if (w)
+            cJSON_AddItemToObject(d, "steady_window_h", w);
+    }
     cJSON_DeleteItemFromObject(session, "delivery");
     cJSON_AddItemToObject(session, "delivery", d);
     return MN_OK;

@@ -1,6 +1,8 @@
 /* Mechanistic intact-skin permeability (see permeability.h). Equations and constants from the
  * literature pack, ../shared/literature/permeation.md, cited by row (S1..S9, K1..K4, P1, P6).
- * Derivations and the one calibration are written up in docs/validation/delivery.md. */
+ * The lipid and polar SC conductances carry factors fitted to 73 measured human kp
+ * (data/kp_human_training.csv, perm_fit.c); derivations and the fit are written up in
+ * docs/validation/delivery.md. */
 #include <math.h>
 #include <stdbool.h>
 
@@ -63,6 +65,15 @@ static double corneocyte_swelling(void)
     double v_water = SC_WATER_WW;
     double v_ker = (1.0 - SC_WATER_WW) * SC_KERATIN_DRY / RHO_KER;
     return (v_water + v_ker) / v_ker;
+}
+
+double mn_permeability_unionised_fraction(const mn_solute *s)
+{
+    if ((s->acid_base != MN_ACIDBASE_ACID && s->acid_base != MN_ACIDBASE_BASE) ||
+        !isfinite(s->pka) || !isfinite(s->ph) || !(s->ph > 0))
+        return 1.0;
+    double x = s->acid_base == MN_ACIDBASE_ACID ? s->ph - s->pka : s->pka - s->ph;
+    return 1.0 / (1.0 + pow(10.0, x));
 }
 
 static mn_status raw_coefficients(const mn_solute *s, int layers, mn_skin_coefficients *c)
@@ -140,29 +151,66 @@ static mn_status raw_coefficients(const mn_solute *s, int layers, mn_skin_coeffi
     return MN_OK;
 }
 
-/* The single calibration: SC route conductances are scaled by one factor so that caffeine on
- * the reference epidermal membrane reproduces Potts–Guy (P1). Inputs of the caffeine row of
- * data/products.csv (MW 194.19, log Kow -0.07, f_u 0.63, D_w 8.4e-6 cm²/s). */
-static double calibration_factor(void)
+mn_status mn_permeability_raw_coefficients(const mn_solute *s, int sc_layers,
+                                           mn_skin_coefficients *out)
 {
-    mn_solute caf = {194.19, -0.07, 8.4e-6, 0.63};
-    mn_skin_coefficients c;
-    if (raw_coefficients(&caf, MN_PERM_REF_SC_LAYERS, &c) != MN_OK)
-        return 1.0;
-    double r_ve = MN_PERM_REF_VE_UM * 1e-4 / (c.K_ve * c.D_ve_um2_s * 1e-8);
-    double kp_target = mn_potts_guy_kp_cm_h(caf.mw_da, caf.log_kow) / 3600.0;
-    /* 1/kp = 1/(f k_sc) + r_ve  ->  f = 1 / (k_sc (1/kp - r_ve)). */
-    return 1.0 / (c.k_sc_cm_s * (1.0 / kp_target - r_ve));
+    return raw_coefficients(s, sc_layers, out);
+}
+
+/* Coefficients of one species with the fitted route factors. */
+static mn_status species_coefficients(const mn_solute *s, int layers, mn_skin_coefficients *c)
+{
+    MN_TRY(raw_coefficients(s, layers, c));
+    double al = pow(10.0, MN_PERM_FIT_LOG_A_LIPID), ap = pow(10.0, MN_PERM_FIT_LOG_A_POLAR);
+    c->k_sc_lipid_cm_s *= al;
+    c->k_sc_polar_cm_s *= ap;
+    c->k_sc_cm_s = c->k_sc_lipid_cm_s + c->k_sc_polar_cm_s;
+    return MN_OK;
+}
+
+/* The ion as a species: the same molecule with log Kow lowered by MN_PERM_ION_DLOGP. */
+static mn_solute ion_of(const mn_solute *s)
+{
+    mn_solute ion = *s;
+    ion.log_kow = s->log_kow - MN_PERM_ION_DLOGP;
+    ion.acid_base = MN_ACIDBASE_NEUTRAL;
+    return ion;
 }
 
 mn_status mn_permeability_coefficients(const mn_solute *s, int sc_layers, mn_skin_coefficients *out)
 {
-    MN_TRY(raw_coefficients(s, sc_layers, out));
-    double f = calibration_factor();
-    out->k_sc_lipid_cm_s *= f;
-    out->k_sc_polar_cm_s *= f;
-    out->k_sc_cm_s *= f;
+    MN_TRY(species_coefficients(s, sc_layers, out));
+    double f = mn_permeability_unionised_fraction(s);
+    if (f < 1.0 && isfinite(s->log_kow)) {
+        /* Per total donor concentration the two species cross the SC in parallel; the SC holds
+         * each in proportion. The viable tissue keeps the neutral form's coefficients
+         * (a limit: the tissue's own pH 7.4 is not modelled). */
+        mn_solute ion = ion_of(s);
+        mn_skin_coefficients ci;
+        MN_TRY(species_coefficients(&ion, sc_layers, &ci));
+        out->k_sc_lipid_cm_s = f * out->k_sc_lipid_cm_s + (1 - f) * ci.k_sc_lipid_cm_s;
+        out->k_sc_polar_cm_s = f * out->k_sc_polar_cm_s + (1 - f) * ci.k_sc_polar_cm_s;
+        out->k_sc_cm_s = out->k_sc_lipid_cm_s + out->k_sc_polar_cm_s;
+        out->K_sc = f * out->K_sc + (1 - f) * ci.K_sc;
+    }
     return MN_OK;
+}
+
+mn_status mn_permeability_model_log_kp(const mn_solute *s, const double log_a[3], double *log_kp)
+{
+    mn_skin_coefficients c;
+    MN_TRY(raw_coefficients(s, MN_PERM_REF_SC_LAYERS, &c));
+    double k = pow(10.0, log_a[0]) * c.k_sc_lipid_cm_s + pow(10.0, log_a[1]) * c.k_sc_polar_cm_s;
+    double rv = pow(10.0, log_a[2]) * MN_PERM_REF_VE_UM * 1e-4 / (c.K_ve * c.D_ve_um2_s * 1e-8);
+    *log_kp = log10(3600.0 / (1.0 / k + rv));
+    return MN_OK;
+}
+
+/* Steady kp (cm/h) of coefficients c over a viable resistance r_viable (s/cm). */
+static double kp_of(const mn_skin_coefficients *c, double r_viable)
+{
+    double r = (c->k_sc_cm_s > 0 ? 1.0 / c->k_sc_cm_s : INFINITY) + r_viable;
+    return isfinite(r) ? 3600.0 / r : 0.0;
 }
 
 mn_status mn_permeability_compute(const mn_solute *s, int sc_layers, double ve_um, double dermis_um,
@@ -175,9 +223,25 @@ mn_status mn_permeability_compute(const mn_solute *s, int sc_layers, double ve_u
     MN_TRY(raw_coefficients(s, sc_layers, &raw));
     MN_TRY(mn_permeability_coefficients(s, sc_layers, &c));
     double kd_ve = c.K_ve * c.D_ve_um2_s * 1e-8, kd_de = c.K_de * c.D_de_um2_s * 1e-8;
+    if (membrane == MN_MEMBRANE_TRAINING) /* the fitted equivalent viable thickness */
+        ve_um = pow(10.0, MN_PERM_FIT_LOG_A_VIABLE) * MN_PERM_REF_VE_UM;
     double r_viable = ve_um * 1e-4 / kd_ve;
     if (membrane == MN_MEMBRANE_FULL_THICKNESS)
         r_viable += dermis_um * 1e-4 / kd_de;
+    out->f_unionised = mn_permeability_unionised_fraction(s);
+    mn_skin_coefficients cn;
+    mn_solute neutral = *s;
+    neutral.acid_base = MN_ACIDBASE_NEUTRAL;
+    MN_TRY(species_coefficients(&neutral, sc_layers, &cn));
+    out->kp_neutral_cm_h = kp_of(&cn, r_viable);
+    out->kp_ion_cm_h = NAN;
+    if (isfinite(s->log_kow)) {
+        mn_solute ion = ion_of(s);
+        mn_skin_coefficients ci;
+        MN_TRY(species_coefficients(&ion, sc_layers, &ci));
+        ci.K_ve = cn.K_ve, ci.D_ve_um2_s = cn.D_ve_um2_s; /* neutral-form viable tissue */
+        out->kp_ion_cm_h = kp_of(&ci, r_viable);
+    }
     double r_sc = c.k_sc_cm_s > 0 ? 1.0 / c.k_sc_cm_s : INFINITY;
     double r_total = r_sc + r_viable;
     out->kp_cm_h = isfinite(r_total) ? 3600.0 / r_total : 0.0;

@@ -5,11 +5,17 @@
 #ifndef MN_DELIVERY_PERMEABILITY_H
 #define MN_DELIVERY_PERMEABILITY_H
 
+#include <stddef.h>
+
 #include "mnsim/status.h"
+#include "model/model.h" /* mn_acid_base */
 
 typedef enum mn_membrane {
-    MN_MEMBRANE_EPIDERMIS = 0,     /* SC + viable epidermis (heat-separated epidermis) */
-    MN_MEMBRANE_FULL_THICKNESS = 1 /* SC + viable epidermis + dermis */
+    MN_MEMBRANE_EPIDERMIS = 0,      /* SC + viable epidermis (heat-separated epidermis) */
+    MN_MEMBRANE_FULL_THICKNESS = 1, /* SC + viable epidermis + dermis */
+    /* SC + the viable-tissue resistance fitted to the human kp training set (the membranes
+     * those measurements used behave like this much viable tissue; perm_fit.c) */
+    MN_MEMBRANE_TRAINING = 2
 } mn_membrane;
 
 /* What the model needs to know about a molecule. */
@@ -18,7 +24,21 @@ typedef struct mn_solute {
     double log_kow;                   /* NAN: not meaningful (polymer): lipid route closed */
     double aqueous_diffusivity_cm2_s; /* <= 0: Stokes–Einstein at 305 K (permeation.md S1, S7) */
     double f_unbound;                 /* <= 0: from K_ow (permeation.md K4, base form) */
+    /* Ionisation (zero-initialised = neutral): pKa, acid or base, donor pH. The SC conducts
+     * the un-ionised and the ionised species in parallel, the ion with log Kow lowered by
+     * MN_PERM_ION_DLOGP (permeation of ions as ion pairs through the same routes). */
+    double pka;
+    mn_acid_base acid_base;
+    double ph;
 } mn_solute;
+
+/* log Kow(neutral) − log Kow(ion) in octanol/water at 0.15 M salt: 4.02 for an acid and 3.73 for
+ * a base in Avdeef's lipophilicity profiles (Curr Top Med Chem 2001;1:277–351, figs 4.2–4.3 as
+ * reproduced on pharmacologicalsciences.us: pKa vs octanol pKa), mean 3.9 (V2). */
+#define MN_PERM_ION_DLOGP 3.9
+
+/* Share of the solute un-ionised at the donor pH (1 for a neutral solute or no pH). */
+double mn_permeability_unionised_fraction(const mn_solute *s);
 
 /* Per-layer transport coefficients of one solute, relative to water. */
 typedef struct mn_skin_coefficients {
@@ -39,7 +59,35 @@ typedef struct mn_permeability {
     double share_lipid, share_polar, share_viable;
     double kp_potts_guy_cm_h; /* permeation.md P1, for comparison */
     double kp_uncalibrated_cm_h;
+    double f_unionised;                  /* at the donor pH */
+    double kp_neutral_cm_h, kp_ion_cm_h; /* the two species alone (kp = f·neutral + (1−f)·ion) */
 } mn_permeability;
+
+/* The calibration of the SC routes on data/kp_human_training.csv (perm_fit.c): log10 of the
+ * factors on the lipid and polar SC conductances and on the viable resistance of the training
+ * membranes (relative to 100 µm of viable epidermis). Reproduced by `mnsim permeability
+ * --calibrate` and checked by tests/delivery/permeability_cli.sh. */
+#define MN_PERM_FIT_LOG_A_LIPID  0.57622
+#define MN_PERM_FIT_LOG_A_POLAR  0.42907
+#define MN_PERM_FIT_LOG_A_VIABLE 1.20160
+
+/* The fit itself: least squares on log10 kp of n compounds (mw, log Kow, measured log kp),
+ * parameters above; RMSE, leave-one-out RMSE, and the same for the two-descriptor
+ * regression log kp = c0 + c1 log Kow + c2 MW refitted on the same data. */
+typedef struct mn_perm_fit {
+    size_t n;
+    double log_a[3]; /* lipid, polar, viable */
+    double rmse, loo_rmse, bias;
+    double reg[3]; /* c0, c1, c2 */
+    double reg_rmse, reg_loo_rmse;
+} mn_perm_fit;
+
+mn_status mn_permeability_fit(const double *mw, const double *log_kow, const double *log_kp,
+                              size_t n, mn_perm_fit *out);
+
+/* log10 kp of the SC-route model with factors log_a[3] on the reference membrane (16 SC
+ * layers, 100 µm viable epidermis scaled by a_viable). */
+mn_status mn_permeability_model_log_kp(const mn_solute *s, const double log_a[3], double *log_kp);
 
 /* Reference geometry (SurreyDPK caffeine example, permeation.md §2): 16 corneocyte layers,
  * viable epidermis 100 µm, dermis 1200 µm. */
@@ -50,6 +98,10 @@ typedef struct mn_permeability {
 /* Coefficients for a solute; sc_layers = corneocyte layers of the SC (> 0). */
 mn_status mn_permeability_coefficients(const mn_solute *s, int sc_layers,
                                        mn_skin_coefficients *out);
+
+/* Uncalibrated coefficients (neutral species, no route factors), for the fit. */
+mn_status mn_permeability_raw_coefficients(const mn_solute *s, int sc_layers,
+                                           mn_skin_coefficients *out);
 
 /* Steady-state kp and lag time of a membrane with the given viable thicknesses (µm). */
 mn_status mn_permeability_compute(const mn_solute *s, int sc_layers, double ve_um, double dermis_um,

@@ -19,6 +19,7 @@
 #include <omp.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "field/field_impl.h"
 #include "field/kernels.h"
 
@@ -701,6 +702,11 @@ mn_status mn_field_species_step(mn_field *f, int s, double dt)
     double remaining = dt;
     const double sqrt_n = sqrt((double)f->nvox);
     while (remaining > 0) {
+        /* SIGINT/SIGTERM: stop within one step, the state at a whole step (core/signals.h). */
+        if (mn_signals_stop_requested()) {
+            st = mn_error_set(MN_EINTERRUPTED, "stopped on request (field at t = %g s)", sp->t);
+            goto done;
+        }
         const double prop = f->fixed_h > 0 ? f->fixed_h : sp->h_next > 0 ? sp->h_next : remaining;
         double h = prop;
         if (h >= remaining * (1 - 1e-12))

@@ -12,12 +12,13 @@
 #include <sunmatrix/sunmatrix_band.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "core/stats.h"
 #include "core/numcheck.h"
 #include "healing/healing_internal.h"
 
 /* Unknowns per depth cell, interleaved so diffusion couples only entries NV apart (band). */
-enum { V_A = 0, V_L, V_C, V_G, V_F, V_M, V_X3, V_X1, V_XE, NV };
+enum { V_A = 0, V_L, V_C, V_G, V_F, V_M, V_X3, V_X1, V_R, V_T, V_XE, NV };
 enum { NY = NV * MN_HEALING_NZ };
 
 /* Tolerances: outcomes change by < 1e-3 percentage points from rtol 1e-7 to 1e-4
@@ -30,10 +31,12 @@ const double mn_healing_outcome_days[MN_HEALING_N_OUTCOME_DAYS] = {30, 90, 180, 
 typedef struct rates {
     double dz_um, inv_dz2;
     double d_med, d_fib; /* µm²/d */
-    double k_a, k_l, dec_med, c_b, h_b, c_w, fib_ratio;
+    double k_a, k_l, l_max, dec_med, c_b, h_b, c_w, fib_ratio;
     double k_act, p_f, d_f, f_max;
-    double k_syn, a_syn, age_factor, k_mmp_deg, d_mmp;
-    double phi3_new, phi3_base, c3_base, c1_base, ratio31, k_mat, k_rem, cap, rho_e;
+    double k_syn, a_syn, syn_factor, k_mmp_deg, d_mmp;
+    double k_r, a_r;
+    double phi3_new, phi3_base, c3_base, c1_base, ratio31, k_mat, k_rem, cap;
+    double k_el_act, k_asm, k_el_turn, k_mmp_el;
 } rates;
 
 static double hill(double x)
@@ -56,6 +59,7 @@ static double relax(const rates *q, double x)
 
 static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
 {
+    (void)t;
     const rates *q = data;
     const double *y = N_VGetArrayPointer(yv);
     double *dy = N_VGetArrayPointer(ydotv);
@@ -65,11 +69,14 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
         const double *dn = k < MN_HEALING_NZ - 1 ? u + NV : u - NV;
         double *du = dy + k * NV;
         double a = u[V_A], l = u[V_L], c = u[V_C], f = u[V_F], m = u[V_M];
-        double x3 = u[V_X3], x1 = u[V_X1], xe = u[V_XE];
+        double x3 = u[V_X3], x1 = u[V_X1], xe = u[V_XE], r = u[V_R], te = u[V_T];
         double g = u[V_G], fib = 1.0 + f;
 
         du[V_A] = -q->k_a * a;
-        du[V_L] = q->k_a * a - q->k_l * l;
+        /* Leukocyte recruitment saturates (a tissue holds at most so many cells), so a denser
+         * injury prolongs inflammation by ever less. */
+        double room = 1.0 - l / q->l_max;
+        du[V_L] = q->k_a * a * (room > 0 ? room : 0) - q->k_l * l;
         du[V_C] = q->d_med * (up[V_C] - 2 * c + dn[V_C]) * q->inv_dz2 +
                   q->dec_med * (q->c_w * (l + q->fib_ratio * f) - c);
         /* Fibroblasts take days to switch to the proliferative, synthetic phenotype (they
@@ -79,18 +86,29 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
         du[V_F] = q->d_fib * (up[V_F] - 2 * f + dn[V_F]) * q->inv_dz2 +
                   q->p_f * g * fib * (1.0 - fib / q->f_max) - q->d_f * f;
         du[V_M] = q->d_mmp * (l - m);
+        /* Remodelling activity: follows the activation over months (collagen still rising at
+         * 6 months and 1 year after resurfacing, calibration/healing_timecourse.csv). */
+        du[V_R] = q->k_r * (g - r);
 
-        double s = q->k_syn * q->age_factor * (fib * (1.0 + q->a_syn * g) - 1.0);
+        double s = q->k_syn * q->syn_factor * (fib * (1.0 + q->a_syn * g + q->a_r * r) - 1.0);
         double xs = x1 + x3;
         double phi = q->phi3_base;
-        if (s > 0) {
-            s *= q->cap / (q->cap + (xs > 0 ? xs : 0));
+        if (s > 0) { /* no synthesis above the bound of the local excess (matrix homeostasis) */
+            double left = 1.0 - (xs > 0 ? xs : 0) / q->cap;
+            s *= left > 0 ? left : 0;
             phi = q->phi3_new;
         }
         double deg = q->k_mmp_deg * m, mat = q->k_mat * (x3 - q->ratio31 * x1);
         du[V_X3] = phi * s - mat - relax(q, x3) - deg * (q->c3_base + x3);
         du[V_X1] = (1.0 - phi) * s + mat - relax(q, x1) - deg * (q->c1_base + x1);
-        du[V_XE] = q->rho_e * (s - deg * (1.0 + xe)) - relax(q, xe);
+        /* Elastin: activated and remodelling fibroblasts secrete tropoelastin, assembled into
+         * fibres over weeks; MMPs of the inflammation degrade damaged fibres; adult elastin is
+         * hardly turned over (residence ~74 y), so what is gained or lost stays. */
+        double eroom = 1.0 - (xe > 0 ? xe : 0) / q->cap;
+        du[V_T] = q->syn_factor * q->k_el_act * fib * ((g > 0 ? g : 0) + (r > 0 ? r : 0)) *
+                      (eroom > 0 ? eroom : 0) -
+                  q->k_asm * te;
+        du[V_XE] = q->k_asm * te - q->k_mmp_el * m * (1.0 + xe) - q->k_el_turn * xe;
     }
     return 0;
 }
@@ -102,7 +120,30 @@ static double age_factor(const mn_healing_params *p, double age)
     return 1.0 - (1.0 - p->age_old_synthesis_ratio) * s;
 }
 
-static void set_rates(const mn_healing_params *p, const mn_patient *pat, double dz, rates *q)
+static int has_condition(const mn_patient *pat, const char *name)
+{
+    for (size_t i = 0; pat && i < pat->n_conditions; i++)
+        if (strcmp(pat->conditions[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Activated synthesis relative to a healthy non-smoker of the reference age: age (Varani
+ * 2006), smoking (Jorgensen 1998), uncontrolled diabetes (obese diabetic mice); controlled
+ * diabetes closes skin wounds at the normal rate (Diabetes Care 2007;30:3058), so it is left
+ * unchanged. Parameters in data/healing_params.csv. */
+double mn_healing_synthesis_factor(const mn_healing_params *p, const mn_patient *pat)
+{
+    double f = age_factor(p, pat ? pat->age_years : p->age_ref_young_years);
+    if (has_condition(pat, "smoker"))
+        f *= p->smoking_synthesis_factor;
+    if (has_condition(pat, "diabetes_uncontrolled"))
+        f *= p->diabetes_synthesis_factor;
+    return f;
+}
+
+static void set_rates(const mn_healing_params *p, const mn_patient *pat, double dz,
+                      double product_factor, rates *q)
 {
     memset(q, 0, sizeof *q);
     q->dz_um = dz;
@@ -111,6 +152,7 @@ static void set_rates(const mn_healing_params *p, const mn_patient *pat, double 
     q->d_fib = p->d_fib_um2_s * 86400.0;
     q->k_a = p->k_acute_per_day;
     q->k_l = p->k_leuk_per_day;
+    q->l_max = p->leuk_max_rel;
     q->dec_med = p->d_med_per_day;
     q->c_b = p->med_baseline_rel;
     q->h_b = hill(q->c_b);
@@ -122,9 +164,11 @@ static void set_rates(const mn_healing_params *p, const mn_patient *pat, double 
     q->f_max = p->fib_max_rel;
     q->k_syn = p->k_syn_per_day;
     q->a_syn = p->act_synthesis_factor;
-    q->age_factor = age_factor(p, pat ? pat->age_years : p->age_ref_young_years);
+    q->syn_factor = mn_healing_synthesis_factor(p, pat) * product_factor;
     q->k_mmp_deg = p->mmp_collagen_rel * p->act_synthesis_factor * p->k_syn_per_day;
     q->d_mmp = p->d_mmp_per_day;
+    q->k_r = p->remodel_activity_per_day;
+    q->a_r = p->remodel_synthesis_factor;
     q->phi3_new = p->col3_new_frac;
     q->phi3_base = p->col3_baseline_frac;
     q->c3_base = p->col3_baseline_frac;
@@ -133,38 +177,30 @@ static void set_rates(const mn_healing_params *p, const mn_patient *pat, double 
     q->k_mat = p->k_mature_per_day;
     q->k_rem = log(2.0) / p->remodel_half_life_days;
     q->cap = p->collagen_excess_cap;
-    q->rho_e = p->elastin_rel_synthesis;
+    q->k_el_act = p->elastin_act_synthesis_factor;
+    q->k_asm = p->elastin_assembly_per_day;
+    q->k_el_turn = p->elastin_turnover_per_day;
+    q->k_mmp_el = p->mmp_elastin_rel * q->k_mmp_deg;
 }
 
-/* The session's injury as an impulse. Each channel inflames a disc of the mediator's diffusion
- * length around it (the sub-grid closure for the lateral channel pattern); a bleeding channel
- * also releases platelet growth factors into that disc (healing.md §1 haemostasis); cells in the
- * needle track die. The needle parts the fibres rather than removing them, so matrix is lost only
- * where it is thermally coagulated (RF, later) and afterwards through MMP activity. */
+/* The session's injury as an impulse. The inflammatory load of a cell is its wounded volume
+ * (needle channels and RF coagulation) in units of the reference wounded fraction; the mediator
+ * spreads it laterally, so the depth cell's mean is what matters. A bleeding channel also
+ * releases platelet growth factors (healing.md §1 haemostasis); cells in the wounded volume
+ * die. The needle parts the fibres rather than removing them, so matrix is lost only where it
+ * is thermally coagulated and afterwards through MMP activity. */
 static void apply_injury(const mn_healing_params *p, const rates *q, const mn_healing_injury *inj,
                          double *y)
 {
-    double radius = p->needle_inflamed_radius_um > 0 ? p->needle_inflamed_radius_um
-                                                     : sqrt(q->d_med / q->dec_med);
-    double disc = 3.14159265358979323846 * radius * radius;
     for (int k = 0; k < MN_HEALING_NZ; k++) {
         double *u = y + k * NV;
         double n = inj->density_per_um2[k];
-        double cover = 1.0 - exp(-n * disc);
         double bleed = n > 0 ? inj->bleed_density_per_um2[k] / n : 0.0;
-        double th = inj->thermal_fraction[k];
-        /* A coagulated column around a needle (RF) is a wider wound: it inflames the disc of
-         * the mediator's reach around its own radius. The columns sit on the needle tracks,
-         * so the inflamed area is the larger of the two discs, not their sum. */
-        if (th > 0.0 && inj->thermal_zone_radius_um > 0.0) {
-            double rz = inj->thermal_zone_radius_um;
-            double zones = th / (3.14159265358979323846 * rz * rz);
-            double reach = 3.14159265358979323846 * (rz + radius) * (rz + radius);
-            cover = fmax(cover, 1.0 - exp(-zones * reach));
-        }
-        u[V_A] += cover + th;
-        u[V_C] += q->c_w * p->bleed_signal_rel * bleed * cover;
-        double cells = (1.0 - inj->wound_fraction[k]) * (1.0 - th);
+        double w = inj->wound_fraction[k], th = inj->thermal_fraction[k];
+        double load = (w + th) / p->injury_ref_wound_fraction;
+        u[V_A] += load;
+        u[V_C] += q->c_w * p->bleed_signal_rel * bleed * w / p->injury_ref_wound_fraction;
+        double cells = (1.0 - w) * (1.0 - th);
         u[V_F] = (1.0 + u[V_F]) * cells - 1.0;
         u[V_X3] = (q->c3_base + u[V_X3]) * (1.0 - th) - q->c3_base;
         u[V_X1] = (q->c1_base + u[V_X1]) * (1.0 - th) - q->c1_base;
@@ -247,6 +283,8 @@ static mn_status advance(solver *s, double *t, double to)
 {
     if (to <= *t)
         return MN_OK;
+    if (mn_signals_stop_requested())
+        return mn_error_set(MN_EINTERRUPTED, "stopped on request (healing at day %.3f)", *t);
     sunrealtype tret = *t;
     int flag = CVode(s->mem, to, s->y, &tret, CV_NORMAL);
     if (flag < 0)
@@ -256,6 +294,54 @@ static mn_status advance(solver *s, double *t, double to)
                               "state", to * 86400.0, 1));
     *t = to;
     return MN_OK;
+}
+
+/* The viable epidermis, with its own dynamics (it does not feed back on the dermis), integrated
+ * between output rows (hourly for 10 days after each session, daily after):
+ * - open micro-wounds W (area fraction): each session adds its pierced (and coagulated)
+ *   epidermal area; they re-epithelialise at k_re (Stumpp 2009: ED50 10–22 h);
+ * - transient hyperplasia H: each unit of area re-epithelialised adds epi_hyperplasia_per_closure
+ *   of relative thickness, which relaxes at epi_relax_per_day (Schmitt 2018: recovered in 5 d);
+ * - new baseline P: driven by the fibroblast activation of the papillary dermis (the paracrine
+ *   keratinocyte growth signal), relaxing with the remodelling half-life; fitted to the +40 %
+ *   at 1 year of Aust 2008.
+ * Both growth terms stop at the bound epi_max_rel: e = H + P <= epi_max_rel always. */
+static void epidermis(const mn_healing_params *p, const mn_column *col, const double *session_days,
+                      const mn_healing_injury *injuries, int n_sessions, mn_healing_result *r,
+                      const double *gpap)
+{
+    double w = 0, h = 0, pb = 0;
+    double k_re = p->reepi_per_day, k_e = p->epi_relax_per_day;
+    double k_p = log(2.0) / p->remodel_half_life_days, emax = p->epi_max_rel;
+    int si = 0;
+    for (size_t i = 0; i < r->rows; i++) {
+        if (i > 0) {
+            double dt = r->times[i] - r->times[i - 1];
+            double room = 1.0 - (h + pb) / emax;
+            room = room > 0 ? room : 0;
+            /* Exact for the linear parts over the step, the bound frozen at its start. */
+            double ew = exp(-k_re * dt), ee = exp(-k_e * dt), ep = exp(-k_p * dt);
+            double hgain = p->epi_hyperplasia_per_closure * room;
+            double hw =
+                fabs(k_e - k_re) > 1e-9 ? k_re * w * (ew - ee) / (k_e - k_re) : k_re * w * dt * ee;
+            h = h * ee + hgain * hw;
+            double drive = p->epi_baseline_drive_per_day * room * 0.5 * (gpap[i - 1] + gpap[i]);
+            pb = pb * ep + drive * (1.0 - ep) / k_p;
+            w *= ew;
+            double over = h + pb - emax;
+            if (over > 0) { /* the frozen bound can overshoot by a step: clip to it */
+                h -= over * h / (h + pb);
+                pb = emax - h;
+            }
+        }
+        while (si < n_sessions && session_days[si] <= r->times[i] + 1e-9) {
+            double open =
+                injuries[si].epidermal_wound_fraction + injuries[si].epidermal_thermal_fraction;
+            w = w + (1.0 - w) * (open > 1 ? 1 : open);
+            si++;
+        }
+        r->timeline[i * MN_TL_NCOL + MN_TL_EPIDERMIS_UM] = col->viable_epidermis_um * (1 + h + pb);
+    }
 }
 
 mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *pat,
@@ -276,11 +362,13 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
 
     mn_status st = MN_OK;
     mn_healing_result *r = NULL;
-    double *pap = NULL;
+    double *pap = NULL, *gpap = NULL;
     solver sv;
     rates q;
     double dz = (col->dermis_bottom_um - col->dej_depth_um) / MN_HEALING_NZ;
-    set_rates(prm, pat, dz, &q);
+    double product_factor = 1.0;
+    MN_TRY(mn_healing_product_factor(injuries, n_sessions, &product_factor));
+    set_rates(prm, pat, dz, product_factor, &q);
     memset(&sv, 0, sizeof sv);
 
     r = calloc(1, sizeof *r);
@@ -296,9 +384,11 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
     r->peak_inflammation = calloc((size_t)n_sessions + 1, sizeof *r->peak_inflammation);
     r->peak_mediator = calloc((size_t)n_sessions + 1, sizeof *r->peak_mediator);
     pap = calloc(r->rows, sizeof *pap);
+    gpap = calloc(r->rows, sizeof *gpap);
     if (!r->timeline || !r->session_days || !r->erythema_days || !r->peak_inflammation ||
-        !r->peak_mediator || !pap) {
+        !r->peak_mediator || !pap || !gpap) {
         free(pap);
+        free(gpap);
         st = mn_error_set(MN_ENOMEM, "healing: out of memory");
         goto fail;
     }
@@ -336,7 +426,7 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
             CVodeSetStopTime(sv.mem, n_sessions > 0 ? session_days[0] : end_day);
         MN_TRY_GOTO(advance(&sv, &t, T), fail_pap);
 
-        double c1 = 0, c3 = 0, el = 0, fb = 0, med = 0, infl = 0, xp = 0;
+        double c1 = 0, c3 = 0, el = 0, fb = 0, med = 0, infl = 0, xp = 0, gp = 0;
         for (int k = 0; k < MN_HEALING_NZ; k++) {
             const double *u = y + k * NV;
             if (!isfinite(u[V_X1]) || !isfinite(u[V_C])) {
@@ -349,8 +439,10 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
             fb += 1.0 + u[V_F];
             med += u[V_C];
             infl += (u[V_A] + u[V_L]) * dz;
-            if (k < n_pap)
+            if (k < n_pap) {
                 xp += u[V_X1] + u[V_X3];
+                gp += u[V_G] > 0 ? u[V_G] : 0;
+            }
         }
         double *row = r->timeline + i * MN_TL_NCOL;
         row[MN_TL_DAY] = T;
@@ -361,6 +453,8 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
         row[MN_TL_MEDIATOR] = med / MN_HEALING_NZ;
         row[MN_TL_ERYTHEMA] = infl / prm->erythema_visible_um;
         pap[i] = xp / n_pap;
+        gpap[i] = gp / n_pap;
+        row[MN_TL_PAPILLARY_COLLAGEN] = 1.0 + pap[i];
         if (si > 0) {
             int s = si - 1;
             if (row[MN_TL_ERYTHEMA] > r->peak_inflammation[s])
@@ -370,28 +464,19 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
         }
     }
 
-    /* Epidermis: e' = k (gain * papillary collagen excess - e), integrated exactly between rows
-     * for an input linear in time (it does not feed back on the dermis). */
-    {
-        double e = 0, k = prm->epi_relax_per_day, g = prm->epi_collagen_gain;
-        for (size_t i = 0; i < r->rows; i++) {
-            if (i > 0) {
-                double h = r->times[i] - r->times[i - 1], E = exp(-k * h);
-                double lin = k * h > 1e-12 ? 1.0 - (1.0 - E) / (k * h) : 0.0;
-                e = e * E + g * (pap[i - 1] * (1.0 - E) + (pap[i] - pap[i - 1]) * lin);
-            }
-            r->timeline[i * MN_TL_NCOL + MN_TL_EPIDERMIS_UM] = col->viable_epidermis_um * (1 + e);
-        }
-    }
+    epidermis(prm, col, session_days, injuries, n_sessions, r, gpap);
     free(pap);
-    pap = NULL;
+    free(gpap);
+    pap = gpap = NULL;
     mn_healing_result_finish(r);
+    r->pih_probability = mn_healing_pih_probability(pat, injuries, r->erythema_days, n_sessions);
     solver_free(&sv);
     *out = r;
     return MN_OK;
 
 fail_pap:
     free(pap);
+    free(gpap);
 fail:
     solver_free(&sv);
     mn_healing_result_free(r);

@@ -36,6 +36,10 @@ typedef struct mn_healing_injury {
     double punctures_per_cm2;               /* pierced punctures */
     double bleeding_fraction;               /* share of pierced punctures that bled */
     double mean_depth_um;                   /* mean tissue depth of pierced punctures */
+    double epidermal_thermal_fraction;      /* area fraction of epidermis coagulated (RF) */
+    /* Products acting on healing (from the delivery stage): dose delivered to the dermis. */
+    char product[64];
+    double product_dermis_ug_per_cm2;
 } mn_healing_injury;
 
 /* Model parameters (units in names; per_day rates). Filled from data/healing_params.csv. */
@@ -53,11 +57,25 @@ typedef struct mn_healing_params {
     double col3_baseline_frac, col3_new_frac, k_mature_per_day;
     double remodel_half_life_days;
     double collagen_excess_cap; /* relative excess at which synthesis excess stops */
-    double elastin_rel_synthesis;
-    double epi_relax_per_day, epi_collagen_gain;
+    double epi_relax_per_day;
     double erythema_visible_um; /* inflamed dermal thickness at the visibility threshold */
     double age_ref_young_years, age_ref_old_years, age_old_synthesis_ratio;
-    double needle_inflamed_radius_um; /* 0: from the mediator diffusion length */
+    /* Injury at needle scale (injury.c, course.c). */
+    double injury_ref_wound_fraction; /* wounded volume fraction that inflames fully (A = 1) */
+    double leuk_max_rel;              /* leukocyte ceiling (units of the reference load) */
+    /* Remodelling-phase synthesis: lingers for months after the proliferative phase. */
+    double remodel_activity_per_day, remodel_synthesis_factor;
+    /* Elastin: own (tropoelastin) synthesis and degradation of damaged fibres. */
+    double elastin_turnover_per_day, elastin_act_synthesis_factor, elastin_assembly_per_day;
+    double mmp_elastin_rel;
+    /* Epidermis: re-epithelialisation, transient hyperplasia and its new baseline. */
+    double reepi_per_day, epi_hyperplasia_per_closure, epi_baseline_drive_per_day;
+    double epi_max_rel;
+    /* Patient modifiers (multiply activated synthesis; slow leukocyte clearance). */
+    double smoking_synthesis_factor, diabetes_synthesis_factor;
+    /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
+     * defaults), kept so a sample can say why it differs from the cohort. */
+    double healing_rate_z;
 } mn_healing_params;
 
 /* Defaults (table `value` column). */
@@ -66,10 +84,14 @@ mn_status mn_healing_params_default(mn_healing_params *out);
  * mn_rng_stream(seed, MN_RNG_PATIENT, patient_index, 0, 0). Same (seed, index) → same draw. */
 mn_status mn_healing_params_sample(uint64_t seed, uint32_t patient_index, mn_healing_params *out);
 
-/* Injury from one session's punctures. patch_area_um2 is the area the punctures cover. */
+/* Injury from one session's punctures. patch_area_um2 is the area the punctures cover. Each
+ * channel is a cone from its surface radius (the needle's shaft radius until the needling
+ * stage reports channel diameters) to zero at its depth; the wounded volume of a depth cell is
+ * the channels' volume in it, overlapping at random (1 - exp(-volume density)). */
 mn_status mn_healing_injury_from_punctures(const mn_punctures *p, const mn_column *col,
                                            double patch_area_um2, mn_healing_injury *out);
-/* Injury of identical punctures (all reaching depth_um) at a density, for planning and tests. */
+/* Injury of identical punctures (all reaching depth_um, surface radius needle_radius_um) at a
+ * density, for planning and tests. */
 mn_status mn_healing_injury_uniform(const mn_column *col, double depth_um, double punctures_per_cm2,
                                     double needle_radius_um, double bleeding_fraction,
                                     mn_healing_injury *out);
@@ -107,6 +129,10 @@ typedef struct mn_healing_outcome {
     double elastin_change_percent[MN_HEALING_N_OUTCOME_DAYS];
     double epidermal_thickness_change_percent[MN_HEALING_N_OUTCOME_DAYS];
     double downtime_days_total;
+    /* Collagen of the papillary dermis (DEJ to twice the capillary-loop depth): what biopsies
+     * measure; collagen_change_percent is the whole dermis. */
+    double papillary_collagen_change_percent[MN_HEALING_N_OUTCOME_DAYS];
+    double pih_probability; /* over the course (pih.c) */
 } mn_healing_outcome;
 
 int mn_healing_result_sessions(const mn_healing_result *r);
@@ -128,6 +154,7 @@ enum {
     MN_TL_MEDIATOR,
     MN_TL_ERYTHEMA,
     MN_TL_EPIDERMIS_UM,
+    MN_TL_PAPILLARY_COLLAGEN, /* papillary dermis, relative to the untreated baseline (1) */
     MN_TL_NCOL
 };
 size_t mn_healing_result_timeline_rows(const mn_healing_result *r);
@@ -156,8 +183,42 @@ int mn_healing_samples_count(const mn_healing_samples *s);
 /* Outcome and per-session erythema days of sample i. */
 const mn_healing_outcome *mn_healing_samples_outcome(const mn_healing_samples *s, int i);
 double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int session0);
-/* Like mn_healing_summary_json, but every number becomes {median, p5, p95}. */
+/* Like mn_healing_summary_json, but every number becomes {median, p5, p95}; adds
+ * `virtual_patients` {varies, p5_patient, p95_patient}: what varies between patients and why the
+ * patients at the 5th and 95th percentile of collagen at day 90 differ from the median. */
 mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
                                           cJSON *sessions_array);
+
+/* Clinical scores (clinical.c, data/clinical_scales.csv): the change on the scale clinicians
+ * use for a concern (scenario key indication {concern, severity}), from the tissue outcome of a
+ * course. The planner and trials call mn_healing_clinical_score on the outcome of each
+ * simulated course. */
+enum { MN_HEALING_N_CLINICAL_DAYS = 3 };
+extern const double mn_healing_clinical_days[MN_HEALING_N_CLINICAL_DAYS]; /* 90, 180, 365 */
+
+typedef struct mn_healing_clinical {
+    char concern[64], scale[96];
+    int calibrated;  /* 0: no cited trial calibrates this concern; numbers are NaN */
+    double baseline; /* severity on the scale (the scenario's, or the scale's typical value) */
+    /* Mean change on the scale at days 90, 180, 365 (negative = better on a grading scale). */
+    double change[MN_HEALING_N_CLINICAL_DAYS];
+    double change_sd;          /* between-patient SD of the change (scale units) */
+    double responder_fraction; /* share improving by at least the scale's step, day 180 */
+} mn_healing_clinical;
+
+/* The clinical score change of a course for a concern and its severity (severity < 0: the
+ * scale's typical baseline). Unknown concern: MN_EINPUT. Concern without a calibration:
+ * MN_OK with calibrated = 0 and NaN numbers. */
+mn_status mn_healing_clinical_score(const char *concern, double severity,
+                                    const mn_healing_outcome *o, mn_healing_clinical *out);
+/* Adds outcome.clinical {concern, scale, baseline, change {day_90, day_180, day_365},
+ * responder_fraction} to summary_root's outcome object (created if absent). */
+mn_status mn_healing_clinical_json(const mn_healing_clinical *c, cJSON *summary_root);
+
+/* Probability of post-inflammatory hyperpigmentation over a course (pih.c): per-session hazard
+ * from Fitzpatrick type, epidermal injury (mechanical and thermal) and the session's erythema.
+ * Fills o->pih_probability; erythema_days per session from the result. */
+double mn_healing_pih_probability(const mn_patient *pat, const mn_healing_injury *injuries,
+                                  const double *erythema_days, int n_sessions);
 
 #endif

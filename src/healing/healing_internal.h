@@ -11,7 +11,15 @@ struct mn_healing_result {
     size_t rows;
     double *times;    /* rows */
     double *timeline; /* rows x MN_TL_NCOL */
+    double pih_probability;
 };
+
+/* Activated-synthesis factor of a patient: age, smoking, uncontrolled diabetes (course.c). */
+double mn_healing_synthesis_factor(const mn_healing_params *p, const mn_patient *pat);
+/* Factor on activated synthesis from the healing-active products delivered to the dermis over
+ * the sessions (products.c, data/healing_products.csv); 1 without one. */
+mn_status mn_healing_product_factor(const mn_healing_injury *injuries, int n_sessions,
+                                    double *factor);
 
 /* Derives erythema days from the finished timeline. */
 void mn_healing_result_finish(mn_healing_result *r);

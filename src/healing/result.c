@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "healing/healing_internal.h"
+#include "io/atomic.h"
 
 void mn_healing_result_free(mn_healing_result *r)
 {
@@ -118,45 +119,31 @@ void mn_healing_result_outcome(const mn_healing_result *r, mn_healing_outcome *o
         o->elastin_change_percent[d] = 100.0 * (interp(r, day, MN_TL_ELASTIN) - 1.0);
         o->epidermal_thickness_change_percent[d] =
             100.0 * (interp(r, day, MN_TL_EPIDERMIS_UM) / r->epidermis0_um - 1.0);
+        o->papillary_collagen_change_percent[d] =
+            100.0 * (interp(r, day, MN_TL_PAPILLARY_COLLAGEN) - 1.0);
     }
     for (int s = 0; s < r->n_sessions; s++)
         o->downtime_days_total += r->erythema_days[s];
+    o->pih_probability = r->pih_probability;
 }
 
 mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *path)
 {
     if (!r || !path)
         return mn_error_set(MN_EINPUT, "healing: timeline needs a result and a path");
-    size_t n = strlen(path) + 5;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return mn_error_set(MN_ENOMEM, "healing: out of memory");
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        mn_status st = mn_error_set(MN_EIO, "%s: cannot write", tmp);
-        free(tmp);
-        return st;
-    }
+    mn_afile af;
+    MN_TRY(mn_afile_open(path, &af));
+    FILE *f = af.f;
     fprintf(f, "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,"
-               "epidermis_um\n");
+               "epidermis_um,papillary_collagen\n");
     for (size_t i = 0; i < r->rows; i++) {
         const double *row = r->timeline + i * MN_TL_NCOL;
-        fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f,%.3f\n", row[MN_TL_DAY],
+        fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f,%.3f,%.6f\n", row[MN_TL_DAY],
                 row[MN_TL_COLLAGEN_I], row[MN_TL_COLLAGEN_III], row[MN_TL_ELASTIN],
                 row[MN_TL_FIBROBLASTS], row[MN_TL_MEDIATOR], row[MN_TL_ERYTHEMA],
-                row[MN_TL_EPIDERMIS_UM]);
+                row[MN_TL_EPIDERMIS_UM], row[MN_TL_PAPILLARY_COLLAGEN]);
     }
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        mn_status st = mn_error_set(MN_EIO, "%s: cannot write", path);
-        free(tmp);
-        return st;
-    }
-    free(tmp);
-    return MN_OK;
+    return mn_afile_commit(&af);
 }
 
 /* Numbers beyond the run are null: summary.json never holds NaN. */
@@ -203,6 +190,10 @@ mn_status mn_healing_summary_json(const mn_healing_result *r, cJSON *summary_roo
     MN_TRY(mn_healing_json_add_days(out, "epidermal_thickness_change_percent",
                                     o.epidermal_thickness_change_percent));
     if (!cJSON_AddItemToObject(out, "downtime_days_total", number_or_null(o.downtime_days_total)))
+        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+    MN_TRY(mn_healing_json_add_days(out, "papillary_collagen_change_percent",
+                                    o.papillary_collagen_change_percent));
+    if (!cJSON_AddItemToObject(out, "pih_probability", number_or_null(o.pih_probability)))
         return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
     return MN_OK;
 }

@@ -9,16 +9,22 @@
 #include <omp.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "core/stats.h"
 #include "healing/healing_internal.h"
 
-_Static_assert(sizeof(mn_healing_outcome) == (3 * MN_HEALING_N_OUTCOME_DAYS + 1) * sizeof(double),
+_Static_assert(sizeof(mn_healing_outcome) == (4 * MN_HEALING_N_OUTCOME_DAYS + 2) * sizeof(double),
                "the percentile code reads mn_healing_outcome as an array of doubles");
+
+/* What a virtual patient drew, to explain it (see explain()). */
+enum { W_RATE_Z = 0, W_SYNTHESIS, W_LEUK, W_REEPI, NW };
 
 struct mn_healing_samples {
     int n, n_sessions;
     mn_healing_outcome *outcome; /* n */
     double *erythema;            /* n x n_sessions */
+    double *why;                 /* n x NW */
+    double why_default[NW];      /* the same for the cited (default) parameters */
 };
 
 void mn_healing_samples_free(mn_healing_samples *s)
@@ -27,6 +33,7 @@ void mn_healing_samples_free(mn_healing_samples *s)
         return;
     free(s->outcome);
     free(s->erythema);
+    free(s->why);
     free(s);
 }
 
@@ -46,8 +53,18 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
     s->outcome = calloc((size_t)n_samples, sizeof *s->outcome);
     s->erythema =
         calloc((size_t)n_samples * (size_t)(n_sessions > 0 ? n_sessions : 1), sizeof *s->erythema);
+    s->why = calloc((size_t)n_samples * NW, sizeof *s->why);
     mn_status *status = calloc((size_t)n_samples, sizeof *status);
-    if (!s->outcome || !s->erythema || !status) {
+    {
+        mn_healing_params d;
+        if (mn_healing_params_default(&d) == MN_OK) {
+            s->why_default[W_RATE_Z] = 0;
+            s->why_default[W_SYNTHESIS] = d.k_syn_per_day * mn_healing_synthesis_factor(&d, pat);
+            s->why_default[W_LEUK] = d.k_leuk_per_day;
+            s->why_default[W_REEPI] = d.reepi_per_day;
+        }
+    }
+    if (!s->outcome || !s->erythema || !s->why || !status) {
         free(status);
         mn_healing_samples_free(s);
         return mn_error_set(MN_ENOMEM, "healing: out of memory");
@@ -59,11 +76,19 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
     for (int i = 0; i < n_samples; i++) {
         mn_healing_params p;
         mn_healing_result *r = NULL;
-        mn_status st = mn_healing_params_sample(seed, (uint32_t)i, &p);
+        /* A stop request skips the patients not yet begun (core/signals.h). */
+        mn_status st = mn_signals_stop_requested()
+                           ? MN_EINTERRUPTED
+                           : mn_healing_params_sample(seed, (uint32_t)i, &p);
         if (st == MN_OK)
             st = mn_healing_course_run(&p, pat, col, session_days, injuries, n_sessions, end_day,
                                        &r);
         if (st == MN_OK) {
+            double *w = s->why + (size_t)i * NW;
+            w[W_RATE_Z] = p.healing_rate_z;
+            w[W_SYNTHESIS] = p.k_syn_per_day * mn_healing_synthesis_factor(&p, pat);
+            w[W_LEUK] = p.k_leuk_per_day;
+            w[W_REEPI] = p.reepi_per_day;
             mn_healing_result_outcome(r, &s->outcome[i]);
             for (int k = 0; k < n_sessions; k++)
                 s->erythema[(size_t)i * n_sessions + k] = mn_healing_result_erythema_days(r, k);
@@ -76,6 +101,11 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
         }
         status[i] = st;
         mn_healing_result_free(r);
+    }
+    if (first_bad < n_samples && status[first_bad] == MN_EINTERRUPTED) {
+        free(status);
+        mn_healing_samples_free(s);
+        return mn_error_set(MN_EINTERRUPTED, "stopped on request (virtual patients)");
     }
     if (first_bad < n_samples) {
         mn_status st =
@@ -136,6 +166,42 @@ static mn_status add_stats(cJSON *parent, const char *name, const double *base, 
     return MN_OK;
 }
 
+/* The patient nearest percentile q of collagen at day 90, and why it differs from the cohort:
+ * its healing-rate score and the rates it drew against the cited values. */
+static cJSON *explain(const mn_healing_samples *s, double q, double *work)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++)
+        if (isfinite(s->outcome[i].collagen_change_percent[1]))
+            work[n++] = s->outcome[i].collagen_change_percent[1];
+    if (n == 0)
+        return NULL;
+    mn_stats_sort(work, (size_t)n);
+    double target = mn_stats_percentile_sorted(work, (size_t)n, q);
+    double median = mn_stats_percentile_sorted(work, (size_t)n, 0.5);
+    int best = 0;
+    for (int i = 1; i < s->n; i++)
+        if (fabs(s->outcome[i].collagen_change_percent[1] - target) <
+            fabs(s->outcome[best].collagen_change_percent[1] - target))
+            best = i;
+    const double *w = s->why + (size_t)best * NW;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char why[400];
+    snprintf(why, sizeof why,
+             "collagen at day 90 %+.1f %% vs the cohort median %+.1f %%: healing-rate score %+.1f "
+             "SD; collagen synthesis %.4f vs %.4f /d (Babraj 2005, with age and conditions); "
+             "leukocyte removal %.2f vs %.2f /d; re-epithelialisation %.2f vs %.2f /d",
+             s->outcome[best].collagen_change_percent[1], median, w[W_RATE_Z], w[W_SYNTHESIS],
+             s->why_default[W_SYNTHESIS], w[W_LEUK], s->why_default[W_LEUK], w[W_REEPI],
+             s->why_default[W_REEPI]);
+    cJSON_AddNumberToObject(o, "patient", best);
+    cJSON_AddNumberToObject(o, "healing_rate_z", w[W_RATE_Z]);
+    cJSON_AddStringToObject(o, "why", why);
+    return o;
+}
+
 mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
                                           cJSON *sessions_array)
 {
@@ -181,6 +247,39 @@ mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *su
     MN_TRY_GOTO(
         add_stats(out, "downtime_days_total", base + 3 * MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
         done);
+    {
+        const double *pap = base + 3 * MN_HEALING_N_OUTCOME_DAYS + 1;
+        cJSON *o = cJSON_AddObjectToObject(out, "papillary_collagen_change_percent");
+        if (!o) {
+            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+            goto done;
+        }
+        for (int d = 0; d < MN_HEALING_N_OUTCOME_DAYS; d++)
+            MN_TRY_GOTO(add_stats(o, keys[d], pap + d, so, s->n, work), done);
+        MN_TRY_GOTO(
+            add_stats(out, "pih_probability", pap + MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
+            done);
+    }
+    {
+        cJSON_DeleteItemFromObject(summary_root, "virtual_patients");
+        cJSON *vp = cJSON_AddObjectToObject(summary_root, "virtual_patients");
+        cJSON *lo = vp ? explain(s, 0.05, work) : NULL;
+        if (lo && !cJSON_AddItemToObject(vp, "p5_patient", lo)) {
+            cJSON_Delete(lo);
+            lo = NULL;
+        }
+        cJSON *hi = lo ? explain(s, 0.95, work) : NULL;
+        if (hi && !cJSON_AddItemToObject(vp, "p95_patient", hi)) {
+            cJSON_Delete(hi);
+            hi = NULL;
+        }
+        if (!hi || !cJSON_AddStringToObject(
+                       vp, "varies",
+                       "rows of data/healing_params.csv with between_patients yes or healing_rate "
+                       "(one latent healing-rate score, correlation 0.7); the rest is the same "
+                       "for all"))
+            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
+    }
 done:
     free(work);
     return st;

@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-
-#define OUTPUT_MARKER ".mnsim-output"
+#include "io/outdir.h"
 
 mn_status mn_io_join(char *buf, size_t cap, const char *dir, const char *name)
 {
@@ -25,7 +24,7 @@ mn_status mn_afile_open(const char *path, mn_afile *af)
     memset(af, 0, sizeof *af);
     if (snprintf(af->path, sizeof af->path, "%s", path) >= (int)sizeof af->path)
         return mn_error_set(MN_EIO, "%s: path too long", path);
-    snprintf(af->tmp, sizeof af->tmp, "%s.tmp.%ld", path, (long)getpid());
+    MN_TRY(mn_io_tmp_path(path, af->tmp, sizeof af->tmp));
     af->f = fopen(af->tmp, "wb");
     if (!af->f)
         return mn_error_set(MN_EIO, "%s: cannot create file: %s", af->tmp, strerror(errno));
@@ -41,16 +40,31 @@ void mn_afile_abort(mn_afile *af)
         unlink(af->tmp);
 }
 
-mn_status mn_afile_commit(mn_afile *af)
+/* Flushes, syncs and closes; 0 when every write succeeded (errno otherwise). */
+static int finish(mn_afile *af)
 {
     int bad = ferror(af->f) || fflush(af->f) != 0 || fsync(fileno(af->f)) != 0;
-    int err = errno;
-    if (fclose(af->f) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
+    int err = bad ? (errno ? errno : EIO) : 0;
+    if (fclose(af->f) != 0 && !bad)
+        err = errno ? errno : EIO;
     af->f = NULL;
-    if (bad) {
+    return err;
+}
+
+mn_status mn_afile_commit(mn_afile *af)
+{
+    int err = finish(af);
+    if (err) {
+        unlink(af->tmp);
+        return mn_error_set(MN_EIO, "%s: write failed: %s", af->path, strerror(err));
+    }
+    return mn_io_commit_tmp(af->tmp, af->path);
+}
+
+mn_status mn_afile_commit_now(mn_afile *af)
+{
+    int err = finish(af);
+    if (err) {
         unlink(af->tmp);
         return mn_error_set(MN_EIO, "%s: write failed: %s", af->path, strerror(err));
     }
@@ -86,38 +100,4 @@ mn_status mn_io_mkdir(const char *dir)
     if (mkdir(buf, 0777) != 0 && errno != EEXIST)
         return mn_error_set(MN_EIO, "%s: cannot create folder: %s", buf, strerror(errno));
     return MN_OK;
-}
-
-mn_status mn_io_prepare_output_dir(const char *dir, int force)
-{
-    struct stat sb;
-    char marker[4200];
-    MN_TRY(mn_io_join(marker, sizeof marker, dir, OUTPUT_MARKER));
-    if (stat(dir, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode))
-            return mn_error_set(MN_EINPUT,
-                                "%s: exists and is not a folder (expected an output "
-                                "folder)",
-                                dir);
-        if (!force && access(marker, F_OK) != 0) {
-            DIR *d = opendir(dir);
-            if (!d)
-                return mn_error_set(MN_EIO, "%s: cannot open folder: %s", dir, strerror(errno));
-            int empty = 1;
-            struct dirent *e;
-            while ((e = readdir(d)))
-                if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                    empty = 0;
-            closedir(d);
-            if (!empty)
-                return mn_error_set(MN_EINPUT,
-                                    "%s: folder exists, is not empty and is not an mnsim output "
-                                    "(expected a new or mnsim output folder; use --force to "
-                                    "write there anyway)",
-                                    dir);
-        }
-    } else {
-        MN_TRY(mn_io_mkdir(dir));
-    }
-    return mn_io_write_text(marker, "mnsim output folder\n");
 }

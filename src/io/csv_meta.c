@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/error.h"
+#include "io/outdir.h"
 #include "io/atomic.h"
 
 typedef struct csv_meta {
@@ -35,7 +36,9 @@ static const csv_meta TABLES[] = {
      "Amounts per cm2 of skin over time, per session. cumulative = entered the skin so far; layer "
      "columns = amount in the layer now; systemic = cleared by the dermal capillaries so far; "
      "past_sc = epidermis + dermis + systemic. intact_* = the same product on intact skin. time_h "
-     "from the application in that session; open_channel_fraction: channels still open."},
+     "from the application in that session; open_channel_fraction: channels still open. "
+     "receptor, intact_receptor: cumulative amount in the receptor of a Franz cell (0 in "
+     "vivo; in vitro nothing is cleared, so systemic is 0)."},
     {"delivery_profiles.csv",
      "Concentration in tissue (ug/mL) by depth below the surface: concentration = lateral mean "
      "over the treated skin; channel_axis = on a channel's axis; between_channels = farthest "
@@ -47,10 +50,13 @@ static const csv_meta TABLES[] = {
      "coagulation)."},
 };
 
+/* A file of this run (io/outdir.h: pending until the run publishes). */
 static int exists(const char *path)
 {
-    struct stat st;
-    return stat(path, &st) == 0;
+    FILE *f = mn_io_fopen_result(path);
+    if (f)
+        fclose(f);
+    return f != NULL;
 }
 
 static mn_status write_one(const char *dir, const csv_meta *t)
@@ -61,11 +67,8 @@ static mn_status write_one(const char *dir, const csv_meta *t)
     MN_TRY(mn_io_join(path, sizeof path, dir, t->file));
     int have_csv = exists(path);
     MN_TRY(mn_io_join(path, sizeof path, dir, name));
-    if (!have_csv) {
-        if (exists(path) && unlink(path) != 0)
-            return mn_error_set(MN_EIO, "%s: cannot remove", path);
+    if (!have_csv) /* an earlier run's description goes with its CSV (io/outdir.h) */
         return MN_OK;
-    }
     cJSON *m = cJSON_CreateObject();
     cJSON *dialect = cJSON_AddObjectToObject(m, "dialect");
     if (!m || !dialect || !cJSON_AddStringToObject(m, "@context", "http://www.w3.org/ns/csvw") ||

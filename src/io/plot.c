@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <math.h>
 #include <plplot.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "io/outdir.h"
 
 enum { PLOT_W = 960, PLOT_H = 540, BAND_OFFSET = 16 };
 
@@ -272,7 +274,41 @@ static mn_status draw_file(const mn_plot *p, const char *dev, const char *path)
     return MN_OK;
 }
 
-mn_status mn_plot_save(const mn_plot *p, const char *stem)
+/* PLplot reports no write errors: a full disk leaves an empty or truncated file. A PNG must end
+ * with its IEND chunk, an SVG with its closing tag. */
+static mn_status check_complete(const char *tmp, const char *path, int png)
+{
+    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    unsigned char tail[64];
+    size_t got = 0;
+    FILE *f = fopen(tmp, "rb");
+    if (f && fseek(f, -(long)sizeof tail, SEEK_END) != 0)
+        rewind(f);
+    if (f) {
+        got = fread(tail, 1, sizeof tail, f);
+        fclose(f);
+    }
+    int ok;
+    if (png) {
+        ok = got >= sizeof iend && memcmp(tail + got - sizeof iend, iend, sizeof iend) == 0;
+    } else {
+        while (got > 0 && (tail[got - 1] == '\n' || tail[got - 1] == ' '))
+            got--;
+        ok = got >= 6 && memcmp(tail + got - 6, "</svg>", 6) == 0;
+    }
+    if (!ok)
+        return mn_error_set(MN_EIO,
+                            "%s: write failed: the plot file came out incomplete (a full "
+                            "disk?)",
+                            path);
+    return MN_OK;
+}
+
+/* PLplot keeps its streams in process-wide state and is not reentrant: runs in several threads
+ * of one host program draw one plot at a time. */
+static pthread_mutex_t plplot_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static mn_status save_locked(const mn_plot *p, const char *stem)
 {
     static const char *const devs[2] = {"pngcairo", "svg"};
     static const char *const exts[2] = {"png", "svg"};
@@ -286,12 +322,23 @@ mn_status mn_plot_save(const mn_plot *p, const char *stem)
         int len = snprintf(path, sizeof path, "%s.%s", stem, exts[d]);
         if (len < 0 || (size_t)len >= sizeof path)
             return mn_error_set(MN_EIO, "%s: path too long", stem);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        MN_TRY(draw_file(p, devs[d], tmp));
-        if (rename(tmp, path) != 0) {
+        MN_TRY(mn_io_tmp_path(path, tmp, sizeof tmp));
+        mn_status st = draw_file(p, devs[d], tmp);
+        if (st == MN_OK)
+            st = check_complete(tmp, path, d == 0);
+        if (st != MN_OK) {
             remove(tmp);
-            return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
+            return st;
         }
+        MN_TRY(mn_io_commit_tmp(tmp, path));
     }
     return MN_OK;
+}
+
+mn_status mn_plot_save(const mn_plot *p, const char *stem)
+{
+    pthread_mutex_lock(&plplot_mu);
+    mn_status st = save_locked(p, stem);
+    pthread_mutex_unlock(&plplot_mu);
+    return st;
 }

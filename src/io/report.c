@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "io/atomic.h"
 #include "io/base64.h"
+#include "io/outdir.h"
 #include "io/report_html.h"
 #include "model/device.h"
 #include "mnsim/version.h"
@@ -109,7 +111,7 @@ mn_status mn_report_table_sampled(mn_report *r, const char *name, size_t max_row
 /* Streams a file as base64 into the page. */
 static mn_status embed_base64(FILE *out, const char *path)
 {
-    FILE *in = fopen(path, "rb");
+    FILE *in = mn_io_fopen_result(path);
     if (!in)
         return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
     unsigned char buf[3 * 4096];
@@ -127,6 +129,8 @@ static mn_status embed_base64(FILE *out, const char *path)
 mn_status mn_report_figure(mn_report *r, const mn_plot *p, const char *name, const char *caption)
 {
     char stem[4200], rel[256], png[4300];
+    if (mn_signals_stop_requested())
+        return mn_error_set(MN_EINTERRUPTED, "stopped on request (report, plot %s)", name);
     snprintf(rel, sizeof rel, "plots/%s", name);
     MN_TRY(mn_io_join(stem, sizeof stem, r->dir, rel));
     MN_TRY(mn_plot_save(p, stem));
@@ -327,11 +331,14 @@ static void json_text(FILE *f, const cJSON *v)
     }
 }
 
+/* A file of this run (io/outdir.h): never one an earlier run left in the folder. */
 static int file_exists(const char *dir, const char *name)
 {
     char path[4200];
-    struct stat sb;
-    return mn_io_join(path, sizeof path, dir, name) == MN_OK && stat(path, &sb) == 0;
+    FILE *f = NULL;
+    if (mn_io_join(path, sizeof path, dir, name) == MN_OK && (f = mn_io_fopen_result(path)))
+        fclose(f);
+    return f != NULL;
 }
 
 void mn_report_aftercare(mn_report *r)
@@ -362,6 +369,16 @@ void mn_report_aftercare(mn_report *r)
         mn_report_missing(r, "no aftercare advice or handout in this run's outputs");
 }
 
+static void list_field(void *ctx, const char *name)
+{
+    FILE *f = ctx;
+    fputs("<li><a href=\"fields/", f);
+    mn_report_text(f, name);
+    fputs("\">fields/", f);
+    mn_report_text(f, name);
+    fputs("</a> (VTK image data: open in ParaView)</li>\n", f);
+}
+
 static void files_section(mn_report *r)
 {
     FILE *f = r->f;
@@ -373,32 +390,28 @@ static void files_section(mn_report *r)
         if (file_exists(r->dir, names[i]))
             fprintf(f, "<li><a href=\"%s\">%s</a></li>\n", names[i], names[i]);
     char fields[4200];
-    DIR *d = NULL;
-    if (mn_io_join(fields, sizeof fields, r->dir, "fields") == MN_OK && (d = opendir(fields))) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strstr(e->d_name, ".vti")) {
-                fputs("<li><a href=\"fields/", f);
-                mn_report_text(f, e->d_name);
-                fputs("\">fields/", f);
-                mn_report_text(f, e->d_name);
-                fputs("</a> (VTK image data: open in ParaView)</li>\n", f);
-            }
-        closedir(d);
-    }
+    if (mn_io_join(fields, sizeof fields, r->dir, "fields") == MN_OK)
+        mn_io_list_results(fields, ".vti", list_field, f);
     fprintf(f, "<li>plots/: each of the %d plots above as PNG and SVG</li>\n</ul>\n", r->nplots);
 }
+
+/* summary.json grows with the sessions; a few hundred sessions take well under 1 MB. */
+#define SUMMARY_MAX_BYTES (256L << 20)
 
 static mn_status read_summary(const char *dir, cJSON **out)
 {
     char path[4200];
     MN_TRY(mn_io_join(path, sizeof path, dir, "summary.json"));
-    FILE *in = fopen(path, "rb");
+    FILE *in = mn_io_fopen_result(path);
     if (!in)
         return mn_error_set(MN_EIO, "%s: %s (the report is built from it)", path, strerror(errno));
     fseek(in, 0, SEEK_END);
     long len = ftell(in);
     rewind(in);
+    if (len > SUMMARY_MAX_BYTES) {
+        fclose(in);
+        return mn_error_set(MN_EIO, "%s: larger than %ld bytes", path, SUMMARY_MAX_BYTES);
+    }
     char *text = len >= 0 ? malloc((size_t)len + 1) : NULL;
     size_t got = text ? fread(text, 1, (size_t)len, in) : 0;
     fclose(in);
@@ -436,14 +449,16 @@ mn_status mn_report_write(const char *dir, const mn_model *model, const mn_colum
     fprintf(r.f, "</title>\n<style>%s</style></head><body>\n<h1>mnsim report: ", CSS);
     mn_report_text(r.f, name);
     fprintf(r.f,
-            "</h1>\n<p class=\"note\">mnsim %s · seed %.0f. A research and "
+            "</h1>\n<p class=\"note\">mnsim %s · seed %llu. A research and "
             "teaching simulation: it supports and never replaces clinical judgement.</p>\n"
             "<nav><a href=\"#scenario\">Scenario</a><a href=\"#screening\">Screening</a>"
             "<a href=\"#needling\">Needling</a><a href=\"#delivery\">Delivery</a>"
             "<a href=\"#healing\">Healing</a><a href=\"#risks\">Risks</a>"
             "<a href=\"#aftercare\">Aftercare</a><a href=\"#uncertainty\">Uncertainty</a>"
             "<a href=\"#files\">Files</a></nav>\n",
-            MNSIM_VERSION, mn_report_num(r.summary, "seed"));
+            MNSIM_VERSION,
+            model ? (unsigned long long)model->seed
+                  : (unsigned long long)mn_report_num(r.summary, "seed"));
     scenario_section(&r);
     mn_report_screening(&r);
     MN_TRY_GOTO(mn_report_needling(&r), done);

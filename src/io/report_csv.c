@@ -6,11 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cnum.h"
 #include "core/error.h"
+#include "io/outdir.h"
+
+/* The report reads only the files of its own run (io/outdir.h), but bounds what it reads all
+ * the same: a table's size is what its file holds, never more. punctures.csv of a long course is
+ * tens of MB. */
+#define TABLE_MAX_BYTES (512L << 20)
+#define TABLE_MAX_COLS  256
 
 static mn_status slurp(const char *path, char **out, int *found)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = mn_io_fopen_result(path);
     *found = 0;
     *out = NULL;
     if (!f)
@@ -22,6 +30,11 @@ static mn_status slurp(const char *path, char **out, int *found)
         len += fread(buf + len, 1, cap - len - 1, f);
         if (len < cap - 1)
             break;
+        if (cap > (size_t)TABLE_MAX_BYTES) {
+            free(buf);
+            fclose(f);
+            return mn_error_set(MN_EIO, "%s: larger than %ld bytes", path, TABLE_MAX_BYTES);
+        }
         char *grown = realloc(buf, cap *= 2);
         if (!grown)
             free(buf);
@@ -59,6 +72,7 @@ static size_t split(char *line, char **cells, size_t cap)
 /* Parses text (taken over and freed) as a table. */
 static mn_status parse_text(const char *path, char *text, mn_rtable *t)
 {
+    const size_t bytes = strlen(text); /* before the lines are cut apart */
     mn_status st = MN_OK;
     char **cells = NULL;
     /* Lines: '#' comments and blank lines skipped; the first other line is the header. */
@@ -83,6 +97,16 @@ static mn_status parse_text(const char *path, char *text, mn_rtable *t)
     size_t ncol = 1;
     for (char *p = lines[0]; *p; p++)
         ncol += *p == ',';
+    /* Every cell of a row takes at least a separator (or the line's end): a table larger than
+     * its file is malformed (a wide header over short rows), not a reason to allocate
+     * gigabytes. */
+    if (ncol > TABLE_MAX_COLS || (n - 1) > bytes / ncol + 1) {
+        st = mn_error_set(MN_EIO,
+                          "%s: %zu columns x %zu rows in %zu bytes is not a table of this run "
+                          "(expected at most %d columns and complete rows)",
+                          path, ncol, n - 1, bytes, TABLE_MAX_COLS);
+        goto done;
+    }
     if (!(cells = calloc(ncol, sizeof *cells))) {
         st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
         goto done;
@@ -105,7 +129,7 @@ static mn_status parse_text(const char *path, char *text, mn_rtable *t)
         size_t got = split(lines[r + 1], cells, ncol);
         for (size_t c = 0; c < ncol; c++) {
             char *end = NULL;
-            double v = c < got ? strtod(cells[c], &end) : NAN;
+            double v = c < got ? mn_strtod(cells[c], &end) : NAN;
             t->v[c * t->nrow + r] = c < got && end != cells[c] && *end == '\0' ? v : NAN;
         }
     }
@@ -144,7 +168,7 @@ mn_status mn_rtable_read_sampled(const char *path, size_t max_rows, mn_rtable *t
 {
     memset(t, 0, sizeof *t);
     *found = 0;
-    FILE *f = fopen(path, "rb");
+    FILE *f = mn_io_fopen_result(path);
     if (!f)
         return errno == ENOENT ? MN_OK : mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
     *found = 1;

@@ -13,6 +13,20 @@
             return mn_error_set(MN_ENOMEM, "out of memory building summary.json");                 \
     } while (0)
 
+mn_status mn_summary_set_seed(cJSON *summary, uint64_t seed)
+{
+    /* A 64-bit seed above 2^53 has no exact double: its digits go out as they are (a JSON
+     * number of any length), so the run can be repeated from its summary. */
+    char digits[32];
+    snprintf(digits, sizeof digits, "%llu", (unsigned long long)seed);
+    cJSON *raw = cJSON_CreateRaw(digits);
+    if (!raw || !cJSON_ReplaceItemInObjectCaseSensitive(summary, "seed", raw)) {
+        cJSON_Delete(raw);
+        return mn_error_set(MN_ENOMEM, "out of memory building summary.json");
+    }
+    return MN_OK;
+}
+
 mn_status mn_summary_create(const mn_model *m, int threads, cJSON **out)
 {
     cJSON *s = cJSON_CreateObject();
@@ -21,8 +35,8 @@ mn_status mn_summary_create(const mn_model *m, int threads, cJSON **out)
     *out = s;
     JSON_ADD(s, cJSON_AddStringToObject(s, "schema", "mnsim.summary/1"));
     JSON_ADD(s, cJSON_AddStringToObject(s, "mnsim_version", MNSIM_VERSION));
-    /* The seed is a 64-bit integer: written as a number only while a double holds it exactly. */
-    JSON_ADD(s, cJSON_AddNumberToObject(s, "seed", (double)m->seed));
+    JSON_ADD(s, cJSON_AddNullToObject(s, "seed"));
+    MN_TRY(mn_summary_set_seed(s, m->seed));
     JSON_ADD(s, cJSON_AddNumberToObject(s, "threads", threads));
     cJSON *sc = cJSON_AddObjectToObject(s, "scenario");
     JSON_ADD(s, sc);

@@ -8,6 +8,9 @@
 #include "needling/needling.h"
 
 /* Top-level object with schema, version, seed, threads and the scenario block. */
+/* Sets "seed" to the exact integer (also after a checkpoint's summary was parsed back, which
+ * reads numbers as doubles). The key must exist. */
+mn_status mn_summary_set_seed(cJSON *summary, uint64_t seed);
 mn_status mn_summary_create(const mn_model *m, int threads, cJSON **out);
 /* Appends a session object {index, day, needling {...}} to the sessions array. */
 mn_status mn_summary_add_session(cJSON *summary, int index, double day,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "io/atomic.h"
 #include "io/base64.h"
 #include "io/vti.h"
 
@@ -21,17 +22,9 @@ mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double sp
     size_t n = (size_t)nx * ny * nz;
     if (binary && n * sizeof(double) > UINT32_MAX)
         return mn_error_set(MN_EINPUT, "%s: %zu cells is too large for a UInt32 header", path, n);
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return mn_error_set(MN_ENOMEM, "out of memory");
-    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        mn_status st = mn_error_set(MN_EIO, "%s: %s", tmp, strerror(errno));
-        free(tmp);
-        return st;
-    }
+    mn_afile af;
+    MN_TRY(mn_afile_open(path, &af));
+    FILE *f = af.f;
     const uint16_t one = 1;
     const char *order = *(const unsigned char *)&one ? "LittleEndian" : "BigEndian";
     fprintf(f,
@@ -66,15 +59,5 @@ mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double sp
         fprintf(f, "        </DataArray>\n");
     }
     fprintf(f, "      </CellData>\n    </Piece>\n  </ImageData>\n</VTKFile>\n");
-    mn_status st = MN_OK;
-    if (ferror(f))
-        st = mn_error_set(MN_EIO, "%s: write failed", tmp);
-    if (fclose(f) != 0 && st == MN_OK)
-        st = mn_error_set(MN_EIO, "%s: %s", tmp, strerror(errno));
-    if (st == MN_OK && rename(tmp, path) != 0)
-        st = mn_error_set(MN_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
-    if (st != MN_OK)
-        remove(tmp);
-    free(tmp);
-    return st;
+    return mn_afile_commit(&af);
 }

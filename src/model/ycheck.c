@@ -1,6 +1,7 @@
 #include "model/ycheck.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/cnum.h"
 #include "core/error.h"
 
 const char *mn_y_path(char *buf, size_t cap, const char *path, const char *key)
@@ -90,6 +92,71 @@ static mn_status scalar_of(const mn_ydoc *doc, const mn_ynode *n, const char *pa
     return MN_OK;
 }
 
+/* YAML 1.2 core schema (yaml.org/spec/1.2.2, 10.3.2), the only number forms a key accepts:
+ * integers [-+]?[0-9]+, 0o[0-7]+, 0x[0-9a-fA-F]+; floats
+ * [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?. strtod alone would also take C's hex
+ * floats (0x1p3), "infinity", "nan" and leading blanks. Returns 1 for an integer (its value, or
+ * ERANGE, in *v), 2 for a decimal float, 0 for anything else. */
+static int core_number(const char *s, unsigned long long *v, int *neg, int *range)
+{
+    *v = 0;
+    *neg = 0;
+    *range = 0;
+    int base = 10;
+    const char *p = s;
+    if (p[0] == '0' && (p[1] == 'o' || p[1] == 'x')) {
+        base = p[1] == 'o' ? 8 : 16;
+        p += 2;
+    } else if (*p == '-' || *p == '+') {
+        *neg = *p == '-';
+        p++;
+    }
+    const char *digits = p;
+    for (;; p++) {
+        int d;
+        if (*p >= '0' && *p <= '9')
+            d = *p - '0';
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            d = *p - 'a' + 10;
+        else if (base == 16 && *p >= 'A' && *p <= 'F')
+            d = *p - 'A' + 10;
+        else
+            break;
+        if (d >= base)
+            return 0;
+        if (*v > (~0ULL - (unsigned)d) / (unsigned)base)
+            *range = 1;
+        else
+            *v = *v * (unsigned)base + (unsigned)d;
+    }
+    if (*p == '\0')
+        return p > digits ? 1 : 0;
+    if (base != 10)
+        return 0;
+    /* A float: digits so far, then an optional fraction and exponent. */
+    int mantissa = p > digits;
+    if (*p == '.') {
+        p++;
+        const char *frac = p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        mantissa = mantissa || p > frac;
+    }
+    if (!mantissa)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        const char *exp = p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == exp)
+            return 0;
+    }
+    return *p == '\0' ? 2 : 0;
+}
+
 /* YAML 1.1 spells non-finite numbers .nan, .inf, -.inf (any case); strtod does not. */
 static int yaml_non_finite(const char *s)
 {
@@ -107,10 +174,17 @@ mn_status mn_y_node_double(const mn_ydoc *doc, const mn_ynode *n, const char *pa
     const char *s = n->value;
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    unsigned long long iv;
+    int neg, range;
+    int form = core_number(s, &iv, &neg, &range);
+    double v = form == 2 || (form == 1 && !(s[0] == '0' && (s[1] == 'x' || s[1] == 'o')))
+                   ? mn_strtod(s, &end)
+                   : (double)iv;
+    if (form == 1 && range)
+        errno = ERANGE;
     if (n->plain && yaml_non_finite(s))
         v = NAN;
-    else if (end == s || *end != '\0' || !n->plain)
+    else if (!form || !n->plain)
         return mn_y_error(doc, n, path, "'%.40s' is not a number (expected %s)", s, expected);
     if (!isfinite(v) || errno == ERANGE)
         return mn_y_error(doc, n, path, "'%.40s' is not a finite number (expected %s)", s,
@@ -141,12 +215,13 @@ mn_status mn_y_int(const mn_ydoc *doc, const mn_ynode *map, const char *path, co
     mn_y_path(p, sizeof p, path, key);
     snprintf(expected, sizeof expected, "a whole number in [%ld, %ld]", lo, hi);
     MN_TRY(scalar_of(doc, n, p, expected));
-    char *end;
-    errno = 0;
-    long v = strtol(n->value, &end, 10);
-    if (end == n->value || *end != '\0' || errno == ERANGE || !n->plain)
+    unsigned long long mag;
+    int neg, range;
+    if (core_number(n->value, &mag, &neg, &range) != 1 || range ||
+        mag > (unsigned long long)LONG_MAX || !n->plain)
         return mn_y_error(doc, n, p, "'%.40s' is not a whole number (expected %s)", n->value,
                           expected);
+    long v = neg ? -(long)mag : (long)mag;
     if (v < lo || v > hi)
         return mn_y_error(doc, n, p, "%ld is out of range (expected %s)", v, expected);
     *out = v;
@@ -163,10 +238,9 @@ mn_status mn_y_uint64(const mn_ydoc *doc, const mn_ynode *map, const char *path,
         return MN_OK;
     mn_y_path(p, sizeof p, path, key);
     MN_TRY(scalar_of(doc, n, p, expected));
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(n->value, &end, 10);
-    if (end == n->value || *end != '\0' || errno == ERANGE || n->value[0] == '-' || !n->plain)
+    unsigned long long v;
+    int neg, range;
+    if (core_number(n->value, &v, &neg, &range) != 1 || range || (neg && v != 0) || !n->plain)
         return mn_y_error(doc, n, p, "'%.40s' is not a non-negative whole number (expected %s)",
                           n->value, expected);
     *out = v;

@@ -1,6 +1,9 @@
 #include "model/ydoc.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -142,6 +145,13 @@ static mn_status build_node(builder *b, yaml_event_t *ev, int depth, mn_ynode **
             return mn_error_set(MN_EINPUT, "%s:%zu:%zu: value longer than %d characters",
                                 b->doc->file, ev->start_mark.line + 1, ev->start_mark.column + 1,
                                 MN_YDOC_MAX_SCALAR);
+        /* A "\0" escape would cut the value short where C reads it: refuse it. */
+        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
+            return mn_error_set(MN_EINPUT,
+                                "%s:%zu:%zu: value holds a NUL character (a \\0 or \\x00 "
+                                "escape; expected text without one)",
+                                b->doc->file, (size_t)ev->start_mark.line + 1,
+                                (size_t)ev->start_mark.column + 1);
         MN_TRY(node_new(b, MN_Y_SCALAR, &ev->start_mark, out));
         (*out)->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
         (*out)->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -232,25 +242,53 @@ done:
     return MN_OK;
 }
 
-mn_status mn_ydoc_load(const char *path, mn_ydoc **out)
+mn_status mn_ydoc_read_file(const char *path, char **text, size_t *len)
 {
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    *text = NULL;
+    *len = 0;
+    /* Opened without blocking and checked before reading: a FIFO would block forever, a
+     * device (/dev/zero, /dev/urandom) never ends. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return mn_error_set(MN_EINPUT, "%s: cannot open file: %m", path);
-    char *buf = malloc(MN_YDOC_MAX_BYTES + 1);
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return mn_error_set(MN_EINPUT,
+                            "%s: is not a regular file (a FIFO, device or folder; expected a "
+                            "YAML file)",
+                            path);
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return mn_error_set(MN_EINPUT, "%s: cannot open file: %m", path);
+    }
+    char *buf = malloc(MN_YDOC_MAX_BYTES + 2);
     if (!buf) {
         fclose(f);
         return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
     }
-    size_t len = fread(buf, 1, MN_YDOC_MAX_BYTES + 1, f);
+    size_t got = fread(buf, 1, MN_YDOC_MAX_BYTES + 1, f);
     int err = ferror(f);
     fclose(f);
-    mn_status st;
-    if (err)
-        st = mn_error_set(MN_EINPUT, "%s: cannot read file", path);
-    else
-        st = mn_ydoc_parse(path, buf, len, out);
+    if (err) {
+        free(buf);
+        return mn_error_set(MN_EINPUT, "%s: cannot read file", path);
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+    return MN_OK;
+}
+
+mn_status mn_ydoc_load(const char *path, mn_ydoc **out)
+{
+    *out = NULL;
+    char *buf;
+    size_t len;
+    MN_TRY(mn_ydoc_read_file(path, &buf, &len));
+    mn_status st = mn_ydoc_parse(path, buf, len, out);
     free(buf);
     return st;
 }

@@ -37,6 +37,9 @@ enum {
 
 mn_status mn_ydoc_parse(const char *file_label, const char *text, size_t len, mn_ydoc **out);
 mn_status mn_ydoc_load(const char *path, mn_ydoc **out);
+/* The bytes of a YAML file (NUL-terminated; at most MN_YDOC_MAX_BYTES + 1, so the parser can
+ * report an oversized file); refuses FIFOs and devices without blocking. */
+mn_status mn_ydoc_read_file(const char *path, char **text, size_t *len);
 void mn_ydoc_free(mn_ydoc *doc);
 
 /* Value of key in a map, or NULL. */

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/signals.h"
 #include "io/summary.h"
+#include "model/scenario.h"
 #include "mnsim/version.h"
 
 #define CKPT_DIR  "checkpoint"
@@ -30,8 +31,25 @@ static double now_s(void)
 void mn_runckpt_free(mn_runckpt *k)
 {
     free(k->resume_summary);
+    free(k->scenario_label);
+    free(k->scenario_text);
     mn_checkpoint_free(k->stages);
     memset(k, 0, sizeof *k);
+}
+
+mn_status mn_runckpt_set_scenario(mn_runckpt *k, const char *label, const char *text, size_t len)
+{
+    char *l = strdup(label), *t = strndup(text, len);
+    if (!l || !t) {
+        free(l);
+        free(t);
+        return mn_error_set(MN_ENOMEM, "out of memory keeping the scenario");
+    }
+    free(k->scenario_label);
+    free(k->scenario_text);
+    k->scenario_label = l;
+    k->scenario_text = t;
+    return MN_OK;
 }
 
 mn_status mn_runckpt_set_every(mn_runckpt *k, double minutes)
@@ -136,7 +154,13 @@ static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile 
         MN_TRY(hash_csv(k, csv));
     MN_TRY(mn_checkpoint_create(&c));
     MN_TRY_GOTO(mn_checkpoint_put_text(c, "mnsim/version", MNSIM_VERSION), done);
-    MN_TRY_GOTO(mn_checkpoint_put(c, "run/model", k->model, sizeof *k->model), done);
+    if (!k->scenario_text) {
+        st = mn_error_set(MN_EINTERNAL, "checkpoint: the run has no scenario text");
+        goto done;
+    }
+    MN_TRY_GOTO(mn_checkpoint_put_text(c, "run/scenario_label", k->scenario_label), done);
+    MN_TRY_GOTO(mn_checkpoint_put_text(c, "run/scenario_yaml", k->scenario_text), done);
+    MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/seed", k->model->seed), done);
     MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/threads", (uint64_t)k->threads), done);
     MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/next_session", (uint64_t)k->done_sessions + 1), done);
     MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/checkpoint_enabled", (uint64_t)k->enabled), done);
@@ -162,7 +186,8 @@ static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile 
     mn_afile af;
     MN_TRY_GOTO(mn_afile_open(path, &af), done);
     fwrite(bytes, 1, len, af.f);
-    MN_TRY_GOTO(mn_afile_commit(&af), done);
+    /* At once, not with the run's outputs: it must survive a kill before they are published. */
+    MN_TRY_GOTO(mn_afile_commit_now(&af), done);
     k->last_s = now_s();
 done:
     free(bytes);
@@ -219,28 +244,46 @@ mn_status mn_runckpt_load(mn_runckpt *k, const char *dir, mn_model *model, int *
                           MNSIM_VERSION);
         goto done;
     }
-    MN_TRY_GOTO(mn_checkpoint_get(c, "run/model", &d, &dlen), done);
-    if (dlen != sizeof *model) {
-        st = mn_error_set(MN_EINPUT, "%s: scenario of %zu bytes (expected %zu)", path, dlen,
-                          sizeof *model);
+    /* The model: parsed again from its scenario text with the scenario's own checks. */
+    const char *label;
+    MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/scenario_label", &label), done);
+    MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/scenario_yaml", &text), done);
+    st = mn_scenario_load_text(label, text, strlen(text), model);
+    if (st != MN_OK) {
+        mn_error_prefix(st, "%s: the checkpoint's scenario is invalid: ", path);
         goto done;
     }
-    memcpy(model, d, sizeof *model);
+    MN_TRY_GOTO(mn_runckpt_set_scenario(k, label, text, strlen(text)), done);
+    MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/seed", &u), done);
+    model->seed = u;
     MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/threads", &u), done);
-    *threads = u >= 1 && u <= 1024 ? (int)u : 1;
+    if (u < 1 || u > 1024) {
+        st = mn_error_set(MN_EINPUT, "%s: threads %llu (expected 1 to 1024)", path,
+                          (unsigned long long)u);
+        goto done;
+    }
+    *threads = (int)u;
     MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/next_session", &u), done);
     int total = mn_model_total_sessions(model);
-    if (u < 1 || u > (uint64_t)total) {
+    /* total + 1: every session done, the course-level stages (healing ...) next. */
+    if (u < 1 || u > (uint64_t)total + 1) {
         st = mn_error_set(MN_EINPUT, "%s: next session %llu of %d (expected 1 to %d)", path,
-                          (unsigned long long)u, total, total);
+                          (unsigned long long)u, total, total + 1);
         goto done;
     }
     k->first_session = (int)u;
     MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/checkpoint_enabled", &u), done);
     k->enabled = u != 0;
     MN_TRY_GOTO(mn_checkpoint_get(c, "run/checkpoint_every_min", &d, &dlen), done);
+    double every = -1.0;
     if (dlen == sizeof(double))
-        memcpy(&k->every_min, d, sizeof(double));
+        memcpy(&every, d, sizeof(double));
+    if (!(every >= 0.0 && every <= 525600.0)) {
+        st = mn_error_set(MN_EINPUT, "%s: checkpoint interval %g min (expected 0 to 525600)", path,
+                          every);
+        goto done;
+    }
+    k->every_min = every;
     MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/csv_bytes", &k->csv_bytes), done);
     MN_TRY_GOTO(mn_checkpoint_get_u64(c, "run/csv_hash", &k->csv_hash), done);
     MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/csv_tmp", &text), done);
@@ -302,15 +345,14 @@ mn_status mn_runckpt_begin(mn_runckpt *k, const mn_model *m, int threads, const 
 
 mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, mn_afile *csv)
 {
-    int total = mn_model_total_sessions(k->model);
     k->done_sessions = s;
     if (csv) {
         if (fflush(csv->f) != 0)
             return mn_error_set(MN_EIO, "%s: write failed: %s", csv->path, strerror(errno));
         k->csv_bytes = (uint64_t)ftello(csv->f);
     }
-    if (s >= total)
-        return MN_OK; /* nothing left to save or to stop */
+    /* After the last session too: healing and virtual patients can take long, and a run
+     * stopped or killed there resumes with them instead of from nothing. */
     if (mn_signals_stop_requested())
         return mn_error_set(MN_EINTERRUPTED, "stop requested");
     if (k->dir && k->enabled && k->unsupported)
@@ -380,7 +422,7 @@ mn_status mn_runckpt_end(mn_runckpt *k)
         DIR *d = opendir(dir);
         struct dirent *e;
         while (d && (e = readdir(d)))
-            if (strncmp(e->d_name, "state.mnck.tmp.", 15) == 0 &&
+            if (strncmp(e->d_name, "state.mnck.mnsim-tmp.", 21) == 0 &&
                 mn_io_join(path, sizeof path, dir, e->d_name) == MN_OK)
                 unlink(path);
         if (d)

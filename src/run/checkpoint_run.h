@@ -38,6 +38,11 @@ typedef struct mn_runckpt {
     char resume_csv_tmp[4160]; /* temporary CSV of the run that wrote the checkpoint */
     mn_checkpoint *stages;     /* stage blobs (stages own their keys: "<stage>/...") */
     const char *unsupported;   /* set by the run when this run cannot be checkpointed: why */
+    /* The scenario as YAML text: a checkpoint holds it, and resume parses it again with the
+     * scenario's own validation, so no byte of a crafted checkpoint reaches the model
+     * unchecked. */
+    char *scenario_label;
+    char *scenario_text;
     /* Set by mn_runckpt_begin for the length of one execute. */
     const mn_model *model;
     const char *dir;
@@ -49,7 +54,11 @@ typedef struct mn_runckpt {
 void mn_runckpt_free(mn_runckpt *k);
 /* minutes < 0 disables; 0 checkpoints after every session. */
 mn_status mn_runckpt_set_every(mn_runckpt *k, double minutes);
-/* Reads DIR/checkpoint/state.mnck: fills the model and thread count, remembers the rest. */
+/* The scenario text the run's model was parsed from (copied). */
+mn_status mn_runckpt_set_scenario(mn_runckpt *k, const char *label, const char *text, size_t len);
+/* Reads DIR/checkpoint/state.mnck: fills the model (parsed and validated from the scenario
+ * text it holds) and thread count, remembers the rest. Every value is checked against the
+ * limits a scenario or the command line has: a crafted checkpoint is refused with MN_EINPUT. */
 mn_status mn_runckpt_load(mn_runckpt *k, const char *dir, mn_model *model, int *threads);
 
 /* Start of an execute: the summary to fill (new, or the checkpoint's partial one). dir may be

@@ -36,6 +36,7 @@ mn_status mn_course_init(const mn_model *m, mn_course *c)
     c->n_sessions = mn_model_total_sessions(m);
     c->end_day = mn_model_end_day(m);
     c->max_erythema_days = -1.0;
+    c->pih_probability = -1.0;
     c->max_epidermis_peak_c = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
@@ -123,6 +124,9 @@ mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_pu
     mn_delivery_options_default(&opt);
     opt.max_memory_bytes = out->max_memory_bytes;
     MN_TRY(mn_delivery_run(m, col, p, &opt, &d));
+    /* Healing reads the dose a product leaves in the dermis (healing_products.csv). */
+    snprintf(c->injuries[s - 1].product, sizeof c->injuries[s - 1].product, "%s", m->product.name);
+    c->injuries[s - 1].product_dermis_ug_per_cm2 = mn_delivery_get_dose(d, MN_DOSE_DERMIS, false);
     MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
     if (out->dir) {
         text_sink t;
@@ -254,6 +258,9 @@ mn_status mn_course_heal(const mn_model *m, const mn_column *col, mn_course *c,
         if (e > c->max_erythema_days)
             c->max_erythema_days = e;
     }
+    mn_healing_outcome o;
+    mn_healing_result_outcome(*out, &o);
+    c->pih_probability = o.pih_probability;
     return MN_OK;
 }
 
@@ -277,6 +284,7 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
     in.tissue_depth_max_um = c->max_tissue_depth_um;
     in.bleeding_fraction = c->max_bleeding_fraction;
     in.erythema_days = c->max_erythema_days;
+    in.pih_probability = c->pih_probability;
     in.product_name = m->product.present ? m->product.name : NULL;
     if (!isnan(c->max_epidermis_peak_c)) {
         in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
@@ -295,15 +303,44 @@ mn_status mn_course_save(mn_runckpt *k, const mn_course *c, int samples, int s)
     double max[4] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
                      c->heat_on_time_s};
     uint64_t n = (uint64_t)samples;
-    snprintf(key, sizeof key, "course/injury/%d", s);
-    MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
-    for (int t = 0; t < N_SESSION_TABLES; t++)
+    /* s = 0: before the first session (a stop there still leaves a complete checkpoint). */
+    if (s >= 1) {
+        snprintf(key, sizeof key, "course/injury/%d", s);
+        MN_TRY(mn_checkpoint_put(k->stages, key, &c->injuries[s - 1], sizeof *c->injuries));
+    }
+    for (int t = 0; s >= 1 && t < N_SESSION_TABLES; t++)
         if (c->rows[t][s - 1]) {
             snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
             MN_TRY(mn_checkpoint_put_text(k->stages, key, c->rows[t][s - 1]));
         }
     MN_TRY(mn_checkpoint_put(k->stages, "course/max", max, sizeof max));
     return mn_checkpoint_put(k->stages, "course/samples", &n, sizeof n);
+}
+
+/* A checkpoint's injury is used only when every value is one a session can produce: finite, the
+ * fractions in [0, 1], densities and depths non-negative and bounded (a crafted checkpoint must
+ * be refused, never crash or hang the healing stage). */
+/* MN_RUN_MAX_SAMPLES of mnsim.h (not included here: its session.h names the dose layers too). */
+#define COURSE_MAX_SAMPLES 100000
+
+static int injury_valid(const mn_healing_injury *in)
+{
+    const double max_depth_um = 1e5, max_density_per_um2 = 1.0;
+    if (!(in->dermis_top_um >= 0 && in->dermis_top_um < in->dermis_bottom_um &&
+          in->dermis_bottom_um <= max_depth_um))
+        return 0;
+    for (int z = 0; z < MN_HEALING_NZ; z++)
+        if (!(in->density_per_um2[z] >= 0 && in->density_per_um2[z] <= max_density_per_um2) ||
+            !(in->bleed_density_per_um2[z] >= 0 &&
+              in->bleed_density_per_um2[z] <= max_density_per_um2) ||
+            !(in->wound_fraction[z] >= 0 && in->wound_fraction[z] <= 1) ||
+            !(in->thermal_fraction[z] >= 0 && in->thermal_fraction[z] <= 1))
+            return 0;
+    return in->thermal_zone_radius_um >= 0 && in->thermal_zone_radius_um <= max_depth_um &&
+           in->epidermal_wound_fraction >= 0 && in->epidermal_wound_fraction <= 1 &&
+           in->punctures_per_cm2 >= 0 && in->punctures_per_cm2 <= 1e8 &&
+           in->bleeding_fraction >= 0 && in->bleeding_fraction <= 1 && in->mean_depth_um >= 0 &&
+           in->mean_depth_um <= max_depth_um;
 }
 
 mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
@@ -319,6 +356,11 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
             return mn_error_set(MN_EINPUT, "checkpoint: %s has %zu bytes (expected %zu)", key, len,
                                 sizeof *c->injuries);
         memcpy(&c->injuries[s - 1], d, len);
+        if (!injury_valid(&c->injuries[s - 1]))
+            return mn_error_set(MN_EINPUT,
+                                "checkpoint: %s holds values no session produces (expected "
+                                "finite fractions in [0, 1], densities and depths >= 0)",
+                                key);
         for (int t = 0; t < N_SESSION_TABLES; t++) {
             const char *text = NULL;
             snprintf(key, sizeof key, "course/rows/%s/%d", table_files[t], s);
@@ -331,11 +373,18 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
     if (len != 4 * sizeof(double))
         return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
     const double *max = d;
+    for (int i = 0; i < 4; i++)
+        if (!(max[i] >= 0 && max[i] <= 1e9) && !(i == 2 && isnan(max[i]))) /* NaN: no RF */
+            return mn_error_set(
+                MN_EINPUT, "checkpoint: course/max[%d] = %g (expected finite, >= 0)", i, max[i]);
     c->max_tissue_depth_um = max[0];
     c->max_bleeding_fraction = max[1];
     c->max_epidermis_peak_c = max[2];
     c->heat_on_time_s = max[3];
     MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
+    if (n > COURSE_MAX_SAMPLES)
+        return mn_error_set(MN_EINPUT, "checkpoint: course/samples %llu (expected 0 to %d)",
+                            (unsigned long long)n, COURSE_MAX_SAMPLES);
     *samples = (int)n;
     return MN_OK;
 }

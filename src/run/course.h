@@ -26,6 +26,7 @@ typedef struct mn_course {
     double max_tissue_depth_um;
     double max_bleeding_fraction;
     double max_erythema_days;    /* < 0 until healing reports */
+    double pih_probability;      /* of the course (healing); < 0 until healing reports */
     double max_epidermis_peak_c; /* RF: hottest epidermis of any session; NAN without RF */
     double heat_on_time_s;       /* RF: pulse time of that session */
     /* RF: the last session's heat solve, reused while the settings repeat (the unit cell does

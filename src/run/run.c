@@ -4,23 +4,34 @@
  * course; the report reads back the files. This file holds the mn_run handle and that order. */
 #include "mnsim/mnsim.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "run/checkpoint_run.h"
+#include "core/cnum.h"
 #include "core/error.h"
+#include "core/table.h"
 #include "core/progress.h"
 #include "healing/healing.h"
-#include "core/table.h"
 #include "io/csv_meta.h"
+#include "io/outdir.h"
 #include "io/provenance.h"
 #include "io/report.h"
+#include "io/summary.h"
 #include "model/scenario.h"
+#include "model/ydoc.h"
+#include "run/checkpoint_run.h"
 #include "run/course.h"
 
+/* A live handle starts with this; a freed one with RUN_DEAD, so a call on a freed handle is
+ * refused while its memory is still mapped (use after free caught where possible). */
+#define RUN_MAGIC 0x6d6e5275u /* "mnRu" */
+#define RUN_DEAD  0x64656164u /* "dead" */
+
 struct mn_run {
+    uint32_t magic;
     mn_model model;
     int have_model;
     int seed_set;
@@ -37,8 +48,23 @@ struct mn_run {
     mn_runckpt ck; /* checkpoint, resume and interruption (run/checkpoint_run.h) */
 };
 
+/* Every public entry point checks its handle first (issue 18, item 5). */
+#define CHECK_RUN(r, fn)                                                                           \
+    do {                                                                                           \
+        if (!(r) || (r)->magic != RUN_MAGIC)                                                       \
+            return mn_error_set(MN_EUSAGE, "%s: %s (expected a run from mn_run_create)", fn,       \
+                                !(r) ? "run is NULL" : "not a live run (freed?)");                 \
+    } while (0)
+#define CHECK_ARG(p, fn, what)                                                                     \
+    do {                                                                                           \
+        if (!(p))                                                                                  \
+            return mn_error_set(MN_EUSAGE, "%s: %s is NULL", fn, what);                            \
+    } while (0)
+
 mn_status mn_run_create(mn_run **out)
 {
+    CHECK_ARG(out, "mn_run_create", "out");
+    *out = NULL;
     mn_run *r = calloc(1, sizeof *r);
     if (!r)
         return mn_error_set(MN_ENOMEM, "out of memory creating a run");
@@ -47,14 +73,16 @@ mn_status mn_run_create(mn_run **out)
         free(r);
         return mn_error_set(MN_ENOMEM, "out of memory creating a run");
     }
+    r->magic = RUN_MAGIC;
     *out = r;
     return MN_OK;
 }
 
 void mn_run_free(mn_run *r)
 {
-    if (!r)
+    if (!r || r->magic != RUN_MAGIC)
         return;
+    r->magic = RUN_DEAD;
     free(r->output_dir);
     free(r->summary_json);
     free(r->input);
@@ -62,48 +90,67 @@ void mn_run_free(mn_run *r)
     free(r);
 }
 
-/* Keeps the scenario's text for the provenance block (text NULL: read path). */
-static mn_status keep_input(mn_run *r, const char *text, const char *path)
+/* Scenario setters load into a new model and keep it only when it is valid: a rejected scenario
+ * leaves the previous one (or none) in place, never a half-loaded one. Every scenario is parsed
+ * from text, which the run keeps for its checkpoints (run/checkpoint_run.h) and for
+ * summary.json's provenance. */
+static mn_status set_model(mn_run *r, const char *label, const char *text, size_t len)
 {
-    free(r->input);
-    r->input = NULL;
-    if (path)
-        return mn_provenance_read_input(path, &r->input);
-    if (text && !(r->input = strdup(text)))
-        return mn_error_set(MN_ENOMEM, "out of memory");
-    return MN_OK;
+    mn_model *m = malloc(sizeof *m);
+    if (!m)
+        return mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    mn_status st = mn_scenario_load_text(label, text, len, m);
+    mn_cnum_leave(&loc);
+    char *input = st == MN_OK ? strndup(text, len) : NULL;
+    if (st == MN_OK && !input)
+        st = mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
+    if (st == MN_OK)
+        st = mn_runckpt_set_scenario(&r->ck, label, text, len);
+    if (st == MN_OK) {
+        r->model = *m;
+        r->have_model = 1;
+        free(r->input);
+        r->input = input;
+        input = NULL;
+    }
+    free(input);
+    free(m);
+    return st;
 }
 
 mn_status mn_run_set_scenario_file(mn_run *r, const char *path)
 {
-    MN_TRY(mn_scenario_load_file(path, &r->model));
-    r->have_model = 1;
-    return keep_input(r, NULL, path);
+    CHECK_RUN(r, "mn_run_set_scenario_file");
+    CHECK_ARG(path, "mn_run_set_scenario_file", "path");
+    char *text;
+    size_t len;
+    MN_TRY(mn_ydoc_read_file(path, &text, &len));
+    mn_status st = set_model(r, path, text, len);
+    free(text);
+    return st;
 }
 
 mn_status mn_run_set_scenario_text(mn_run *r, const char *label, const char *yaml)
 {
-    MN_TRY(mn_scenario_load_text(label, yaml, strlen(yaml), &r->model));
-    r->have_model = 1;
-    return keep_input(r, yaml, NULL);
+    CHECK_RUN(r, "mn_run_set_scenario_text");
+    CHECK_ARG(yaml, "mn_run_set_scenario_text", "yaml");
+    return set_model(r, label ? label : "<text>", yaml, strlen(yaml));
 }
 
 mn_status mn_run_set_default_scenario(mn_run *r)
 {
-    const char *text = NULL;
-    size_t len = 0;
-    MN_TRY(mn_scenario_load_default(&r->model));
-    r->have_model = 1;
-    free(r->input);
-    r->input = NULL;
+    CHECK_RUN(r, "mn_run_set_default_scenario");
+    const char *text;
+    size_t len;
     MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
-    if (!(r->input = strndup(text, len)))
-        return mn_error_set(MN_ENOMEM, "out of memory");
-    return MN_OK;
+    return set_model(r, "(built-in default scenario)", text, len);
 }
 
 mn_status mn_run_set_seed(mn_run *r, uint64_t seed)
 {
+    CHECK_RUN(r, "mn_run_set_seed");
     r->seed_set = 1;
     r->seed = seed;
     return MN_OK;
@@ -111,6 +158,7 @@ mn_status mn_run_set_seed(mn_run *r, uint64_t seed)
 
 mn_status mn_run_set_threads(mn_run *r, int threads)
 {
+    CHECK_RUN(r, "mn_run_set_threads");
     if (threads < 1 || threads > 1024)
         return mn_error_set(MN_EINPUT, "threads: %d is out of range (expected 1 to 1024)", threads);
     r->threads = threads;
@@ -119,6 +167,7 @@ mn_status mn_run_set_threads(mn_run *r, int threads)
 
 mn_status mn_run_set_samples(mn_run *r, int samples)
 {
+    CHECK_RUN(r, "mn_run_set_samples");
     if (samples < 0 || samples > MN_RUN_MAX_SAMPLES)
         return mn_error_set(MN_EINPUT, "samples: %d is out of range (expected 0 to %d)", samples,
                             MN_RUN_MAX_SAMPLES);
@@ -128,6 +177,7 @@ mn_status mn_run_set_samples(mn_run *r, int samples)
 
 mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 {
+    CHECK_RUN(r, "mn_run_set_output_dir");
     char *copy = NULL;
     if (dir && !(copy = strdup(dir)))
         return mn_error_set(MN_ENOMEM, "out of memory");
@@ -138,25 +188,52 @@ mn_status mn_run_set_output_dir(mn_run *r, const char *dir)
 
 mn_status mn_run_set_max_memory(mn_run *r, size_t bytes)
 {
+    CHECK_RUN(r, "mn_run_set_max_memory");
     r->max_memory_bytes = bytes;
     return MN_OK;
 }
 
 mn_status mn_run_set_force(mn_run *r, int force)
 {
+    CHECK_RUN(r, "mn_run_set_force");
     r->force = force != 0;
     return MN_OK;
 }
 
 mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)
 {
+    CHECK_RUN(r, "mn_run_set_checkpoint_every");
     return mn_runckpt_set_every(&r->ck, minutes);
 }
 
 mn_status mn_run_resume(mn_run *r, const char *dir)
 {
-    MN_TRY(mn_run_set_output_dir(r, dir));
-    MN_TRY(mn_runckpt_load(&r->ck, dir, &r->model, &r->threads));
+    CHECK_RUN(r, "mn_run_resume");
+    CHECK_ARG(dir, "mn_run_resume", "dir");
+    /* Loaded aside and kept only when the whole checkpoint is valid. */
+    mn_runckpt ck = {0};
+    mn_model *m = malloc(sizeof *m);
+    char *copy = strdup(dir);
+    int threads = 0;
+    mn_status st = m && copy ? MN_OK : mn_error_set(MN_ENOMEM, "out of memory resuming %s", dir);
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    if (st == MN_OK)
+        st = mn_runckpt_load(&ck, dir, m, &threads);
+    mn_cnum_leave(&loc);
+    if (st != MN_OK) {
+        mn_runckpt_free(&ck);
+        free(m);
+        free(copy);
+        return st;
+    }
+    mn_runckpt_free(&r->ck);
+    r->ck = ck;
+    r->model = *m;
+    r->threads = threads;
+    free(m);
+    free(r->output_dir);
+    r->output_dir = copy;
     r->have_model = 1;
     r->seed_set = 0; /* the checkpoint's model holds the seed it ran with */
     return MN_OK;
@@ -164,6 +241,8 @@ mn_status mn_run_resume(mn_run *r, const char *dir)
 
 mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
 {
+    CHECK_RUN(r, "mn_run_get_summary_json");
+    CHECK_ARG(json, "mn_run_get_summary_json", "json");
     if (!r->summary_json)
         return mn_error_set(MN_EUSAGE, "no summary: the run has not been executed");
     *json = r->summary_json;
@@ -178,10 +257,17 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
     const mn_model *m = &r->model;
     cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
     mn_healing_result *h = NULL;
+    mn_healing_clinical clin;
     MN_TRY(mn_course_heal(m, col, c, &h));
     mn_status st = mn_healing_summary_json(h, summary, sessions);
     if (st == MN_OK && timeline_path)
         st = mn_healing_write_timeline_csv(h, timeline_path);
+    if (st == MN_OK && m->indication.present) { /* clinical score of the cited-parameter course */
+        mn_healing_outcome o;
+        mn_healing_result_outcome(h, &o);
+        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
+        st = mn_healing_clinical_score(m->indication.concern, sev, &o, &clin);
+    }
     mn_healing_result_free(h);
     MN_TRY(st);
     if (r->samples > 0) {
@@ -193,6 +279,34 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
         MN_TRY(st);
         cJSON_AddNumberToObject(summary, "samples", r->samples);
     }
+    if (m->indication.present)
+        MN_TRY(mn_healing_clinical_json(&clin, summary));
+    return MN_OK;
+}
+
+static mn_status execute(mn_run *r);
+
+mn_status mn_run_execute(mn_run *r)
+{
+    CHECK_RUN(r, "mn_run_execute");
+    /* Numbers in every file and message in the C locale, whatever the host set. */
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    /* The stages report to core/progress.h's process-wide handler: this run's, while it runs. */
+    if (r->progress)
+        mn_progress_set_handler(r->progress, r->progress_user);
+    mn_status st = execute(r);
+    if (r->progress)
+        mn_progress_set_handler(NULL, NULL);
+    mn_cnum_leave(&loc);
+    return st;
+}
+
+mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
+{
+    CHECK_RUN(r, "mn_run_set_progress");
+    r->progress = fn;
+    r->progress_user = user;
     return MN_OK;
 }
 
@@ -203,6 +317,7 @@ static mn_status execute(mn_run *r)
     mn_afile csv = {0};
     int csv_open = 0;
     mn_course c = {0};
+    mn_outdir *od = NULL; /* the output folder this run owns (io/outdir.h) */
     if (!r->have_model)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
                                        "mn_run_set_default_scenario first)");
@@ -216,13 +331,18 @@ static mn_status execute(mn_run *r)
     MN_TRY(mn_anatomy_column_for(m, &col));
     MN_TRY(mn_course_init(m, &c));
     MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
+    MN_TRY_GOTO(mn_summary_set_seed(summary, m->seed), done);
     if (r->ck.resuming)
         MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
     else /* a resumed run's summary holds the provenance of the run that started it */
         MN_TRY_GOTO(mn_provenance_add(summary, m, &col, r->input), done);
+    if (!r->ck.resuming)
+        MN_TRY_GOTO(mn_course_save(&r->ck, &c, r->samples, 0), done);
     char path[4200], timeline[4200];
     if (r->output_dir) {
-        MN_TRY_GOTO(mn_io_prepare_output_dir(r->output_dir, r->force), done);
+        MN_TRY_GOTO(mn_outdir_open(r->output_dir, r->force, r->ck.resuming,
+                                   r->ck.resuming ? r->ck.resume_csv_tmp : NULL, &od),
+                    done);
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
         MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
         MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
@@ -245,9 +365,24 @@ static mn_status execute(mn_run *r)
     if (!r->ck.interrupted) {
         mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
                            units);
-        MN_TRY_GOTO(add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL),
-                    done);
-        MN_TRY_GOTO(mn_course_add_risks(m, &col, &c, summary), done);
+        /* A stop during healing or the virtual patients ends the run like one at the last
+         * session's end: the summary as it was then, and a checkpoint to resume from. */
+        cJSON *before = cJSON_Duplicate(summary, 1);
+        if (!before) {
+            st = mn_error_set(MN_ENOMEM, "out of memory building summary.json");
+            goto done;
+        }
+        st = add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL);
+        if (st == MN_OK)
+            st = mn_course_add_risks(m, &col, &c, summary);
+        if (st == MN_EINTERRUPTED) {
+            cJSON_Delete(summary);
+            summary = before;
+            before = NULL;
+            st = mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL);
+        }
+        cJSON_Delete(before);
+        MN_TRY_GOTO(st, done);
     }
     MN_TRY_GOTO(mn_runckpt_mark_complete(&r->ck, summary), done);
 
@@ -264,33 +399,21 @@ static mn_status execute(mn_run *r)
         MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
         MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
         MN_TRY_GOTO(mn_io_write_csv_metadata(r->output_dir), done);
-        /* Last: report.html reads back the files the stages wrote (src/io/report.h). */
-        mn_progress_report("writing the report", c.n_sessions + 1, units);
-        MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
+        /* Last: report.html reads back the files the stages wrote (src/io/report.h). An
+         * interrupted run has none: it exits at once, and its resume writes the report. */
+        if (!r->ck.interrupted) {
+            mn_progress_report("writing the report", c.n_sessions + 1, units);
+            MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
+        }
+        /* Every file succeeded: all of them into place at once, summary.json last. */
+        MN_TRY_GOTO(mn_outdir_publish(od), done);
     }
     st = mn_runckpt_end(&r->ck);
 done:
     if (csv_open)
         mn_afile_abort(&csv);
+    mn_outdir_close(od);
     cJSON_Delete(summary);
     mn_course_free(&c);
-    return st;
-}
-
-mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
-{
-    r->progress = fn;
-    r->progress_user = user;
-    return MN_OK;
-}
-
-mn_status mn_run_execute(mn_run *r)
-{
-    /* The stages report to core/progress.h's process-wide handler: this run's, while it runs. */
-    if (r->progress)
-        mn_progress_set_handler(r->progress, r->progress_user);
-    mn_status st = execute(r);
-    if (r->progress)
-        mn_progress_set_handler(NULL, NULL);
     return st;
 }

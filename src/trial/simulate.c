@@ -186,7 +186,12 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
             y[a] = NAN;
             if (p.arm < 0 || p.arm == a)
                 st = mn_trial_simulate_one(t, &p, a, &y[a]);
-            if (st != MN_OK) {
+            /* A stop request inside a stage (field step, healing) ends this patient unfinished:
+             * a stop, not an error; the journal resumes it. */
+            if (st == MN_EINTERRUPTED) {
+#pragma omp atomic write
+                stop = 1;
+            } else if (st != MN_OK) {
 #pragma omp critical(mn_trial_error)
                 if (i < first_bad) {
                     first_bad = i;

@@ -6,7 +6,7 @@ cd "$WORK"
 "$MNSIM_EXE" run -o out > stdout 2> stderr || fail "default run failed: $(cat stderr)"
 grep -q "Needling per session" stdout || fail "no needling table on stdout"
 [ -f out/summary.json ] && [ -f out/punctures.csv ] || fail "missing output files"
-ls out | grep -q '\.tmp' && fail "temporary files left behind"
+ls -AR out | grep -q 'tmp\.' && fail "temporary files left behind"
 python3 - out/summary.json <<'PY' || fail "summary.json does not follow the contract"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -45,7 +45,7 @@ ids = {r["id"] for r in s["risks"]}
 assert {"infection", "pih", "scarring", "granuloma", "bleeding"} <= ids, ids
 assert all(r["level"] in ("low", "moderate", "high") for r in s["risks"])
 PY
-head -1 out/timeline.csv | grep -qx "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,epidermis_um" ||
+head -1 out/timeline.csv | grep -qx "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,epidermis_um,papillary_collagen" ||
     fail "timeline.csv header"
 [ -s out/delivery.csv ] && [ -s out/report.html ] || fail "delivery.csv or report.html missing"
 head -1 out/punctures.csv | grep -qx "session,pass,x_mm,y_mm,set_depth_um,tissue_depth_um,angle_deg,layer,bleeds,channel_depth_um,channel_diameter_um" ||

@@ -43,8 +43,20 @@ expect_error not_finite '2:[0-9]+: device.depth_mm: .*not a finite number' 'site
 device: {type: pen, depth_mm: .nan}'
 expect_error infinite '2:[0-9]+: device.passes: .*not a whole number' 'site: {zone: cheek}
 device: {type: pen, depth_mm: 1, passes: .inf}'
-expect_error nan_plain '2:[0-9]+: device.depth_mm: .*not a finite number' 'site: {zone: cheek}
+# YAML 1.2 core schema: "nan", "infinity" and C's hex floats are not numbers (".nan" is, and is
+# refused as not finite).
+expect_error nan_plain "2:[0-9]+: device.depth_mm: 'nan' is not a number" 'site: {zone: cheek}
 device: {type: pen, depth_mm: nan}'
+expect_error infinity_plain "2:[0-9]+: device.depth_mm: 'infinity' is not a number" 'site: {zone: cheek}
+device: {type: pen, depth_mm: infinity}'
+expect_error hex_float "2:[0-9]+: device.depth_mm: '0x1p-1' is not a number" 'site: {zone: cheek}
+device: {type: pen, depth_mm: 0x1p-1}'
+expect_error hex_seed "1:[0-9]+: seed: '0x1p3' is not a non-negative whole number" 'seed: 0x1p3
+site: {zone: cheek}
+device: {type: pen, depth_mm: 1}'
+expect_error nul_escape '1:[0-9]+: value holds a NUL character' 'name: "a\0b"
+site: {zone: cheek}
+device: {type: pen, depth_mm: 1}'
 expect_error unknown_zone '1:[0-9]+: site.zone: unknown zone .elbow. \(expected one of: forehead' 'site: {zone: elbow}
 device: {type: pen, depth_mm: 1.0}'
 expect_error unknown_choice '2:[0-9]+: device.type: unknown value .laser.' 'site: {zone: cheek}

@@ -35,7 +35,7 @@ wait_for() {
 # of the 19 MB), so the signal lands early whatever the machine's speed.
 wait_for_rows() {
     for _ in $(seq 1200); do
-        for f in "$1"/punctures.csv.tmp.*; do
+        for f in "$1"/punctures.csv.mnsim-tmp.*; do
             [ -f "$f" ] && [ "$(stat -c %s "$f")" -gt 1000000 ] && return 0
         done
         kill -0 "$2" 2> /dev/null || return 1
@@ -58,7 +58,7 @@ cmp -s ref/summary.json killed/summary.json || fail "summary.json after SIGKILL 
 cmp -s ref/punctures.csv killed/punctures.csv || fail "punctures.csv after SIGKILL + resume differs"
 cmp -s ref/timeline.csv killed/timeline.csv || fail "timeline.csv after SIGKILL + resume differs"
 [ ! -e killed/checkpoint ] || fail "the checkpoint of a finished run was not removed"
-ls killed | grep -q '\.tmp' && fail "temporary files left after resume: $(ls killed)"
+ls killed | grep -q 'tmp\.' && fail "temporary files left after resume: $(ls killed)"
 
 # --- SIGINT: a clean, valid partial result ----------------------------------------------------
 "$MNSIM_EXE" run long.yaml -o stopped --threads 2 --quiet 2> err &
@@ -83,7 +83,7 @@ ref = json.load(open("ref/summary.json"))
 for a, b in zip(s["sessions"], ref["sessions"]):
     assert (a["index"], a["day"], a["needling"]) == (b["index"], b["day"], b["needling"]), a["index"]
 PY
-ls stopped | grep -q '\.tmp' && fail "temporary files left after SIGINT"
+ls stopped | grep -q 'tmp\.' && fail "temporary files left after SIGINT"
 [ -f stopped/checkpoint/state.mnck ] || fail "SIGINT left no checkpoint"
 "$MNSIM_EXE" resume stopped --quiet 2> err || fail "resume after SIGINT: $(cat err)"
 cmp -s ref/summary.json stopped/summary.json || fail "summary.json after SIGINT + resume differs"

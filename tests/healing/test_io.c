@@ -41,8 +41,20 @@ static void injury_from_hand_built_punctures(void **state)
         if (bottom <= 600)
             assert_float_equal(inj.bleed_density_per_um2[k], 1e-6, 1e-12);
     }
-    /* Shaft area 3 x π 100² µm² on 1e6 µm², overlap-corrected. */
-    assert_float_equal(inj.wound_fraction[0], 1 - exp(-3 * M_PI * 1e4 / 1e6), 1e-12);
+    /* Conical channels (radius 100 µm at the surface, 0 at their depth): the wounded volume of
+     * the top cell, by midpoint quadrature of the cross-sections, overlap-corrected. */
+    double vol = 0;
+    const int nq = 20000;
+    for (int i = 0; i < nq; i++) {
+        double z = col.dej_depth_um + (i + 0.5) * dz / nq;
+        double d3[3] = {600, 600, 300};
+        for (int c = 0; c < 3; c++)
+            if (z < d3[c])
+                vol += M_PI * 1e4 * (1 - z / d3[c]) * (1 - z / d3[c]) * (dz / nq);
+    }
+    assert_float_equal(inj.wound_fraction[0], 1 - exp(-vol / dz / 1e6), 1e-7);
+    /* The wounded fraction is far below the full-shaft track of the old closure. */
+    assert_true(inj.wound_fraction[0] < 1 - exp(-3 * M_PI * 1e4 / 1e6));
     assert_float_equal(inj.punctures_per_cm2, 300.0, 1e-9);
     assert_float_equal(inj.bleeding_fraction, 1.0 / 3.0, 1e-12);
     assert_float_equal(inj.mean_depth_um, 500.0, 1e-9);
@@ -185,7 +197,7 @@ static void summary_and_timeline(void **state)
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
     assert_string_equal(line, "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,"
-                              "erythema_index,epidermis_um\n");
+                              "erythema_index,epidermis_um,papillary_collagen\n");
     size_t n = 0;
     while (fgets(line, sizeof line, f))
         n++;

@@ -206,7 +206,7 @@ def test_session_stage_by_stage_matches_the_run(default_run):
     assert d["ug_per_cm2"]["dermis"] == run["sessions"][1]["delivery"]["dose_ug_per_cm2"]["dermis"]
     assert d["product"] == "ascorbic_acid"
     o = s.outcome()
-    assert o["collagen_change_percent"][90] == run["outcome"]["collagen_change_percent"]["day_90"]
+    assert o["collagen_change_percent"][90] == pytest.approx(run["outcome"]["collagen_change_percent"]["day_90"], rel=1e-12)
     assert [r["id"] for r in s.risks()] == [r["id"] for r in run["risks"]]
     p = s.punctures(1)
     assert p["tissue_depth_um"].size == run["sessions"][0]["needling"]["punctures"]

@@ -1,0 +1,21 @@
+/* Numbers are read and written in the C locale whatever the host program set (issue 18,
+ * item 5): a host with a decimal comma (de_DE, fr_FR ...) must neither fail to read "1.5" nor
+ * write "1,5" into a CSV. Parsers call mn_strtod; every public entry point of the library that
+ * parses or prints numbers runs inside mn_cnum_enter/mn_cnum_leave, which switch only the
+ * calling thread's locale (uselocale), so a host's other threads are not disturbed. */
+#ifndef MN_CORE_CNUM_H
+#define MN_CORE_CNUM_H
+
+#include <locale.h>
+
+/* strtod in the C locale. */
+double mn_strtod(const char *s, char **end);
+
+typedef struct mn_cnum {
+    locale_t prev; /* the thread's locale before enter; (locale_t)0 when none was switched */
+} mn_cnum;
+
+void mn_cnum_enter(mn_cnum *saved);
+void mn_cnum_leave(const mn_cnum *saved);
+
+#endif
