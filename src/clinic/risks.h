@@ -35,6 +35,10 @@ typedef struct mn_risk_inputs {
     const char *product_name;   /* product in contact with open channels; NULL or "" none */
     double epidermis_peak_temperature_c; /* RF only; NAN when not simulated */
     double heat_duration_s;              /* time the epidermis stays near its peak (RF pulse) */
+    /* RF: the Henriques skin-burn integral Ω the heat stage integrated over the viable
+     * epidermis (its maximum over sessions); NAN when not simulated. When given, the burn
+     * rule uses it instead of the peak-temperature bound. */
+    double epidermis_omega;
     double pih_probability; /* simulated PIH probability of the course (healing); < 0 unknown */
 } mn_risk_inputs;
 
