@@ -113,8 +113,11 @@ static void print_table(const cJSON *j, const char *dir)
     const cJSON *ep = get(j, "endpoint");
     printf("mnsim trial: %s — %.0f patients, %s design\n", get(j, "name")->valuestring,
            getn(get(j, "cohort"), "size"), get(j, "design")->valuestring);
-    printf("endpoint: %s at day %g (responder: >= %g)\n\n", get(ep, "measure")->valuestring,
-           getn(ep, "day"), getn(ep, "responder_threshold"));
+    const cJSON *scale = get(ep, "scale"), *better = get(ep, "better");
+    int lower = cJSON_IsString(better) && strcmp(better->valuestring, "lower") == 0;
+    printf("endpoint: %s%s%s%s at day %g (responder: %s %g)\n\n", get(ep, "measure")->valuestring,
+           cJSON_IsString(scale) ? " on " : "", cJSON_IsString(scale) ? scale->valuestring : "", "",
+           getn(ep, "day"), lower ? "<=" : ">=", getn(ep, "responder_threshold"));
     printf("  %-16s %7s %9s %8s %8s %8s %8s %10s\n", "arm", "n", "mean", "sd", "p5", "p50", "p95",
            "responders");
     const cJSON *a;

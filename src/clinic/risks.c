@@ -32,6 +32,7 @@ void mn_risk_inputs_init(mn_risk_inputs *in)
     in->sterile = true;
     in->reuse_count = 0;
     in->operator_ = MN_OPERATOR_TRAINED;
+    in->epidermis_omega = NAN;
     in->pih_probability = -1.0;
 }
 
@@ -294,7 +295,18 @@ static mn_status burns(const mn_risk_inputs *in, acc *a, int *present)
     MN_TRY(mn_clinic_limit("burn_ea_j_mol", &Ea));
     MN_TRY(mn_clinic_limit("burn_omega_first_degree", &w1));
     MN_TRY(mn_clinic_limit("burn_omega_second_degree", &w2));
-    /* Upper bound of the Henriques damage integral: the peak held for the whole exposure. */
+    /* The heat stage's integrated Ω over the viable epidermis when it ran (one judgement, from
+     * the quantity the thermal block reports); otherwise the upper bound of the Henriques
+     * integral: the peak held for the whole exposure. */
+    if (isfinite(in->epidermis_omega)) {
+        const double om = in->epidermis_omega;
+        mn_risk_level l = om >= w2 ? MN_RISK_HIGH : om >= w1 ? MN_RISK_MODERATE : MN_RISK_LOW;
+        add(a, l,
+            "epidermal burn integral %.3g (thermal.epidermis.omega_max; first degree %.2f, "
+            "second %.2f; Henriques & Moritz 1947), epidermis peak %.1f C",
+            om, w1, w2, in->epidermis_peak_temperature_c);
+        return MN_OK;
+    }
     const double R = 8.314; /* J/mol/K */
     double T = in->epidermis_peak_temperature_c + 273.15;
     double omega = A * exp(-Ea / (R * T)) * fmax(in->heat_duration_s, 0.0);

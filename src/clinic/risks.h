@@ -41,6 +41,10 @@ typedef struct mn_risk_inputs {
     bool sterile;
     int reuse_count;
     mn_operator operator_;
+    /* RF: the Henriques skin-burn integral Ω the heat stage integrated over the viable
+     * epidermis (its maximum over sessions); NAN when not simulated. When given, the burn
+     * rule uses it instead of the peak-temperature bound. */
+    double epidermis_omega;
     double pih_probability; /* simulated PIH probability of the course (healing); < 0 unknown */
 } mn_risk_inputs;
 

@@ -120,5 +120,14 @@ mn_status mn_bioheat_get_energy(const mn_bioheat *b, mn_energy *e)
     e->stored = stored; /* the state started at u = 0 */
     e->conducted = -in;
     e->perfused = net + b->deposited;
+    e->latent = 0.0;
     return MN_OK;
+}
+
+mn_status mn_bioheat_set_temperature(mn_bioheat *b, const double *t)
+{
+    const size_t n = mn_hgrid_n(b->g);
+    for (size_t v = 0; v < n; v++)
+        b->u[v] = t[v] - b->t_fix;
+    return mn_field_set_values(b->f, 0, b->u);
 }

@@ -36,8 +36,14 @@ typedef struct mn_heat_options {
     double cooldown_max_ms; /* simulated time after the last pulse at most; default 2000 */
     double cooldown_stop_c; /* stop cooling earlier once every voxel is below this; default 44 */
     double arterial_temperature_c; /* and the initial temperature; default 37 */
-    /* Relative change of σ per °C. Default 0: the pack's +2 %/°C is a U row (memory only). */
+    /* Relative change of σ per °C below 100 °C. Default < 0: each layer's cited coefficient
+     * (data/rf_dielectric.csv, 1.82 %/°C); 0 switches σ(T) off. */
     double sigma_temp_coeff_per_c;
+    int sigma_damage;            /* irreversible σ rise with denaturation; default 1 */
+    int vaporisation;            /* water vaporisation at 100 °C (enthalpy); default 1 */
+    double resolve_sigma_rel;    /* re-solve the potential once σ moved this much; 0.2 */
+    double impedance_cutoff_rel; /* the generator ends a sub-pulse when |Z| exceeds this × its
+                                    lowest value in the pulse (impedance roll-off); default 2 */
     int k_temperature_dependent; /* k(T) = k0 (1 + a (T − 37)), Duck 1990 (V2); default 1 */
     int keep_fields;             /* keep peak-temperature and Ω fields for .vti; default 1 */
 } mn_heat_options;
@@ -72,15 +78,20 @@ typedef struct mn_heat_summary {
     double epidermis_omega_skin;         /* max Ω_skin in the viable epidermis (burn dose) */
     double power_per_needle_w, energy_per_needle_mj, on_time_ms;
     double impedance_ohm;      /* |V/I| of one needle to its return (bipolar: of the pair) */
-    double energy_balance_rel; /* |deposited − stored − conducted − perfused| / deposited */
+    double energy_balance_rel; /* |deposited − stored − conducted − perfused − latent| / dep. */
+    /* Lesion as a histologist measures it (issue 15). */
+    double coagulation_width_dej_um; /* diameter of the coagulation zone at the DEJ */
+    int epidermis_damaged;           /* Ω_skin ≥ 1 somewhere in the viable epidermis */
+    double epidermis_area_fraction;  /* share of the skin surface above such damage */
+    double layer_peak_c[4];          /* peak tissue temperature: SC, epidermis, dermis, subcutis */
+    double delivered_energy_mj;      /* per needle, after any impedance cut-off */
+    double impedance_end_ohm;        /* at the end of the last sub-pulse */
+    int pulse_cut_short;             /* sub-pulses ended early by the impedance rise */
+    double vaporised_nl;             /* tissue volume that lost all its water */
+    double latent_mj;                /* per needle: heat taken by vaporisation */
 } mn_heat_summary;
 
 mn_status mn_heat_get_summary(const mn_heat_result *r, mn_heat_summary *out);
-
-/* Burn risk of the epidermis from its Arrhenius skin-burn dose (V2 thresholds of the burn
- * codes in data/arrhenius.csv): Ω ≥ 1 (second degree) high, Ω ≥ 0.53 (first degree)
- * moderate, else low. Returns "low", "moderate" or "high". */
-const char *mn_heat_burn_risk_level(double epidermis_omega_skin);
 
 /* Thermal injury of the session for the healing model. */
 typedef struct mn_heat_injury {
@@ -106,6 +117,13 @@ mn_status mn_heat_get_curve(const mn_heat_result *r, mn_heat_curve *out);
  * max_temperature_c,max_omega_skin,max_omega_collagen; session column first when session > 0
  * (the header is written when write_header). */
 mn_status mn_heat_write_curve_csv(const mn_heat_result *r, FILE *f, int session, int write_header);
+
+/* thermal_lesion.csv, the depth–width map of the damage: per voxel layer of the cell down to
+ * 500 µm below the deepest damage and the tip, the half-width (largest distance from the
+ * needle axis) of the Ω_collagen ≥ 1 and Ω_skin ≥ 1 regions (0 where none) and the layer's peak
+ * temperature. Header session,depth_um,collagen_halfwidth_um,skin_halfwidth_um,
+ * peak_temperature_c (session column when session > 0). Needs keep_fields. */
+mn_status mn_heat_write_lesion_csv(const mn_heat_result *r, FILE *f, int session, int write_header);
 
 /* Fields of the quarter cell (x, y from the needle axis, z down from the skin surface), flat
  * arrays i + nx (j + ny k): peak temperature (°C), final Ω_skin and Ω_collagen, material

@@ -66,6 +66,7 @@ typedef struct mn_potential {
     int dirichlet[6];            /* faces held at bc(x, y, z) */
     mn_pot_bc_fn bc;             /* NULL: 0 */
     void *bc_ctx;
+    double rtol; /* relative residual of the solve; 0: 1e-10 */
 } mn_potential;
 
 /* Solves for V (n values, initial guess in/out; electrode and insulator voxels get
@@ -80,6 +81,7 @@ mn_status mn_potential_solve(const mn_potential *p, double complex *v, double *p
 /* Energy ledger in J, all since the start. */
 typedef struct mn_energy {
     double deposited, stored, conducted, perfused;
+    double latent; /* taken by vaporisation (filled by the caller of the phase update) */
 } mn_energy;
 
 /* Pennes bioheat on the field engine (bioheat.c explains the mapping), in the deviation
@@ -108,5 +110,16 @@ mn_status mn_bioheat_set_source(mn_bioheat *b, const double *src_w);
 /* Advances dt_s (adaptive internal steps of the engine) and writes T (°C, n values). */
 mn_status mn_bioheat_step(mn_bioheat *b, double dt_s, double *t);
 mn_status mn_bioheat_get_energy(const mn_bioheat *b, mn_energy *e);
+/* Replaces the temperature field (°C, n values), e.g. after the phase update; the ledger's
+ * stored energy follows the engine's state. */
+mn_status mn_bioheat_set_temperature(mn_bioheat *b, const double *t);
+
+/* ---- Vaporisation (phase.c) ------------------------------------------------------------- */
+
+/* Enthalpy update after a bioheat step: heat above t_boil goes into the remaining water.
+ * rho_c (J/µm³/K) and latent (J/µm³ of the full water content) per voxel; f (water share left,
+ * 0..1) and t (°C) are updated in place. Returns the latent heat taken (J). */
+double mn_heat_phase_update(const mn_hgrid *g, const double *rho_c, const double *latent,
+                            double t_boil, double *t, double *f);
 
 #endif

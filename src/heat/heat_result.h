@@ -14,7 +14,7 @@ struct mn_heat_result {
     size_t nc, cap;
     double *curve[MN_HCURVE_COLS]; /* time_ms, tip, epidermis max, tissue max, Ω skin, Ω coll. */
     mn_heat_summary sum;
-    double pitch_um, skin_depth_um;
+    double pitch_um, skin_depth_um, tip_um;
     int passes;
 };
 

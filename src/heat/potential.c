@@ -98,7 +98,7 @@ mn_status mn_potential_solve(const mn_potential *p, double complex *v, double *p
     for (size_t w = 0; w < n; w++)
         if (p->role[w] != PV_TISSUE)
             v[w] = rhs[w];
-    MN_TRY_GOTO(mn_cop_solve(&a, rhs, v, 1e-10, 20000, iters), done);
+    MN_TRY_GOTO(mn_cop_solve(&a, rhs, v, p->rtol > 0 ? p->rtol : 1e-10, 20000, iters), done);
 
     /* Joule power per half cell and electrode current. */
     double total = 0.0;

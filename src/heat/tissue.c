@@ -1,7 +1,7 @@
-/* Material properties of the unit cell from data/tissue_thermal.csv and the Arrhenius sets
- * from data/arrhenius.csv. σ and ε_r are tabulated at 0.5, 1 and 2 MHz (Gabriel 1996 Cole–Cole
- * evaluations); between them they are interpolated linearly in log f – log value, which follows
- * the smooth dispersion of the Cole–Cole curves over one octave. */
+/* Material properties of the unit cell: thermal ones from data/tissue_thermal.csv, electrical
+ * ones evaluated at the carrier frequency from the Gabriel 1996 Cole–Cole parameters of
+ * data/rf_dielectric.csv (with the temperature, damage and vaporisation data of that table),
+ * and the Arrhenius sets from data/arrhenius.csv. */
 #include <math.h>
 #include <string.h>
 
@@ -9,30 +9,63 @@
 #include "core/table.h"
 #include "heat/tissue.h"
 
+#define EPS0_F_M  8.8541878128e-12 /* F/m, CODATA 2018 */
+#define H_FG_J_KG 2.257e6          /* latent heat of water at 100 °C, 1 atm (steam tables) */
+
 static const char *const MATERIAL_ROWS[MN_HMAT_COUNT] = {"stratum_corneum", "epidermis", "dermis",
                                                          "subcutis", "needle"};
 
-static double loglog(double f, const double fx[3], const double y[3])
+double complex mn_cole_cole(const double eps_inf, const double de[4], const double tau[4],
+                            const double alpha[4], double sigma_i, double w)
 {
-    int s = f <= fx[1] ? 0 : 1;
-    double a = (log(f) - log(fx[s])) / (log(fx[s + 1]) - log(fx[s]));
-    return exp((1.0 - a) * log(y[s]) + a * log(y[s + 1]));
+    double complex e = eps_inf;
+    for (int q = 0; q < 4; q++)
+        if (de[q] != 0.0)
+            e += de[q] / (1.0 + cpow(I * w * tau[q], 1.0 - alpha[q]));
+    return e + sigma_i / (I * w * EPS0_F_M);
+}
+
+/* σ, ε_r and the RF-heating data of one tissue row of rf_dielectric.csv. */
+static mn_status load_dielectric(const mn_table *t, size_t r, double w, mn_heat_material *mat)
+{
+    double eps_inf = 0, de[4], tau[4], al[4], sig_i = 0, water = 0, a = 0;
+    static const char *const dn[4] = {"de1", "de2", "de3", "de4"};
+    static const char *const tn[4] = {"tau1_s", "tau2_s", "tau3_s", "tau4_s"};
+    static const char *const an[4] = {"a1", "a2", "a3", "a4"};
+    MN_TRY(mn_table_double(t, r, "eps_inf", &eps_inf));
+    for (int q = 0; q < 4; q++) {
+        MN_TRY(mn_table_double(t, r, dn[q], &de[q]));
+        MN_TRY(mn_table_double(t, r, tn[q], &tau[q]));
+        MN_TRY(mn_table_double(t, r, an[q], &al[q]));
+    }
+    MN_TRY(mn_table_double(t, r, "sigma_i_S_m", &sig_i));
+    double complex e = mn_cole_cole(eps_inf, de, tau, al, sig_i, w);
+    mat->eps_r = creal(e);
+    mat->sigma_s_m = -w * EPS0_F_M * cimag(e);
+    mat->sigma_complex = mat->sigma_s_m + I * w * EPS0_F_M * mat->eps_r;
+    MN_TRY(mn_table_double(t, r, "sigma_temp_coeff_1_C", &mat->sigma_temp_coeff));
+    MN_TRY(mn_table_double(t, r, "irr_A_1_s", &a));
+    mat->irr_ln_a = log(a);
+    MN_TRY(mn_table_double(t, r, "irr_Ea_J_mol", &mat->irr_ea_j_mol));
+    MN_TRY(mn_table_double(t, r, "irr_max_rel", &mat->irr_max_rel));
+    MN_TRY(mn_table_double(t, r, "water_mass_fraction", &water));
+    MN_TRY(mn_table_double(t, r, "dry_sigma_factor", &mat->dry_sigma_factor));
+    mat->latent_j_m3 = water * H_FG_J_KG; /* × ρ by the caller */
+    return MN_OK;
 }
 
 mn_status mn_heat_tissue_load(double frequency_mhz, mn_heat_tissue *out)
 {
-    if (!(frequency_mhz >= 0.5 && frequency_mhz <= 2.0))
+    if (!(frequency_mhz >= 0.1 && frequency_mhz <= 10.0))
         return mn_error_set(MN_EINPUT,
-                            "device.frequency_mhz: %g outside the tabulated 0.5-2 MHz "
-                            "(data/tissue_thermal.csv)",
+                            "device.frequency_mhz: %g outside 0.1-10 MHz (data/rf_dielectric.csv)",
                             frequency_mhz);
     memset(out, 0, sizeof *out);
-    mn_table *t = NULL;
+    mn_table *t = NULL, *de = NULL;
     mn_status st = MN_OK;
     MN_TRY(mn_table_load_embedded("tissue_thermal.csv", &t));
-    static const double fx[3] = {0.5, 1.0, 2.0};
-    const double omega = 2.0 * M_PI * frequency_mhz * 1e6;
-    const double eps0 = 8.8541878128e-12; /* F/m, CODATA 2018 */
+    MN_TRY_GOTO(mn_table_load_embedded("rf_dielectric.csv", &de), done);
+    const double w = 2.0 * M_PI * frequency_mhz * 1e6;
     for (int m = 0; m < MN_HMAT_COUNT; m++) {
         long r = mn_table_find(t, "material", MATERIAL_ROWS[m]);
         if (r < 0) {
@@ -49,16 +82,13 @@ mn_status mn_heat_tissue_load(double frequency_mhz, mn_heat_tissue *out)
         mat->rho_c = rho * c;
         if (m == MN_HMAT_NEEDLE)
             continue;
-        double sg[3], er[3];
-        static const char *const sc[3] = {"sigma_S_m_0p5MHz", "sigma_S_m_1MHz", "sigma_S_m_2MHz"};
-        static const char *const ec[3] = {"eps_r_0p5MHz", "eps_r_1MHz", "eps_r_2MHz"};
-        for (int q = 0; q < 3; q++) {
-            MN_TRY_GOTO(mn_table_double(t, (size_t)r, sc[q], &sg[q]), done);
-            MN_TRY_GOTO(mn_table_double(t, (size_t)r, ec[q], &er[q]), done);
+        long rd = mn_table_find(de, "material", MATERIAL_ROWS[m]);
+        if (rd < 0) {
+            st = mn_error_set(MN_EINTERNAL, "rf_dielectric.csv: no row '%s'", MATERIAL_ROWS[m]);
+            goto done;
         }
-        mat->sigma_s_m = loglog(frequency_mhz, fx, sg);
-        mat->eps_r = loglog(frequency_mhz, fx, er);
-        mat->sigma_complex = mat->sigma_s_m + I * omega * eps0 * mat->eps_r;
+        MN_TRY_GOTO(load_dielectric(de, (size_t)rd, w, mat), done);
+        mat->latent_j_m3 *= rho;
     }
     long rb = mn_table_find(t, "material", "blood");
     if (rb < 0) {
@@ -71,6 +101,7 @@ mn_status mn_heat_tissue_load(double frequency_mhz, mn_heat_tissue *out)
     out->blood_rho_c = rho_b * c_b;
 done:
     mn_table_free(t);
+    mn_table_free(de);
     return st;
 }
 

@@ -17,8 +17,12 @@ typedef enum mn_heat_material_id {
 
 typedef struct mn_heat_material {
     double k_w_mk, rho_c, perfusion_1_s, k_temp_coeff; /* SI */
-    double sigma_s_m, eps_r;                           /* at the carrier frequency */
-    double complex sigma_complex;                      /* σ + jωε₀ε_r, S/m */
+    double sigma_s_m, eps_r;      /* at the carrier frequency and 37 °C (Cole–Cole) */
+    double complex sigma_complex; /* σ + jωε₀ε_r, S/m */
+    double sigma_temp_coeff;      /* reversible relative change of σ per °C below 100 °C */
+    double irr_ln_a, irr_ea_j_mol, irr_max_rel; /* irreversible σ rise with denaturation */
+    double latent_j_m3;      /* water vaporised at 100 °C: ρ · water fraction · h_fg, J/m³ */
+    double dry_sigma_factor; /* σ of desiccated tissue relative to wet */
 } mn_heat_material;
 
 typedef struct mn_heat_tissue {
@@ -26,7 +30,13 @@ typedef struct mn_heat_tissue {
     double blood_rho_c; /* ρ_b c_b, J/m³/K */
 } mn_heat_tissue;
 
+/* frequency_mhz in [0.1, 10]: σ and ε_r of each layer from its Gabriel 1996 Cole–Cole
+ * parameters (data/rf_dielectric.csv). */
 mn_status mn_heat_tissue_load(double frequency_mhz, mn_heat_tissue *out);
+
+/* Complex relative permittivity of a 4-pole Cole–Cole model at angular frequency w (rad/s). */
+double complex mn_cole_cole(const double eps_inf, const double de[4], const double tau[4],
+                            const double alpha[4], double sigma_i, double w);
 
 typedef struct mn_arrhenius {
     double a_per_s, ea_j_mol, ln_a;

@@ -214,6 +214,100 @@ mn_status mn_heat_verify_energy_balance(double *rel)
     return MN_OK;
 }
 
+/* ---- One-phase Stefan problem (vaporisation front) --------------------------------------- */
+
+/* Dermis (ρc 3.96e6 J/m³/K, k 0.45 W/m/K) at its boiling point 100 °C with 70 % water
+ * (latent 1200 × 0.7 × 2.257e6 J/m³, data/rf_dielectric.csv), the surface held at 150 °C from
+ * t = 0: the dry layer grows as s = 2λ√(αt) with λ e^{λ²} erf λ = St/√π, St = ρcΔT/L
+ * (Neumann's solution; Carslaw & Jaeger 1959 §11.2), and T = T_s − ΔT erf(z/(2√(αt)))/erf λ
+ * in it. The bioheat step on the field engine plus the enthalpy update of phase.c, as the RF
+ * stage runs them; time step ∝ h so space and time refine together. */
+#define STEFAN_RHOC   3.96e6
+#define STEFAN_K      0.45
+#define STEFAN_LATENT (1200.0 * 0.7 * 2.257e6)
+#define STEFAN_DT_C   50.0
+#define STEFAN_T_S    0.5
+enum { STEFAN_L_UM = 400 };
+
+static double stefan_lambda(void)
+{
+    const double st = STEFAN_RHOC * STEFAN_DT_C / STEFAN_LATENT;
+    double lo = 0.0, hi = 2.0;
+    for (int it = 0; it < 200; it++) {
+        double m = 0.5 * (lo + hi);
+        if (m * exp(m * m) * erf(m) < st / sqrt(M_PI))
+            lo = m;
+        else
+            hi = m;
+    }
+    return 0.5 * (lo + hi);
+}
+
+static mn_status stefan_level(int level, double *front_err, double *t_err)
+{
+    const double h = 10.0 / (1 << level);
+    const int nz = (int)lround(STEFAN_L_UM / h);
+    const double alpha_um2_s = STEFAN_K / STEFAN_RHOC * 1e12;
+    mn_status st = MN_OK;
+    mn_hgrid g;
+    mn_bioheat b;
+    memset(&b, 0, sizeof b);
+    double *zf = malloc((size_t)(nz + 1) * sizeof *zf);
+    double *rc = malloc((size_t)nz * sizeof *rc), *pf = calloc((size_t)nz, sizeof *pf);
+    double *k = malloc((size_t)nz * sizeof *k), *lat = malloc((size_t)nz * sizeof *lat);
+    double *t = malloc((size_t)nz * sizeof *t), *f = malloc((size_t)nz * sizeof *f);
+    if (!zf || !rc || !pf || !k || !lat || !t || !f) {
+        st = mn_error_set(MN_ENOMEM, "verify: out of memory");
+        goto done;
+    }
+    for (int q = 0; q <= nz; q++)
+        zf[q] = q * h;
+    for (int q = 0; q < nz; q++) {
+        rc[q] = STEFAN_RHOC * 1e-18, k[q] = STEFAN_K * 1e-6, lat[q] = STEFAN_LATENT * 1e-18;
+        t[q] = 100.0, f[q] = 1.0;
+    }
+    MN_TRY_GOTO(mn_hgrid_init(&g, 1, 1, h, h, nz, zf), done);
+    MN_TRY_GOTO(mn_bioheat_create(&b, &g, rc, pf, 100.0 + STEFAN_DT_C, 1u << HF_ZLO), done);
+    MN_TRY_GOTO(mn_bioheat_set_conductivity(&b, k), done);
+    MN_TRY_GOTO(mn_bioheat_set_temperature(&b, t), done);
+    /* dt ∝ h: the enthalpy update is split from the step (first order in dt), as is the
+     * smeared front (first order in h), so both refine together */
+    const int steps = (int)ceil(STEFAN_T_S / (10.0 * h / alpha_um2_s));
+    const double dt = STEFAN_T_S / steps;
+    for (int n = 0; n < steps; n++) {
+        MN_TRY_GOTO(mn_bioheat_step(&b, dt, t), done);
+        mn_heat_phase_update(&g, rc, lat, 100.0, t, f);
+        MN_TRY_GOTO(mn_bioheat_set_temperature(&b, t), done);
+    }
+    const double lam = stefan_lambda(), sq = sqrt(alpha_um2_s * STEFAN_T_S);
+    const double s_exact = 2.0 * lam * sq;
+    double s_num = 0.0, num = 0.0, den = 0.0;
+    for (int q = 0; q < nz; q++) {
+        s_num += (1.0 - f[q]) * h;
+        const double z = (q + 0.5) * h;
+        const double te =
+            z < s_exact ? 100.0 + STEFAN_DT_C * (1.0 - erf(z / (2.0 * sq)) / erf(lam)) : 100.0;
+        num += (t[q] - te) * (t[q] - te);
+        den += (te - 100.0) * (te - 100.0);
+    }
+    *front_err = fabs(s_num - s_exact) / s_exact;
+    *t_err = sqrt(num / den);
+done:
+    mn_bioheat_clear(&b);
+    if (zf && rc)
+        mn_hgrid_clear(&g);
+    free(zf), free(rc), free(pf), free(k), free(lat), free(t), free(f);
+    return st;
+}
+
+mn_status mn_heat_verify_stefan(int levels, double *front_errs, double *t_errs, double *order)
+{
+    for (int l = 0; l < levels; l++)
+        MN_TRY(stefan_level(l, &front_errs[l], &t_errs[l]));
+    *order = observed_order(front_errs, levels);
+    return MN_OK;
+}
+
 /* ---- Cases of the `mnsim verify` table ---------------------------------------------------- */
 
 mn_status mn_heat_verify_case_gaussian(mn_verify_result *r)
@@ -242,6 +336,17 @@ mn_status mn_heat_verify_case_energy(mn_verify_result *r)
     double rel = NAN;
     MN_TRY(mn_heat_verify_energy_balance(&rel));
     mn_verify_metric_add(r, "energy_balance_rel", rel, 1e-6, 0);
+    return MN_OK;
+}
+
+mn_status mn_heat_verify_case_stefan(mn_verify_result *r)
+{
+    double fe[4], te[4], order = NAN;
+    MN_TRY(mn_heat_verify_stefan(4, fe, te, &order));
+    mn_verify_metric_add(r, "rel_error_front_h1.25um", fe[3], 1e-3, 0);
+    mn_verify_metric_add(r, "rel_l2_error_t_h1.25um", te[3], 1e-2, 0);
+    mn_verify_metric_add(r, "order_front", order, 0.8, 1);
+    mn_verify_metric_add(r, "order_t", observed_order(te, 4), 0.5, 1);
     return MN_OK;
 }
 
@@ -303,6 +408,10 @@ mn_status mn_heat_verify_run(cJSON *json_cases, FILE *out, int *passed)
     double bal = NAN;
     MN_TRY(mn_heat_verify_energy_balance(&bal));
     MN_TRY(report(json_cases, out, "energy_balance", NULL, &bal, 1, NAN, NAN, 1e-6, &all));
+    double fe[4], te[4];
+    MN_TRY(mn_heat_verify_stefan(4, fe, te, &order));
+    const double hst = 10.0;
+    MN_TRY(report(json_cases, out, "stefan_front", &hst, fe, 4, order, 0.8, 1e-3, &all));
     *passed = all;
     return MN_OK;
 }

@@ -22,9 +22,15 @@ mn_status mn_heat_verify_sphere(int levels, double *errs, double *cur_errs, doub
  * |deposited − stored − conducted − perfused| / deposited. */
 mn_status mn_heat_verify_energy_balance(double *rel);
 
+/* One-phase Stefan problem: vaporisation front driven by a hot surface (150 °C) into dermis at
+ * 100 °C, against Neumann's exact front s = 2λ√(αt) and temperature, t = 0.5 s; relative
+ * front error and relative L2 temperature error per level (voxel 10 µm halved per level). */
+mn_status mn_heat_verify_stefan(int levels, double *front_errs, double *t_errs, double *order);
+
 /* Cases for the `mnsim verify` table (run/verify.c). */
 mn_status mn_heat_verify_case_gaussian(mn_verify_result *r);
 mn_status mn_heat_verify_case_sphere(mn_verify_result *r);
 mn_status mn_heat_verify_case_energy(mn_verify_result *r);
+mn_status mn_heat_verify_case_stefan(mn_verify_result *r);
 
 #endif

@@ -209,9 +209,25 @@ static void scenario_section(mn_report *r)
     row(f, "Device", "%s%s%s, %d needles of %.0f µm, set depth %.2f mm, %d passes",
         mn_device_type_name(d->type), d->model[0] ? " " : "", d->model, d->needles,
         d->needle_diameter_um, d->set_depth_um / 1000, d->passes);
-    if (d->type == MN_DEVICE_PEN || d->type == MN_DEVICE_RF)
+    if (d->type == MN_DEVICE_PEN)
         row(f, "Pen settings", "%.0f Hz, glide %.1f mm/s", d->frequency_hz,
             d->glide_speed_um_s / 1000);
+    if (d->type == MN_DEVICE_RF) {
+        char energy[96];
+        if (d->energy_mj_per_needle > 0)
+            snprintf(energy, sizeof energy, "%g mJ per needle", d->energy_mj_per_needle);
+        else
+            snprintf(energy, sizeof energy, "%g W in all", d->power_w);
+        const int cols = d->rows > 0 ? (d->needles + d->rows - 1) / d->rows : d->needles;
+        const double pitch_mm = (d->pitch_um > 0 ? d->pitch_um : d->drum_width_um / cols) / 1000;
+        row(f, "RF settings", "%s, %g MHz, %s in %g ms%s, %s needles, pitch %.2f mm",
+            d->polarity == MN_POLARITY_BIPOLAR ? "bipolar" : "monopolar", d->frequency_mhz, energy,
+            d->pulse_ms, d->stacks > 1 ? " per sub-pulse" : "", d->insulated ? "insulated" : "bare",
+            pitch_mm);
+        if (d->insulated)
+            row(f, "RF tip", "%.0f µm exposed; %d sub-pulse%s", d->tip_exposed_um, d->stacks,
+                d->stacks > 1 ? "s" : "");
+    }
     const mn_product_spec *pr = &m->product;
     if (pr->present) {
         char dose[64];
@@ -387,9 +403,11 @@ static void list_field(void *ctx, const char *name)
 static void files_section(mn_report *r)
 {
     FILE *f = r->f;
-    static const char *const names[] = {
-        "summary.json", "punctures.csv", "delivery.csv", "delivery_profiles.csv",
-        "timeline.csv", "handout.md",    "handout.html", NULL};
+    static const char *const names[] = {"summary.json",       "punctures.csv",
+                                        "delivery.csv",       "delivery_profiles.csv",
+                                        "timeline.csv",       "thermal.csv",
+                                        "thermal_lesion.csv", "handout.md",
+                                        "handout.html",       NULL};
     fputs("<h2 id=\"files\">Files of this run</h2>\n<ul>\n", f);
     for (int i = 0; names[i]; i++)
         if (file_exists(r->dir, names[i]))
@@ -457,16 +475,18 @@ mn_status mn_report_write(const char *dir, const mn_model *model, const mn_colum
             "</h1>\n<p class=\"note\">mnsim %s · seed %llu. A research and "
             "teaching simulation: it supports and never replaces clinical judgement.</p>\n"
             "<nav><a href=\"#scenario\">Scenario</a><a href=\"#screening\">Screening</a>"
-            "<a href=\"#needling\">Needling</a><a href=\"#delivery\">Delivery</a>"
+            "<a href=\"#needling\">Needling</a>%s<a href=\"#delivery\">Delivery</a>"
             "<a href=\"#healing\">Healing</a><a href=\"#risks\">Risks</a>"
             "<a href=\"#aftercare\">Aftercare</a><a href=\"#uncertainty\">Uncertainty</a>"
             "<a href=\"#files\">Files</a></nav>\n",
             MNSIM_VERSION,
             model ? (unsigned long long)model->seed
-                  : (unsigned long long)mn_report_num(r.summary, "seed"));
+                  : (unsigned long long)mn_report_num(r.summary, "seed"),
+            model && model->device.type == MN_DEVICE_RF ? "<a href=\"#heating\">Heating</a>" : "");
     scenario_section(&r);
     mn_report_screening(&r);
     MN_TRY_GOTO(mn_report_needling(&r), done);
+    MN_TRY_GOTO(mn_report_heat(&r), done);
     MN_TRY_GOTO(mn_report_delivery(&r), done);
     MN_TRY_GOTO(mn_report_healing(&r), done);
     mn_report_risks(&r);

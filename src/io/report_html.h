@@ -40,6 +40,7 @@ void mn_report_value(FILE *f, const cJSON *v, const char *fmt);
 /* The sections. */
 mn_status mn_report_needling(mn_report *r);
 mn_status mn_report_delivery(mn_report *r);
+mn_status mn_report_heat(mn_report *r); /* RF devices only (report_heat.c) */
 mn_status mn_report_healing(mn_report *r);
 mn_status mn_report_uncertainty(mn_report *r);
 void mn_report_screening(mn_report *r);

@@ -27,8 +27,10 @@ const char *mn_device_type_name(mn_device_type t)
 /* Stroke rate: automated pens run 50–150 strokes/s (PRIME International 2015;5(5):49–51,
  * literature/devices.csv, V); 100 Hz is the middle of that range. */
 #define DEFAULT_PEN_FREQUENCY_HZ 100.0
-/* Hand glide speed: no measurement in the pack; 10 mm/s is the DESIGN.md reference scenario
- * and is a modelling assumption (docs/VALIDATION.md). */
+/* Hand glide speed: no direct measurement found; 10 mm/s (the DESIGN.md reference scenario)
+ * agrees with the one session time found, "15 to 30 minutes depending on the size of the
+ * treatment area" (SkinPen, realself.com, V2): 2 passes over a 300 cm² face with a 6 mm
+ * cartridge at 10 mm/s take 17 min (docs/validation/needling.md). */
 #define DEFAULT_GLIDE_SPEED_MM_S 10.0
 /* Passes: "device companies often advise 2 passes; rollers 16–40 passes" (Setterfield L,
  * APAN newsletter 2021; literature/depth_guidance.csv, V2). */
@@ -183,6 +185,47 @@ static mn_status read_rf_keys(const mn_ydoc *doc, const mn_ynode *map, const cha
     return MN_OK;
 }
 
+/* Explicit RF arrays (issue 15): the pitch is asked for, not guessed. pitch_mm gives it,
+ * otherwise tip_width_mm (or drum_width_mm, its older spelling) over the columns, otherwise the
+ * table row's width when the array is the table's own. The needle field's width follows the
+ * pitch so that the needling stage lays the same array down. The heat stage needs tissue
+ * between neighbouring needles: at least 50 um beyond the needle diameter (two of its finest
+ * voxels on each side). */
+#define RF_MIN_GAP_UM 50.0
+static mn_status resolve_rf_array(const mn_ydoc *doc, const mn_ynode *map, const char *path,
+                                  mn_device_spec *d)
+{
+    char p[256];
+    const int cols = (d->needles + d->rows - 1) / (d->rows > 0 ? d->rows : 1);
+    const mn_ynode *pn = mn_ynode_get(map, "pitch_mm"), *tw = mn_ynode_get(map, "tip_width_mm");
+    const mn_ynode *dw = mn_ynode_get(map, "drum_width_mm");
+    if (!pn && !tw && !dw && mn_ynode_get(map, "needles") && !mn_ynode_get(map, "model"))
+        return mn_y_error(doc, map, mn_y_path(p, sizeof p, path, "pitch_mm"),
+                          "missing for an explicit array of %d needles (expected pitch_mm, or "
+                          "tip_width_mm, the width of the needle field)",
+                          d->needles);
+    double width = d->tip_width_um > 0 ? d->tip_width_um : d->drum_width_um;
+    const char *key = pn ? "pitch_mm" : tw ? "tip_width_mm" : "drum_width_mm";
+    const mn_ynode *at = pn ? pn : tw ? tw : dw ? dw : map;
+    double pitch = d->pitch_um > 0 ? d->pitch_um : width / cols;
+    if (pitch < d->needle_diameter_um + RF_MIN_GAP_UM)
+        return mn_y_error(doc, at, mn_y_path(p, sizeof p, path, key),
+                          "pitch %.3g mm leaves no tissue around %.3g mm needles (expected a "
+                          "pitch of at least the needle diameter + %.2g mm%s)",
+                          pitch / MN_UM_PER_MM, d->needle_diameter_um / MN_UM_PER_MM,
+                          RF_MIN_GAP_UM / MN_UM_PER_MM,
+                          pn ? "" : "; give pitch_mm, or a wider tip_width_mm");
+    if (pn && (tw || dw) && (cols - 1) * pitch > width + 1e-6)
+        return mn_y_error(doc, pn, mn_y_path(p, sizeof p, path, "pitch_mm"),
+                          "%d columns at %.3g mm span %.3g mm, wider than the %.3g mm tip "
+                          "(expected pitch_mm <= %s / (columns - 1))",
+                          cols, pitch / MN_UM_PER_MM, (cols - 1) * pitch / MN_UM_PER_MM,
+                          width / MN_UM_PER_MM, tw ? "tip_width_mm" : "drum_width_mm");
+    d->pitch_um = pitch;
+    d->drum_width_um = cols * pitch;
+    return MN_OK;
+}
+
 mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           mn_device_spec *out)
 {
@@ -326,10 +369,13 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     }
     if (out->type == MN_DEVICE_RF)
         MN_TRY_GOTO(read_rf_keys(doc, map, path, out), done);
-    if (out->drum_width_um <= 0) {
-        st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, "drum_width_mm"),
-                        "missing: this device's table row gives no head width (expected the "
-                        "needle-field width in mm)");
+    if (out->drum_width_um <= 0 &&
+        !(out->type == MN_DEVICE_RF && (out->pitch_um > 0 || out->tip_width_um > 0))) {
+        const int rf = out->type == MN_DEVICE_RF;
+        st = mn_y_error(doc, map, mn_y_path(p, sizeof p, path, rf ? "pitch_mm" : "drum_width_mm"),
+                        "missing: this device's table row gives no head width (expected %s)",
+                        rf ? "pitch_mm, or tip_width_mm, the needle-field width in mm"
+                           : "the needle-field width in mm");
         goto done;
     }
     if (out->needles < 1 || out->rows < 1 || out->rows > out->needles) {
@@ -338,6 +384,8 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                         out->needles);
         goto done;
     }
+    if (out->type == MN_DEVICE_RF)
+        MN_TRY_GOTO(resolve_rf_array(doc, map, path, out), done);
     if (out->needle_diameter_um <= 0 ||
         (out->type == MN_DEVICE_ROLLER && out->drum_diameter_um <= 0)) {
         st = mn_error_set(MN_EINTERNAL, "devices.csv row %ld lacks geometry", row);

@@ -38,13 +38,15 @@ mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_par
 {
     mn_insertion_model im = {0};
     im.set_depth_um = d->set_depth_um;
-    im.tip_radius_um = d->tip_radius_um;
     im.shaft_radius_um = 0.5 * d->needle_diameter_um;
-    if (!(im.tip_radius_um > 0.0) || !(im.shaft_radius_um >= im.tip_radius_um))
+    /* A tip as wide as the shaft is a blunt cylinder: the tip radius cannot exceed it (the
+     * scenario's ranges allow a 30 µm tip on a 50 µm needle). */
+    im.tip_radius_um = fmin(d->tip_radius_um, im.shaft_radius_um);
+    if (!(im.tip_radius_um > 0.0))
         return mn_error_set(MN_EINPUT,
-                            "device: tip radius %g um and needle diameter %g um "
-                            "(expected 0 < tip radius <= half the diameter)",
-                            im.tip_radius_um, d->needle_diameter_um);
+                            "device: tip radius %g um, needle diameter %g um "
+                            "(expected both > 0)",
+                            d->tip_radius_um, d->needle_diameter_um);
     const double a = im.tip_radius_um * 1e-6, a0 = np->puncture_force_tip_radius_um * 1e-6;
     const double sc_ratio = col->sc_um / np->puncture_sc_reference_um;
     const double force_n = np->puncture_force_n * (a / a0) * (a / a0) * sc_ratio;
@@ -56,6 +58,9 @@ mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_par
     im.tenting_mean_um = delta_m * 1e6;
     im.tenting_log_sd = np->tenting_log_sd;
     im.taper_tan = (im.shaft_radius_um - im.tip_radius_um) / np->needle_taper_length_um;
+    /* A cylinder (no taper) is open all the way down or closed all the way. */
+    if (!(im.taper_tan > 0.0))
+        im.taper_tan = 0.0;
     im.recovery_fraction = np->channel_recovery_fraction;
     /* The hole stays open where (1 - f) r >= r_min: closed over this length behind the tip. */
     double r_open = np->channel_min_open_radius_um / (1.0 - im.recovery_fraction);
@@ -122,6 +127,7 @@ mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *
     MN_TRY(mn_insertion_model_make(d, np, col, rigid_support, &im));
     p->taper_tan = im.taper_tan;
     p->recovery_fraction = im.recovery_fraction;
+    p->tip_radius_um = im.tip_radius_um;
     const long n = (long)p->n;
 
 #pragma omp parallel for schedule(static)

@@ -15,8 +15,8 @@
 #include "io/summary.h"
 #include "needling/needling.h"
 
-static const char *const table_files[N_SESSION_TABLES] = {"thermal.csv", "delivery.csv",
-                                                          "delivery_profiles.csv"};
+static const char *const table_files[N_SESSION_TABLES] = {
+    "thermal.csv", "delivery.csv", "delivery_profiles.csv", "thermal_lesion.csv"};
 
 void mn_course_free(mn_course *c)
 {
@@ -38,6 +38,7 @@ mn_status mn_course_init(const mn_model *m, mn_course *c)
     c->max_erythema_days = -1.0;
     c->pih_probability = -1.0;
     c->max_epidermis_peak_c = NAN;
+    c->max_epidermis_omega = NAN;
     MN_ALLOC(c->days, c->n_sessions);
     MN_ALLOC(c->injuries, c->n_sessions);
     for (int t = 0; t < N_SESSION_TABLES; t++)
@@ -99,6 +100,9 @@ mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_cour
         MN_TRY(text_open(&t));
         mn_heat_write_curve_csv(c->heat, t.f, s, s == 1);
         MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
+        MN_TRY(text_open(&t));
+        mn_heat_write_lesion_csv(c->heat, t.f, s, s == 1);
+        MN_TRY(text_close(&t, &c->rows[TABLE_LESION][s - 1]));
         snprintf(name, sizeof name, "fields/thermal_s%d.vti", s);
         MN_TRY(mn_io_join(path, sizeof path, out->dir, "fields"));
         MN_TRY(mn_io_mkdir(path));
@@ -107,6 +111,8 @@ mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_cour
     }
     mn_healing_injury_add_thermal(&c->injuries[s - 1], hi.coagulated_nl_per_cm2, hi.depth_top_um,
                                   hi.depth_bottom_um, hi.zone_width_um);
+    if (!(hs.epidermis_omega_skin <= c->max_epidermis_omega))
+        c->max_epidermis_omega = hs.epidermis_omega_skin;
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
         c->max_epidermis_peak_c = hi.epidermis_peak_temperature_c;
         c->heat_on_time_s = hs.on_time_ms / 1000.0;
@@ -293,6 +299,7 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
     if (!isnan(c->max_epidermis_peak_c)) {
         in.epidermis_peak_temperature_c = c->max_epidermis_peak_c;
         in.heat_duration_s = c->heat_on_time_s;
+        in.epidermis_omega = c->max_epidermis_omega;
     }
     MN_TRY(mn_clinic_risks(&in, &risks));
     return mn_clinic_risks_json(&risks, summary);
@@ -304,8 +311,8 @@ mn_status mn_course_add_risks(const mn_model *m, const mn_column *col, const mn_
 mn_status mn_course_save(mn_runckpt *k, const mn_course *c, int samples, int s)
 {
     char key[64];
-    double max[4] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
-                     c->heat_on_time_s};
+    double max[5] = {c->max_tissue_depth_um, c->max_bleeding_fraction, c->max_epidermis_peak_c,
+                     c->heat_on_time_s, c->max_epidermis_omega};
     uint64_t n = (uint64_t)samples;
     /* s = 0: before the first session (a stop there still leaves a complete checkpoint). */
     if (s >= 1) {
@@ -374,7 +381,7 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
         }
     }
     MN_TRY(mn_checkpoint_get(k->stages, "course/max", &d, &len));
-    if (len != 4 * sizeof(double))
+    if (len != 5 * sizeof(double))
         return mn_error_set(MN_EINPUT, "checkpoint: course/max has %zu bytes", len);
     const double *max = d;
     for (int i = 0; i < 4; i++)
@@ -385,6 +392,7 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
     c->max_bleeding_fraction = max[1];
     c->max_epidermis_peak_c = max[2];
     c->heat_on_time_s = max[3];
+    c->max_epidermis_omega = max[4];
     MN_TRY(mn_checkpoint_get_u64(k->stages, "course/samples", &n));
     if (n > COURSE_MAX_SAMPLES)
         return mn_error_set(MN_EINPUT, "checkpoint: course/samples %llu (expected 0 to %d)",

@@ -15,7 +15,7 @@
 #include "needling/needling.h"
 
 /* Tables assembled from every session's rows at the end of a run. */
-enum { TABLE_THERMAL, TABLE_DELIVERY, TABLE_PROFILES, N_SESSION_TABLES };
+enum { TABLE_THERMAL, TABLE_DELIVERY, TABLE_PROFILES, TABLE_LESION, N_SESSION_TABLES };
 
 /* What the course-level stages need from the per-session ones. */
 typedef struct mn_course {
@@ -29,6 +29,7 @@ typedef struct mn_course {
     double pih_probability;      /* of the course (healing); < 0 until healing reports */
     double max_epidermis_peak_c; /* RF: hottest epidermis of any session; NAN without RF */
     double heat_on_time_s;       /* RF: pulse time of that session */
+    double max_epidermis_omega;  /* RF: largest epidermal burn integral Ω; NAN without RF */
     /* RF: the last session's heat solve, reused while the settings repeat (the unit cell does
      * not depend on where the needles land). */
     mn_heat_result *heat;

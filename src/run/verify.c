@@ -25,8 +25,10 @@ static const mn_verify_case cases[] = {
     {"heat.sphere_potential",
      "spherical electrode in a complex conductor: V0 a/r and current 4 pi sigma* a V0",
      mn_heat_verify_case_sphere},
-    {"heat.energy_balance", "RF run: deposited = stored + conducted + perfused",
+    {"heat.energy_balance", "RF run: deposited = stored + conducted + perfused + latent",
      mn_heat_verify_case_energy},
+    {"heat.stefan", "one-phase Stefan problem (vaporisation front, enthalpy method): Neumann",
+     mn_heat_verify_case_stefan},
     /* Later stages add their cases here. */
 };
 

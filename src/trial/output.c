@@ -236,6 +236,11 @@ static mn_status build_json(const mn_trial_spec *t, const mn_trial_table *tab, c
     cJSON_AddStringToObject(ep, "measure", mn_trial_measure_name(t->measure));
     cJSON_AddNumberToObject(ep, "day", t->day);
     cJSON_AddNumberToObject(ep, "responder_threshold", t->responder_threshold);
+    cJSON_AddStringToObject(ep, "better", t->lower_is_better ? "lower" : "higher");
+    if (t->measure == MN_TRIAL_CLINICAL) {
+        cJSON_AddStringToObject(ep, "concern", t->concern);
+        cJSON_AddStringToObject(ep, "scale", t->scale);
+    }
     cJSON *arms = cJSON_AddArrayToObject(root, "arms");
     mn_trial_summary sum[MN_TRIAL_ARM_CAP];
     for (int a = 0; a < t->n_arms; a++) {
@@ -245,7 +250,7 @@ static mn_status build_json(const mn_trial_spec *t, const mn_trial_table *tab, c
             if (isfinite(y))
                 v[n++] = y;
         }
-        mn_trial_summarize(v, n, t->responder_threshold, &sum[a]);
+        mn_trial_summarize(v, n, t->responder_threshold, t->lower_is_better, &sum[a]);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(arms, o);
         cJSON_AddStringToObject(o, "name", t->arms[a].name);

@@ -62,7 +62,8 @@ static double timeline_at(const mn_healing_result *h, double day, int c)
     return (1 - w) * tl[lo * MN_TL_NCOL + c] + w * tl[hi * MN_TL_NCOL + c];
 }
 
-static double endpoint_of(const mn_trial_spec *t, const mn_healing_result *h, const mn_column *col)
+static double endpoint_of(const mn_trial_spec *t, const mn_healing_result *h, const mn_column *col,
+                          double severity)
 {
     switch (t->measure) {
     case MN_TRIAL_COLLAGEN:
@@ -73,6 +74,17 @@ static double endpoint_of(const mn_trial_spec *t, const mn_healing_result *h, co
         /* Baseline: the column's viable epidermis, as the healing stage's own outcome. */
         return 100.0 *
                (timeline_at(h, t->day, MN_TL_EPIDERMIS_UM) / col->viable_epidermis_um - 1.0);
+    case MN_TRIAL_PAPILLARY_COLLAGEN:
+        return 100.0 * (timeline_at(h, t->day, MN_TL_PAPILLARY_COLLAGEN) - 1.0);
+    case MN_TRIAL_CLINICAL: {
+        /* The healing stage's clinical model on this patient's own tissue outcome. */
+        mn_healing_outcome o;
+        mn_healing_clinical c;
+        mn_healing_result_outcome(h, &o);
+        if (mn_healing_clinical_score(t->concern, severity, &o, &c) != MN_OK || !c.calibrated)
+            return NAN;
+        return c.change[t->clinical_day];
+    }
     default:
         return NAN;
     }
@@ -132,7 +144,9 @@ mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *
     MN_TRY_GOTO(mn_healing_course_run(&prm, &m->patient, &col, c.days, c.injuries, c.n_sessions,
                                       c.end_day, &h),
                 done);
-    *endpoint = mn_trial_round(endpoint_of(t, h, &col));
+    /* The clinical model takes the scale's typical baseline for a severity < 0. */
+    double severity = t->severity_given ? p->severity : -1.0;
+    *endpoint = mn_trial_round(endpoint_of(t, h, &col, severity));
     if (!isfinite(*endpoint))
         st = mn_error_set(MN_ENUMERIC, "the endpoint is not finite at day %g", t->day);
 done:

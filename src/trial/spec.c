@@ -8,6 +8,7 @@
 #include "anatomy/anatomy.h"
 #include "core/error.h"
 #include "core/table.h"
+#include "healing/healing.h"
 #include "model/device.h"
 #include "model/indication.h"
 #include "model/scenario.h"
@@ -16,8 +17,12 @@
 #include "mnsim/version.h"
 #include "trial/trial.h"
 
-static const char *const measure_names[] = {"collagen_change_percent", "elastin_change_percent",
-                                            "epidermal_thickness_change_percent", NULL};
+static const char *const measure_names[] = {"collagen_change_percent",
+                                            "elastin_change_percent",
+                                            "epidermal_thickness_change_percent",
+                                            "papillary_collagen_change_percent",
+                                            "clinical",
+                                            NULL};
 static const char *const stratum_names[] = {"sex", "age", "fitzpatrick", "zone", "severity", NULL};
 
 const char *mn_trial_measure_name(mn_trial_measure m)
@@ -218,6 +223,58 @@ static mn_status parse_arm(const mn_ydoc *doc, const mn_ynode *item, const char 
     return MN_OK;
 }
 
+/* The clinical measure: the cohort's concern must have a calibrated scale
+ * (data/clinical_scales.csv, the healing stage's clinical model) and the day one of its days;
+ * the default responder improves by at least the scale's step. */
+static mn_status clinical_endpoint(const mn_ydoc *doc, const mn_ynode *map, mn_trial_spec *t)
+{
+    const mn_ynode *measure = mn_ynode_get(map, "measure"), *day = mn_ynode_get(map, "day");
+    if (!t->concern[0])
+        return mn_y_error(doc, measure, "endpoint.measure",
+                          "clinical without a concern (expected cohort.concern)");
+    t->clinical_day = -1;
+    for (int d = 0; d < MN_HEALING_N_CLINICAL_DAYS; d++)
+        if (fabs(t->day - mn_healing_clinical_days[d]) < 1e-9)
+            t->clinical_day = d;
+    if (t->clinical_day < 0)
+        return mn_y_error(doc, day, "endpoint.day",
+                          "%g for a clinical endpoint (expected 90, 180 or 365: the days the "
+                          "clinical model reports)",
+                          t->day);
+    mn_table *tb = NULL;
+    MN_TRY(mn_table_load_embedded("clinical_scales.csv", &tb));
+    long row = mn_table_find(tb, "concern", t->concern);
+    const char *cal = "", *scale = "";
+    double dir = 0, step = 0;
+    mn_status st =
+        row < 0 ? mn_error_set(MN_EINTERNAL, "no clinical scale row for %s", t->concern) : MN_OK;
+    if (st == MN_OK && (st = mn_table_text(tb, (size_t)row, "calibrated", &cal)) == MN_OK &&
+        (st = mn_table_text(tb, (size_t)row, "scale", &scale)) == MN_OK &&
+        (st = mn_table_double(tb, (size_t)row, "direction", &dir)) == MN_OK)
+        st = mn_table_double(tb, (size_t)row, "step", &step);
+    int calibrated = st == MN_OK && strcmp(cal, "yes") == 0;
+    snprintf(t->scale, sizeof t->scale, "%s", st == MN_OK ? scale : "");
+    char known[512] = "";
+    size_t used = 0;
+    for (size_t r = 0; st == MN_OK && r < mn_table_rows(tb) && used < sizeof known - 64; r++) {
+        const char *c = "", *name = "";
+        if (mn_table_text(tb, r, "calibrated", &c) == MN_OK && strcmp(c, "yes") == 0 &&
+            mn_table_text(tb, r, "concern", &name) == MN_OK)
+            used +=
+                (size_t)snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", name);
+    }
+    mn_table_free(tb);
+    MN_TRY(st);
+    if (!calibrated)
+        return mn_y_error(doc, measure, "endpoint.measure",
+                          "clinical for '%s', whose scale (%s) no cited trial calibrates (expected "
+                          "a tissue outcome, or a concern of: %s)",
+                          t->concern, t->scale, known);
+    t->lower_is_better = dir < 0;
+    t->responder_threshold = dir < 0 ? -step : step;
+    return MN_OK;
+}
+
 static mn_status parse_endpoint(const mn_ydoc *doc, const mn_ynode *map, mn_trial_spec *t)
 {
     static const char *const keys[] = {"measure", "day", "responder_threshold", NULL};
@@ -226,20 +283,17 @@ static mn_status parse_endpoint(const mn_ydoc *doc, const mn_ynode *map, mn_tria
     MN_TRY(mn_y_check_keys(doc, map, path, keys));
     MN_TRY(mn_y_require(doc, map, path, "measure"));
     MN_TRY(mn_y_require(doc, map, path, "day"));
-    const mn_ynode *measure = mn_ynode_get(map, "measure");
-    if (measure->kind == MN_Y_SCALAR && strcmp(measure->value, "clinical") == 0)
-        return mn_y_error(doc, measure, "endpoint.measure",
-                          "'clinical' needs the clinical-score model, not in this build yet "
-                          "(expected a tissue outcome: %s, %s or %s)",
-                          measure_names[0], measure_names[1], measure_names[2]);
     int idx = 0;
     MN_TRY(mn_y_choice(doc, map, path, "measure", measure_names, &idx));
     t->measure = (mn_trial_measure)idx;
     /* Day 1 to five years after the first session (the protocol's follow-up bound). */
     MN_TRY(mn_y_double(doc, map, path, "day", 1.0, 1825.0, &t->day));
-    /* Default responder: a gain of at least 10 % of the baseline tissue. An assumption (no
-     * cited minimal important difference exists for a tissue percentage); state your own. */
+    /* Default responder of a tissue outcome: a gain of at least 10 % of the baseline tissue.
+     * An assumption (no cited minimal important difference exists for a tissue percentage);
+     * state your own. */
     t->responder_threshold = 10.0;
+    if (t->measure == MN_TRIAL_CLINICAL)
+        MN_TRY(clinical_endpoint(doc, map, t));
     MN_TRY(mn_y_double(doc, map, path, "responder_threshold", -1000.0, 1000.0,
                        &t->responder_threshold));
     return MN_OK;

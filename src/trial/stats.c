@@ -6,7 +6,8 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-void mn_trial_summarize(double *v, long n, double threshold, mn_trial_summary *out)
+void mn_trial_summarize(double *v, long n, double threshold, int lower_is_better,
+                        mn_trial_summary *out)
 {
     out->n = n;
     out->mean = out->sd = out->p5 = out->p50 = out->p95 = out->responder_fraction = NAN;
@@ -22,7 +23,7 @@ void mn_trial_summarize(double *v, long n, double threshold, mn_trial_summary *o
     out->p95 = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.95);
     long r = 0;
     for (long i = 0; i < n; i++)
-        r += v[i] >= threshold;
+        r += lower_is_better ? v[i] <= threshold : v[i] >= threshold;
     out->responder_fraction = (double)r / (double)n;
 }
 

@@ -9,7 +9,7 @@
 typedef struct mn_trial_summary {
     long n;
     double mean, sd, p5, p50, p95;
-    double responder_fraction; /* share with a value >= the threshold */
+    double responder_fraction; /* share with a value >= the threshold (<= when lower is better) */
 } mn_trial_summary;
 
 typedef struct mn_trial_effect {
@@ -21,7 +21,8 @@ typedef struct mn_trial_effect {
 } mn_trial_effect;
 
 /* v is reordered (sorted). */
-void mn_trial_summarize(double *v, long n, double threshold, mn_trial_summary *out);
+void mn_trial_summarize(double *v, long n, double threshold, int lower_is_better,
+                        mn_trial_summary *out);
 
 /* Paired design: the same patients in both arms (ref[i], arm[i]); CI from the t distribution
  * of the within-patient differences. work holds n doubles. */

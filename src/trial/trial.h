@@ -30,11 +30,14 @@ enum {
 
 typedef enum mn_trial_design { MN_TRIAL_PAIRED = 0, MN_TRIAL_PARALLEL = 1 } mn_trial_design;
 
-/* Endpoint measures: tissue outcomes of the healing stage (percent change from baseline). */
+/* Endpoint measures: tissue outcomes of the healing stage (percent change from baseline), or
+ * the clinical score of the cohort's concern (change on the concern's scale). */
 typedef enum mn_trial_measure {
     MN_TRIAL_COLLAGEN = 0,
     MN_TRIAL_ELASTIN,
     MN_TRIAL_EPIDERMIS,
+    MN_TRIAL_PAPILLARY_COLLAGEN,
+    MN_TRIAL_CLINICAL,
     MN_TRIAL_N_MEASURES
 } mn_trial_measure;
 
@@ -76,7 +79,10 @@ typedef struct mn_trial_spec {
     /* endpoint */
     mn_trial_measure measure;
     double day;
-    double responder_threshold; /* responder: endpoint >= threshold */
+    double responder_threshold; /* responder: endpoint >= threshold (<= when lower_is_better) */
+    bool lower_is_better;       /* clinical grading scales improve downwards */
+    int clinical_day;           /* index into mn_healing_clinical_days (clinical measure) */
+    char scale[96];             /* the clinical scale's name (clinical measure) */
     int n_strata;
     mn_trial_stratum strata[MN_TRIAL_STRATA_CAP];
     /* the file as read, for the slice folders (a merge re-reads it) and the fingerprint */

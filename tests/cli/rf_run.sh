@@ -38,4 +38,38 @@ c_rf = rf["outcome"]["collagen_change_percent"]["day_90"]
 c_st = st["outcome"]["collagen_change_percent"]["day_90"]
 assert c_rf > c_st, (c_rf, c_st)
 PY
+# Explicit arrays (issue 15): the pitch is asked for and checked, naming the key; a valid one
+# runs, and the clinic's burn level is the one the thermal block's integrated epidermal
+# damage gives (judged once: no label of its own in thermal).
+arr='device: {type: rf, needles: 49, rows: 7, depth_mm: 0.3, insulated: false, energy_mj_per_needle: 20, pulse_ms: 100'
+printf '%s\n%s}\n' "$common" "$arr" > noarray.yaml
+printf '%s\n%s, pitch_mm: 0.2}\n' "$common" "$arr" > tight.yaml
+printf '%s\n%s, pitch_mm: 1.6, tip_width_mm: 8}\n' "$common" "$arr" > wide.yaml
+printf '%s\n%s, pitch_mm: 0.8}\n' "$common" "$arr" > array.yaml
+for f in noarray tight wide; do
+    "$MNSIM_EXE" run $f.yaml -o $f --quiet 2> $f.err
+    rc=$?
+    [ "$rc" = 2 ] || fail "$f: exit $rc (expected 2)"
+    grep -q "$f.yaml:4:[0-9]*: device.pitch_mm: " $f.err || fail "$f: error does not name device.pitch_mm: $(cat $f.err)"
+    [ ! -e $f/summary.json ] || fail "$f: wrote a summary"
+done
+"$MNSIM_EXE" run array.yaml -o array --quiet || fail "explicit array run failed"
+python3 - array/summary.json rf/summary.json <<'PY' || fail "lesion block and burn rule"
+import json, sys
+for f in sys.argv[1:]:
+    s = json.load(open(f))
+    t = s["sessions"][0]["thermal"]
+    assert "epidermis_burn_risk" not in t, "the heat stage must not judge burns"
+    c, e, p = t["coagulation"], t["epidermis"], t["peak_c"]
+    assert set(c) >= {"depth_um", "width_dej_um", "width_max_um", "volume_nl"}, c
+    assert set(p) == {"stratum_corneum", "epidermis", "dermis", "subcutis"}, p
+    om = e["omega_max"]
+    want = "high" if om >= 1 else "moderate" if om >= 0.53 else "low"
+    burns = [r for r in s["risks"] if r["id"] == "burns"]
+    assert len(burns) == 1 and burns[0]["level"] == want, (f, om, burns)
+    assert e["damaged"] == (om >= 1), e
+arr = json.load(open(sys.argv[1]))["sessions"][0]["thermal"]
+# a short bare needle at low energy: epidermal damage without dermal coagulation
+assert arr["epidermis"]["damaged"] and arr["epidermis"]["area_fraction"] > 0, arr["epidermis"]
+PY
 finish

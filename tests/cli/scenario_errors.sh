@@ -84,7 +84,7 @@ expect_error rf_energy_twice '2:[0-9]+: device.power_w: given with energy_mj_per
 device: {type: rf, model: rf_hantash_bipolar, depth_mm: 2, pulse_ms: 100, power_w: 5, energy_mj_per_needle: 3, tip_exposed_um: 500}'
 expect_error rf_no_pulse '2:[0-9]+: device.pulse_ms: missing required key' 'site: {zone: cheek}
 device: {type: rf, model: rf_hantash_bipolar, depth_mm: 2, power_w: 5, tip_exposed_um: 500}'
-expect_error rf_head_width '2:[0-9]+: device.drum_width_mm: missing' 'site: {zone: cheek}
+expect_error rf_head_width '2:[0-9]+: device.pitch_mm: missing' 'site: {zone: cheek}
 device: {type: rf, model: rf_mn_7x7, depth_mm: 1, power_w: 5, pulse_ms: 50, insulated: false}'
 expect_error empty_file '1:1: \(top level\): file is empty' ''
 

@@ -186,6 +186,28 @@ static void channel_profile_runs_from_surface_diameter_to_closure(void **state)
     mn_punctures_free(p);
 }
 
+/* A tip radius larger than the shaft's (allowed by the keys' separate ranges) is a blunt
+ * cylinder: the run still works, tents more than a sharp tip, and the hole stays narrower
+ * than the needle. */
+static void blunt_tip_on_a_thin_needle_is_a_cylinder(void **state)
+{
+    (void)state;
+    char sharp[512], blunt[512];
+    snprintf(sharp, sizeof sharp,
+             "site: {zone: cheek}\npatch: {width_mm: 8, length_mm: 8}\n"
+             "device: {type: pen, depth_mm: 2.5, needle_diameter_mm: 0.05, tip_radius_um: 4, "
+             "passes: 1}\n");
+    snprintf(blunt, sizeof blunt,
+             "site: {zone: cheek}\npatch: {width_mm: 8, length_mm: 8}\n"
+             "device: {type: pen, depth_mm: 2.5, needle_diameter_mm: 0.05, tip_radius_um: 60, "
+             "passes: 1}\n");
+    mn_needling_summary a, b;
+    run(sharp, 1.0, &a);
+    run(blunt, 1.0, &b);
+    assert_true(b.depth_mean_um < a.depth_mean_um);
+    assert_true(b.channel_diameter_p95_um < 50.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +217,7 @@ int main(void)
         cmocka_unit_test(bleeding_rises_with_depth_and_is_low_when_superficial),
         cmocka_unit_test(excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed),
         cmocka_unit_test(channel_profile_runs_from_surface_diameter_to_closure),
+        cmocka_unit_test(blunt_tip_on_a_thin_needle_is_a_cylinder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,20 @@ expect_error condition '1:46: cohort.conditions.gout: unknown condition' "cohort
 $arms
 $ep"
 
+expect_error clinical_no_concern '5:21: endpoint.measure: clinical without a concern' "cohort: {size: 10, zone: cheek}
+$arms
+endpoint: {measure: clinical, day: 180}"
+expect_error clinical_uncalibrated '5:21: endpoint.measure: clinical for .fine_lines.' "cohort: {size: 10, zone: cheek, concern: fine_lines}
+$arms
+endpoint: {measure: clinical, day: 180}"
+expect_error clinical_day '5:36: endpoint.day: 120 for a clinical endpoint' "cohort: {size: 10, zone: cheek, concern: acne_scars}
+$arms
+endpoint: {measure: clinical, day: 120}"
+expect_error strata_severity '6:12: stratify\[0\]: severity without' "cohort: {size: 10, zone: cheek, concern: acne_scars}
+$arms
+$ep
+stratify: [severity]"
+
 # Usage errors: exit 2.
 "$MNSIM_EXE" trial > /dev/null 2>&1; [ $? -eq 2 ] || fail "no trial file: exit status not 2"
 "$MNSIM_EXE" trial x.yaml --slice 4/3 > /dev/null 2>&1

@@ -61,13 +61,17 @@ static void summary_percentiles(void **state)
     (void)state;
     double v[5] = {5, 1, 4, 2, 3};
     mn_trial_summary s;
-    mn_trial_summarize(v, 5, 3.0, &s);
+    mn_trial_summarize(v, 5, 3.0, 0, &s);
     assert_true(fabs(s.mean - 3.0) < 1e-15);
     assert_true(fabs(s.sd - sqrt(2.5)) < 1e-12);
     assert_true(fabs(s.p5 - 1.2) < 1e-12);
     assert_true(fabs(s.p50 - 3.0) < 1e-15);
     assert_true(fabs(s.p95 - 4.8) < 1e-12);
     assert_true(fabs(s.responder_fraction - 0.6) < 1e-15);
+    /* Lower is better (a grading scale): responders at or below the threshold. */
+    double w[5] = {5, 1, 4, 2, 3};
+    mn_trial_summarize(w, 5, 2.0, 1, &s);
+    assert_true(fabs(s.responder_fraction - 0.4) < 1e-15);
 }
 
 int main(void)

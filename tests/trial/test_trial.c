@@ -144,6 +144,30 @@ static void sessions_after_endpoint_do_not_count(void **state)
     }
 }
 
+/* The clinical endpoint is the healing stage's grade change for the patient's own course:
+ * on Goodman & Baron's acne-scar scale it improves (negative change), never beyond the room
+ * from the patient's grade to the best grade 1, and deeper needling improves it more. */
+static void clinical_endpoint_on_the_scale(void **state)
+{
+    (void)state;
+    mn_trial_spec *t = load("seed: 4\ncohort: {size: 16, zone: cheek, concern: acne_scars, "
+                            "severity: [2, 4]}\narms:\n" ARM("shallow", "0.25")
+                                ARM("deep", "1.5") "endpoint: {measure: clinical, day: 90}\n");
+    assert_true(t->lower_is_better);
+    assert_true(t->responder_threshold == -1.0); /* one grade, the scale's step */
+    for (uint32_t i = 0; i < 4; i++) {
+        mn_trial_patient p;
+        double y;
+        mn_trial_patient_draw(t, i, &p);
+        assert_int_equal(mn_trial_simulate_one(t, &p, 1, &y), MN_OK);
+        assert_true(y < 0.0 && y >= -(p.severity - 1.0));
+    }
+    double d, lo, hi;
+    effect(t, &d, &lo, &hi);
+    assert_true(d < 0.0 && hi < 0.0);
+    mn_trial_spec_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +175,7 @@ int main(void)
         cmocka_unit_test(better_arm_wins),
         cmocka_unit_test(patients_keyed_on_index),
         cmocka_unit_test(sessions_after_endpoint_do_not_count),
+        cmocka_unit_test(clinical_endpoint_on_the_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
