@@ -183,8 +183,9 @@ static mn_status pih(const mn_risk_inputs *in, acc *a)
         score++;
         u += (size_t)snprintf(why + u, sizeof why - u, "Fitzpatrick %d (darker skin)", fitz);
     }
-    if (fitz >= 6) /* InMode IFU: type VI "treat with caution"; Fabbrocini 2014 saw no
-                    * dyschromia in type VI either, so it is named, not scored higher */
+    if (fitz >= 6) /* InMode IFU: type VI "treat with caution"; named, not scored higher: the
+                    * microneedling series in pigmentation_pih.csv report no PIH (Cachafeiro
+                    * 2016) */
         u += (size_t)snprintf(why + u, sizeof why - u, ", type VI (treat with caution)");
     if (in->erythema_days > usual) {
         score++;
@@ -196,8 +197,9 @@ static mn_status pih(const mn_risk_inputs *in, acc *a)
         u += (size_t)snprintf(why + u, sizeof why - u, " and > %.0f d of transient effects",
                               transient);
     }
-    /* Fair skin (I-III) is not raised above moderate by inflammation alone: Fabbrocini 2014
-     * saw no dyschromia in 60 patients of all types; the risk rises with type (Chu 2021). */
+    /* Fair skin (I-III) is not raised above moderate by inflammation alone: no PIH in 23
+     * microneedled acne-scar patients (Cachafeiro 2016, pigmentation_pih.csv); the risk rises
+     * with type (Chu 2021). */
     if (fitz <= 3 && score > 1)
         score = 1;
     if (score > 2)
@@ -205,12 +207,12 @@ static mn_status pih(const mn_risk_inputs *in, acc *a)
     if (score == 0 && in->erythema_days >= 0)
         add(a, MN_RISK_LOW,
             "Fitzpatrick %d, %.1f d of simulated erythema (PIH: Chu 2021; "
-            "Fabbrocini 2014 saw none in 60 patients of types I-VI)",
+            "Cachafeiro 2016 saw none in 23 microneedled patients)",
             fitz, in->erythema_days);
     else if (score == 0)
         add(a, MN_RISK_LOW,
             "Fitzpatrick %d, erythema not simulated (PIH: Chu 2021; "
-            "Fabbrocini 2014 saw none in 60 patients of types I-VI)",
+            "Cachafeiro 2016 saw none in 23 microneedled patients)",
             fitz);
     else
         add(a, (mn_risk_level)score, "%s (Chu 2021; InMode IFU; clinical.md §3)", why);

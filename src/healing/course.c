@@ -301,7 +301,8 @@ static mn_status advance(solver *s, double *t, double to)
  * - open micro-wounds W (area fraction): each session adds its pierced (and coagulated)
  *   epidermal area; they re-epithelialise at k_re (Stumpp 2009: ED50 10–22 h);
  * - transient hyperplasia H: each unit of area re-epithelialised adds epi_hyperplasia_per_closure
- *   of relative thickness, which relaxes at epi_relax_per_day (Schmitt 2018: recovered in 5 d);
+ *   of relative thickness, which relaxes at epi_relax_per_day (assumption: 5 d, within the 7 d of
+ * textbook epidermal regeneration);
  * - new baseline P: driven by the fibroblast activation of the papillary dermis (the paracrine
  *   keratinocyte growth signal), relaxing with the remodelling half-life; fitted to the +40 %
  *   at 1 year of Aust 2008.
