@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/table.h"
 #include "core/progress.h"
+#include "core/signals.h"
 #include "healing/healing.h"
 #include "io/csv_meta.h"
 #include "io/outdir.h"
@@ -350,6 +351,26 @@ mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
     return MN_OK;
 }
 
+/* A stop while the report was drawn: the course is whole, so everything but the report is
+ * published, marked "complete": false; the checkpoint written after the last session stays,
+ * and `mnsim resume` redoes the course stages (deterministically) and writes the report. */
+static mn_status report_stopped(mn_run *r, cJSON *summary, const char *summary_path)
+{
+    r->ck.interrupted = 1;
+    r->ck.stop_signal = mn_signals_stop_requested();
+    snprintf(r->ck.interrupt_message, sizeof r->ck.interrupt_message,
+             "interrupted (signal %d) while writing the report: results in %s/ without "
+             "report.html, marked \"complete\": false; `mnsim resume %s` writes it",
+             r->ck.stop_signal, r->output_dir, r->output_dir);
+    cJSON_ReplaceItemInObjectCaseSensitive(summary, "complete", cJSON_CreateFalse());
+    char *text = cJSON_Print(summary);
+    if (!text)
+        return mn_error_set(MN_ENOMEM, "out of memory printing summary.json");
+    free(r->summary_json);
+    r->summary_json = text;
+    return mn_io_write_text(summary_path, r->summary_json);
+}
+
 static mn_status execute(mn_run *r)
 {
     mn_status st = MN_OK;
@@ -450,7 +471,10 @@ static mn_status execute(mn_run *r)
          * interrupted run has none: it exits at once, and its resume writes the report. */
         if (!r->ck.interrupted) {
             mn_progress_report("writing the report", c.n_sessions + 1, units);
-            MN_TRY_GOTO(mn_report_write(r->output_dir, m, &col), done);
+            st = mn_report_write(r->output_dir, m, &col);
+            if (st == MN_EINTERRUPTED)
+                st = report_stopped(r, summary, path);
+            MN_TRY_GOTO(st, done);
         }
         /* Every file succeeded: all of them into place at once, summary.json last. */
         MN_TRY_GOTO(mn_outdir_publish(od), done);
