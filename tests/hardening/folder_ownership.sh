@@ -82,6 +82,9 @@ grep -q '"name":[[:space:]]*"long"' both/summary.json || fail "summary.json is n
 
 # --- a failure keeps the previous complete run ---------------------------------------------
 SHIM="$WORK/failwrite.so"
+# Under AddressSanitizer (make check-asan) its runtime must come first in the preload list.
+ASAN_RT=$(ldd "$MNSIM_EXE" 2> /dev/null | sed -n 's/.*=> \(\/[^ ]*libasan[^ ]*\) .*/\1/p' | head -n 1)
+PRELOAD="${ASAN_RT:+$ASAN_RT }$SHIM"
 cat > failwrite.c << 'EOF'
 /* Opens files whose path contains $MNSIM_FAIL_WRITES for writing on /dev/full: the file is
  * created (empty) and every write to it fails with ENOSPC, as on a full disk. */
@@ -109,7 +112,7 @@ if cc -shared -fPIC -O1 -o "$SHIM" failwrite.c -ldl 2> cc.err; then
     "$MNSIM_EXE" run p.yaml -o keep --quiet 2> err || fail "first run: $(cat err)"
     (cd keep && find . -type f ! -name '.mnsim-lock' -exec md5sum {} + | sort -k2) > before.md5
     for pattern in .png .svg timeline.csv delivery.csv; do
-        MNSIM_FAIL_WRITES=$pattern LD_PRELOAD=$SHIM "$MNSIM_EXE" run p9.yaml -o keep --quiet 2> err
+        MNSIM_FAIL_WRITES=$pattern LD_PRELOAD=$PRELOAD "$MNSIM_EXE" run p9.yaml -o keep --quiet 2> err
         rc=$?
         [ $rc -eq 1 ] || fail "full disk for $pattern: exit $rc, expected 1 ($(cat err))"
         grep -q 'write failed' err || fail "full disk for $pattern: message $(cat err)"

@@ -13,13 +13,17 @@ patch: {width_mm: 150, length_mm: 200}
 device: {type: pen, depth_mm: 1.0}
 protocol: {sessions: 1, follow_up_days: 30}
 YAML
-python3 - "$MNSIM_EXE" <<'PY' || fail "zone run over its memory budget"
+# Under AddressSanitizer (make check-asan) shadow memory and the 256 MB free quarantine add to
+# the resident size, so the budget there only guards against holding the zone whole.
+budget=100
+ldd "$MNSIM_EXE" 2> /dev/null | grep -q libasan && budget=1000
+python3 - "$MNSIM_EXE" "$budget" <<'PY' || fail "zone run over its memory budget"
 import resource, subprocess, sys
 r = subprocess.run([sys.argv[1], "run", "zone.yaml", "-o", "out", "--quiet"])
 assert r.returncode == 0, r.returncode
 peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-print(f"peak resident size {peak_mb:.0f} MB")
-assert peak_mb < 100.0, peak_mb
+print(f"peak resident size {peak_mb:.0f} MB (budget {sys.argv[2]} MB)")
+assert peak_mb < float(sys.argv[2]), peak_mb
 PY
 python3 - <<'PY' || fail "zone outputs"
 import json
