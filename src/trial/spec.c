@@ -414,25 +414,11 @@ mn_status mn_trial_load_text(const char *label, const char *text, size_t len, mn
 mn_status mn_trial_load_file(const char *path, mn_trial_spec **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mn_error_set(MN_EINPUT, "%s: cannot open the trial file", path);
-    char *buf = malloc(MN_YDOC_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
-    }
-    size_t len = fread(buf, 1, MN_YDOC_MAX_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    mn_status st;
-    if (bad)
-        st = mn_error_set(MN_EINPUT, "%s: read error", path);
-    else if (len > MN_YDOC_MAX_BYTES)
-        st = mn_error_set(MN_EINPUT, "%s: larger than %d bytes (expected a trial file)", path,
-                          MN_YDOC_MAX_BYTES);
-    else
-        st = mn_trial_load_text(path, buf, len, out);
+    char *buf;
+    size_t len;
+    /* The scenario loader's reader: refuses FIFOs and devices; the parser bounds the size. */
+    MN_TRY(mn_ydoc_read_file(path, &buf, &len));
+    mn_status st = mn_trial_load_text(path, buf, len, out);
     free(buf);
     return st;
 }
