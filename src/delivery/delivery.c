@@ -63,6 +63,22 @@
  * is an assumption). */
 #define CARRIED_FRACTION 0.568
 
+/* The applied film. An uncovered finite dose of an aqueous product loses its water: a wet film
+ * evaporates at the air's evaporative capacity, E = h_e·(p_s − p_a) with the Lewis relation
+ * h_e = 16.5·h_c W/m²/kPa (Lewis 1922; Nusselt 1930, NACA TM 1367) and natural convection
+ * h_c ≈ 3.1 W/m²/K (still indoor air; ASHRAE/ISO 9920 value, U): film at 33 °C
+ * (p_s 5.03 kPa) under air at 22 °C and 50 % RH (p_a 1.32 kPa) → 190 W/m², ÷ 2.43 kJ/g =
+ * 0.28 kg/m²/h ≈ 28 µL/cm²/h (D). A 20 µL/cm² serum is then dry in about 45 min, a 2 µL/cm²
+ * smear in 4 min. The solute concentrates as the water leaves; above its solubility the excess
+ * is a solid deposit that redissolves while the film is wet; once the film is dry, the deposit
+ * no longer feeds the skin or the channel mouths (assumption: a dry crystalline or gelled
+ * residue of a hydrophilic product, together with the channel's crust of dried exudate, is not
+ * a solution in contact with the tissue). An occluded dose keeps its water. */
+#define FILM_EVAPORATION_UL_CM2_H 28.0
+/* What remains of the film's volume when it is dry (a film of a few nm: the field's donor
+ * needs a positive volume; it holds no dissolved product). */
+#define FILM_DRY_FRACTION 1e-6
+
 #define RECEPTOR_SINK_UM     20.0
 #define RECEPTOR_SINK_RATE_S 10.0
 #define FRANZ_AREA_CM2       1.0
@@ -318,6 +334,7 @@ typedef struct march {
     double area_ch, area_in, tau_h;
     double prev_t, prev_in_ch, prev_in_in;
     bool franz;
+    double solid_ch, solid_in;  /* product deposited out of the film (µg in the cell/twin) */
     const double *decay, *deci; /* clearance rate per voxel (cell) and per layer (twin) */
     double *buf, *bufi;         /* nvox and nz values */
 } march;
@@ -344,6 +361,8 @@ static mn_status take_sample(march *M, mn_delivery_result *r, double t)
     double e_ch, e_in, w = M->L->weight;
     MN_TRY(amounts(M->f, M->L, M->area_ch, M->franz, q.amount_ch, &e_ch));
     MN_TRY(amounts(M->fi, M->L, M->area_in, M->franz, q.amount_in, &e_in));
+    q.amount_ch[AM_DONOR] += M->solid_ch * MN_UM2_PER_CM2 / M->area_ch;
+    q.amount_in[AM_DONOR] += M->solid_in * MN_UM2_PER_CM2 / M->area_in;
     for (int a = 0; a < AM_N; a++)
         if (isfinite(q.amount_in[a])) /* an infinite donor stays infinite */
             q.amount_ch[a] = q.amount_in[a] + w * (q.amount_ch[a] - q.amount_in[a]);
@@ -481,6 +500,19 @@ static void franz_analysis(mn_delivery_result *r, const mn_experiment *e)
     r->kp_rec_cm_h = c_ug_cm3 > 0 ? r->flux_ss_in / c_ug_cm3 : NAN;
 }
 
+/* Sets the film's volume to vol and its dissolved concentration to what the film holds, up to
+ * saturation sat; the rest is (or stays) the solid deposit. sat = 0: the film is dry and the
+ * whole product left in it is deposit. Conserves film + deposit exactly. */
+static mn_status film_update(mn_field *f, double vol, double sat, double *solid)
+{
+    double c, a;
+    MN_TRY(mn_field_get_donor(f, 0, &c, &a));
+    double total = a + *solid;
+    double cn = fmin(sat, total / vol);
+    *solid = total - cn * vol;
+    return mn_field_set_donor(f, 0, MN_FACE_TOP, vol, 1.0, cn);
+}
+
 static mn_status check_product(const mn_product_spec *prod)
 {
     if (!prod->present)
@@ -599,18 +631,28 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     const double half = L.n * L.dx_um; /* the quarter cell solved */
     const double area_um2 = half * half, area_in = area_um2;
     /* Dissolved concentration: the donor cannot exceed saturation. An infinite dose is a
-     * saturated (or given) solution; a finite dose above saturation is modelled as the
-     * saturated solution holding the whole dose (a suspension whose solid dissolves as fast
-     * as the solution is depleted would keep C at saturation longer: an underestimate). */
+     * saturated (or given) solution; in a finite dose above saturation the excess is a solid
+     * (a suspension) that dissolves as the solution is depleted (film_update). */
     const double c_mg_ml = isfinite(props.solubility_mg_ml)
                                ? fmin(prod->concentration_mg_ml, props.solubility_mg_ml)
                                : prod->concentration_mg_ml;
     const double conc = c_mg_ml * MN_UG_PER_MG / MN_UM3_PER_ML; /* µg/µm³ */
+    const double sat = isfinite(props.solubility_mg_ml)
+                           ? props.solubility_mg_ml * MN_UG_PER_MG / MN_UM3_PER_ML
+                           : INFINITY;
     r->conc_ug_um3 = conc;
-    /* the film volume, stretched by C_given / C_saturated when the dose exceeds saturation */
-    const double vol_per_um2 = prod->volume_ul_per_cm2 * 1e9 / MN_UM2_PER_CM2 *
-                               (prod->concentration_mg_ml / c_mg_ml); /* µm³/µm² */
+    const double vol_per_um2 = prod->volume_ul_per_cm2 * 1e9 / MN_UM2_PER_CM2; /* µm³/µm² */
     const double vol = prod->infinite_dose ? INFINITY : vol_per_um2 * area_um2;
+    /* the undissolved part of a finite dose above saturation, per µm² */
+    const double solid0 = prod->infinite_dose
+                              ? 0.0
+                              : fmax(0.0, (prod->concentration_mg_ml - c_mg_ml) * MN_UG_PER_MG /
+                                              MN_UM3_PER_ML * vol_per_um2);
+    /* Evaporation of an uncovered finite film (FILM_EVAPORATION_UL_CM2_H): dry at t_dry. */
+    const bool evaporates = !prod->infinite_dose && !prod->occluded;
+    const double t_dry_h =
+        evaporates ? prod->volume_ul_per_cm2 / FILM_EVAPORATION_UL_CM2_H : INFINITY;
+    r->film_dry_h = t_dry_h;
     r->applied = prod->infinite_dose
                      ? INFINITY
                      : prod->volume_ul_per_cm2 * 1e-3 * prod->concentration_mg_ml * MN_UG_PER_MG;
@@ -670,7 +712,10 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     const double T = franz ? m->experiment.duration_h : prod->duration_h;
     const double dt0 = fmin(tau_h / 20.0, MIN_STEP_H);
     double bufi[MN_CELL_MAX_NZ];
-    march M = {f, fi, &L, area_um2, area_in, tau_h, 0, 0, 0, franz, decay, deci, buf, bufi};
+    march M = {f,     fi,   &L,  area_um2, area_in,           tau_h,
+               0,     0,    0,   franz,    solid0 * area_um2, solid0 * area_in,
+               decay, deci, buf, bufi};
+    bool dry = false;
     size_t next_sampling = 0;
     const size_t nsampling = franz ? m->experiment.n_sampling : 0;
     size_t next_field = 0, next_prof = 0;
@@ -692,7 +737,21 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
             next_sampling++;
         if (next_sampling < nsampling)
             stop = fmin(stop, m->experiment.sampling_h[next_sampling]);
+        if (t < t_dry_h - 1e-9)
+            stop = fmin(stop, t_dry_h);
         double dt = stop - t;
+        if (!dry && isfinite(vol)) {
+            /* the film over this step: its volume at the step's midpoint (dry: a trace) */
+            dry = t >= t_dry_h - 1e-9;
+            double frac =
+                dry ? FILM_DRY_FRACTION : fmax(FILM_DRY_FRACTION, 1.0 - (t + 0.5 * dt) / t_dry_h);
+            if (dry || evaporates || M.solid_ch > 0 || M.solid_in > 0) {
+                MN_TRY_GOTO(film_update(f, vol * frac, dry ? 0.0 : sat, &M.solid_ch), done);
+                MN_TRY_GOTO(
+                    film_update(fi, vol_per_um2 * area_in * frac, dry ? 0.0 : sat, &M.solid_in),
+                    done);
+            }
+        }
         double open = L.channel_fraction > 0 ? mn_closure_open_fraction(t + 0.5 * dt, tau_h) : 0;
         if (L.channel_fraction > 0 &&
             (fabs(open - open_set) > OPEN_TOL || (open == 0 && open_set != 0))) {
@@ -809,6 +868,10 @@ mn_status mn_delivery_get_franz(const mn_delivery_result *r, mn_delivery_franz *
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r)
 {
     return r->half_life_h;
+}
+double mn_delivery_get_film_dry_h(const mn_delivery_result *r)
+{
+    return r->film_dry_h;
 }
 const char *mn_delivery_get_product(const mn_delivery_result *r)
 {

@@ -64,6 +64,9 @@ double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r);
  * time-axis intercept of its tangent at the steepest point; NAN if nothing reached them. */
 double mn_delivery_get_lag_time_h(const mn_delivery_result *r, bool intact);
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r);
+/* When the water of an uncovered finite film has evaporated (h); INFINITY when it does not
+ * (occluded, infinite dose). */
+double mn_delivery_get_film_dry_h(const mn_delivery_result *r);
 
 /* Franz cell (experiment.type franz_cell): in vitro, no perfusion, a receptor under the skin.
  * The enhancement ratio is then the cumulative receptor amount with pretreatment ÷ without at

@@ -42,6 +42,7 @@ struct mn_delivery_result {
     double pore_d_um2_s; /* diffusivity of the pore fluid (before hindrance) */
     double dose_ch[4], dose_in[4], remaining_ch, remaining_in;
     double lag_h, lag_in_h, half_life_h;
+    double film_dry_h;    /* when the uncovered film's water has evaporated (INFINITY: never) */
     long steps, rejected; /* internal steps of the channel field */
     size_t nsamples, cap_samples;
     mn_delivery_sample *samples;

@@ -35,6 +35,12 @@ mn_status mn_delivery_summary_json(const mn_delivery_result *r, cJSON *session)
     bool franz = mn_delivery_is_franz(r);
     cJSON_AddStringToObject(d, "enhancement_definition",
                             franz ? "receptor_cumulative" : "past_stratum_corneum");
+    /* beside the contract keys: the balance a pharmacist checks (applied = left on the skin
+     * + the doses) and when an uncovered film was dry (null: occluded or infinite dose) */
+    cJSON_AddNumberToObject(d, "applied_ug_per_cm2", mn_delivery_get_applied(r));
+    cJSON_AddNumberToObject(d, "remaining_on_skin_ug_per_cm2",
+                            mn_delivery_get_remaining(r, false));
+    cJSON_AddNumberToObject(d, "film_dry_h", mn_delivery_get_film_dry_h(r));
     if (franz) {
         mn_delivery_franz fz = {0};
         (void)mn_delivery_get_franz(r, &fz); /* cannot fail: r is a Franz result */

@@ -17,6 +17,7 @@
 #include "core/units.h"
 #include "delivery/cell.h"
 #include "delivery/delivery.h"
+#include "delivery/delivery_impl.h"
 #include "delivery/delivery_json.h"
 #include "delivery/permeability.h"
 
@@ -214,6 +215,57 @@ static void finite_dose_is_conserved(void **state)
     free(L);
 }
 
+/* An uncovered finite film loses its water (28 µL/cm²/h: 20 µL/cm² dry at 0.714 h) and then
+ * feeds nothing: the amount that entered the skin stops growing at the drying time, while the
+ * same film occluded keeps feeding. Caffeine at 100 mg/mL is above its solubility (21.6 mg/mL,
+ * products.csv): the excess is a deposit that redissolves while the film is wet. Every output
+ * row balances: applied = film + deposit + SC + epidermis + dermis + cleared, to 1e-9. */
+static void uncovered_film_dries_and_stops_feeding(void **state)
+{
+    (void)state;
+    double grow[2][2]; /* [occluded][intact]: entered at 6 h / entered at drying */
+    for (int occ = 0; occ < 2; occ++) {
+        mn_model m;
+        mn_column c;
+        make_case(&m, &c, false, occ, 6);
+        m.product.concentration_mg_ml = 100;
+        lattice *L = make_lattice(5, 400);
+        mn_delivery_result *r = run(&m, &c, &L->p);
+        const double applied = mn_delivery_get_applied(r), t_dry = 20.0 / 28.0;
+        assert_float_equal(applied, 2000.0, 1e-9);
+        if (!occ)
+            assert_float_equal(r->film_dry_h, t_dry, 1e-12);
+        else
+            assert_true(isinf(r->film_dry_h));
+        double worst = 0, at_dry[2] = {NAN, NAN};
+        for (size_t i = 0; i < r->nsamples; i++) {
+            const mn_delivery_sample *q = &r->samples[i];
+            for (int in = 0; in < 2; in++) {
+                const double *a = in ? q->amount_in : q->amount_ch;
+                double sum = 0;
+                for (int g = AM_DONOR; g <= AM_SYSTEMIC; g++)
+                    sum += a[g];
+                worst = fmax(worst, fabs(sum - applied) / applied);
+                if (q->t_h > t_dry - 1e-9 && isnan(at_dry[in])) /* occluded: first row after */
+                    at_dry[in] = in ? q->entered_in : q->entered_ch;
+            }
+        }
+        assert_true(worst < 1e-9);
+        const mn_delivery_sample *e = &r->samples[r->nsamples - 1];
+        grow[occ][0] = e->entered_ch / at_dry[0];
+        grow[occ][1] = e->entered_in / at_dry[1];
+        print_message("%s: balance %.2e, entered ch %.7g -> %.7g, intact %.7g -> %.7g ug/cm2\n",
+                      occ ? "occluded" : "uncovered", worst, at_dry[0], e->entered_ch, at_dry[1],
+                      e->entered_in);
+        mn_delivery_result_free(r);
+        free(L);
+    }
+    for (int in = 0; in < 2; in++) {
+        assert_true(fabs(grow[0][in] - 1.0) < 1e-4); /* dry: nothing more enters */
+        assert_true(grow[1][in] > (in ? 2.0 : 1.1)); /* occluded: the film keeps feeding */
+    }
+}
+
 /* The resource guard refuses a grid over the budget before allocating, naming the grid size
  * (voxels per axis) and the memory it needs. */
 static void resource_guard_refuses_large_grids(void **state)
@@ -359,6 +411,7 @@ int main(void)
         cmocka_unit_test(closing_channels_lower_late_flux),
         cmocka_unit_test(caffeine_intact_flux_matches_kp),
         cmocka_unit_test(finite_dose_is_conserved),
+        cmocka_unit_test(uncovered_film_dries_and_stops_feeding),
         cmocka_unit_test(resource_guard_refuses_large_grids),
         cmocka_unit_test(outputs_are_complete),
     };
