@@ -35,6 +35,9 @@ typedef struct mn_delivery_options {
      * (docs/validation/delivery.md); 0 means 1: closure time constant, channel radius in the
      * hindrance, diffusivity of the pore fluid, partition of the tissue around the channel. */
     double scale_closure_tau, scale_pore_radius, scale_pore_fluid_d, scale_partition;
+    /* Also for the sensitivity analysis: the film's evaporation rate, and the stratum
+     * corneum's partition (its diffusivity divided by the same factor: kp kept, lag scaled). */
+    double scale_evaporation, scale_sc_partition;
 } mn_delivery_options;
 
 void mn_delivery_options_default(mn_delivery_options *opt);
@@ -64,6 +67,15 @@ double mn_delivery_get_enhancement_ratio(const mn_delivery_result *r);
  * time-axis intercept of its tangent at the steepest point; NAN if nothing reached them. */
 double mn_delivery_get_lag_time_h(const mn_delivery_result *r, bool intact);
 double mn_delivery_get_channel_half_life_h(const mn_delivery_result *r);
+/* Exposure of a living layer (MN_DOSE_EPIDERMIS or MN_DOSE_DERMIS) over the application, from
+ * the output rows: its largest amount (µg/cm²) and when (h), and the area under its amount
+ * curve (µg·h/cm², trapezoids). The dose at the end says what is left; in vivo a small
+ * solute is cleared within hours, so these say what the tissue saw. */
+typedef struct mn_delivery_exposure {
+    double peak_ug_cm2, peak_h, auc_ug_h_cm2;
+} mn_delivery_exposure;
+mn_status mn_delivery_get_exposure(const mn_delivery_result *r, mn_dose_layer layer, bool intact,
+                                   mn_delivery_exposure *out);
 /* When the water of an uncovered finite film has evaporated (h); INFINITY when it does not
  * (occluded, infinite dose). */
 double mn_delivery_get_film_dry_h(const mn_delivery_result *r);

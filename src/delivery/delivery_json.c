@@ -1,4 +1,6 @@
 /* summary.json delivery block (DESIGN.md, summary.json contract). */
+#include <stdio.h>
+
 #include "core/error.h"
 #include "delivery/delivery_json.h"
 
@@ -38,9 +40,26 @@ mn_status mn_delivery_summary_json(const mn_delivery_result *r, cJSON *session)
     /* beside the contract keys: the balance a pharmacist checks (applied = left on the skin
      * + the doses) and when an uncovered film was dry (null: occluded or infinite dose) */
     cJSON_AddNumberToObject(d, "applied_ug_per_cm2", mn_delivery_get_applied(r));
-    cJSON_AddNumberToObject(d, "remaining_on_skin_ug_per_cm2",
-                            mn_delivery_get_remaining(r, false));
+    cJSON_AddNumberToObject(d, "remaining_on_skin_ug_per_cm2", mn_delivery_get_remaining(r, false));
     cJSON_AddNumberToObject(d, "film_dry_h", mn_delivery_get_film_dry_h(r));
+    /* what the living layers saw over the application (the doses above are what is left at
+     * its end): peak amount, its time and the area under the amount curve, per layer */
+    cJSON *ex = cJSON_AddObjectToObject(d, "exposure");
+    for (int in = 0; ex && in < 2; in++)
+        for (int l = MN_DOSE_EPIDERMIS; l <= MN_DOSE_DERMIS; l++) {
+            mn_delivery_exposure e;
+            if (mn_delivery_get_exposure(r, (mn_dose_layer)l, in, &e) != MN_OK)
+                continue;
+            char key[64];
+            const char *pre = in ? "intact_" : "",
+                       *ln = l == MN_DOSE_EPIDERMIS ? "epidermis" : "dermis";
+            snprintf(key, sizeof key, "%s%s_peak_ug_per_cm2", pre, ln);
+            cJSON_AddNumberToObject(ex, key, e.peak_ug_cm2);
+            snprintf(key, sizeof key, "%s%s_peak_h", pre, ln);
+            cJSON_AddNumberToObject(ex, key, e.peak_h);
+            snprintf(key, sizeof key, "%s%s_auc_ug_h_per_cm2", pre, ln);
+            cJSON_AddNumberToObject(ex, key, e.auc_ug_h_cm2);
+        }
     if (franz) {
         mn_delivery_franz fz = {0};
         (void)mn_delivery_get_franz(r, &fz); /* cannot fail: r is a Franz result */
