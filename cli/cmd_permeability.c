@@ -251,20 +251,42 @@ static int run_calibrate(const char *in, int json)
         return rc;
     }
     size_t n = mn_table_rows(t);
-    double *v = malloc(3 * (n ? n : 1) * sizeof *v);
-    if (!v) {
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    mn_solute *sol = malloc((n ? n : 1) * sizeof *sol);
+    if (!v || !sol) {
+        free(v), free(sol);
         mn_table_free(t);
         return 1;
     }
+    /* Compounds measured as salts are fitted as ionised: the table's own pka, acid_base and ph
+     * columns when it has them, else data/kp_training_ionisation.csv by compound name. */
+    int own = mn_table_col(t, "pka") >= 0 && mn_table_col(t, "acid_base") >= 0 &&
+              mn_table_col(t, "ph") >= 0;
+    int named = mn_table_col(t, "compound") >= 0;
     mn_status st = MN_OK;
-    for (size_t r = 0; r < n && st == MN_OK; r++)
-        if ((st = mn_table_double(t, r, "mw_da", &v[r])) == MN_OK &&
-            (st = mn_table_double(t, r, "log_kow", &v[n + r])) == MN_OK)
-            st = mn_table_double(t, r, "log_kp_cm_h", &v[2 * n + r]);
+    for (size_t r = 0; r < n && st == MN_OK; r++) {
+        mn_solute *s = &sol[r];
+        *s = (mn_solute){0.0, 0.0, 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
+        if ((st = mn_table_double(t, r, "mw_da", &s->mw_da)) == MN_OK &&
+            (st = mn_table_double(t, r, "log_kow", &s->log_kow)) == MN_OK)
+            st = mn_table_double(t, r, "log_kp_cm_h", &v[r]);
+        if (st == MN_OK && own) {
+            const char *ab = mn_table_cell(t, r, mn_table_col(t, "acid_base"));
+            s->acid_base = strcmp(ab, "acid") == 0   ? MN_ACIDBASE_ACID
+                           : strcmp(ab, "base") == 0 ? MN_ACIDBASE_BASE
+                                                     : MN_ACIDBASE_NEUTRAL;
+            if (s->acid_base != MN_ACIDBASE_NEUTRAL &&
+                (st = mn_table_double(t, r, "pka", &s->pka)) == MN_OK)
+                st = mn_table_double(t, r, "ph", &s->ph);
+        } else if (st == MN_OK && named) {
+            st = mn_permeability_training_ionisation(
+                mn_table_cell(t, r, mn_table_col(t, "compound")), s);
+        }
+    }
     mn_perm_fit fit;
     if (st == MN_OK)
-        st = mn_permeability_fit(v, v + n, v + 2 * n, n, &fit);
-    free(v);
+        st = mn_permeability_fit_solutes(sol, v, n, &fit);
+    free(v), free(sol);
     mn_table_free(t);
     if (st != MN_OK)
         return mn_cli_fail(st);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/table.h"
 #include "delivery/permeability.h"
 
 /* Per compound: raw lipid and polar SC conductances (cm/s), viable resistance of 100 µm of
@@ -136,23 +137,73 @@ static int regress(const double *mw, const double *lk, const double *y, size_t n
     return solve3(A, b, c);
 }
 
+mn_status mn_permeability_training_ionisation(const char *compound, mn_solute *s)
+{
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("kp_training_ionisation.csv", &t));
+    mn_status st = MN_OK;
+    long row = mn_table_find(t, "compound", compound);
+    if (row >= 0) {
+        size_t r = (size_t)row;
+        const char *ab = mn_table_cell(t, r, mn_table_col(t, "acid_base"));
+        if ((st = mn_table_double(t, r, "pka", &s->pka)) == MN_OK)
+            st = mn_table_double(t, r, "ph", &s->ph);
+        s->acid_base = strcmp(ab, "acid") == 0   ? MN_ACIDBASE_ACID
+                       : strcmp(ab, "base") == 0 ? MN_ACIDBASE_BASE
+                                                 : MN_ACIDBASE_NEUTRAL;
+    }
+    mn_table_free(t);
+    return st;
+}
+
 mn_status mn_permeability_fit(const double *mw, const double *log_kow, const double *log_kp,
                               size_t n, mn_perm_fit *out)
+{
+    mn_solute *s = malloc((n ? n : 1) * sizeof *s);
+    if (!s)
+        return mn_error_set(MN_ENOMEM, "out of memory for the permeability fit");
+    for (size_t i = 0; i < n; i++)
+        s[i] = (mn_solute){mw[i], log_kow[i], 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
+    mn_status st = mn_permeability_fit_solutes(s, log_kp, n, out);
+    free(s);
+    return st;
+}
+
+mn_status mn_permeability_fit_solutes(const mn_solute *sol, const double *log_kp, size_t n,
+                                      mn_perm_fit *out)
 {
     memset(out, 0, sizeof *out);
     if (n < 5)
         return mn_error_set(MN_EINPUT, "permeability fit: %zu compounds (expected at least 5)", n);
-    fit_point *pts = malloc(n * sizeof *pts);
-    if (!pts)
+    fit_point *pts = calloc(n, sizeof *pts);
+    double *mw = calloc(2 * n, sizeof *mw);
+    if (!pts || !mw) {
+        free(pts), free(mw);
         return mn_error_set(MN_ENOMEM, "out of memory for the permeability fit");
+    }
+    double *log_kow = mw + n;
     for (size_t i = 0; i < n; i++) {
-        mn_solute s = {mw[i], log_kow[i], 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
-        mn_skin_coefficients c;
+        mn_solute s = sol[i];
+        mw[i] = s.mw_da, log_kow[i] = s.log_kow;
+        mn_skin_coefficients c, ci;
         mn_status st = mn_permeability_raw_coefficients(&s, MN_PERM_REF_SC_LAYERS, &c);
         if (st == MN_OK && !isfinite(log_kp[i]))
             st = mn_error_set(MN_EINPUT, "compound %zu: log kp is not a number", i + 1);
+        /* measured per total concentration: neutral and ion in parallel (the route factors
+         * multiply each route of both species, so they act on the mixed conductances) */
+        double f = mn_permeability_unionised_fraction(&s);
+        if (st == MN_OK && f < 1.0) {
+            mn_solute ion = s;
+            ion.log_kow = s.log_kow - MN_PERM_ION_DLOGP;
+            ion.acid_base = MN_ACIDBASE_NEUTRAL;
+            if ((st = mn_permeability_raw_coefficients(&ion, MN_PERM_REF_SC_LAYERS, &ci)) ==
+                MN_OK) {
+                c.k_sc_lipid_cm_s = f * c.k_sc_lipid_cm_s + (1 - f) * ci.k_sc_lipid_cm_s;
+                c.k_sc_polar_cm_s = f * c.k_sc_polar_cm_s + (1 - f) * ci.k_sc_polar_cm_s;
+            }
+        }
         if (st != MN_OK) {
-            free(pts);
+            free(pts), free(mw);
             return st;
         }
         pts[i].kl = c.k_sc_lipid_cm_s, pts[i].kp = c.k_sc_polar_cm_s;
@@ -177,7 +228,7 @@ mn_status mn_permeability_fit(const double *mw, const double *log_kow, const dou
         }
     }
     if (regress(mw, log_kow, log_kp, n, n, out->reg) != 0) {
-        free(pts);
+        free(pts), free(mw);
         return mn_error_set(MN_EINPUT, "permeability fit: the regression is singular");
     }
     for (size_t i = 0; i < n; i++) {
@@ -186,6 +237,6 @@ mn_status mn_permeability_fit(const double *mw, const double *log_kow, const dou
     }
     out->rmse = sqrt(sq / n), out->loo_rmse = sqrt(sl / n), out->bias = bias / n;
     out->reg_rmse = sqrt(rq / n), out->reg_loo_rmse = sqrt(rl / n);
-    free(pts);
+    free(pts), free(mw);
     return MN_OK;
 }

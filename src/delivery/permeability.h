@@ -67,9 +67,9 @@ typedef struct mn_permeability {
  * factors on the lipid and polar SC conductances and on the viable resistance of the training
  * membranes (relative to 100 µm of viable epidermis). Reproduced by `mnsim permeability
  * --calibrate` and checked by tests/delivery/permeability_cli.sh. */
-#define MN_PERM_FIT_LOG_A_LIPID  0.57622
-#define MN_PERM_FIT_LOG_A_POLAR  0.42907
-#define MN_PERM_FIT_LOG_A_VIABLE 1.20160
+#define MN_PERM_FIT_LOG_A_LIPID  0.62303
+#define MN_PERM_FIT_LOG_A_POLAR  0.41843
+#define MN_PERM_FIT_LOG_A_VIABLE 1.09094
 
 /* The fit itself: least squares on log10 kp of n compounds (mw, log Kow, measured log kp),
  * parameters above; RMSE, leave-one-out RMSE, and the same for the two-descriptor
@@ -84,6 +84,14 @@ typedef struct mn_perm_fit {
 
 mn_status mn_permeability_fit(const double *mw, const double *log_kow, const double *log_kp,
                               size_t n, mn_perm_fit *out);
+/* The same fit for solutes that may be ionisable (pka, acid_base and ph of each): an ionised
+ * compound's measured kp is per total concentration, so its model kp is the neutral and the
+ * ion in parallel at its pH, as for a product (mn_permeability_coefficients). */
+mn_status mn_permeability_fit_solutes(const mn_solute *s, const double *log_kp, size_t n,
+                                      mn_perm_fit *out);
+/* Sets pka, acid_base and ph of a training compound measured as a salt
+ * (data/kp_training_ionisation.csv, by the compound's name); leaves other solutes alone. */
+mn_status mn_permeability_training_ionisation(const char *compound, mn_solute *s);
 
 /* log10 kp of the SC-route model with factors log_a[3] on the reference membrane (16 SC
  * layers, 100 µm viable epidermis scaled by a_viable). */
