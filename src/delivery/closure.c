@@ -11,11 +11,13 @@
 #define THREE_TAU 2.995732273553991
 #define FLOOR     0.05
 
-/* Uncovered human skin: barrier back within 2 h (channel_closure.md row 1, Gupta 2011; row 5,
- * Bal 2008: irritation gone in < 2 h). tau = 2 h / ln 20 = 0.668 h. */
+/* Uncovered human skin: barrier back within 2 h (channel_closure.md row 5, Bal 2008: the TEWL
+ * and redness raised by 400 µm microneedles gone in < 2 h). Row 1 (Gupta 2011) says the same
+ * but is reserved for validation (../shared/literature/RESERVED.md) and is not a basis here.
+ * tau = 2 h / ln 20 = 0.668 h. */
 #define CLOSE_UNCOVERED_H 2.0
 /* Covered: naltrexone still crossing at about 72 h under a patch with placebo (row 3b,
- * Brogden 2013), beyond a day (row 1 hypothesis). tau = 72 h / ln 20 = 24.0 h. */
+ * Brogden 2013). tau = 72 h / ln 20 = 24.0 h. */
 #define CLOSE_OCCLUDED_H 72.0
 /* Inflammation suppressed (diclofenac): delivery window 7 days instead of 72 h (row 3b), a
  * factor 168/72 = 2.33 on tau. */
