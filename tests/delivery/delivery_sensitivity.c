@@ -11,8 +11,9 @@
  *    10 mg/mL, infinite dose, 24 h.
  * Each parameter is halved and doubled alone: closure time constant, channel (pore) radius,
  * channel depth, pore-fluid diffusivity, partition of the viable tissue (K up, D down, K·D
- * kept). Printed: enhancement ratio and the amount (past the SC in vivo, receptor in vitro),
- * and the elasticity ln(out(×2)/out(×½)) / ln 4. */
+ * kept), the film's evaporation rate, the SC partition (K up, D down: kp kept, lag scaled).
+ * Printed: enhancement ratio and the amount (past the SC in vivo, receptor in vitro), and the
+ * elasticity ln(out(×2)/out(×½)) / ln 4. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,31 +25,47 @@
 #include "model/scenario.h"
 #include "needling/needling.h"
 
-enum { P_BASE, P_TAU, P_RADIUS, P_DEPTH, P_FLUID, P_PARTITION, P_N };
-static const char *const NAMES[P_N] = {"base",          "closure tau",  "pore radius",
-                                       "channel depth", "pore-fluid D", "tissue partition"};
+enum { P_BASE, P_TAU, P_RADIUS, P_DEPTH, P_FLUID, P_PARTITION, P_EVAP, P_SC_PARTITION, P_N };
+static const char *const NAMES[P_N] = {
+    "base",         "closure tau",      "pore radius",      "channel depth",
+    "pore-fluid D", "tissue partition", "film evaporation", "SC partition (lag)"};
 
 static int run_case(const mn_model *m, const mn_column *col, const mn_punctures *p0, int par,
                     double f, double *enh, double *amount)
 {
     mn_punctures p = *p0;
-    double *depth = NULL;
-    if (par == P_RADIUS)
+    double *depth = NULL, *cdepth = NULL, *cdiam = NULL;
+    if (par == P_RADIUS) {
         p.needle_radius_um *= f;
+        if (p0->channel_diameter_um) { /* the needling stage's recovered holes */
+            cdiam = malloc(p.n * sizeof *cdiam);
+            for (size_t i = 0; i < p.n; i++)
+                cdiam[i] = p0->channel_diameter_um[i] * f;
+            p.channel_diameter_um = cdiam;
+        }
+    }
     if (par == P_DEPTH) {
         depth = malloc(p.n * sizeof *depth);
         for (size_t i = 0; i < p.n; i++)
             depth[i] = fmin(p0->tissue_depth_um[i] * f, col->dermis_bottom_um - 60.0);
         p.tissue_depth_um = depth;
+        if (p0->channel_depth_um) {
+            cdepth = malloc(p.n * sizeof *cdepth);
+            for (size_t i = 0; i < p.n; i++)
+                cdepth[i] = fmin(p0->channel_depth_um[i] * f, col->dermis_bottom_um - 60.0);
+            p.channel_depth_um = cdepth;
+        }
     }
     mn_delivery_options o;
     mn_delivery_options_default(&o);
     o.scale_closure_tau = par == P_TAU ? f : 1;
     o.scale_pore_fluid_d = par == P_FLUID ? f : 1;
     o.scale_partition = par == P_PARTITION ? f : 1;
+    o.scale_evaporation = par == P_EVAP ? f : 1;
+    o.scale_sc_partition = par == P_SC_PARTITION ? f : 1;
     mn_delivery_result *r = NULL;
     mn_status st = mn_delivery_run(m, col, &p, &o, &r);
-    free(depth);
+    free(depth), free(cdepth), free(cdiam);
     if (st != MN_OK)
         return fprintf(stderr, "%s\n", mn_last_error()), 1;
     *enh = mn_delivery_get_enhancement_ratio(r);
