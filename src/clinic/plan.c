@@ -255,6 +255,7 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
     in.tissue_depth_max_um = c->pred.tissue_depth_max_um;
     in.bleeding_fraction = c->pred.bleeding_fraction;
     in.erythema_days = c->pred.erythema_days;
+    in.pih_probability = c->pred.pih_probability;
     in.product_name = m.product.present ? m.product.name : NULL;
     in.setting = m.device.setting;
     in.sterile = m.device.sterile;
@@ -914,6 +915,8 @@ static cJSON *prediction_json(const mn_plan_prediction *p)
     cJSON_AddNumberToObject(pr, "erythema_days", p->erythema_days);
     cJSON_AddNumberToObject(pr, "bleeding_fraction", p->bleeding_fraction);
     cJSON_AddNumberToObject(pr, "tissue_depth_max_um", p->tissue_depth_max_um);
+    if (p->pih_probability >= 0)
+        cJSON_AddNumberToObject(pr, "pih_probability", p->pih_probability);
     cJSON_AddItemToObject(pr, "papillary_collagen_change_percent",
                           by_day(p->papillary_collagen_change_percent));
     /* The clinical score (issue 19), null numbers where the scale is not calibrated. */

@@ -36,6 +36,7 @@ typedef struct mn_plan_prediction {
      * candidate has no indication). */
     double papillary_collagen_change_percent[4];
     mn_healing_clinical clinical;
+    double pih_probability; /* over the course (healing); < 0 unknown */
 } mn_plan_prediction;
 
 extern const int mn_plan_days[4]; /* 30, 90, 180, 365 */

@@ -40,6 +40,7 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
                     done);
     }
     out->downtime_days_total = o.downtime_days_total;
+    out->pih_probability = o.pih_probability;
     out->erythema_days = c.max_erythema_days;
     out->bleeding_fraction = c.max_bleeding_fraction;
     out->tissue_depth_max_um = c.max_tissue_depth_um;
