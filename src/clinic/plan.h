@@ -76,7 +76,7 @@ typedef struct mn_plan_candidate {
     char why_not[256]; /* "" when feasible */
 } mn_plan_candidate;
 
-enum { MN_PLAN_ZONE_CAP = 20, MN_PLAN_TEXT_CAP = 1024 };
+enum { MN_PLAN_ZONE_CAP = 20, MN_PLAN_TEXT_CAP = 2048 };
 
 typedef struct mn_plan_zone {
     char zone[MN_NAME_CAP];
@@ -99,6 +99,17 @@ typedef struct mn_plan_zone {
     mn_plan_prediction predicted;
     mn_risks risks;
     char tradeoff[2 * MN_PLAN_TEXT_CAP];
+    /* RF microneedling from the cited guidance (issue 19; data/guidance.csv kind rf): depth,
+     * sessions and interval only. Not simulated: no energy per needle is cited, so the energy is
+     * the device's own setting (assumption, said in rf_text). rf_planned 0 with rf_text set:
+     * why there is no RF plan; rf_text empty: the concern has no RF guidance. */
+    int rf_planned;
+    double rf_depth_mm_min, rf_depth_mm_max;
+    int rf_sessions_min, rf_sessions_max;
+    double rf_interval_days_min, rf_interval_days_max;
+    char rf_target[32]; /* reticular_dermis | dermis_fat_junction */
+    char rf_text[MN_PLAN_TEXT_CAP];
+    char rf_source[MN_PLAN_TEXT_CAP];
     int candidates; /* simulated */
     size_t n_cands;
     mn_plan_candidate *cands; /* every candidate considered (owned) */

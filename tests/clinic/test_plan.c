@@ -485,6 +485,9 @@ static void every_indication_on_its_usual_zones(void **state)
                 assert_false(z->planned);
                 if (!strstr(z->why_not, "RF"))
                     fail_msg("%s/%s: %s", cases[c].concern, z->zone, z->why_not);
+                /* Hyperhidrosis has cited RF guidance: its RF plan is there. */
+                if (!strcmp(cases[c].concern, "hyperhidrosis"))
+                    assert_true(z->rf_planned);
             } else if (!z->planned) {
                 fail_msg("%s/%s not planned: %s", cases[c].concern, z->zone, z->why_not);
             } else {
@@ -495,6 +498,95 @@ static void every_indication_on_its_usual_zones(void **state)
         }
         mn_plan_free(plan);
     }
+}
+
+/* RF where it is the usual device (issue 19): planned from the cited guidance only (depth,
+ * sessions, interval; data/guidance.csv kind rf), never simulated, the energy left to the
+ * device and said to be an assumption. Hyperhidrosis of the axilla: 2-4 mm, 2-4 sessions 21-42 d
+ * apart, severe HDSS (4) the upper half; laxity of the cheek: 1.0 mm (Shauly 2023 malar), of the
+ * temple no deeper than this patient's dermis; no RF over implanted electronics, at home, or
+ * when another device was asked for; RF alone plans no mechanical needling and simulates
+ * nothing. */
+static void rf_plans_from_guidance(void **state)
+{
+    mn_patient p;
+    mn_patient_defaults(&p);
+    const char *axilla = "axilla";
+    mn_plan_request req = request(&p, "hyperhidrosis", &axilla, 1, -1);
+    double_calls = 0;
+    mn_plan *plan = plan_req(&req);
+    const mn_plan_zone *z = &plan->zones[0];
+    assert_false(z->planned);
+    assert_true(z->rf_planned);
+    assert_int_equal(double_calls, 0);
+    assert_true(fabs(z->rf_depth_mm_min - 2.0) < 1e-9 && fabs(z->rf_depth_mm_max - 4.0) < 1e-9);
+    assert_int_equal(z->rf_sessions_min, 2);
+    assert_int_equal(z->rf_sessions_max, 4);
+    assert_true(z->rf_interval_days_min == 21 && z->rf_interval_days_max == 42);
+    assert_string_equal(z->rf_target, "dermis_fat_junction");
+    assert_non_null(strstr(z->rf_text, "not simulated"));
+    assert_non_null(strstr(z->rf_text, "assumption"));
+    assert_non_null(strstr(z->why_not, "RF microneedling (from cited guidance"));
+    cJSON *j = NULL;
+    assert_int_equal(mn_clinic_plan_json(plan, &j), MN_OK);
+    cJSON *rf = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "zones"), 0), "rf");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(rf, "planned")));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(rf, "simulated")));
+    assert_true(cJSON_GetObjectItem(rf, "depth_mm_max")->valuedouble == 4.0);
+    cJSON_Delete(j);
+    mn_plan_free(plan);
+    req.severity = "4"; /* HDSS 4: severe, the upper half of 2-4 */
+    plan = plan_req(&req);
+    assert_int_equal(plan->zones[0].rf_sessions_min, 3);
+    assert_int_equal(plan->zones[0].rf_sessions_max, 4);
+    mn_plan_free(plan);
+    req.severity = NULL;
+
+    /* Laxity: the mechanical plan and the RF one; depth by zone, within the dermis. */
+    const char *zones[] = {"cheek", "temple"};
+    req = request(&p, "laxity", zones, 2, -1);
+    plan = plan_req(&req);
+    assert_true(plan->zones[0].planned && plan->zones[0].rf_planned);
+    assert_true(fabs(plan->zones[0].rf_depth_mm_max - 1.0) < 1e-9);
+    assert_non_null(strstr(plan->zones[0].tradeoff, "RF microneedling"));
+    mn_model m;
+    memset(&m, 0, sizeof m);
+    m.patient = p;
+    strcpy(m.site.zone, "temple");
+    mn_column col;
+    assert_int_equal(mn_anatomy_column_for(&m, &col), MN_OK);
+    assert_true(plan->zones[1].rf_planned);
+    assert_true(plan->zones[1].rf_depth_mm_max * 1000.0 <= col.dermis_bottom_um);
+    assert_true(plan->zones[1].rf_depth_mm_max < 1.5); /* cited 1.5 mm would leave the dermis */
+    mn_plan_free(plan);
+
+    /* RF alone: no mechanical needling, nothing simulated. */
+    req.devices = 1u << MN_DEVICE_RF;
+    double_calls = 0;
+    plan = plan_req(&req);
+    assert_int_equal(double_calls, 0);
+    assert_false(plan->zones[0].planned);
+    assert_true(plan->zones[0].rf_planned);
+    mn_plan_free(plan);
+    /* Another device asked for, home, or implanted electronics: no RF plan, and why. */
+    req.devices = 1u << MN_DEVICE_PEN;
+    plan = plan_req(&req);
+    assert_false(plan->zones[0].rf_planned);
+    assert_non_null(strstr(plan->zones[0].rf_text, "not among the devices"));
+    mn_plan_free(plan);
+    req.devices = 0;
+    req.setting = MN_SETTING_HOME;
+    plan = plan_req(&req);
+    assert_false(plan->zones[0].rf_planned);
+    assert_non_null(strstr(plan->zones[0].rf_text, "home"));
+    mn_plan_free(plan);
+    req.setting = MN_SETTING_CLINIC;
+    strcpy(p.conditions[p.n_conditions++], "implanted_electronic_device");
+    plan = plan_req(&req);
+    assert_false(plan->zones[0].rf_planned);
+    assert_non_null(strstr(plan->zones[0].rf_text, "implanted_electronic_device"));
+    assert_true(plan->zones[0].planned); /* mechanical needling is unaffected */
+    mn_plan_free(plan);
 }
 
 /* Home use never plans past the vendors' 1.0 mm home maximum; one device can be asked for. */
@@ -532,6 +624,7 @@ int main(void)
         cmocka_unit_test(more_sessions_when_better),
         cmocka_unit_test(severity_moves_the_plan),
         cmocka_unit_test(objective_is_the_clinical_score),
+        cmocka_unit_test(rf_plans_from_guidance),
         cmocka_unit_test(stretch_marks_on_the_body_plan),
         cmocka_unit_test(every_indication_on_its_usual_zones),
         cmocka_unit_test(home_setting_and_device_choice),
