@@ -54,25 +54,26 @@ static double mean_wound(const mn_healing_injury *inj)
     return m / MN_HEALING_NZ;
 }
 
-/* 5, 10, 15 roller passes and pens at 1000, 2000, 4000 punctures/cm²: each step wounds more
- * tissue and gives more collagen at day 90, and the second doubling gains less than the first
- * (diminishing returns, not a ceiling at a few dozen punctures/cm²). */
+/* 5, 10, 15 roller passes and pens at 1000, 2000, 4000 punctures/cm², on the needles' real
+ * shape (0.25 mm shaft over a 770 µm taper): each step wounds more tissue and gives more
+ * collagen at day 90, and the second doubling gains less than the first (diminishing returns,
+ * not a ceiling at a few dozen punctures/cm²). With the previous inflammatory anchor the pen
+ * steps all gave the same collagen (docs/validation/healing.md). */
 static void density_more_injury_diminishing_returns(void **state)
 {
     mn_healing_params p = params();
     mn_patient pat = fixture_patient(40);
     double per_pass = 192.0 / 12.566;
     double sets[2][3] = {{5 * per_pass, 10 * per_pass, 15 * per_pass}, {1000, 2000, 4000}};
-    double radius[2] = {125, 100};
     for (int d = 0; d < 2; d++) {
         double w[3], c[3];
         for (int i = 0; i < 3; i++) {
-            mn_healing_injury inj = fixture_injury(1.5, sets[d][i], radius[d]);
+            mn_healing_injury inj = fixture_real_needles(sets[d][i], 125, 1275);
             w[i] = mean_wound(&inj);
             c[i] = outcome_of(&p, &pat, &inj, 1).collagen_change_percent[1];
         }
         for (int i = 0; i < 2; i++) {
-            if (!(w[i + 1] > w[i]) || !(c[i + 1] > c[i]))
+            if (!(w[i + 1] > w[i]) || !(c[i + 1] > c[i] + 0.5))
                 fail_msg("device %d step %d: wound %.4f -> %.4f, collagen %.2f -> %.2f", d, i, w[i],
                          w[i + 1], c[i], c[i + 1]);
         }
