@@ -73,7 +73,7 @@ typedef struct mn_healing_params {
     double epi_baseline_r50;      /* papillary remodelling activity giving half the new baseline */
     double epi_max_rel;           /* bound of the whole thickening e = H + P */
     double epi_transient_max_rel; /* bound of the transient hyperplasia H */
-    double epi_turnover_days; /* the new baseline follows its target with this time */
+    double epi_turnover_days;     /* the new baseline follows its target with this time */
     /* Patient modifiers (multiply activated synthesis; slow leukocyte clearance). */
     double smoking_synthesis_factor, diabetes_synthesis_factor;
     /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
