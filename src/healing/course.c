@@ -380,8 +380,9 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
     solver sv;
     rates q;
     double dz = (col->dermis_bottom_um - col->dej_depth_um) / MN_HEALING_NZ;
-    double product_factor = 1.0;
+    double product_factor = 1.0, pih_factor = 1.0;
     MN_TRY(mn_healing_product_factor(injuries, n_sessions, &product_factor));
+    MN_TRY(mn_healing_product_pih_factor(injuries, n_sessions, &pih_factor));
     set_rates(prm, pat, dz, product_factor, &q);
     memset(&sv, 0, sizeof sv);
 
@@ -483,7 +484,10 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
     free(gpap);
     pap = gpap = NULL;
     mn_healing_result_finish(r);
-    r->pih_probability = mn_healing_pih_probability(pat, injuries, r->erythema_days, n_sessions);
+    /* p = 1 - exp(-H); a product scaling the hazard H by k gives 1 - (1 - p)^k. */
+    r->pih_probability =
+        1.0 - pow(1.0 - mn_healing_pih_probability(pat, injuries, r->erythema_days, n_sessions),
+                  pih_factor);
     solver_free(&sv);
     *out = r;
     return MN_OK;
