@@ -103,14 +103,27 @@ mn_status mn_clinic_concern_known(const char *concern)
                         concern, list);
 }
 
-/* The planner's objective, higher is better. Today the collagen change at day 180 after the
- * first session (see OBJECTIVE_DAY): every candidate is compared at the same day, so a longer
- * course is not favoured by a later measurement. When the healing stage predicts the clinical
- * score of the concern (issue 14, src/healing/healing.h), this function and its name are the
- * one place to swap it in. */
-static double objective(const mn_plan_prediction *p)
+/* How the planner scores a candidate (issue 19): the predicted improvement on the concern's
+ * clinical scale at day 180 after the first session (mn_healing_clinical_score of the
+ * healing stage, data/clinical_scales.csv) where that scale is calibrated; else the collagen
+ * change at day 180 stands in, and the plan says so. Every candidate is scored at the same day,
+ * so a longer course is not favoured by a later look. */
+typedef struct scoring {
+    int calibrated;
+    double direction; /* +1: higher is better on the scale, -1: lower is better */
+    int day_index;    /* index of day 180 in mn_healing_clinical_days */
+    double tol_abs;   /* objectives closer than max(tol_abs, 1 %) are the same */
+    char label[160];  /* short name for texts */
+} scoring;
+
+/* The planner's objective, higher is better; NaN when the prediction has no score. */
+static double objective(const scoring *sc, const mn_plan_prediction *p)
 {
-    return p->collagen_change_percent[OBJECTIVE_DAY];
+    if (!sc->calibrated)
+        return p->collagen_change_percent[OBJECTIVE_DAY];
+    if (!p->clinical.calibrated)
+        return NAN;
+    return sc->direction * p->clinical.change[sc->day_index];
 }
 
 const char *mn_clinic_plan_objective_name(void)
@@ -119,11 +132,11 @@ const char *mn_clinic_plan_objective_name(void)
 }
 
 /* Two objectives closer than this are the same plan quality: below what the model resolves
- * (assumption: 1 % of the value, at least 0.05 points); the cheaper plan (fewer sessions,
- * shallower, fewer passes) is then kept. */
-static double same_within(double a)
+ * (assumption: 1 % of the value, at least 0.05 collagen points or 0.01 of the clinical
+ * scale's step); the cheaper plan (fewer sessions, shallower, fewer passes) is then kept. */
+static double same_within(const scoring *sc, double a)
 {
-    return fmax(0.05, 0.01 * fabs(a));
+    return fmax(sc->tol_abs, 0.01 * fabs(a));
 }
 
 static const char *const device_names[] = {"roller", "pen", "stamp", "rf"};
@@ -136,6 +149,8 @@ static const char *const device_yaml[] = {
 
 typedef struct search {
     const mn_plan_request *req;
+    const scoring *sc;
+    double severity_value; /* < 0: the clinical scale's typical baseline */
     const mn_model *base;
     mn_device_spec dev[4]; /* per type; have[t] when usable */
     int have[4];
@@ -163,6 +178,11 @@ static void build_model(const search *sr, const mn_plan_candidate *c, mn_model *
     m->protocol.interval_days = c->interval_days;
     m->protocol.n_overrides = 0;
     m->protocol.maintenance_every_days = 0;
+    /* The indication travels with the candidate, so the simulator scores it on the concern's
+     * clinical scale from this patient's severity. */
+    m->indication.present = true;
+    snprintf(m->indication.concern, sizeof m->indication.concern, "%s", sr->req->concern);
+    m->indication.severity = sr->severity_value >= 0 ? sr->severity_value : NAN;
     /* Follow every candidate to day 365 at least, so day_365 exists for all. */
     double course = (c->sessions - 1) * c->interval_days;
     if (m->protocol.follow_up_days < 365.0 - course)
@@ -173,7 +193,9 @@ static int feasible(const search *sr, mn_plan_candidate *c)
 {
     double max_down = sr->req->max_downtime_days;
     c->why_not[0] = '\0';
-    if (c->pred.tissue_depth_max_um > sr->reach_limit)
+    if (!isfinite(c->objective))
+        snprintf(c->why_not, sizeof c->why_not, "no %s predicted", sr->sc->label);
+    else if (c->pred.tissue_depth_max_um > sr->reach_limit)
         snprintf(c->why_not, sizeof c->why_not, "reach %.0f um passes the safe limit %.0f um",
                  c->pred.tissue_depth_max_um, sr->reach_limit);
     else if (max_down >= 0 && c->pred.downtime_days_total > max_down)
@@ -233,13 +255,14 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
     in.tissue_depth_max_um = c->pred.tissue_depth_max_um;
     in.bleeding_fraction = c->pred.bleeding_fraction;
     in.erythema_days = c->pred.erythema_days;
+    in.pih_probability = c->pred.pih_probability;
     in.product_name = m.product.present ? m.product.name : NULL;
     in.setting = m.device.setting;
     in.sterile = m.device.sterile;
     in.reuse_count = m.device.reuse_count;
     in.operator_ = m.operator_;
     MN_TRY(mn_clinic_risks(&in, &c->risks));
-    c->objective = objective(&c->pred);
+    c->objective = objective(sr->sc, &c->pred);
     feasible(sr, c);
     sr->n++;
     *out = c;
@@ -248,11 +271,11 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
 
 /* a is a better plan than b: a clearly higher objective, or the same objective for less
  * (fewer sessions, then a longer interval, shallower, fewer passes). */
-static int better(const mn_plan_candidate *a, const mn_plan_candidate *b)
+static int better(const scoring *sc, const mn_plan_candidate *a, const mn_plan_candidate *b)
 {
     if (!b)
         return 1;
-    double tol = same_within(b->objective);
+    double tol = same_within(sc, b->objective);
     if (a->objective > b->objective + tol)
         return 1;
     if (a->objective < b->objective - tol)
@@ -271,13 +294,13 @@ static const char *plural(int n)
     return n == 1 ? "session" : "sessions";
 }
 
-static void describe(char *buf, size_t cap, const char *label, const mn_plan_candidate *best,
-                     const mn_plan_candidate *alt)
+static void describe(const scoring *sc, char *buf, size_t cap, const char *label,
+                     const mn_plan_candidate *best, const mn_plan_candidate *alt)
 {
     size_t u = strlen(buf);
     if (u + 16 >= cap)
         return;
-    double d = alt->objective - best->objective, tol = same_within(best->objective);
+    double d = alt->objective - best->objective, tol = same_within(sc, best->objective);
     const char *cmp = d > tol ? "better" : d < -tol ? "worse" : "about the same";
     u += (size_t)snprintf(buf + u, cap - u,
                           " %s (%s %.2f mm, %d passes, %d %s every %.0f d): objective %+.2f "
@@ -302,15 +325,46 @@ static void describe(char *buf, size_t cap, const char *label, const mn_plan_can
 typedef struct band {
     int lo, hi; /* sessions */
     const char *name;
+    int level;     /* -1 none, 0 mild, 1 moderate, 2 severe */
+    double value;  /* the number given on the severity scale, NaN for a word or none */
+    int has_scale; /* the concern has a row in data/severity.csv: */
+    double scale_lo, scale_hi, mild_max, severe_min;
+    char scale[96];
 } band;
+
+/* The concern's row of data/severity.csv, if any. */
+static mn_status severity_scale(const char *concern, band *b)
+{
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("severity.csv", &t));
+    long r = mn_table_find(t, "concern", concern);
+    mn_status st = MN_OK;
+    b->has_scale = r >= 0;
+    if (r >= 0) {
+        snprintf(b->scale, sizeof b->scale, "%s", mn_table_cell(t, (size_t)r, 1));
+        st = mn_table_double(t, (size_t)r, "scale_min", &b->scale_lo);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "scale_max", &b->scale_hi);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "mild_max", &b->mild_max);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "severe_min", &b->severe_min);
+    }
+    mn_table_free(t);
+    return st;
+}
 
 /* Severity -> the session band within the guidance (data/severity.csv header). */
 static mn_status severity_band(const char *concern, const char *severity, const guide *g, band *b)
 {
     int smin = (int)g->smin, smax = (int)g->smax, mid = (int)lround(0.5 * (smin + smax));
+    memset(b, 0, sizeof *b);
     b->lo = smin;
     b->hi = smax;
     b->name = "";
+    b->level = -1;
+    b->value = NAN;
+    MN_TRY(severity_scale(concern, b));
     if (!severity || !*severity)
         return MN_OK;
     int level = -1; /* 0 mild, 1 moderate, 2 severe */
@@ -323,45 +377,107 @@ static mn_status severity_band(const char *concern, const char *severity, const 
     else {
         char *end = NULL;
         double v = strtod(severity, &end);
-        if (end == severity || *end)
+        if (end == severity || *end || !isfinite(v))
             return mn_error_set(MN_EINPUT,
                                 "--severity: '%.40s' (expected mild, moderate, severe or a "
                                 "number on the concern's scale)",
                                 severity);
-        mn_table *t = NULL;
-        MN_TRY(mn_table_load_embedded("severity.csv", &t));
-        long r = mn_table_find(t, "concern", concern);
-        double lo = 0, hi = 0, mild = 0, sev = 0;
-        mn_status st = MN_OK;
-        char scale[96] = "";
-        if (r < 0)
-            st = mn_error_set(MN_EINPUT,
-                              "--severity: %s has no severity scale in data/severity.csv "
-                              "(expected mild, moderate or severe)",
-                              concern);
-        if (st == MN_OK) {
-            snprintf(scale, sizeof scale, "%s", mn_table_cell(t, (size_t)r, 1));
-            st = mn_table_double(t, (size_t)r, "scale_min", &lo);
-        }
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "scale_max", &hi);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "mild_max", &mild);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "severe_min", &sev);
-        mn_table_free(t);
-        MN_TRY(st);
-        if (v < lo || v > hi)
+        if (!b->has_scale)
+            return mn_error_set(MN_EINPUT,
+                                "--severity: %s has no severity scale in data/severity.csv "
+                                "(expected mild, moderate or severe)",
+                                concern);
+        if (v < b->scale_lo || v > b->scale_hi)
             return mn_error_set(MN_EINPUT, "--severity: %g is off the %s scale (expected %g to %g)",
-                                v, scale, lo, hi);
-        level = v <= mild ? 0 : v >= sev ? 2 : 1;
+                                v, b->scale, b->scale_lo, b->scale_hi);
+        level = v <= b->mild_max ? 0 : v >= b->severe_min ? 2 : 1;
+        b->value = v;
     }
     static const char *const names[] = {"mild", "moderate", "severe"};
     b->name = names[level];
+    b->level = level;
     if (level == 0)
         b->hi = mid;
     else if (level == 2)
         b->lo = mid;
+    return MN_OK;
+}
+
+/* How candidates are scored for this concern and severity: the clinical scale when the
+ * healing stage calibrates it (probed through mn_healing_clinical_score), else the collagen
+ * change. The severity reaches the clinical score only when it is on the same scale: a number
+ * as given, a word as its band's edge (mild: mild_max, severe: severe_min, moderate: their
+ * midpoint; assumption: the band's representative grade). Fills p's objective fields. */
+static mn_status setup_scoring(const char *concern, const band *bd, scoring *sc, mn_plan *p)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->day_index = -1;
+    for (int d = 0; d < MN_HEALING_N_CLINICAL_DAYS; d++)
+        if (fabs(mn_healing_clinical_days[d] - mn_plan_days[OBJECTIVE_DAY]) < 1e-9)
+            sc->day_index = d;
+    double lo = NAN, hi = NAN, step = 0;
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("clinical_scales.csv", &t));
+    long r = mn_table_find(t, "concern", concern);
+    mn_status st = MN_OK;
+    if (r >= 0) {
+        st = mn_table_double(t, (size_t)r, "direction", &sc->direction);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "scale_min", &lo);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "scale_max", &hi);
+        if (st == MN_OK)
+            st = mn_table_double(t, (size_t)r, "step", &step);
+    }
+    mn_table_free(t);
+    MN_TRY(st);
+    /* Severity on the clinical scale, when the severity scale is the same one. */
+    double sev = -1;
+    int same_scale =
+        bd->has_scale && r >= 0 && fabs(bd->scale_lo - lo) < 1e-9 && fabs(bd->scale_hi - hi) < 1e-9;
+    if (same_scale && bd->level >= 0)
+        sev = isfinite(bd->value) ? bd->value
+              : bd->level == 0    ? bd->mild_max
+              : bd->level == 2    ? bd->severe_min
+                                  : 0.5 * (bd->mild_max + bd->severe_min);
+    p->severity_value = sev;
+    mn_healing_clinical probe;
+    mn_healing_outcome zero;
+    memset(&zero, 0, sizeof zero);
+    if (r >= 0)
+        MN_TRY(mn_healing_clinical_score(concern, sev, &zero, &probe));
+    else
+        memset(&probe, 0, sizeof probe);
+    sc->calibrated = r >= 0 && probe.calibrated && sc->day_index >= 0 &&
+                     (sc->direction == 1 || sc->direction == -1);
+    p->clinical_calibrated = sc->calibrated;
+    snprintf(p->clinical_scale, sizeof p->clinical_scale, "%s", r >= 0 ? probe.scale : "");
+    p->clinical_baseline = r >= 0 ? probe.baseline : NAN;
+    if (sc->calibrated) {
+        sc->tol_abs = 0.01 * (step > 0 ? step : 1);
+        snprintf(sc->label, sizeof sc->label, "predicted improvement on the %s at day 180",
+                 probe.scale);
+        int n = snprintf(p->objective, sizeof p->objective,
+                         "predicted improvement on the %s at day 180 after the first session, "
+                         "from %g",
+                         probe.scale, probe.baseline);
+        if (n > 0 && (size_t)n < sizeof p->objective)
+            snprintf(p->objective + n, sizeof p->objective - (size_t)n, "%s",
+                     sev >= 0 ? " (this patient's severity)"
+                     : bd->level >= 0
+                         ? " (the scale's typical baseline: the severity given is on another "
+                           "scale)"
+                         : " (the scale's typical baseline: no severity given)");
+    } else {
+        sc->tol_abs = 0.05;
+        snprintf(sc->label, sizeof sc->label, "%s", mn_clinic_plan_objective_name());
+        snprintf(p->objective, sizeof p->objective,
+                 "%s, standing in for the clinical score: the %s of %s has no calibrated "
+                 "mapping in data/clinical_scales.csv (no cited trial number), so plans are "
+                 "ranked by the collagen change",
+                 mn_clinic_plan_objective_name(), r >= 0 ? probe.scale : "scale", concern);
+    }
+    p->objective_tolerance = sc->tol_abs;
     return MN_OK;
 }
 
@@ -390,7 +506,8 @@ static mn_status load_devices(search *sr)
 }
 
 static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, const guide *cg,
-                           const band *bd, const char *zone, mn_plan_zone *z)
+                           const band *bd, const scoring *sc, double severity_value,
+                           const char *zone, mn_plan_zone *z)
 {
     snprintf(z->zone, sizeof z->zone, "%s", zone);
     int known = 0;
@@ -434,6 +551,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     MN_TRY(mn_clinic_limit("depth_step_mm", &step));
     search sr = {0};
     sr.req = req;
+    sr.sc = sc;
+    sr.severity_value = severity_value;
     sr.base = base;
     sr.zone = zone;
     sr.max_sessions = req->max_sessions;
@@ -464,7 +583,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         for (double d = first; d <= hi + 1e-9 && st == MN_OK; d += step)
             for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
                 st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
-                if (st == MN_OK && cand->feasible && better(cand, bi < 0 ? NULL : &sr.c[bi]))
+                if (st == MN_OK && cand->feasible && better(sr.sc, cand, bi < 0 ? NULL : &sr.c[bi]))
                     bi = cand - sr.c;
             }
     }
@@ -483,7 +602,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
             for (double d = step; d < first - 1e-9 && st == MN_OK; d += step)
                 for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
                     st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
-                    if (st == MN_OK && cand->feasible && better(cand, bi < 0 ? NULL : &sr.c[bi]))
+                    if (st == MN_OK && cand->feasible &&
+                        better(sr.sc, cand, bi < 0 ? NULL : &sr.c[bi]))
                         bi = cand - sr.c;
                 }
         }
@@ -496,7 +616,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         mn_plan_candidate b1 = sr.c[bi];
         for (int j = 0; j < 2 && st == MN_OK; j++) {
             double depth = b1.depth_mm - j * step;
-            if (depth < step - 1e-9)
+            /* Never below the cited range, unless the whole range is past the safe reach. */
+            if (depth < step - 1e-9 || (!below_range && depth < first - 1e-9))
                 break;
             for (int s = bd->lo; s <= bd->hi && st == MN_OK; s++)
                 for (int k = 0; k < 2 && st == MN_OK; k++) {
@@ -509,7 +630,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         /* Pointers into sr.c may have moved: choose again over everything. */
         best = NULL;
         for (size_t i = 0; st == MN_OK && i < sr.n; i++)
-            if (sr.c[i].feasible && better(&sr.c[i], best))
+            if (sr.c[i].feasible && better(sr.sc, &sr.c[i], best))
                 best = &sr.c[i];
     }
     if (st != MN_OK) {
@@ -553,10 +674,20 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
              "Chosen for the highest %s (%+.2f) of %zu simulated candidates within the limits "
              "(reach <= %.0f um, %s%s, no high risk); options within %.2f of it count as the "
              "same and the cheaper one is kept.",
-             mn_clinic_plan_objective_name(), best->objective, sr.n, sr.reach_limit,
+             sc->label, best->objective, sr.n, sr.reach_limit,
              req->max_downtime_days >= 0 ? "downtime within the maximum" : "no downtime maximum",
              req->max_sessions > 0 ? ", sessions within the budget" : "",
-             same_within(best->objective));
+             same_within(sc, best->objective));
+    if (sc->calibrated) {
+        const mn_healing_clinical *cl = &best->pred.clinical;
+        size_t u = strlen(z->tradeoff);
+        snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                 " Predicted %s: %g before, %.1f at day 180 and %.1f at day 365; %.0f %% of "
+                 "patients like this one improve by at least one step by day 180.",
+                 cl->scale, cl->baseline, cl->baseline + cl->change[sc->day_index],
+                 cl->baseline + cl->change[MN_HEALING_N_CLINICAL_DAYS - 1],
+                 100.0 * cl->responder_fraction);
+    }
     /* Neighbours compared like with like: one step deeper (same device, passes, schedule),
      * one session more and one fewer (same settings and interval), the other interval, and the
      * best candidate of each other device. */
@@ -613,7 +744,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
             continue;
         const mn_plan_candidate *bt = NULL;
         for (size_t i = 0; i < stage1; i++)
-            if ((int)sr.c[i].device == t && sr.c[i].feasible && better(&sr.c[i], bt))
+            if ((int)sr.c[i].device == t && sr.c[i].feasible && better(sr.sc, &sr.c[i], bt))
                 bt = &sr.c[i];
         if (bt && nn < 8) {
             nb[nn] = bt;
@@ -636,7 +767,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
                      ref->sessions, plural(ref->sessions), ref->interval_days,
                      device_names[ref->device], ref->objective);
         }
-        describe(z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
+        describe(sr.sc, z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
     }
     if (below_range) {
         size_t u = strlen(z->tradeoff);
@@ -660,6 +791,127 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     z->chair_minutes = ap.chair_min;
     z->pain = (int)lround(ap.pain);
     snprintf(z->pain_text, sizeof z->pain_text, "%s", ap.pain_text);
+    return MN_OK;
+}
+
+/* A screening finding that rules out RF current (metal or electronics under the area). */
+static const char *rf_excluded_by(const mn_screening *s)
+{
+    for (size_t i = 0; i < s->n_findings; i++)
+        if (!strcmp(s->findings[i].id, "metal_implant_in_area") ||
+            !strcmp(s->findings[i].id, "implanted_electronic_device"))
+            return s->findings[i].id;
+    return NULL;
+}
+
+/* The RF plan of a zone from the cited guidance (kind rf, capped by kind rf_zone and, for a tip
+ * aimed at the reticular dermis, by this patient's dermis), sessions by severity as for
+ * needling. Nothing is simulated: see mn_plan_zone.rf_*. */
+static mn_status rf_plan_zone(const mn_plan_request *req, const mn_model *base,
+                              const mn_screening *scr, const char *zone, mn_plan_zone *z)
+{
+    guide rg, zg;
+    MN_TRY(guide_get("rf", req->concern, &rg));
+    if (!rg.found || !rg.has_depth)
+        return MN_OK;
+    const char *excl = rf_excluded_by(scr);
+    if (req->devices && !(req->devices & (1u << MN_DEVICE_RF))) {
+        snprintf(z->rf_text, sizeof z->rf_text,
+                 "RF microneedling is the usual device for %s; not planned because it was not "
+                 "among the devices asked for.",
+                 req->concern);
+        return MN_OK;
+    }
+    if (req->setting == MN_SETTING_HOME) {
+        snprintf(z->rf_text, sizeof z->rf_text,
+                 "RF microneedling is the usual device for %s; not planned at home (a clinic "
+                 "procedure: no device is authorised for home use, clinical.md §8).",
+                 req->concern);
+        return MN_OK;
+    }
+    if (excl) {
+        snprintf(z->rf_text, sizeof z->rf_text,
+                 "RF microneedling is the usual device for %s; not planned: screening finding %s "
+                 "(no RF current over metal or implanted electronics).",
+                 req->concern, excl);
+        return MN_OK;
+    }
+    band rb;
+    MN_TRY(severity_band(req->concern, req->severity, &rg, &rb));
+    mn_model m0 = *base;
+    m0.patient = *req->patient;
+    snprintf(m0.site.zone, sizeof m0.site.zone, "%s", zone);
+    m0.site.layers_given = false;
+    mn_column col;
+    MN_TRY(mn_anatomy_column_for(&m0, &col));
+    double step = 0;
+    MN_TRY(mn_clinic_limit("depth_step_mm", &step));
+    double lo = rg.dmin, hi = rg.dmax;
+    size_t u = (size_t)snprintf(z->rf_source, sizeof z->rf_source, "%s", rg.source);
+    MN_TRY(guide_get("rf_zone", zone, &zg));
+    if (zg.found) {
+        lo = hi = fmin(fmax(zg.dmax, rg.dmin), rg.dmax);
+        if (u < sizeof z->rf_source)
+            snprintf(z->rf_source + u, sizeof z->rf_source - u, "; zone: %s (%s)", zg.source,
+                     zg.note[0] ? zg.note : "RF depth by zone");
+    }
+    double bottom_mm = col.dermis_bottom_um / 1000.0;
+    const char *target = rg.endpoint;
+    char where[320];
+    int shallower = 0;
+    if (!strcmp(target, "reticular_dermis")) {
+        /* The tip stays in the dermis: the deepest step at or above this patient's dermis
+         * bottom (sites.csv). */
+        double cap = floor(bottom_mm / step + 1e-9) * step;
+        if (hi > cap) {
+            shallower = 1;
+            hi = cap;
+            lo = fmin(lo, hi);
+        }
+        snprintf(where, sizeof where,
+                 "tip in the reticular dermis, which ends at %.2f mm in this patient's %s "
+                 "(sites.csv)%s",
+                 bottom_mm, zone,
+                 shallower ? "; shallower than the cited depth so the tip stays in the dermis"
+                           : "");
+    } else {
+        snprintf(where, sizeof where,
+                 "aimed at the sweat glands at the dermis-fat junction; this patient's tabulated "
+                 "%s dermis ends at %.2f mm (sites.csv), so %.1f-%.1f mm places the tip %.1f-%.1f "
+                 "mm below it: check the depth on the device before treating",
+                 zone, bottom_mm, lo, hi, lo - bottom_mm, hi - bottom_mm);
+    }
+    if (hi < step - 1e-9) {
+        snprintf(z->rf_text, sizeof z->rf_text,
+                 "RF microneedling is the usual device for %s; not planned: this patient's %s "
+                 "dermis (%.2f mm) is thinner than the shallowest setting.",
+                 req->concern, zone, bottom_mm);
+        return MN_OK;
+    }
+    z->rf_planned = 1;
+    z->rf_depth_mm_min = lo;
+    z->rf_depth_mm_max = hi;
+    z->rf_sessions_min = rb.lo;
+    z->rf_sessions_max = rb.hi;
+    z->rf_interval_days_min = rg.imin;
+    z->rf_interval_days_max = rg.imax;
+    snprintf(z->rf_target, sizeof z->rf_target, "%.31s", target);
+    char depth[48];
+    if (fabs(hi - lo) < 1e-9)
+        snprintf(depth, sizeof depth, "%.2f mm", hi);
+    else
+        snprintf(depth, sizeof depth, "%.2f-%.2f mm", lo, hi);
+    char sessions[48];
+    if (rb.lo == rb.hi)
+        snprintf(sessions, sizeof sessions, "%d %s", rb.lo, plural(rb.lo));
+    else
+        snprintf(sessions, sizeof sessions, "%d to %d sessions", rb.lo, rb.hi);
+    snprintf(z->rf_text, sizeof z->rf_text,
+             "RF microneedling (from cited guidance, not simulated): needle depth %s (%s); "
+             "%s %.0f-%.0f days apart%s%s. Energy per needle: the device's own setting for this "
+             "depth; no energy per needle is cited outside the validation set, so mnsim neither "
+             "chooses nor simulates it (assumption).",
+             depth, where, sessions, rg.imin, rg.imax, rb.name[0] ? ", severity " : "", rb.name);
     return MN_OK;
 }
 
@@ -690,7 +942,8 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
     MN_ALLOC(p, 1);
     snprintf(p->concern, sizeof p->concern, "%s", req->concern);
     snprintf(p->severity, sizeof p->severity, "%s", bd.name);
-    snprintf(p->objective, sizeof p->objective, "%s", mn_clinic_plan_objective_name());
+    scoring sc;
+    MN_TRY_GOTO(setup_scoring(req->concern, &bd, &sc, p), fail);
     MN_TRY_GOTO(mn_clinic_screen(req->patient, &p->screening), fail);
     p->n_zones = req->n_zones;
     for (size_t i = 0; i < req->n_zones; i++) {
@@ -706,7 +959,22 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
                                           p->screening->findings[k].reason);
             continue;
         }
-        MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, req->zones[i], z), fail);
+        /* A request for RF alone plans no mechanical needling. */
+        unsigned mech = (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) | (1u << MN_DEVICE_STAMP);
+        if (req->devices && !(req->devices & mech)) {
+            snprintf(z->zone, sizeof z->zone, "%s", req->zones[i]);
+            snprintf(z->why_not, sizeof z->why_not,
+                     "no mechanical needling: only RF microneedling was asked for");
+        } else {
+            MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, &sc, p->severity_value, req->zones[i], z),
+                        fail);
+        }
+        MN_TRY_GOTO(rf_plan_zone(req, base, p->screening, req->zones[i], z), fail);
+        if (z->rf_text[0]) { /* so every reader of the plan's texts sees the RF option too */
+            char *t = z->planned ? z->tradeoff : z->why_not;
+            size_t cap = z->planned ? sizeof z->tradeoff : sizeof z->why_not, u = strlen(t);
+            snprintf(t + u, cap - u, "%s%s", u ? " " : "", z->rf_text);
+        }
     }
     *out = p;
     return MN_OK;
@@ -726,6 +994,8 @@ void mn_plan_free(mn_plan *p)
 }
 
 static cJSON *prediction_json(const mn_plan_prediction *p);
+static cJSON *num_or_null(double v);
+static cJSON *rf_json(const mn_plan_zone *z);
 
 /* Every simulated candidate of a zone, so users can draw their own frontier. */
 static cJSON *candidates_json(const mn_plan_zone *z)
@@ -740,7 +1010,7 @@ static cJSON *candidates_json(const mn_plan_zone *z)
         cJSON_AddNumberToObject(o, "passes", c->passes);
         cJSON_AddNumberToObject(o, "sessions", c->sessions);
         cJSON_AddNumberToObject(o, "interval_days", c->interval_days);
-        cJSON_AddNumberToObject(o, "objective", c->objective);
+        cJSON_AddItemToObject(o, "objective", num_or_null(c->objective));
         cJSON_AddBoolToObject(o, "feasible", c->feasible);
         if (!c->feasible)
             cJSON_AddStringToObject(o, "why_not", c->why_not);
@@ -751,6 +1021,33 @@ static cJSON *candidates_json(const mn_plan_zone *z)
                                     mn_risk_level_name(c->risks.items[k].level));
     }
     return arr;
+}
+
+static cJSON *rf_json(const mn_plan_zone *z)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddBoolToObject(o, "planned", z->rf_planned);
+    cJSON_AddBoolToObject(o, "simulated", 0);
+    if (z->rf_planned) {
+        cJSON_AddNumberToObject(o, "depth_mm_min", z->rf_depth_mm_min);
+        cJSON_AddNumberToObject(o, "depth_mm_max", z->rf_depth_mm_max);
+        cJSON_AddNumberToObject(o, "sessions_min", z->rf_sessions_min);
+        cJSON_AddNumberToObject(o, "sessions_max", z->rf_sessions_max);
+        cJSON_AddNumberToObject(o, "interval_days_min", z->rf_interval_days_min);
+        cJSON_AddNumberToObject(o, "interval_days_max", z->rf_interval_days_max);
+        cJSON_AddStringToObject(o, "target", z->rf_target);
+        cJSON_AddStringToObject(o, "energy", "device default (assumption: no cited energy)");
+        cJSON_AddStringToObject(o, "source", z->rf_source);
+    }
+    cJSON_AddStringToObject(o, "text", z->rf_text);
+    return o;
+}
+
+static cJSON *num_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
 static cJSON *by_day(const double v[4])
@@ -777,6 +1074,24 @@ static cJSON *prediction_json(const mn_plan_prediction *p)
     cJSON_AddNumberToObject(pr, "erythema_days", p->erythema_days);
     cJSON_AddNumberToObject(pr, "bleeding_fraction", p->bleeding_fraction);
     cJSON_AddNumberToObject(pr, "tissue_depth_max_um", p->tissue_depth_max_um);
+    if (p->pih_probability >= 0)
+        cJSON_AddNumberToObject(pr, "pih_probability", p->pih_probability);
+    cJSON_AddItemToObject(pr, "papillary_collagen_change_percent",
+                          by_day(p->papillary_collagen_change_percent));
+    /* The clinical score (issue 19), null numbers where the scale is not calibrated. */
+    if (p->clinical.scale[0]) {
+        cJSON *c = cJSON_AddObjectToObject(pr, "clinical");
+        cJSON *ch = cJSON_AddObjectToObject(c, "change");
+        char key[16];
+        for (int d = 0; ch && d < MN_HEALING_N_CLINICAL_DAYS; d++) {
+            snprintf(key, sizeof key, "day_%.0f", mn_healing_clinical_days[d]);
+            cJSON_AddItemToObject(ch, key, num_or_null(p->clinical.change[d]));
+        }
+        cJSON_AddStringToObject(c, "scale", p->clinical.scale);
+        cJSON_AddItemToObject(c, "baseline", num_or_null(p->clinical.baseline));
+        cJSON_AddItemToObject(c, "responder_fraction", num_or_null(p->clinical.responder_fraction));
+        cJSON_AddBoolToObject(c, "calibrated", p->clinical.calibrated != 0);
+    }
     return pr;
 }
 
@@ -790,6 +1105,11 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
     else
         cJSON_AddNullToObject(root, "severity");
     cJSON_AddStringToObject(root, "objective", p->objective);
+    /* Issue 19: what the objective is measured on. */
+    cJSON_AddBoolToObject(root, "objective_is_clinical_score", p->clinical_calibrated != 0);
+    cJSON_AddStringToObject(root, "clinical_scale", p->clinical_scale);
+    cJSON_AddItemToObject(root, "clinical_baseline", num_or_null(p->clinical_baseline));
+    cJSON_AddNumberToObject(root, "objective_tolerance", p->objective_tolerance);
     cJSON *mods = NULL;
     if (mn_clinic_modalities_json(p->concern, &mods) != MN_OK) {
         cJSON_Delete(root);
@@ -804,6 +1124,8 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
         cJSON_AddStringToObject(o, "zone", z->zone);
         cJSON_AddBoolToObject(o, "planned", z->planned);
         cJSON_AddItemToObject(o, "candidates", candidates_json(z));
+        if (z->rf_text[0]) /* RF from the cited guidance (issue 19), not simulated */
+            cJSON_AddItemToObject(o, "rf", rf_json(z));
         if (!z->planned) {
             cJSON_AddStringToObject(o, "why_not", z->why_not);
             continue;
