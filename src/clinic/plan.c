@@ -1,4 +1,5 @@
 #include "clinic/plan.h"
+#include "clinic/plan_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,52 +20,6 @@ const int mn_plan_days[4] = {30, 90, 180, 365};
  * (healing.md wound phases), and day 180 falls after nearly every guidance course (at most 12
  * weekly or 6 monthly sessions). */
 enum { OBJECTIVE_DAY = 2 };
-
-typedef struct guide {
-    int found, has_depth;
-    double dmin, dmax, pmin, pmax, smin, smax, imin, imax, maint;
-    char endpoint[128], source[512], note[256];
-} guide;
-
-static double cell_or(const mn_table *t, size_t r, const char *col, double fallback)
-{
-    double v = fallback;
-    if (mn_table_double_or(t, r, col, fallback, &v) != MN_OK)
-        return fallback;
-    return v;
-}
-
-static mn_status guide_get(const char *kind, const char *name, guide *g)
-{
-    mn_table *t = NULL;
-    memset(g, 0, sizeof *g);
-    MN_TRY(mn_table_load_embedded("guidance.csv", &t));
-    int kc = mn_table_col(t, "kind"), nc = mn_table_col(t, "name");
-    for (size_t r = 0; r < mn_table_rows(t); r++) {
-        if (strcmp(mn_table_cell(t, r, kc), kind) || strcmp(mn_table_cell(t, r, nc), name))
-            continue;
-        g->found = 1;
-        g->has_depth = *mn_table_cell(t, r, mn_table_col(t, "depth_max_mm")) != '\0';
-        g->dmin = cell_or(t, r, "depth_min_mm", 0);
-        g->dmax = cell_or(t, r, "depth_max_mm", 0);
-        g->pmin = cell_or(t, r, "passes_min", 2);
-        g->pmax = cell_or(t, r, "passes_max", g->pmin);
-        g->smin = cell_or(t, r, "sessions_min", 1);
-        g->smax = cell_or(t, r, "sessions_max", g->smin);
-        g->imin = cell_or(t, r, "interval_days_min", 0);
-        g->imax = cell_or(t, r, "interval_days_max", g->imin);
-        g->maint = cell_or(t, r, "maintenance_days", 0);
-        snprintf(g->endpoint, sizeof g->endpoint, "%s",
-                 mn_table_cell(t, r, mn_table_col(t, "endpoint")));
-        snprintf(g->source, sizeof g->source, "%s (%s)",
-                 mn_table_cell(t, r, mn_table_col(t, "source")),
-                 mn_table_cell(t, r, mn_table_col(t, "status")));
-        snprintf(g->note, sizeof g->note, "%s", mn_table_cell(t, r, mn_table_col(t, "note")));
-        break;
-    }
-    mn_table_free(t);
-    return MN_OK;
-}
 
 mn_status mn_clinic_concern_list(char *buf, size_t cap)
 {
@@ -90,8 +45,8 @@ mn_status mn_clinic_concern_list(char *buf, size_t cap)
 
 mn_status mn_clinic_concern_known(const char *concern)
 {
-    guide g;
-    MN_TRY(guide_get("concern", concern, &g));
+    mn_plan_guide g;
+    MN_TRY(mn_plan_guide_get("concern", concern, &g));
     if (g.found)
         return MN_OK;
     char list[1024];
@@ -289,11 +244,6 @@ static int better(const scoring *sc, const mn_plan_candidate *a, const mn_plan_c
     return a->passes < b->passes;
 }
 
-static const char *plural(int n)
-{
-    return n == 1 ? "session" : "sessions";
-}
-
 static void describe(const scoring *sc, char *buf, size_t cap, const char *label,
                      const mn_plan_candidate *best, const mn_plan_candidate *alt)
 {
@@ -306,8 +256,8 @@ static void describe(const scoring *sc, char *buf, size_t cap, const char *label
                           " %s (%s %.2f mm, %d passes, %d %s every %.0f d): objective %+.2f "
                           "(%s), downtime %+.1f d",
                           label, device_names[alt->device], alt->depth_mm, alt->passes,
-                          alt->sessions, plural(alt->sessions), alt->interval_days, d, cmp,
-                          alt->pred.downtime_days_total - best->pred.downtime_days_total);
+                          alt->sessions, mn_plan_sessions_word(alt->sessions), alt->interval_days,
+                          d, cmp, alt->pred.downtime_days_total - best->pred.downtime_days_total);
     if (u >= cap)
         return;
     if (!alt->feasible)
@@ -322,93 +272,12 @@ static void describe(const scoring *sc, char *buf, size_t cap, const char *label
         snprintf(buf + u, cap - u, ".");
 }
 
-typedef struct band {
-    int lo, hi; /* sessions */
-    const char *name;
-    int level;     /* -1 none, 0 mild, 1 moderate, 2 severe */
-    double value;  /* the number given on the severity scale, NaN for a word or none */
-    int has_scale; /* the concern has a row in data/severity.csv: */
-    double scale_lo, scale_hi, mild_max, severe_min;
-    char scale[96];
-} band;
-
-/* The concern's row of data/severity.csv, if any. */
-static mn_status severity_scale(const char *concern, band *b)
-{
-    mn_table *t = NULL;
-    MN_TRY(mn_table_load_embedded("severity.csv", &t));
-    long r = mn_table_find(t, "concern", concern);
-    mn_status st = MN_OK;
-    b->has_scale = r >= 0;
-    if (r >= 0) {
-        snprintf(b->scale, sizeof b->scale, "%s", mn_table_cell(t, (size_t)r, 1));
-        st = mn_table_double(t, (size_t)r, "scale_min", &b->scale_lo);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "scale_max", &b->scale_hi);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "mild_max", &b->mild_max);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "severe_min", &b->severe_min);
-    }
-    mn_table_free(t);
-    return st;
-}
-
-/* Severity -> the session band within the guidance (data/severity.csv header). */
-static mn_status severity_band(const char *concern, const char *severity, const guide *g, band *b)
-{
-    int smin = (int)g->smin, smax = (int)g->smax, mid = (int)lround(0.5 * (smin + smax));
-    memset(b, 0, sizeof *b);
-    b->lo = smin;
-    b->hi = smax;
-    b->name = "";
-    b->level = -1;
-    b->value = NAN;
-    MN_TRY(severity_scale(concern, b));
-    if (!severity || !*severity)
-        return MN_OK;
-    int level = -1; /* 0 mild, 1 moderate, 2 severe */
-    if (!strcmp(severity, "mild"))
-        level = 0;
-    else if (!strcmp(severity, "moderate"))
-        level = 1;
-    else if (!strcmp(severity, "severe"))
-        level = 2;
-    else {
-        char *end = NULL;
-        double v = strtod(severity, &end);
-        if (end == severity || *end || !isfinite(v))
-            return mn_error_set(MN_EINPUT,
-                                "--severity: '%.40s' (expected mild, moderate, severe or a "
-                                "number on the concern's scale)",
-                                severity);
-        if (!b->has_scale)
-            return mn_error_set(MN_EINPUT,
-                                "--severity: %s has no severity scale in data/severity.csv "
-                                "(expected mild, moderate or severe)",
-                                concern);
-        if (v < b->scale_lo || v > b->scale_hi)
-            return mn_error_set(MN_EINPUT, "--severity: %g is off the %s scale (expected %g to %g)",
-                                v, b->scale, b->scale_lo, b->scale_hi);
-        level = v <= b->mild_max ? 0 : v >= b->severe_min ? 2 : 1;
-        b->value = v;
-    }
-    static const char *const names[] = {"mild", "moderate", "severe"};
-    b->name = names[level];
-    b->level = level;
-    if (level == 0)
-        b->hi = mid;
-    else if (level == 2)
-        b->lo = mid;
-    return MN_OK;
-}
-
 /* How candidates are scored for this concern and severity: the clinical scale when the
  * healing stage calibrates it (probed through mn_healing_clinical_score), else the collagen
  * change. The severity reaches the clinical score only when it is on the same scale: a number
  * as given, a word as its band's edge (mild: mild_max, severe: severe_min, moderate: their
  * midpoint; assumption: the band's representative grade). Fills p's objective fields. */
-static mn_status setup_scoring(const char *concern, const band *bd, scoring *sc, mn_plan *p)
+static mn_status setup_scoring(const char *concern, const mn_plan_band *bd, scoring *sc, mn_plan *p)
 {
     memset(sc, 0, sizeof *sc);
     sc->day_index = -1;
@@ -505,9 +374,9 @@ static mn_status load_devices(search *sr)
     return MN_OK;
 }
 
-static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, const guide *cg,
-                           const band *bd, const scoring *sc, double severity_value,
-                           const char *zone, mn_plan_zone *z)
+static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
+                           const mn_plan_guide *cg, const mn_plan_band *bd, const scoring *sc,
+                           double severity_value, const char *zone, mn_plan_zone *z)
 {
     snprintf(z->zone, sizeof z->zone, "%s", zone);
     int known = 0;
@@ -516,8 +385,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     if (!known)
         return mn_error_set(MN_EINPUT, "--zones: unknown zone '%.60s' (expected one of: %s)", zone,
                             list);
-    guide zg;
-    MN_TRY(guide_get("zone", zone, &zg));
+    mn_plan_guide zg;
+    MN_TRY(mn_plan_guide_get("zone", zone, &zg));
     if (zg.found && zg.dmax <= 0) {
         snprintf(z->why_not, sizeof z->why_not, "%s: %s", zg.note, zg.source);
         return MN_OK;
@@ -764,7 +633,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
             size_t u = strlen(z->tradeoff);
             snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
                      " Devices compared at %d %s every %.0f d (the chosen %s there: %+.2f):",
-                     ref->sessions, plural(ref->sessions), ref->interval_days,
+                     ref->sessions, mn_plan_sessions_word(ref->sessions), ref->interval_days,
                      device_names[ref->device], ref->objective);
         }
         describe(sr.sc, z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
@@ -794,127 +663,6 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     return MN_OK;
 }
 
-/* A screening finding that rules out RF current (metal or electronics under the area). */
-static const char *rf_excluded_by(const mn_screening *s)
-{
-    for (size_t i = 0; i < s->n_findings; i++)
-        if (!strcmp(s->findings[i].id, "metal_implant_in_area") ||
-            !strcmp(s->findings[i].id, "implanted_electronic_device"))
-            return s->findings[i].id;
-    return NULL;
-}
-
-/* The RF plan of a zone from the cited guidance (kind rf, capped by kind rf_zone and, for a tip
- * aimed at the reticular dermis, by this patient's dermis), sessions by severity as for
- * needling. Nothing is simulated: see mn_plan_zone.rf_*. */
-static mn_status rf_plan_zone(const mn_plan_request *req, const mn_model *base,
-                              const mn_screening *scr, const char *zone, mn_plan_zone *z)
-{
-    guide rg, zg;
-    MN_TRY(guide_get("rf", req->concern, &rg));
-    if (!rg.found || !rg.has_depth)
-        return MN_OK;
-    const char *excl = rf_excluded_by(scr);
-    if (req->devices && !(req->devices & (1u << MN_DEVICE_RF))) {
-        snprintf(z->rf_text, sizeof z->rf_text,
-                 "RF microneedling is the usual device for %s; not planned because it was not "
-                 "among the devices asked for.",
-                 req->concern);
-        return MN_OK;
-    }
-    if (req->setting == MN_SETTING_HOME) {
-        snprintf(z->rf_text, sizeof z->rf_text,
-                 "RF microneedling is the usual device for %s; not planned at home (a clinic "
-                 "procedure: no device is authorised for home use, clinical.md §8).",
-                 req->concern);
-        return MN_OK;
-    }
-    if (excl) {
-        snprintf(z->rf_text, sizeof z->rf_text,
-                 "RF microneedling is the usual device for %s; not planned: screening finding %s "
-                 "(no RF current over metal or implanted electronics).",
-                 req->concern, excl);
-        return MN_OK;
-    }
-    band rb;
-    MN_TRY(severity_band(req->concern, req->severity, &rg, &rb));
-    mn_model m0 = *base;
-    m0.patient = *req->patient;
-    snprintf(m0.site.zone, sizeof m0.site.zone, "%s", zone);
-    m0.site.layers_given = false;
-    mn_column col;
-    MN_TRY(mn_anatomy_column_for(&m0, &col));
-    double step = 0;
-    MN_TRY(mn_clinic_limit("depth_step_mm", &step));
-    double lo = rg.dmin, hi = rg.dmax;
-    size_t u = (size_t)snprintf(z->rf_source, sizeof z->rf_source, "%s", rg.source);
-    MN_TRY(guide_get("rf_zone", zone, &zg));
-    if (zg.found) {
-        lo = hi = fmin(fmax(zg.dmax, rg.dmin), rg.dmax);
-        if (u < sizeof z->rf_source)
-            snprintf(z->rf_source + u, sizeof z->rf_source - u, "; zone: %s (%s)", zg.source,
-                     zg.note[0] ? zg.note : "RF depth by zone");
-    }
-    double bottom_mm = col.dermis_bottom_um / 1000.0;
-    const char *target = rg.endpoint;
-    char where[320];
-    int shallower = 0;
-    if (!strcmp(target, "reticular_dermis")) {
-        /* The tip stays in the dermis: the deepest step at or above this patient's dermis
-         * bottom (sites.csv). */
-        double cap = floor(bottom_mm / step + 1e-9) * step;
-        if (hi > cap) {
-            shallower = 1;
-            hi = cap;
-            lo = fmin(lo, hi);
-        }
-        snprintf(where, sizeof where,
-                 "tip in the reticular dermis, which ends at %.2f mm in this patient's %s "
-                 "(sites.csv)%s",
-                 bottom_mm, zone,
-                 shallower ? "; shallower than the cited depth so the tip stays in the dermis"
-                           : "");
-    } else {
-        snprintf(where, sizeof where,
-                 "aimed at the sweat glands at the dermis-fat junction; this patient's tabulated "
-                 "%s dermis ends at %.2f mm (sites.csv), so %.1f-%.1f mm places the tip %.1f-%.1f "
-                 "mm below it: check the depth on the device before treating",
-                 zone, bottom_mm, lo, hi, lo - bottom_mm, hi - bottom_mm);
-    }
-    if (hi < step - 1e-9) {
-        snprintf(z->rf_text, sizeof z->rf_text,
-                 "RF microneedling is the usual device for %s; not planned: this patient's %s "
-                 "dermis (%.2f mm) is thinner than the shallowest setting.",
-                 req->concern, zone, bottom_mm);
-        return MN_OK;
-    }
-    z->rf_planned = 1;
-    z->rf_depth_mm_min = lo;
-    z->rf_depth_mm_max = hi;
-    z->rf_sessions_min = rb.lo;
-    z->rf_sessions_max = rb.hi;
-    z->rf_interval_days_min = rg.imin;
-    z->rf_interval_days_max = rg.imax;
-    snprintf(z->rf_target, sizeof z->rf_target, "%.31s", target);
-    char depth[48];
-    if (fabs(hi - lo) < 1e-9)
-        snprintf(depth, sizeof depth, "%.2f mm", hi);
-    else
-        snprintf(depth, sizeof depth, "%.2f-%.2f mm", lo, hi);
-    char sessions[48];
-    if (rb.lo == rb.hi)
-        snprintf(sessions, sizeof sessions, "%d %s", rb.lo, plural(rb.lo));
-    else
-        snprintf(sessions, sizeof sessions, "%d to %d sessions", rb.lo, rb.hi);
-    snprintf(z->rf_text, sizeof z->rf_text,
-             "RF microneedling (from cited guidance, not simulated): needle depth %s (%s); "
-             "%s %.0f-%.0f days apart%s%s. Energy per needle: the device's own setting for this "
-             "depth; no energy per needle is cited outside the validation set, so mnsim neither "
-             "chooses nor simulates it (assumption).",
-             depth, where, sessions, rg.imin, rg.imax, rb.name[0] ? ", severity " : "", rb.name);
-    return MN_OK;
-}
-
 mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
 {
     mn_status st = MN_OK;
@@ -935,10 +683,10 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
         def.product.present = false;
         base = &def;
     }
-    guide cg;
-    MN_TRY(guide_get("concern", req->concern, &cg));
-    band bd;
-    MN_TRY(severity_band(req->concern, req->severity, &cg, &bd));
+    mn_plan_guide cg;
+    MN_TRY(mn_plan_guide_get("concern", req->concern, &cg));
+    mn_plan_band bd;
+    MN_TRY(mn_plan_severity_band(req->concern, req->severity, &cg, &bd));
     MN_ALLOC(p, 1);
     snprintf(p->concern, sizeof p->concern, "%s", req->concern);
     snprintf(p->severity, sizeof p->severity, "%s", bd.name);
@@ -969,7 +717,7 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
             MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, &sc, p->severity_value, req->zones[i], z),
                         fail);
         }
-        MN_TRY_GOTO(rf_plan_zone(req, base, p->screening, req->zones[i], z), fail);
+        MN_TRY_GOTO(mn_plan_rf_zone(req, base, p->screening, req->zones[i], z), fail);
         if (z->rf_text[0]) { /* so every reader of the plan's texts sees the RF option too */
             char *t = z->planned ? z->tradeoff : z->why_not;
             size_t cap = z->planned ? sizeof z->tradeoff : sizeof z->why_not, u = strlen(t);
@@ -995,7 +743,6 @@ void mn_plan_free(mn_plan *p)
 
 static cJSON *prediction_json(const mn_plan_prediction *p);
 static cJSON *num_or_null(double v);
-static cJSON *rf_json(const mn_plan_zone *z);
 
 /* Every simulated candidate of a zone, so users can draw their own frontier. */
 static cJSON *candidates_json(const mn_plan_zone *z)
@@ -1021,28 +768,6 @@ static cJSON *candidates_json(const mn_plan_zone *z)
                                     mn_risk_level_name(c->risks.items[k].level));
     }
     return arr;
-}
-
-static cJSON *rf_json(const mn_plan_zone *z)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddBoolToObject(o, "planned", z->rf_planned);
-    cJSON_AddBoolToObject(o, "simulated", 0);
-    if (z->rf_planned) {
-        cJSON_AddNumberToObject(o, "depth_mm_min", z->rf_depth_mm_min);
-        cJSON_AddNumberToObject(o, "depth_mm_max", z->rf_depth_mm_max);
-        cJSON_AddNumberToObject(o, "sessions_min", z->rf_sessions_min);
-        cJSON_AddNumberToObject(o, "sessions_max", z->rf_sessions_max);
-        cJSON_AddNumberToObject(o, "interval_days_min", z->rf_interval_days_min);
-        cJSON_AddNumberToObject(o, "interval_days_max", z->rf_interval_days_max);
-        cJSON_AddStringToObject(o, "target", z->rf_target);
-        cJSON_AddStringToObject(o, "energy", "device default (assumption: no cited energy)");
-        cJSON_AddStringToObject(o, "source", z->rf_source);
-    }
-    cJSON_AddStringToObject(o, "text", z->rf_text);
-    return o;
 }
 
 static cJSON *num_or_null(double v)
@@ -1125,7 +850,7 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
         cJSON_AddBoolToObject(o, "planned", z->planned);
         cJSON_AddItemToObject(o, "candidates", candidates_json(z));
         if (z->rf_text[0]) /* RF from the cited guidance (issue 19), not simulated */
-            cJSON_AddItemToObject(o, "rf", rf_json(z));
+            cJSON_AddItemToObject(o, "rf", mn_plan_rf_json(z));
         if (!z->planned) {
             cJSON_AddStringToObject(o, "why_not", z->why_not);
             continue;
