@@ -35,7 +35,8 @@ typedef struct mn_punctures {
     double *bleed_probability; /* graded probability that this puncture bleeds */
     double tip_radius_um;      /* needle tip radius */
     double taper_tan;          /* tan of the needle's cone half-angle */
-    double recovery_fraction;  /* share of the needle's radius the hole loses on withdrawal */
+    double recovery_fraction;  /* mean share of the needle's width the hole loses on withdrawal
+                                 * (each puncture draws its own about it) */
     size_t first_index;        /* session-wide index of element 0 (chunks of a streamed zone) */
 } mn_punctures;
 
