@@ -331,9 +331,9 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
             MN_TRY_GOTO(table_value(t, drow, "default_glide_speed_mm_s", &glide_mm_s), done);
         }
         if (!(out->tip_radius_um > 0.0) || !(glide_mm_s > 0.0)) {
-            st = mn_error_set(MN_EINTERNAL,
-                              "devices.csv: row " DEFAULTS_ROW
-                              " must give tip_radius_um and default_glide_speed_mm_s");
+            st =
+                mn_error_set(MN_EINTERNAL, "devices.csv: row " DEFAULTS_ROW
+                                           " must give tip_radius_um and default_glide_speed_mm_s");
             goto done;
         }
         out->glide_speed_um_s = glide_mm_s * MN_UM_PER_MM;

@@ -39,8 +39,7 @@ typedef struct mn_coverage {
     size_t nx, ny;
     unsigned char *cells;
 } mn_coverage;
-mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um,
-                           double resolution_um);
+mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double resolution_um);
 /* A typical open hole's radius for a needle of this shaft radius: the raster's resolution. */
 double mn_coverage_resolution(double needle_radius_um);
 void mn_coverage_add(mn_coverage *c, const mn_punctures *p);
@@ -83,8 +82,8 @@ typedef struct mn_insertion_model {
     /* Elastic recovery of the hole: mean share of the needle's width the skin closes (this
      * patient's age), its spread between punctures, and the smallest radius left open. */
     double recovery_mean, recovery_sd, min_open_radius_um;
-    int upright;                             /* roller needles are upright at the bottom */
-    int perfused;                            /* living skin (bleeds) */
+    int upright;  /* roller needles are upright at the bottom */
+    int perfused; /* living skin (bleeds) */
     double loop_apex_um, plexus_um, loop_limbs_per_um2, capillary_radius_um;
     double plexus_length_per_um, plexus_radius_um;
 } mn_insertion_model;

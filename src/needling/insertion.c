@@ -130,8 +130,8 @@ void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double
     double along = fmax(0.0, im->set_depth_um - delta);
     double cos_t = im->upright ? 1.0 : cos(tilt_deg * MN_PI / 180.0);
     out->tissue_depth_um = along * cos_t;
-    double recovery = fmin(RECOVERY_MAX,
-                           fmax(RECOVERY_MIN, im->recovery_mean + im->recovery_sd * z_recovery));
+    double recovery =
+        fmin(RECOVERY_MAX, fmax(RECOVERY_MIN, im->recovery_mean + im->recovery_sd * z_recovery));
     double keep = 1.0 - recovery;
     double open_along = along - closed_tip_length(im, keep);
     if (!(along > 0.0) || !(open_along > 0.0)) {

@@ -33,8 +33,7 @@ double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um)
      * per puncture). */
     double r_z = fmin(p->needle_radius_um,
                       p->tip_radius_um + (p->tissue_depth_um[i] - fmax(0.0, z_um)) * p->taper_tan);
-    double r_0 =
-        fmin(p->needle_radius_um, p->tip_radius_um + p->tissue_depth_um[i] * p->taper_tan);
+    double r_0 = fmin(p->needle_radius_um, p->tip_radius_um + p->tissue_depth_um[i] * p->taper_tan);
     return r_0 > 0.0 ? 0.5 * p->channel_diameter_um[i] * r_z / r_0 : 0.0;
 }
 

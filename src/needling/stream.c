@@ -67,7 +67,8 @@ static mn_status flush(mn_puncture_builder *b)
 {
     stream_state *s = b->flush_ctx;
     mn_punctures *p = b->p;
-    MN_TRY(mn_insertion_apply(s->d, s->np, s->col, s->rigid, s->m->patient.age_years, s->m->seed, p));
+    MN_TRY(
+        mn_insertion_apply(s->d, s->np, s->col, s->rigid, s->m->patient.age_years, s->m->seed, p));
     for (size_t i = 0; i < p->n; i++) {
         s->total++;
         s->layer[p->layer[i]]++;

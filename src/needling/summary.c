@@ -21,8 +21,7 @@ double mn_coverage_resolution(double needle_radius_um)
     return 0.25 * needle_radius_um;
 }
 
-mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um,
-                           double resolution_um)
+mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double resolution_um)
 {
     c->h = fmax(0.2 * resolution_um, sqrt(width_um * length_um / COVERAGE_MAX_CELLS));
     c->nx = (size_t)ceil(width_um / c->h);

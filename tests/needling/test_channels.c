@@ -1,8 +1,8 @@
 /* The open holes a dermatologist reads in summary.json (issue 12, items 1-2 of the credibility
  * pass; docs/validation/needling.md):
  * - a hole keeps the share 1 - R of the needle's width at the surface, R the skin's elastic
- *   recovery (0.74 at 40 y, data/needling_params.csv): a 0.25 mm shaft leaves ~59 um at 35 y, spread
- *   between punctures (not one constant);
+ *   recovery (0.74 at 40 y, data/needling_params.csv): a 0.25 mm shaft leaves ~59 um at 35 y,
+ * spread between punctures (not one constant);
  * - older skin recovers less and keeps wider holes;
  * - a shallow puncture leaves a narrower hole (the tapered needle's cross-section at the
  *   surface), so the hole grows with the setting until the shaft is reached;
@@ -11,7 +11,9 @@
  * - the default pen's glide speed and every default tip radius come from data/devices.csv;
  * - a site with a thicker horny layer (dorsal hand, SC 29 um in data/sites.csv, against the
  *   cheek's 17 um) needs more force to pierce, tents further and is reached less deep at the
- *   same setting. */
+ *   same setting;
+ * - a channel's closure time scales with its open diameter (1 at the 65 um reference hole),
+ *   so an older patient's wider holes close more slowly. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,8 +91,8 @@ static void older_skin_keeps_wider_holes(void **state)
     summary(old, &b, NULL);
     /* R 0.815 at 25 y, 0.59 at 70 y: keep 0.185 -> 0.41 of 250 um, 46 -> 102 um. */
     if (!(a.channel_diameter_mean_um < 52.0 && b.channel_diameter_mean_um > 95.0))
-        fail_msg("25 y: %.1f um, 70 y: %.1f um (expected ~46 and ~102)",
-                 a.channel_diameter_mean_um, b.channel_diameter_mean_um);
+        fail_msg("25 y: %.1f um, 70 y: %.1f um (expected ~46 and ~102)", a.channel_diameter_mean_um,
+                 b.channel_diameter_mean_um);
 }
 
 static void shallow_punctures_leave_narrower_holes(void **state)
@@ -181,6 +183,26 @@ static void thicker_site_is_reached_less_deep(void **state)
         fail_msg("dorsal hand reach %.0f um, cheek %.0f um", sh.depth_mean_um, sc.depth_mean_um);
 }
 
+static void wider_holes_close_more_slowly(void **state)
+{
+    (void)state;
+    assert_true(fabs(mn_channel_closure_scale(65.0) - 1.0) < 1e-12);
+    assert_true(fabs(mn_channel_closure_scale(130.0) - 2.0) < 1e-12);
+    assert_true(fabs(mn_channel_closure_scale(32.5) - 0.5) < 1e-12);
+    assert_true(mn_channel_closure_scale(1e4) == 4.0 && mn_channel_closure_scale(0.0) == 0.25);
+    char young[512], old[512];
+    pen(young, sizeof young, 25, 1.5, 6);
+    pen(old, sizeof old, 70, 1.5, 6);
+    mn_needling_summary a, b;
+    summary(young, &a, NULL);
+    summary(old, &b, NULL);
+    double ka = mn_channel_closure_scale(a.channel_diameter_mean_um);
+    double kb = mn_channel_closure_scale(b.channel_diameter_mean_um);
+    /* 46 um -> 0.71, 102 um -> 1.57. */
+    if (!(ka < 0.8 && kb > 1.4))
+        fail_msg("closure scale 25 y %.2f, 70 y %.2f", ka, kb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +212,7 @@ int main(void)
         cmocka_unit_test(coverage_counts_overlapping_holes_once),
         cmocka_unit_test(defaults_come_from_the_device_table),
         cmocka_unit_test(thicker_site_is_reached_less_deep),
+        cmocka_unit_test(wider_holes_close_more_slowly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
