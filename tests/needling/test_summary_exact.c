@@ -2,8 +2,8 @@
  * values on constructed cases (issue 11: they were only range-checked, so scaling them by 1.7
  * or 1/4 passed the suite):
  *  - coverage is the union of the open holes (each puncture's channel_diameter_um) over the
- *    patch: one hole of radius r covers pi r^2 / A, two apart twice that, the same disk twice once, a needle that
- *    did not pierce nothing, and disks tiling the patch all of it;
+ *    patch: one hole of radius r covers pi r^2 / A, two apart twice that, the same disk twice once,
+ * a needle that did not pierce nothing, and disks tiling the patch all of it;
  *  - a glided pen treats area / (head width x glide speed) per pass: 1 cm^2 with a 5 mm head
  *    at 10 mm/s is 2 s a pass, 3 passes 0.1 min, and a 50 cm^2 zone 5 min;
  *  - a stamp is pressed area / head^2 times per pass, each press taking the cited press time. */
