@@ -7,17 +7,18 @@
  * (Stumpp OF et al. J Biomed Opt 2009;14:024018: fractional micro-thermal zones, forearm,
  * confocal imaging hourly). The closure constants of the delivery stage (src/delivery/closure.c)
  * were set on the holes of the microneedle arrays of their studies, whose diameters are not
- * reported: the reference hole is taken as the default needle's (0.25 mm) at the recovery's
- * reference age, 2 x 125 um x (1 - 0.74) = 65 um (ASSUMPTION). Depth is left out: the barrier
- * (what delivery's closure describes) reseals at the surface. */
+ * reported: the reference hole is taken as the default needle's (0.25 mm) in the default
+ * patient (35 y: recovery R = 0.74 + 0.005 x 5 = 0.765), 2 x 125 um x 0.235 = 58.75 um
+ * (ASSUMPTION), so that the closure constants hold unchanged for the default session. Depth is
+ * left out: the barrier (what delivery's closure describes) reseals at the surface. */
 #include <math.h>
 
 #include "needling/needling.h"
 
 /* Open diameter (um) of the reference hole (see above). */
-#define REFERENCE_DIAMETER_UM 65.0
+#define REFERENCE_DIAMETER_UM 58.75
 /* A hole far from the reference is not extrapolated without bound: a factor of 4 either way
- * spans 16 um to 260 um holes, the model's range for 0.05-0.4 mm needles. */
+ * spans 15 um to 235 um holes, the model's range for 0.05-0.4 mm needles. */
 #define SCALE_MIN 0.25
 #define SCALE_MAX 4.0
 

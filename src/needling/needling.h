@@ -46,7 +46,8 @@ typedef struct mn_punctures {
 double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um);
 
 /* Factor on a channel's closure time for its open diameter at the surface, relative to the
- * holes the closure constants were set on (src/needling/closure_scale.c): 1 for a 65 um hole,
+ * holes the closure constants were set on (src/needling/closure_scale.c): 1 for the default
+ * needle's 58.75 um hole at 35 y,
  * proportional to the diameter (re-epithelialisation advances as a front of constant speed),
  * clipped to 0.25-4. Delivery multiplies its closure time constant by it. */
 double mn_channel_closure_scale(double diameter_um);
