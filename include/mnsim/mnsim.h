@@ -23,6 +23,7 @@
 #include "mnsim/clinic.h"
 #include "mnsim/export.h"
 #include "mnsim/field.h"
+#include "mnsim/permeability.h"
 #include "mnsim/progress.h"
 #include "mnsim/session.h"
 #include "mnsim/signals.h"
