@@ -29,6 +29,7 @@
 #include "mnsim/signals.h"
 #include "mnsim/status.h"
 #include "mnsim/tables.h"
+#include "mnsim/trial.h"
 #include "mnsim/verify.h"
 
 #ifdef __cplusplus
