@@ -2,6 +2,7 @@
 #ifndef MN_CLI_H
 #define MN_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef int (*mn_cli_fn)(int argc, char **argv);
@@ -20,6 +21,8 @@ int mn_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int mn_cli_wants_help(int argc, char **argv);
 /* Parses a whole number option value into [lo, hi]; prints a usage error on failure. */
 int mn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+/* A whole number of 0 .. 2^64 - 1 (seeds), exactly. */
+int mn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 int mn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
                         double *out);
 
