@@ -28,6 +28,8 @@ static void usage(FILE *out)
             "  --max-memory MB   memory budget of a session's grids (default: half of the\n"
             "                    physical memory); a larger grid stops before allocating\n"
             "  --json            print summary.json instead of the table\n"
+            "  --estimate        print the pre-flight estimate (punctures, memory, disk,\n"
+            "                    time) as JSON and stop, writing nothing\n"
             "  -q, --quiet       print nothing on success, and no progress bar\n"
             "  --force           write into an existing folder that is not an mnsim output\n"
             "  --override-screening\n"
@@ -279,7 +281,7 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
 int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
-    int json = 0, quiet = 0, force = 0, override = 0;
+    int json = 0, quiet = 0, force = 0, override = 0, estimate = 0;
     long threads = 0, samples = 0, max_memory_mb = 0;
     uint64_t seed = 0;
     int seed_given = 0;
@@ -314,6 +316,8 @@ int mn_cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--estimate")) {
+            estimate = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (!strcmp(a, "--force")) {
@@ -346,6 +350,17 @@ int mn_cmd_run(int argc, char **argv)
         st = mn_run_set_max_memory(run, (size_t)max_memory_mb << 20);
     if (st == MN_OK && samples > 0)
         st = mn_run_set_samples(run, (int)samples);
+    if (st == MN_OK && estimate) {
+        mn_estimate e;
+        st = mn_run_estimate(run, &e);
+        if (st == MN_OK)
+            printf("{\"punctures_per_session\": %.0f, \"punctures\": %.0f, \"punctures_held\": "
+                   "%.0f, \"memory_mb\": %.1f, \"disk_mb\": %.1f, \"cpu_seconds\": %.1f}\n",
+                   e.punctures_per_session, e.punctures, e.punctures_held, e.memory_bytes / 1e6,
+                   e.disk_bytes / 1e6, e.seconds);
+        mn_run_free(run);
+        return st == MN_OK ? 0 : mn_cli_fail(st);
+    }
     if (st == MN_OK)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)
