@@ -60,11 +60,11 @@ int mn_bench_trial(int argc, char **argv)
         printf("{\"benchmark\": \"trial\", \"patients\": %ld, \"patient_arms\": %ld, "
                "\"threads\": %d, \"seconds\": %.3f, \"patients_per_s\": %.2f, "
                "\"ms_per_patient_arm_thread\": %.2f}\n",
-               n, arms, nt, s, n / s, 1000.0 * s * nt / (double)arms);
+               n, arms, nt, s, (double)n / s, 1000.0 * s * nt / (double)arms);
     else if (st == MN_OK)
         printf("trial %s: %ld patients (%ld patient-arms), %d threads: %.3f s, %.2f patients/s, "
                "%.2f ms per patient-arm and thread\n",
-               info.name, n, arms, nt, s, n / s, 1000.0 * s * nt / (double)arms);
+               info.name, n, arms, nt, s, (double)n / s, 1000.0 * s * nt / (double)arms);
     mn_trial_free(t);
     return st == MN_OK ? 0 : mn_cli_fail(st);
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <mnsim/status.h>
+
 typedef int (*mn_cli_fn)(int argc, char **argv);
 
 typedef struct mn_cli_command {
@@ -14,7 +16,7 @@ typedef struct mn_cli_command {
 } mn_cli_command;
 
 /* Prints "mnsim: <message>" for the last library error and returns its exit code. */
-int mn_cli_fail(int status);
+int mn_cli_fail(mn_status status);
 /* Prints a usage error and returns 2. */
 int mn_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when argv[i] is --help or -h. */

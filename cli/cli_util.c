@@ -8,10 +8,10 @@
 #include "cli.h"
 #include <mnsim/status.h>
 
-int mn_cli_fail(int status)
+int mn_cli_fail(mn_status status)
 {
     fprintf(stderr, "mnsim: %s\n", mn_last_error());
-    return mn_status_exit_code((mn_status)status);
+    return mn_status_exit_code(status);
 }
 
 int mn_cli_usage_error(const char *cmd, const char *fmt, ...)

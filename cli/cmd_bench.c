@@ -164,7 +164,7 @@ int mn_cmd_bench(int argc, char **argv)
         }
     }
     mn_bench_diffusion_result r, rg;
-    int st = mn_bench_diffusion(&p, &r);
+    mn_status st = mn_bench_diffusion(&p, &r);
     if (st)
         return mn_cli_fail(st);
     if (both) {
@@ -180,7 +180,8 @@ int mn_cmd_bench(int argc, char **argv)
                    rg.seconds / r.seconds, r.voxel_updates_per_s / rg.voxel_updates_per_s);
         else
             printf("general path / constant path time per voxel-update: %.3f\n",
-                   (rg.seconds / rg.voxels / rg.steps) / (r.seconds / r.voxels / r.steps));
+                   (rg.seconds / (double)rg.voxels / (double)rg.steps) /
+                       (r.seconds / (double)r.voxels / (double)r.steps));
         return 0;
     }
     print_diffusion(&p, &r, json, p.general ? "general" : "constant", "");

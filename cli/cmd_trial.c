@@ -235,7 +235,7 @@ static void gather(const ctx *c, mn_trial *t, int na, long first, long last)
         displs[r] = (int)(a * na);
     }
     long a = first + (last - first) * c->rank / c->size;
-    double *mine = endpoint + (size_t)a * na;
+    double *mine = endpoint + (size_t)a * (size_t)na;
     if (c->rank == 0)
         MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DOUBLE, endpoint, counts, displs, MPI_DOUBLE, 0,
                     MPI_COMM_WORLD);
