@@ -30,6 +30,9 @@ typedef struct mn_bench_diffusion_result {
     double seconds, voxel_updates_per_s, rel_l2_error, bytes_per_voxel;
     int threads;
     unsigned long long checksum; /* hash of the final field, for thread-count identity */
+    /* Modelled memory traffic of the constant path (mn_field_get_state_traffic): bytes per
+     * voxel-update and the rate they moved at; 0 on the general path, which is not modelled. */
+    double traffic_bytes_per_update, traffic_gb_s;
 } mn_bench_diffusion_result;
 
 /* The reference problem's defaults. */
@@ -37,6 +40,24 @@ MN_API mn_bench_diffusion_params mn_bench_diffusion_defaults(void);
 
 MN_API mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p,
                                     mn_bench_diffusion_result *r);
+
+/* `mnsim bench bandwidth`: STREAM's copy and triad over three arrays of `elements` doubles,
+ * best of `repeats`, in GB/s (10^9 bytes/s) counted as explicit loads and stores. */
+typedef struct mn_bench_bandwidth_params {
+    long elements; /* per array (2^24: 128 MiB each, far above any cache) */
+    int repeats;   /* 10 */
+    int threads;   /* OpenMP threads, 0: the default */
+} mn_bench_bandwidth_params;
+
+typedef struct mn_bench_bandwidth_result {
+    long elements;
+    int threads;
+    double copy_gb_s, triad_gb_s;
+} mn_bench_bandwidth_result;
+
+MN_API mn_bench_bandwidth_params mn_bench_bandwidth_defaults(void);
+MN_API mn_status mn_bench_bandwidth(const mn_bench_bandwidth_params *p,
+                                    mn_bench_bandwidth_result *r);
 
 #ifdef __cplusplus
 }

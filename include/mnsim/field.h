@@ -160,6 +160,11 @@ MN_API mn_status mn_field_step(mn_field *f, double dt_s);
 MN_API mn_status mn_field_get_time(const mn_field *f, double *t_s);
 MN_API mn_status mn_field_get_stats(const mn_field *f, long *steps, long *rejected);
 
+/* Bytes of state the constant-coefficient path has loaded and stored so far, counted per pass
+ * as STREAM counts them (explicit loads and stores, no write-allocate): a model of its memory
+ * traffic, for `mnsim bench diffusion`. The general path is not counted (0 there). */
+MN_API mn_status mn_field_get_state_traffic(const mn_field *f, double *bytes);
+
 /* Amount Σ cap·K·u·vol of species s in the whole grid, or in layers k0 ≤ k < k1. */
 MN_API mn_status mn_field_get_mass(const mn_field *f, int s, double *mass);
 MN_API mn_status mn_field_get_mass_layers(const mn_field *f, int s, int k0, int k1, double *mass);

@@ -134,6 +134,10 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
     double scratch = (double)r->threads * (3.0 * plane + 7.0 * n) * sizeof(double);
     r->bytes_per_voxel = ((double)bytes + scratch) / (double)r->voxels;
     r->checksum = hash;
+    double traffic = 0;
+    MN_TRY_GOTO(mn_field_get_state_traffic(f, &traffic), done);
+    r->traffic_bytes_per_update = traffic / ((double)r->voxels * p->steps);
+    r->traffic_gb_s = traffic / r->seconds * 1e-9;
 done:
     mn_field_free(f);
     mn_grid_free(g);

@@ -455,6 +455,17 @@ mn_status mn_field_get_time(const mn_field *f, double *t_s)
     return MN_OK;
 }
 
+mn_status mn_field_get_state_traffic(const mn_field *f, double *bytes)
+{
+    if (!f || !bytes)
+        return mn_error_set(MN_EINPUT, "mn_field_get_state_traffic: NULL argument");
+    double b = 0;
+    for (int s = 0; s < f->nspecies; s++)
+        b += f->sp[s].state_bytes;
+    *bytes = b;
+    return MN_OK;
+}
+
 mn_status mn_field_get_stats(const mn_field *f, long *steps, long *rejected)
 {
     if (!f)

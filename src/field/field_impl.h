@@ -52,6 +52,9 @@ typedef struct mn_species {
     double t; /* time reached by this species, s */
     double h_next;
     long steps, rejected;
+    /* Bytes of state the constant-coefficient path loaded and stored, counted per pass as
+     * STREAM counts them (no write-allocate): the benchmark's traffic model. */
+    double state_bytes;
     /* Bumped by every setter that changes the line operators (D, K, capacity, boundary kinds,
      * donor) or the reaction rate (decay, exchange, capacity, K); the cache (cache.h) is valid
      * while they stay. Start at 1: 0 marks an empty cache entry. */

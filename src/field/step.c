@@ -395,6 +395,8 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
     free(fac);
     if (fail)
         return mn_error_set(MN_ENOMEM, "field: out of memory for per-thread buffers");
+    /* xy pass: load src, store dst; z pass: load dst (and the big step to compare), store dst */
+    sp->state_bytes += (double)f->nvox * (isf ? 4.0 : 8.0) * (ea->cmp ? 5.0 : 4.0);
     memset(out, 0, sizeof *out);
     reduce(part, ny, out->acc);
     out->donor_u = ea->donor_in;

@@ -133,7 +133,8 @@ mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_pu
     /* Healing reads the dose a product leaves in the dermis (healing_products.csv). */
     snprintf(c->injuries[s - 1].product, sizeof c->injuries[s - 1].product, "%s", m->product.name);
     c->injuries[s - 1].product_dermis_ug_per_cm2 = mn_delivery_get_dose(d, MN_DOSE_DERMIS, false);
-    MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
+    if (session)
+        MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
     if (out->dir) {
         text_sink t;
         MN_TRY_GOTO(mn_delivery_write_fields(d, out->dir), done);

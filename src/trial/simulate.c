@@ -1,7 +1,8 @@
 /* One virtual patient through one arm, simulating only what the endpoint needs: the sessions
  * up to the endpoint day (needling, RF heat where the device heats) and healing to that day
- * with the patient's own healing parameters. No product delivery (no healing effect of a
- * product is modelled yet), no files, no summary. */
+ * with the patient's own healing parameters. A product acts on healing through its dermal dose,
+ * simulated once per arm, zone and session (doses.c) rather than for every patient. No files,
+ * no summary. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,8 +139,15 @@ mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *
     memset(&c, 0, sizeof c);
     MN_TRY_GOTO(mn_anatomy_column_for(m, &col), done);
     MN_TRY_GOTO(mn_course_init(m, &c), done);
-    for (int s = 1; s <= c.n_sessions; s++)
+    for (int s = 1; s <= c.n_sessions; s++) {
         MN_TRY_GOTO(mn_course_run_session(m, &col, s, &c, &none), done);
+        if (m->product.present) {
+            mn_healing_injury *in = &c.injuries[s - 1];
+            snprintf(in->product, sizeof in->product, "%s", m->product.name);
+            MN_TRY_GOTO(mn_trial_product_dose(t, arm, p->zone, s, &in->product_dermis_ug_per_cm2),
+                        done);
+        }
+    }
     MN_TRY_GOTO(mn_healing_params_sample(t->seed, p->index, &prm), done);
     MN_TRY_GOTO(mn_healing_course_run(&prm, &m->patient, &col, c.days, c.injuries, c.n_sessions,
                                       c.end_day, &h),
