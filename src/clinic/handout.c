@@ -218,6 +218,14 @@ mn_status mn_clinic_handout_build(const mn_plan *p, char **markdown, char **html
             para(&d, "No treatment could be planned for you this time, so there is no aftercare "
                      "to follow. Your practitioner will explain why and talk about other "
                      "options.");
+            int rf = 0;
+            for (size_t i = 0; i < p->n_zones; i++)
+                rf |= p->zones[i].rf_planned;
+            if (rf)
+                para(&d, "One of those options is radiofrequency (RF) microneedling, which "
+                         "heats the skin through fine needles. If you choose it, your "
+                         "practitioner sets it up on their device and gives you its own "
+                         "aftercare sheet.");
         }
         para(&d, "This note supports and does not replace your practitioner's judgement.");
         clinician_section(&d, p);

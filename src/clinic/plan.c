@@ -1,4 +1,5 @@
 #include "clinic/plan.h"
+#include "clinic/plan_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,52 +20,6 @@ const int mn_plan_days[4] = {30, 90, 180, 365};
  * (healing.md wound phases), and day 180 falls after nearly every guidance course (at most 12
  * weekly or 6 monthly sessions). */
 enum { OBJECTIVE_DAY = 2 };
-
-typedef struct guide {
-    int found, has_depth;
-    double dmin, dmax, pmin, pmax, smin, smax, imin, imax, maint;
-    char endpoint[128], source[512], note[256];
-} guide;
-
-static double cell_or(const mn_table *t, size_t r, const char *col, double fallback)
-{
-    double v = fallback;
-    if (mn_table_double_or(t, r, col, fallback, &v) != MN_OK)
-        return fallback;
-    return v;
-}
-
-static mn_status guide_get(const char *kind, const char *name, guide *g)
-{
-    mn_table *t = NULL;
-    memset(g, 0, sizeof *g);
-    MN_TRY(mn_table_load_embedded("guidance.csv", &t));
-    int kc = mn_table_col(t, "kind"), nc = mn_table_col(t, "name");
-    for (size_t r = 0; r < mn_table_rows(t); r++) {
-        if (strcmp(mn_table_cell(t, r, kc), kind) || strcmp(mn_table_cell(t, r, nc), name))
-            continue;
-        g->found = 1;
-        g->has_depth = *mn_table_cell(t, r, mn_table_col(t, "depth_max_mm")) != '\0';
-        g->dmin = cell_or(t, r, "depth_min_mm", 0);
-        g->dmax = cell_or(t, r, "depth_max_mm", 0);
-        g->pmin = cell_or(t, r, "passes_min", 2);
-        g->pmax = cell_or(t, r, "passes_max", g->pmin);
-        g->smin = cell_or(t, r, "sessions_min", 1);
-        g->smax = cell_or(t, r, "sessions_max", g->smin);
-        g->imin = cell_or(t, r, "interval_days_min", 0);
-        g->imax = cell_or(t, r, "interval_days_max", g->imin);
-        g->maint = cell_or(t, r, "maintenance_days", 0);
-        snprintf(g->endpoint, sizeof g->endpoint, "%s",
-                 mn_table_cell(t, r, mn_table_col(t, "endpoint")));
-        snprintf(g->source, sizeof g->source, "%s (%s)",
-                 mn_table_cell(t, r, mn_table_col(t, "source")),
-                 mn_table_cell(t, r, mn_table_col(t, "status")));
-        snprintf(g->note, sizeof g->note, "%s", mn_table_cell(t, r, mn_table_col(t, "note")));
-        break;
-    }
-    mn_table_free(t);
-    return MN_OK;
-}
 
 mn_status mn_clinic_concern_list(char *buf, size_t cap)
 {
@@ -90,8 +45,8 @@ mn_status mn_clinic_concern_list(char *buf, size_t cap)
 
 mn_status mn_clinic_concern_known(const char *concern)
 {
-    guide g;
-    MN_TRY(guide_get("concern", concern, &g));
+    mn_plan_guide g;
+    MN_TRY(mn_plan_guide_get("concern", concern, &g));
     if (g.found)
         return MN_OK;
     char list[1024];
@@ -103,14 +58,27 @@ mn_status mn_clinic_concern_known(const char *concern)
                         concern, list);
 }
 
-/* The planner's objective, higher is better. Today the collagen change at day 180 after the
- * first session (see OBJECTIVE_DAY): every candidate is compared at the same day, so a longer
- * course is not favoured by a later measurement. When the healing stage predicts the clinical
- * score of the concern (issue 14, src/healing/healing.h), this function and its name are the
- * one place to swap it in. */
-static double objective(const mn_plan_prediction *p)
+/* How the planner scores a candidate (issue 19): the predicted improvement on the concern's
+ * clinical scale at day 180 after the first session (mn_healing_clinical_score of the
+ * healing stage, data/clinical_scales.csv) where that scale is calibrated; else the collagen
+ * change at day 180 stands in, and the plan says so. Every candidate is scored at the same day,
+ * so a longer course is not favoured by a later look. */
+typedef struct scoring {
+    int calibrated;
+    double direction; /* +1: higher is better on the scale, -1: lower is better */
+    int day_index;    /* index of day 180 in mn_healing_clinical_days */
+    double tol_abs;   /* objectives closer than max(tol_abs, 1 %) are the same */
+    char label[160];  /* short name for texts */
+} scoring;
+
+/* The planner's objective, higher is better; NaN when the prediction has no score. */
+static double objective(const scoring *sc, const mn_plan_prediction *p)
 {
-    return p->collagen_change_percent[OBJECTIVE_DAY];
+    if (!sc->calibrated)
+        return p->collagen_change_percent[OBJECTIVE_DAY];
+    if (!p->clinical.calibrated)
+        return NAN;
+    return sc->direction * p->clinical.change[sc->day_index];
 }
 
 const char *mn_clinic_plan_objective_name(void)
@@ -119,11 +87,11 @@ const char *mn_clinic_plan_objective_name(void)
 }
 
 /* Two objectives closer than this are the same plan quality: below what the model resolves
- * (assumption: 1 % of the value, at least 0.05 points); the cheaper plan (fewer sessions,
- * shallower, fewer passes) is then kept. */
-static double same_within(double a)
+ * (assumption: 1 % of the value, at least 0.05 collagen points or 0.01 of the clinical
+ * scale's step); the cheaper plan (fewer sessions, shallower, fewer passes) is then kept. */
+static double same_within(const scoring *sc, double a)
 {
-    return fmax(0.05, 0.01 * fabs(a));
+    return fmax(sc->tol_abs, 0.01 * fabs(a));
 }
 
 static const char *const device_names[] = {"roller", "pen", "stamp", "rf"};
@@ -136,6 +104,8 @@ static const char *const device_yaml[] = {
 
 typedef struct search {
     const mn_plan_request *req;
+    const scoring *sc;
+    double severity_value; /* < 0: the clinical scale's typical baseline */
     const mn_model *base;
     mn_device_spec dev[4]; /* per type; have[t] when usable */
     int have[4];
@@ -163,6 +133,11 @@ static void build_model(const search *sr, const mn_plan_candidate *c, mn_model *
     m->protocol.interval_days = c->interval_days;
     m->protocol.n_overrides = 0;
     m->protocol.maintenance_every_days = 0;
+    /* The indication travels with the candidate, so the simulator scores it on the concern's
+     * clinical scale from this patient's severity. */
+    m->indication.present = true;
+    snprintf(m->indication.concern, sizeof m->indication.concern, "%s", sr->req->concern);
+    m->indication.severity = sr->severity_value >= 0 ? sr->severity_value : NAN;
     /* Follow every candidate to day 365 at least, so day_365 exists for all. */
     double course = (c->sessions - 1) * c->interval_days;
     if (m->protocol.follow_up_days < 365.0 - course)
@@ -173,7 +148,9 @@ static int feasible(const search *sr, mn_plan_candidate *c)
 {
     double max_down = sr->req->max_downtime_days;
     c->why_not[0] = '\0';
-    if (c->pred.tissue_depth_max_um > sr->reach_limit)
+    if (!isfinite(c->objective))
+        snprintf(c->why_not, sizeof c->why_not, "no %s predicted", sr->sc->label);
+    else if (c->pred.tissue_depth_max_um > sr->reach_limit)
         snprintf(c->why_not, sizeof c->why_not, "reach %.0f um passes the safe limit %.0f um",
                  c->pred.tissue_depth_max_um, sr->reach_limit);
     else if (max_down >= 0 && c->pred.downtime_days_total > max_down)
@@ -233,13 +210,14 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
     in.tissue_depth_max_um = c->pred.tissue_depth_max_um;
     in.bleeding_fraction = c->pred.bleeding_fraction;
     in.erythema_days = c->pred.erythema_days;
+    in.pih_probability = c->pred.pih_probability;
     in.product_name = m.product.present ? m.product.name : NULL;
     in.setting = m.device.setting;
     in.sterile = m.device.sterile;
     in.reuse_count = m.device.reuse_count;
     in.operator_ = m.operator_;
     MN_TRY(mn_clinic_risks(&in, &c->risks));
-    c->objective = objective(&c->pred);
+    c->objective = objective(sr->sc, &c->pred);
     feasible(sr, c);
     sr->n++;
     *out = c;
@@ -248,11 +226,11 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
 
 /* a is a better plan than b: a clearly higher objective, or the same objective for less
  * (fewer sessions, then a longer interval, shallower, fewer passes). */
-static int better(const mn_plan_candidate *a, const mn_plan_candidate *b)
+static int better(const scoring *sc, const mn_plan_candidate *a, const mn_plan_candidate *b)
 {
     if (!b)
         return 1;
-    double tol = same_within(b->objective);
+    double tol = same_within(sc, b->objective);
     if (a->objective > b->objective + tol)
         return 1;
     if (a->objective < b->objective - tol)
@@ -266,25 +244,20 @@ static int better(const mn_plan_candidate *a, const mn_plan_candidate *b)
     return a->passes < b->passes;
 }
 
-static const char *plural(int n)
-{
-    return n == 1 ? "session" : "sessions";
-}
-
-static void describe(char *buf, size_t cap, const char *label, const mn_plan_candidate *best,
-                     const mn_plan_candidate *alt)
+static void describe(const scoring *sc, char *buf, size_t cap, const char *label,
+                     const mn_plan_candidate *best, const mn_plan_candidate *alt)
 {
     size_t u = strlen(buf);
     if (u + 16 >= cap)
         return;
-    double d = alt->objective - best->objective, tol = same_within(best->objective);
+    double d = alt->objective - best->objective, tol = same_within(sc, best->objective);
     const char *cmp = d > tol ? "better" : d < -tol ? "worse" : "about the same";
     u += (size_t)snprintf(buf + u, cap - u,
                           " %s (%s %.2f mm, %d passes, %d %s every %.0f d): objective %+.2f "
                           "(%s), downtime %+.1f d",
                           label, device_names[alt->device], alt->depth_mm, alt->passes,
-                          alt->sessions, plural(alt->sessions), alt->interval_days, d, cmp,
-                          alt->pred.downtime_days_total - best->pred.downtime_days_total);
+                          alt->sessions, mn_plan_sessions_word(alt->sessions), alt->interval_days,
+                          d, cmp, alt->pred.downtime_days_total - best->pred.downtime_days_total);
     if (u >= cap)
         return;
     if (!alt->feasible)
@@ -299,69 +272,81 @@ static void describe(char *buf, size_t cap, const char *label, const mn_plan_can
         snprintf(buf + u, cap - u, ".");
 }
 
-typedef struct band {
-    int lo, hi; /* sessions */
-    const char *name;
-} band;
-
-/* Severity -> the session band within the guidance (data/severity.csv header). */
-static mn_status severity_band(const char *concern, const char *severity, const guide *g, band *b)
+/* How candidates are scored for this concern and severity: the clinical scale when the
+ * healing stage calibrates it (probed through mn_healing_clinical_score), else the collagen
+ * change. The severity reaches the clinical score only when it is on the same scale: a number
+ * as given, a word as its band's edge (mild: mild_max, severe: severe_min, moderate: their
+ * midpoint; assumption: the band's representative grade). Fills p's objective fields. */
+static mn_status setup_scoring(const char *concern, const mn_plan_band *bd, scoring *sc, mn_plan *p)
 {
-    int smin = (int)g->smin, smax = (int)g->smax, mid = (int)lround(0.5 * (smin + smax));
-    b->lo = smin;
-    b->hi = smax;
-    b->name = "";
-    if (!severity || !*severity)
-        return MN_OK;
-    int level = -1; /* 0 mild, 1 moderate, 2 severe */
-    if (!strcmp(severity, "mild"))
-        level = 0;
-    else if (!strcmp(severity, "moderate"))
-        level = 1;
-    else if (!strcmp(severity, "severe"))
-        level = 2;
-    else {
-        char *end = NULL;
-        double v = strtod(severity, &end);
-        if (end == severity || *end)
-            return mn_error_set(MN_EINPUT,
-                                "--severity: '%.40s' (expected mild, moderate, severe or a "
-                                "number on the concern's scale)",
-                                severity);
-        mn_table *t = NULL;
-        MN_TRY(mn_table_load_embedded("severity.csv", &t));
-        long r = mn_table_find(t, "concern", concern);
-        double lo = 0, hi = 0, mild = 0, sev = 0;
-        mn_status st = MN_OK;
-        char scale[96] = "";
-        if (r < 0)
-            st = mn_error_set(MN_EINPUT,
-                              "--severity: %s has no severity scale in data/severity.csv "
-                              "(expected mild, moderate or severe)",
-                              concern);
-        if (st == MN_OK) {
-            snprintf(scale, sizeof scale, "%s", mn_table_cell(t, (size_t)r, 1));
+    memset(sc, 0, sizeof *sc);
+    sc->day_index = -1;
+    for (int d = 0; d < MN_HEALING_N_CLINICAL_DAYS; d++)
+        if (fabs(mn_healing_clinical_days[d] - mn_plan_days[OBJECTIVE_DAY]) < 1e-9)
+            sc->day_index = d;
+    double lo = NAN, hi = NAN, step = 0;
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("clinical_scales.csv", &t));
+    long r = mn_table_find(t, "concern", concern);
+    mn_status st = MN_OK;
+    if (r >= 0) {
+        st = mn_table_double(t, (size_t)r, "direction", &sc->direction);
+        if (st == MN_OK)
             st = mn_table_double(t, (size_t)r, "scale_min", &lo);
-        }
         if (st == MN_OK)
             st = mn_table_double(t, (size_t)r, "scale_max", &hi);
         if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "mild_max", &mild);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "severe_min", &sev);
-        mn_table_free(t);
-        MN_TRY(st);
-        if (v < lo || v > hi)
-            return mn_error_set(MN_EINPUT, "--severity: %g is off the %s scale (expected %g to %g)",
-                                v, scale, lo, hi);
-        level = v <= mild ? 0 : v >= sev ? 2 : 1;
+            st = mn_table_double(t, (size_t)r, "step", &step);
     }
-    static const char *const names[] = {"mild", "moderate", "severe"};
-    b->name = names[level];
-    if (level == 0)
-        b->hi = mid;
-    else if (level == 2)
-        b->lo = mid;
+    mn_table_free(t);
+    MN_TRY(st);
+    /* Severity on the clinical scale, when the severity scale is the same one. */
+    double sev = -1;
+    int same_scale =
+        bd->has_scale && r >= 0 && fabs(bd->scale_lo - lo) < 1e-9 && fabs(bd->scale_hi - hi) < 1e-9;
+    if (same_scale && bd->level >= 0)
+        sev = isfinite(bd->value) ? bd->value
+              : bd->level == 0    ? bd->mild_max
+              : bd->level == 2    ? bd->severe_min
+                                  : 0.5 * (bd->mild_max + bd->severe_min);
+    p->severity_value = sev;
+    mn_healing_clinical probe;
+    mn_healing_outcome zero;
+    memset(&zero, 0, sizeof zero);
+    if (r >= 0)
+        MN_TRY(mn_healing_clinical_score(concern, sev, &zero, &probe));
+    else
+        memset(&probe, 0, sizeof probe);
+    sc->calibrated = r >= 0 && probe.calibrated && sc->day_index >= 0 &&
+                     (sc->direction == 1 || sc->direction == -1);
+    p->clinical_calibrated = sc->calibrated;
+    snprintf(p->clinical_scale, sizeof p->clinical_scale, "%s", r >= 0 ? probe.scale : "");
+    p->clinical_baseline = r >= 0 ? probe.baseline : NAN;
+    if (sc->calibrated) {
+        sc->tol_abs = 0.01 * (step > 0 ? step : 1);
+        snprintf(sc->label, sizeof sc->label, "predicted improvement on the %s at day 180",
+                 probe.scale);
+        int n = snprintf(p->objective, sizeof p->objective,
+                         "predicted improvement on the %s at day 180 after the first session, "
+                         "from %g",
+                         probe.scale, probe.baseline);
+        if (n > 0 && (size_t)n < sizeof p->objective)
+            snprintf(p->objective + n, sizeof p->objective - (size_t)n, "%s",
+                     sev >= 0 ? " (this patient's severity)"
+                     : bd->level >= 0
+                         ? " (the scale's typical baseline: the severity given is on another "
+                           "scale)"
+                         : " (the scale's typical baseline: no severity given)");
+    } else {
+        sc->tol_abs = 0.05;
+        snprintf(sc->label, sizeof sc->label, "%s", mn_clinic_plan_objective_name());
+        snprintf(p->objective, sizeof p->objective,
+                 "%s, standing in for the clinical score: the %s of %s has no calibrated "
+                 "mapping in data/clinical_scales.csv (no cited trial number), so plans are "
+                 "ranked by the collagen change",
+                 mn_clinic_plan_objective_name(), r >= 0 ? probe.scale : "scale", concern);
+    }
+    p->objective_tolerance = sc->tol_abs;
     return MN_OK;
 }
 
@@ -389,8 +374,9 @@ static mn_status load_devices(search *sr)
     return MN_OK;
 }
 
-static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, const guide *cg,
-                           const band *bd, const char *zone, mn_plan_zone *z)
+static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
+                           const mn_plan_guide *cg, const mn_plan_band *bd, const scoring *sc,
+                           double severity_value, const char *zone, mn_plan_zone *z)
 {
     snprintf(z->zone, sizeof z->zone, "%s", zone);
     int known = 0;
@@ -399,8 +385,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     if (!known)
         return mn_error_set(MN_EINPUT, "--zones: unknown zone '%.60s' (expected one of: %s)", zone,
                             list);
-    guide zg;
-    MN_TRY(guide_get("zone", zone, &zg));
+    mn_plan_guide zg;
+    MN_TRY(mn_plan_guide_get("zone", zone, &zg));
     if (zg.found && zg.dmax <= 0) {
         snprintf(z->why_not, sizeof z->why_not, "%s: %s", zg.note, zg.source);
         return MN_OK;
@@ -434,6 +420,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
     MN_TRY(mn_clinic_limit("depth_step_mm", &step));
     search sr = {0};
     sr.req = req;
+    sr.sc = sc;
+    sr.severity_value = severity_value;
     sr.base = base;
     sr.zone = zone;
     sr.max_sessions = req->max_sessions;
@@ -464,7 +452,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         for (double d = first; d <= hi + 1e-9 && st == MN_OK; d += step)
             for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
                 st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
-                if (st == MN_OK && cand->feasible && better(cand, bi < 0 ? NULL : &sr.c[bi]))
+                if (st == MN_OK && cand->feasible && better(sr.sc, cand, bi < 0 ? NULL : &sr.c[bi]))
                     bi = cand - sr.c;
             }
     }
@@ -483,7 +471,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
             for (double d = step; d < first - 1e-9 && st == MN_OK; d += step)
                 for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
                     st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
-                    if (st == MN_OK && cand->feasible && better(cand, bi < 0 ? NULL : &sr.c[bi]))
+                    if (st == MN_OK && cand->feasible &&
+                        better(sr.sc, cand, bi < 0 ? NULL : &sr.c[bi]))
                         bi = cand - sr.c;
                 }
         }
@@ -496,7 +485,8 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         mn_plan_candidate b1 = sr.c[bi];
         for (int j = 0; j < 2 && st == MN_OK; j++) {
             double depth = b1.depth_mm - j * step;
-            if (depth < step - 1e-9)
+            /* Never below the cited range, unless the whole range is past the safe reach. */
+            if (depth < step - 1e-9 || (!below_range && depth < first - 1e-9))
                 break;
             for (int s = bd->lo; s <= bd->hi && st == MN_OK; s++)
                 for (int k = 0; k < 2 && st == MN_OK; k++) {
@@ -509,7 +499,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
         /* Pointers into sr.c may have moved: choose again over everything. */
         best = NULL;
         for (size_t i = 0; st == MN_OK && i < sr.n; i++)
-            if (sr.c[i].feasible && better(&sr.c[i], best))
+            if (sr.c[i].feasible && better(sr.sc, &sr.c[i], best))
                 best = &sr.c[i];
     }
     if (st != MN_OK) {
@@ -553,10 +543,20 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
              "Chosen for the highest %s (%+.2f) of %zu simulated candidates within the limits "
              "(reach <= %.0f um, %s%s, no high risk); options within %.2f of it count as the "
              "same and the cheaper one is kept.",
-             mn_clinic_plan_objective_name(), best->objective, sr.n, sr.reach_limit,
+             sc->label, best->objective, sr.n, sr.reach_limit,
              req->max_downtime_days >= 0 ? "downtime within the maximum" : "no downtime maximum",
              req->max_sessions > 0 ? ", sessions within the budget" : "",
-             same_within(best->objective));
+             same_within(sc, best->objective));
+    if (sc->calibrated) {
+        const mn_healing_clinical *cl = &best->pred.clinical;
+        size_t u = strlen(z->tradeoff);
+        snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                 " Predicted %s: %g before, %.1f at day 180 and %.1f at day 365; %.0f %% of "
+                 "patients like this one improve by at least one step by day 180.",
+                 cl->scale, cl->baseline, cl->baseline + cl->change[sc->day_index],
+                 cl->baseline + cl->change[MN_HEALING_N_CLINICAL_DAYS - 1],
+                 100.0 * cl->responder_fraction);
+    }
     /* Neighbours compared like with like: one step deeper (same device, passes, schedule),
      * one session more and one fewer (same settings and interval), the other interval, and the
      * best candidate of each other device. */
@@ -613,7 +613,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
             continue;
         const mn_plan_candidate *bt = NULL;
         for (size_t i = 0; i < stage1; i++)
-            if ((int)sr.c[i].device == t && sr.c[i].feasible && better(&sr.c[i], bt))
+            if ((int)sr.c[i].device == t && sr.c[i].feasible && better(sr.sc, &sr.c[i], bt))
                 bt = &sr.c[i];
         if (bt && nn < 8) {
             nb[nn] = bt;
@@ -633,10 +633,10 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base, con
             size_t u = strlen(z->tradeoff);
             snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
                      " Devices compared at %d %s every %.0f d (the chosen %s there: %+.2f):",
-                     ref->sessions, plural(ref->sessions), ref->interval_days,
+                     ref->sessions, mn_plan_sessions_word(ref->sessions), ref->interval_days,
                      device_names[ref->device], ref->objective);
         }
-        describe(z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
+        describe(sr.sc, z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
     }
     if (below_range) {
         size_t u = strlen(z->tradeoff);
@@ -683,14 +683,15 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
         def.product.present = false;
         base = &def;
     }
-    guide cg;
-    MN_TRY(guide_get("concern", req->concern, &cg));
-    band bd;
-    MN_TRY(severity_band(req->concern, req->severity, &cg, &bd));
+    mn_plan_guide cg;
+    MN_TRY(mn_plan_guide_get("concern", req->concern, &cg));
+    mn_plan_band bd;
+    MN_TRY(mn_plan_severity_band(req->concern, req->severity, &cg, &bd));
     MN_ALLOC(p, 1);
     snprintf(p->concern, sizeof p->concern, "%s", req->concern);
     snprintf(p->severity, sizeof p->severity, "%s", bd.name);
-    snprintf(p->objective, sizeof p->objective, "%s", mn_clinic_plan_objective_name());
+    scoring sc;
+    MN_TRY_GOTO(setup_scoring(req->concern, &bd, &sc, p), fail);
     MN_TRY_GOTO(mn_clinic_screen(req->patient, &p->screening), fail);
     p->n_zones = req->n_zones;
     for (size_t i = 0; i < req->n_zones; i++) {
@@ -706,7 +707,22 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
                                           p->screening->findings[k].reason);
             continue;
         }
-        MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, req->zones[i], z), fail);
+        /* A request for RF alone plans no mechanical needling. */
+        unsigned mech = (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) | (1u << MN_DEVICE_STAMP);
+        if (req->devices && !(req->devices & mech)) {
+            snprintf(z->zone, sizeof z->zone, "%s", req->zones[i]);
+            snprintf(z->why_not, sizeof z->why_not,
+                     "no mechanical needling: only RF microneedling was asked for");
+        } else {
+            MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, &sc, p->severity_value, req->zones[i], z),
+                        fail);
+        }
+        MN_TRY_GOTO(mn_plan_rf_zone(req, base, p->screening, req->zones[i], z), fail);
+        if (z->rf_text[0]) { /* so every reader of the plan's texts sees the RF option too */
+            char *t = z->planned ? z->tradeoff : z->why_not;
+            size_t cap = z->planned ? sizeof z->tradeoff : sizeof z->why_not, u = strlen(t);
+            snprintf(t + u, cap - u, "%s%s", u ? " " : "", z->rf_text);
+        }
     }
     *out = p;
     return MN_OK;
@@ -726,6 +742,7 @@ void mn_plan_free(mn_plan *p)
 }
 
 static cJSON *prediction_json(const mn_plan_prediction *p);
+static cJSON *num_or_null(double v);
 
 /* Every simulated candidate of a zone, so users can draw their own frontier. */
 static cJSON *candidates_json(const mn_plan_zone *z)
@@ -740,7 +757,7 @@ static cJSON *candidates_json(const mn_plan_zone *z)
         cJSON_AddNumberToObject(o, "passes", c->passes);
         cJSON_AddNumberToObject(o, "sessions", c->sessions);
         cJSON_AddNumberToObject(o, "interval_days", c->interval_days);
-        cJSON_AddNumberToObject(o, "objective", c->objective);
+        cJSON_AddItemToObject(o, "objective", num_or_null(c->objective));
         cJSON_AddBoolToObject(o, "feasible", c->feasible);
         if (!c->feasible)
             cJSON_AddStringToObject(o, "why_not", c->why_not);
@@ -751,6 +768,11 @@ static cJSON *candidates_json(const mn_plan_zone *z)
                                     mn_risk_level_name(c->risks.items[k].level));
     }
     return arr;
+}
+
+static cJSON *num_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
 static cJSON *by_day(const double v[4])
@@ -777,6 +799,24 @@ static cJSON *prediction_json(const mn_plan_prediction *p)
     cJSON_AddNumberToObject(pr, "erythema_days", p->erythema_days);
     cJSON_AddNumberToObject(pr, "bleeding_fraction", p->bleeding_fraction);
     cJSON_AddNumberToObject(pr, "tissue_depth_max_um", p->tissue_depth_max_um);
+    if (p->pih_probability >= 0)
+        cJSON_AddNumberToObject(pr, "pih_probability", p->pih_probability);
+    cJSON_AddItemToObject(pr, "papillary_collagen_change_percent",
+                          by_day(p->papillary_collagen_change_percent));
+    /* The clinical score (issue 19), null numbers where the scale is not calibrated. */
+    if (p->clinical.scale[0]) {
+        cJSON *c = cJSON_AddObjectToObject(pr, "clinical");
+        cJSON *ch = cJSON_AddObjectToObject(c, "change");
+        char key[16];
+        for (int d = 0; ch && d < MN_HEALING_N_CLINICAL_DAYS; d++) {
+            snprintf(key, sizeof key, "day_%.0f", mn_healing_clinical_days[d]);
+            cJSON_AddItemToObject(ch, key, num_or_null(p->clinical.change[d]));
+        }
+        cJSON_AddStringToObject(c, "scale", p->clinical.scale);
+        cJSON_AddItemToObject(c, "baseline", num_or_null(p->clinical.baseline));
+        cJSON_AddItemToObject(c, "responder_fraction", num_or_null(p->clinical.responder_fraction));
+        cJSON_AddBoolToObject(c, "calibrated", p->clinical.calibrated != 0);
+    }
     return pr;
 }
 
@@ -790,6 +830,11 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
     else
         cJSON_AddNullToObject(root, "severity");
     cJSON_AddStringToObject(root, "objective", p->objective);
+    /* Issue 19: what the objective is measured on. */
+    cJSON_AddBoolToObject(root, "objective_is_clinical_score", p->clinical_calibrated != 0);
+    cJSON_AddStringToObject(root, "clinical_scale", p->clinical_scale);
+    cJSON_AddItemToObject(root, "clinical_baseline", num_or_null(p->clinical_baseline));
+    cJSON_AddNumberToObject(root, "objective_tolerance", p->objective_tolerance);
     cJSON *mods = NULL;
     if (mn_clinic_modalities_json(p->concern, &mods) != MN_OK) {
         cJSON_Delete(root);
@@ -804,6 +849,8 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
         cJSON_AddStringToObject(o, "zone", z->zone);
         cJSON_AddBoolToObject(o, "planned", z->planned);
         cJSON_AddItemToObject(o, "candidates", candidates_json(z));
+        if (z->rf_text[0]) /* RF from the cited guidance (issue 19), not simulated */
+            cJSON_AddItemToObject(o, "rf", mn_plan_rf_json(z));
         if (!z->planned) {
             cJSON_AddStringToObject(o, "why_not", z->why_not);
             continue;

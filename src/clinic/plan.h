@@ -16,6 +16,7 @@
 #include "anatomy/anatomy.h"
 #include "clinic/risks.h"
 #include "clinic/screen.h"
+#include "healing/healing.h"
 #include "model/model.h"
 
 /* Outcome of one simulated candidate (the outcome keys of summary.json). Index 0..3 = day 30,
@@ -29,6 +30,13 @@ typedef struct mn_plan_prediction {
     double bleeding_fraction;   /* highest over sessions */
     double tissue_depth_max_um; /* deepest reach of any puncture, all sessions */
     double zone_minutes;        /* needling time of the whole zone, one session (< 0 unknown) */
+    /* Added by issue 19: papillary collagen (what the clinical scores read, day 30..365) and
+     * the clinical score of the candidate's indication {concern, severity}
+     * (mn_healing_clinical_score; calibrated 0 when the concern has no calibrated scale or the
+     * candidate has no indication). */
+    double papillary_collagen_change_percent[4];
+    mn_healing_clinical clinical;
+    double pih_probability; /* over the course (healing); < 0 unknown */
 } mn_plan_prediction;
 
 extern const int mn_plan_days[4]; /* 30, 90, 180, 365 */
@@ -68,7 +76,7 @@ typedef struct mn_plan_candidate {
     char why_not[256]; /* "" when feasible */
 } mn_plan_candidate;
 
-enum { MN_PLAN_ZONE_CAP = 20, MN_PLAN_TEXT_CAP = 1024 };
+enum { MN_PLAN_ZONE_CAP = 20, MN_PLAN_TEXT_CAP = 2048 };
 
 typedef struct mn_plan_zone {
     char zone[MN_NAME_CAP];
@@ -91,6 +99,17 @@ typedef struct mn_plan_zone {
     mn_plan_prediction predicted;
     mn_risks risks;
     char tradeoff[2 * MN_PLAN_TEXT_CAP];
+    /* RF microneedling from the cited guidance (issue 19; data/guidance.csv kind rf): depth,
+     * sessions and interval only. Not simulated: no energy per needle is cited, so the energy is
+     * the device's own setting (assumption, said in rf_text). rf_planned 0 with rf_text set:
+     * why there is no RF plan; rf_text empty: the concern has no RF guidance. */
+    int rf_planned;
+    double rf_depth_mm_min, rf_depth_mm_max;
+    int rf_sessions_min, rf_sessions_max;
+    double rf_interval_days_min, rf_interval_days_max;
+    char rf_target[32]; /* reticular_dermis | dermis_fat_junction */
+    char rf_text[MN_PLAN_TEXT_CAP];
+    char rf_source[MN_PLAN_TEXT_CAP];
     int candidates; /* simulated */
     size_t n_cands;
     mn_plan_candidate *cands; /* every candidate considered (owned) */
@@ -99,7 +118,15 @@ typedef struct mn_plan_zone {
 typedef struct mn_plan {
     char concern[MN_NAME_CAP];
     char severity[32];   /* band used: "", "mild", "moderate", "severe" */
-    char objective[128]; /* what the objective measures */
+    char objective[512]; /* what the objective measures (and, when it falls back, why) */
+    /* Added by issue 19: the objective is the predicted improvement on the concern's clinical
+     * scale at day 180 when that scale is calibrated (data/clinical_scales.csv), else the
+     * day-180 collagen change (clinical_calibrated 0). */
+    int clinical_calibrated;
+    char clinical_scale[96];
+    double clinical_baseline;   /* severity on that scale the score starts from */
+    double severity_value;      /* severity passed to the clinical score (< 0: scale's typical) */
+    double objective_tolerance; /* absolute floor under which two objectives count as equal */
     mn_screening *screening;
     size_t n_zones;
     mn_plan_zone zones[MN_PLAN_ZONE_CAP];
@@ -113,7 +140,8 @@ mn_status mn_clinic_concern_known(const char *concern);
 /* Known concerns, one per line (for `mnsim plan --list`); static storage. */
 mn_status mn_clinic_concern_list(char *buf, size_t cap);
 
-/* Name of the objective the planner maximises (for texts). */
+/* Name of the fallback objective (collagen change at day 180), used where a concern has no
+ * calibrated clinical scale; a plan's own objective text is mn_plan.objective. */
 const char *mn_clinic_plan_objective_name(void);
 
 /* {"decision", "concern", "findings", "zones": [{zone, planned, why_not | depth_mm_min,

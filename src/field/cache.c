@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* per direction: lo, up, dg + 3 arrays per factor slot; reaction: one array per slot */
-#define ARRAYS_PER_VOXEL (3 * (3 + 3 * MN_CACHE_SLOTS) + MN_CACHE_SLOTS)
+/* per direction: lo, up, dg + 3 arrays per factor slot; reaction: one array per slot and
+ * m, rate, rx */
+#define ARRAYS_PER_VOXEL (3 * (3 + 3 * MN_CACHE_SLOTS) + MN_CACHE_SLOTS + 3)
 
 size_t mn_field_cache_bytes(size_t nvox)
 {
@@ -31,6 +32,7 @@ int mn_field_cache_alloc(mn_field_cache *c, size_t nvox, const size_t nw[3])
     }
     for (int s = 0; s < MN_CACHE_SLOTS; s++)
         ok = ok && (c->react.e[s] = malloc(b));
+    ok = ok && (c->react.m = malloc(b)) && (c->react.rate = malloc(b)) && (c->react.rx = malloc(b));
     if (!ok) {
         mn_field_cache_free(c);
         return -1;
@@ -55,6 +57,9 @@ void mn_field_cache_free(mn_field_cache *c)
     }
     for (int s = 0; s < MN_CACHE_SLOTS; s++)
         free(c->react.e[s]);
+    free(c->react.m);
+    free(c->react.rate);
+    free(c->react.rx);
     memset(c, 0, sizeof *c);
 }
 

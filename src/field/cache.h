@@ -34,6 +34,11 @@ typedef struct mn_react_cache {
     unsigned long version[MN_CACHE_SLOTS]; /* reaction version; 0: empty */
     double *e[MN_CACHE_SLOTS];             /* e^{−rate·tau} per voxel */
     int next;
+    /* Per voxel, for the reaction version coef_version (0: never built): the capacity m = cap·K,
+     * the rate decay + xrate/m and xrate·xref, formed by the expressions react() used to form
+     * in every call (a fifth of a delivery run went to those lookups and divisions). */
+    unsigned long coef_version;
+    double *m, *rate, *rx;
 } mn_react_cache;
 
 typedef struct mn_field_cache {

@@ -235,17 +235,26 @@ static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
  * plane (indices base..base+n); accumulates the amount removed. E holds e^{−rate·tau} per
  * voxel, filled here when `build` (cache.h). */
 static void react(const mn_grid *g, const mn_species *sp, int k, double *P, double tau,
-                  double profile, double *E, int build, double *acc)
+                  double profile, double *E, int build, int build_coef, double *acc)
 {
     const size_t plane = (size_t)g->nx * g->ny, base = plane * k;
     const double vol = g->dx * g->dy * g->dz[k];
+    const mn_react_cache *rc = &sp->cache.react;
+    double *M = rc->m, *RATE = rc->rate, *RX = rc->rx;
+    if (build_coef)
+        for (size_t p = 0; p < plane; p++) {
+            size_t id = base + p;
+            double m = mn_coef_at(&sp->cap, id) * mn_coef_at(&sp->k, id);
+            double r = mn_coef_at(&sp->xrate, id);
+            M[id] = m;
+            RATE[id] = mn_coef_at(&sp->decay, id) + r / m;
+            RX[id] = r * mn_coef_at(&sp->xref, id);
+        }
     double removed = 0;
     for (size_t p = 0; p < plane; p++) {
         size_t id = base + p;
-        double m = mn_coef_at(&sp->cap, id) * mn_coef_at(&sp->k, id);
-        double r = mn_coef_at(&sp->xrate, id);
-        double rate = mn_coef_at(&sp->decay, id) + r / m;
-        double b = (r * mn_coef_at(&sp->xref, id) + mn_coef_at(&sp->src, id) * profile) / m;
+        const double m = M[id], rate = RATE[id];
+        const double b = (RX[id] + mn_coef_at(&sp->src, id) * profile) / m;
         double u = P[p], un;
         if (rate > 0) {
             if (build)
@@ -602,6 +611,7 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
     const int rslot =
         mn_field_cache_react_slot(&sp->cache.react, sp->react_version, 0.5 * tau, &rbuild);
     double *E = sp->cache.react.e[rslot];
+    const int cbuild = sp->cache.react.coef_version != sp->react_version;
     int fail = 0;
     for (int pass = 0; pass < 3; pass++) {
         memset(part, 0, (size_t)npart * NACC * sizeof(double));
@@ -630,11 +640,11 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
                     if (pass == 0) {
                         prepare_lines(g, sp, 0, k, &plan[0], cxy);
                         prepare_lines(g, sp, 1, k, &plan[1], cxy);
-                        react(g, sp, k, s.P, 0.5 * tau, p1, E, rbuild, acc);
+                        react(g, sp, k, s.P, 0.5 * tau, p1, E, rbuild, cbuild, acc);
                         plane_xy(g, sp, k, 0.5 * tau, 0, slot, &s, acc);
                     } else {
                         plane_xy(g, sp, k, 0.5 * tau, 1, slot, &s, acc);
-                        react(g, sp, k, s.P, 0.5 * tau, p2, E, 0, acc);
+                        react(g, sp, k, s.P, 0.5 * tau, p2, E, 0, 0, acc);
                         if (ea->cmp)
                             err_sums(s.P, ea->cmp, isf, plane * k, plane, s.T, acc);
                     }
@@ -664,6 +674,7 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
             for (int d = 0; d < 2; d++)
                 mn_field_cache_commit(&sp->cache.dir[d], &plan[d], sp->coef_version, cxy);
             mn_field_cache_react_commit(&sp->cache.react, rslot, sp->react_version, 0.5 * tau);
+            sp->cache.react.coef_version = sp->react_version;
         } else if (pass == 1) {
             mn_field_cache_commit(&sp->cache.dir[2], &plan[2], sp->coef_version, cz);
         }

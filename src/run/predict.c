@@ -1,6 +1,7 @@
 /* The planner's simulator (see predict.h). */
 #include "run/predict.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -29,8 +30,17 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
         out->collagen_change_percent[d] = o.collagen_change_percent[d];
         out->elastin_change_percent[d] = o.elastin_change_percent[d];
         out->epidermal_thickness_change_percent[d] = o.epidermal_thickness_change_percent[d];
+        out->papillary_collagen_change_percent[d] = o.papillary_collagen_change_percent[d];
+    }
+    /* The clinical score of the candidate's indication (the planner's objective): the concern
+     * and severity travel in the candidate scenario, as in a run (run.c add_healing). */
+    if (m->indication.present) {
+        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
+        MN_TRY_GOTO(mn_healing_clinical_score(m->indication.concern, sev, &o, &out->clinical),
+                    done);
     }
     out->downtime_days_total = o.downtime_days_total;
+    out->pih_probability = o.pih_probability;
     out->erythema_days = c.max_erythema_days;
     out->bleeding_fraction = c.max_bleeding_fraction;
     out->tissue_depth_max_um = c.max_tissue_depth_um;

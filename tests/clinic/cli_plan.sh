@@ -73,4 +73,35 @@ assert z["appointment"]["chair_min"] > z["appointment"]["numbing_min"] > 0
 assert 0 <= z["pain"]["level"] <= 10
 assert d["severity"] == "mild" and any(m["modality"].startswith("ablative") for m in d["modalities"])
 PY
+# The objective with the real pipeline (issue 19): acne scars are ranked by the predicted
+# Goodman & Baron improvement at day 180 (the healing stage's calibrated score), no feasible
+# candidate beats the chosen one, the severity reaches the score, and a severe patient gets
+# more sessions than a mild one (both within their bands).
+expect_rc 0 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --device pen --severity mild --json
+cp "$T/out" "$T/mild.json"
+expect_rc 0 "$M" plan "$T/ok.yaml" --concern acne_scars --zones cheek --device pen --severity 4 --json
+python3 - "$T/mild.json" "$T/out" <<'PY' || fail "clinical-score objective"
+import json, sys
+mild, severe = (json.load(open(f)) for f in sys.argv[1:3])
+for d, base in ((mild, 2), (severe, 4)):
+    assert d["objective_is_clinical_score"] is True, d["objective"]
+    assert "Goodman and Baron" in d["objective"] and d["clinical_baseline"] == base, d
+    z = d["zones"][0]
+    cl = z["predicted"]["clinical"]
+    assert cl["calibrated"] and cl["baseline"] == base, cl
+    assert abs(z["objective"] + cl["change"]["day_180"]) < 1e-9, (z["objective"], cl)
+    tol = max(d["objective_tolerance"], 0.01 * abs(z["objective"]))
+    for c in z["candidates"]:
+        if c["feasible"]:
+            assert c["objective"] <= z["objective"] + tol, (c, z["objective"])
+        # never below the cited 0.5 mm for acne scars
+        assert c["depth_mm"] >= 0.5 - 1e-9, c
+    assert z["sessions_min"] <= z["sessions"] <= z["sessions_max"]
+zm, zs = mild["zones"][0], severe["zones"][0]
+assert zs["sessions"] > zm["sessions"], (zm["sessions"], zs["sessions"])
+assert zs["objective"] > zm["objective"], (zm["objective"], zs["objective"])
+PY
+# A concern without a calibrated scale says what stands in.
+expect_rc 0 "$M" plan "$T/ok.yaml" --concern wrinkles --zones forehead --device pen
+grep -q "standing in for the clinical score" "$T/out" || fail "the fallback objective is not stated"
 echo ok

@@ -4,7 +4,9 @@
  *   reach = set depth - 100 um (tenting; cf. data/needling_params.csv offsets of ~100-140 um)
  *   bleeding = 0.8 when the reach passes the capillary loops, else 0
  *   erythema per session = 0.5 + 2 d/mm x depth x sqrt(passes / 4); downtime = that x sessions
- *   collagen(day) = 10 %/mm x reach x sqrt(passes) x sessions completed by that day */
+ *   collagen(day) = 10 %/mm x reach x sqrt(passes) x sessions completed by that day
+ *   papillary collagen = collagen; the clinical score is the healing stage's own
+ *   (mn_healing_clinical_score) of that outcome, for the candidate's indication */
 #ifndef MN_TEST_PLAN_DOUBLE_H
 #define MN_TEST_PLAN_DOUBLE_H
 
@@ -25,6 +27,7 @@ static mn_status plan_double(void *ctx, const mn_model *m, mn_plan_prediction *o
     if (st != MN_OK)
         return st;
     memset(out, 0, sizeof *out);
+    out->pih_probability = -1.0; /* not simulated: the risks use the erythema */
     double depth_mm = m->device.set_depth_um / 1000.0;
     double reach = fmax(0.0, m->device.set_depth_um - 100.0);
     out->tissue_depth_max_um = reach;
@@ -37,6 +40,15 @@ static mn_status plan_double(void *ctx, const mn_model *m, mn_plan_prediction *o
             done += s * m->protocol.interval_days <= mn_plan_days[i];
         out->collagen_change_percent[i] = 10.0 * reach / 1000.0 * sqrt(m->device.passes) * done;
         out->elastin_change_percent[i] = 0.3 * out->collagen_change_percent[i];
+        out->papillary_collagen_change_percent[i] = out->collagen_change_percent[i];
+    }
+    if (m->indication.present) {
+        mn_healing_outcome o;
+        memset(&o, 0, sizeof o);
+        for (int i = 0; i < 4; i++)
+            o.papillary_collagen_change_percent[i] = out->papillary_collagen_change_percent[i];
+        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
+        return mn_healing_clinical_score(m->indication.concern, sev, &o, &out->clinical);
     }
     return MN_OK;
 }
