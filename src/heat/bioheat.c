@@ -16,6 +16,7 @@
  * change of Σ ρc·u·vol of the state. deposited − stored − conducted − perfused is therefore
  * the engine's conservation error: its accumulated face and reaction amounts against the
  * change of the state it holds. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,11 @@ mn_status mn_bioheat_create(mn_bioheat *b, const mn_hgrid *g, const double *rho_
     const size_t n = mn_hgrid_n(g);
     MN_ALLOC(b->q, n);
     MN_ALLOC(b->u, n);
+    MN_ALLOC(b->perf, n);
+    MN_ALLOC(b->xr, n);
+    MN_ALLOC(b->xu, n);
+    if (perf)
+        memcpy(b->perf, perf, n * sizeof *perf);
     mn_status st = MN_OK;
     MN_TRY_GOTO(mn_grid_create(g->nx, g->ny, g->nz, g->dx, g->dy, g->dz, &b->grid), fail);
     MN_TRY_GOTO(mn_field_create(b->grid, 1, &b->f), fail);
@@ -59,13 +65,35 @@ void mn_bioheat_clear(mn_bioheat *b)
 {
     mn_field_free(b->f);
     mn_grid_free(b->grid);
-    free(b->q), free(b->u);
+    free(b->q), free(b->u), free(b->perf), free(b->xr), free(b->xu);
     memset(b, 0, sizeof *b);
 }
 
 mn_status mn_bioheat_set_conductivity(mn_bioheat *b, const double *k_w_um_k)
 {
     return mn_field_set_diffusivity(b->f, 0, k_w_um_k);
+}
+
+mn_status mn_bioheat_set_cooling(mn_bioheat *b, int on, double t_plate_c, double h_w_um2_k,
+                                 const double *k_w_um_k)
+{
+    if (!on)
+        return mn_field_set_exchange(b->f, 0, b->perf, NULL);
+    const mn_hgrid *g = b->g;
+    const size_t n = mn_hgrid_n(g), sz = (size_t)g->nx * (size_t)g->ny;
+    const double uc = t_plate_c - b->t_fix, dz0 = g->dz[0];
+    memcpy(b->xr, b->perf, n * sizeof *b->xr);
+    memset(b->xu, 0, n * sizeof *b->xu);
+    for (size_t q = 0; q < sz; q++) {
+        const double half = 0.5 * dz0 / k_w_um_k[q]; /* µm² K / W */
+        const double h_eff =
+            1.0 / ((h_w_um2_k > 0 && isfinite(h_w_um2_k) ? 1.0 / h_w_um2_k : 0.0) + half);
+        const double rc = h_eff / dz0;
+        /* perf (0 − u) + rc (uc − u) = (perf + rc) (u_ref − u) */
+        b->xr[q] = b->perf[q] + rc;
+        b->xu[q] = rc * uc / b->xr[q];
+    }
+    return mn_field_set_exchange(b->f, 0, b->xr, b->xu);
 }
 
 mn_status mn_bioheat_set_source(mn_bioheat *b, const double *src_w)

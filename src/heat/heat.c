@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/table.h"
 #include "heat/heat_result.h"
 #include "heat/tissue.h"
 
@@ -38,6 +39,8 @@ void mn_heat_options_default(mn_heat_options *o)
      * on "roll-off"; the rise itself comes from desiccation (Zhu 2013, data/rf_dielectric.csv). */
     o->impedance_cutoff_rel = 2.0;
     o->k_temperature_dependent = 1;
+    o->water_scale = 1.0;
+    o->dry_sigma_factor = -1.0;
     o->keep_fields = 1;
 }
 
@@ -69,7 +72,28 @@ static mn_status check_device(const mn_device_spec *d)
         return mn_error_set(MN_EINPUT, "device.tip_exposed_um: must be > 0 for insulated needles");
     if (d->stacks < 1)
         return mn_error_set(MN_EINPUT, "device.stacks: must be >= 1");
+    if (d->cooled && !(d->cooling_c >= -30.0 && d->cooling_c <= 37.0))
+        return mn_error_set(MN_EINPUT, "device.cooling_c: must be in -30 ... 37");
     return MN_OK;
+}
+
+/* Length over which the needle widens from its tip radius to its diameter: the device's, else
+ * the needling stage's needle_taper_length_um (data/needling_params.csv: the one measured
+ * metal microneedle, a cone over 770 um; Kalluri 2011's device specification), so that both
+ * stages see the same needle. 0: a cylinder. */
+static mn_status taper_length(const mn_device_spec *d, double *out)
+{
+    *out = d->taper_length_um;
+    if (*out >= 0)
+        return MN_OK;
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("needling_params.csv", &t));
+    long row = mn_table_find(t, "name", "needle_taper_length_um");
+    mn_status st =
+        row < 0 ? mn_error_set(MN_EINTERNAL, "needling_params.csv: no needle_taper_length_um row")
+                : mn_table_double(t, (size_t)row, "value", out);
+    mn_table_free(t);
+    return st;
 }
 
 /* z faces: 5 µm (or finer) through the stratum corneum and epidermis so both are resolved,
@@ -167,13 +191,14 @@ typedef struct run_state {
     double i1_abs;      /* |current| of the quarter cell at 1 V */
     double sigma_coeff; /* < 0: per layer from the table */
     double latent_j;    /* taken by vaporisation so far */
+    double *ktop;       /* conductivity of the top layer, for the cooling plate */
 } run_state;
 
 static void run_state_clear(run_state *s)
 {
     free(s->role), free(s->sigma), free(s->v), free(s->pw), free(s->src), free(s->t);
     free(s->t_old), free(s->om_skin), free(s->om_col), free(s->om_sig), free(s->water);
-    free(s->sigma_next), free(s->rho_c), free(s->latent);
+    free(s->sigma_next), free(s->rho_c), free(s->latent), free(s->ktop);
     mn_bioheat_clear(&s->bh);
 }
 
@@ -222,6 +247,28 @@ static mn_status update_conductivity(run_state *s)
         s->pw[w] = kv * W_UM_PER_M_K;
     }
     return mn_bioheat_set_conductivity(&s->bh, s->pw);
+}
+
+/* Puts the device's cooling plate on the skin surface (on) or takes it away, with the top
+ * layer's conductivity k(T) of now (frozen while the plate stays: it changes by < 0.2 % per
+ * °C). */
+static mn_status set_cooling(run_state *s, const mn_device_spec *d, int on)
+{
+    if (!d->cooled)
+        return MN_OK;
+    const mn_hgrid *g = &s->r->g;
+    const size_t sz = (size_t)g->nx * (size_t)g->ny;
+    const double ta = s->o->arterial_temperature_c;
+    for (size_t q = 0; q < sz; q++) {
+        const mn_heat_material *m = &s->tis->mat[s->r->label[q]];
+        double kv = m->k_w_mk;
+        if (s->o->k_temperature_dependent)
+            kv *= 1.0 + m->k_temp_coeff * (s->t[q] - ta);
+        s->ktop[q] = kv * W_UM_PER_M_K;
+    }
+    /* W/m²/K to W/µm²/K */
+    const double h = d->cooling_h_w_m2k > 0 ? d->cooling_h_w_m2k * 1e-12 : INFINITY;
+    return mn_bioheat_set_cooling(&s->bh, on, d->cooling_c, h, s->ktop);
 }
 
 /* Potential at 1 V with σ* of the current state (sigma_now), then the source scaled to the
@@ -275,11 +322,18 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
         o = *oin;
     else
         mn_heat_options_default(&o);
-    if (!(o.voxel_um > 0) || !(o.cooldown_max_ms >= 0))
-        return mn_error_set(MN_EINPUT, "heat options: voxel_um > 0, cooldown_max_ms >= 0");
+    if (!(o.voxel_um > 0) || !(o.cooldown_max_ms >= 0) || !(o.water_scale > 0) ||
+        !(o.dry_sigma_factor <= 1.0))
+        return mn_error_set(MN_EINPUT, "heat options: voxel_um > 0, cooldown_max_ms >= 0, "
+                                       "water_scale > 0, dry_sigma_factor <= 1");
     mn_heat_tissue tis;
     mn_arrhenius skin, coll;
     MN_TRY(mn_heat_tissue_load(d->frequency_mhz > 0 ? d->frequency_mhz : 1.0, &tis));
+    for (int m = 0; m < MN_HMAT_COUNT; m++) {
+        tis.mat[m].latent_j_m3 *= o.water_scale;
+        if (o.dry_sigma_factor >= 0)
+            tis.mat[m].dry_sigma_factor = o.dry_sigma_factor;
+    }
     MN_TRY(mn_heat_arrhenius_load("skin_burn", &skin));
     MN_TRY(mn_heat_arrhenius_load("collagen", &coll));
 
@@ -306,6 +360,10 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     if (0.5 * pitch - rad < 2.0 * o.voxel_um)
         o.voxel_um = 0.5 * (0.5 * pitch - rad);
     const double ins_bottom = d->insulated ? fmax(0.0, tip - d->tip_exposed_um) : 0.0;
+    double taper_um = 0.0;
+    MN_TRY_GOTO(taper_length(d, &taper_um), fail);
+    const double tip_r = fmin(rad, fmax(0.0, d->tip_radius_um));
+    const double taper_tan = taper_um > 0 ? (rad - tip_r) / taper_um : 0.0;
     int nxy = (int)lround(0.5 * pitch / o.voxel_um);
     if (nxy < 4)
         nxy = 4;
@@ -323,6 +381,8 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     r->skin_depth_um = col->dermis_bottom_um;
     r->tip_um = tip;
     r->passes = d->passes > 0 ? d->passes : 1;
+    r->same_spot = d->pass_interval_s > 0;
+    const int passes_sim = r->same_spot ? r->passes : 1;
 #define ALLOC_GOTO(p, cnt)                                                                         \
     do {                                                                                           \
         (p) = calloc((cnt), sizeof *(p));                                                          \
@@ -346,18 +406,22 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     ALLOC_GOTO(s.sigma_next, n);
     ALLOC_GOTO(s.rho_c, n);
     ALLOC_GOTO(s.latent, n);
+    ALLOC_GOTO(s.ktop, sz);
     if (o.keep_fields)
         ALLOC_GOTO(r->tpeak, n);
 
-    /* Labels and electrode roles; the needle is a cylinder of the needle diameter down to the
-     * set depth (the bevel or cone of the tip is not resolved). */
+    /* Labels and electrode roles. The needle reaches the set depth; within taper_um of its end
+     * it narrows as a cone from its diameter to the tip radius (a cylinder when taper_um is 0),
+     * resolved as the voxels whose centre lies inside it, and always at least the voxel on
+     * its axis. */
     for (int k = 0; k < g->nz; k++) {
         double zc = mn_hgrid_zc(g, k);
         for (int j = 0; j < nxy; j++)
             for (int i = 0; i < nxy; i++) {
                 size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
                 double x = (i + 0.5) * dx, y = (j + 0.5) * dx;
-                int in_needle = (hypot(x, y) < rad || (i == 0 && j == 0)) && zc < tip;
+                const double rz = taper_tan > 0 ? fmin(rad, tip_r + (tip - zc) * taper_tan) : rad;
+                int in_needle = (hypot(x, y) < rz || (i == 0 && j == 0)) && zc < tip;
                 unsigned char lab = zc < col->sc_um              ? MN_HMAT_SC
                                     : zc < col->dej_depth_um     ? MN_HMAT_EPIDERMIS
                                     : zc < col->dermis_bottom_um ? MN_HMAT_DERMIS
@@ -406,7 +470,12 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     double z_needle = 1.0 / (4.0 * s.i1_abs);
     r->sum.impedance_ohm = d->polarity == MN_POLARITY_BIPOLAR ? 2.0 * z_needle : z_needle;
     r->sum.power_per_needle_w = p_needle;
-    r->sum.on_time_ms = d->pulse_ms * d->stacks;
+    r->sum.on_time_ms = d->pulse_ms * d->stacks * passes_sim;
+    r->sum.passes_at_spot = passes_sim;
+    r->sum.cooled = d->cooled;
+    r->sum.cooling_plate_c = d->cooled ? d->cooling_c : 0.0;
+    r->sum.cooling_h_w_m2k = d->cooled && d->cooling_h_w_m2k > 0 ? d->cooling_h_w_m2k : 0.0;
+    r->sum.taper_length_um = taper_tan > 0 ? taper_um : 0.0;
     r->sum.energy_per_needle_mj = p_needle * r->sum.on_time_ms;
 
     /* Tip probe: the tissue voxel just below the needle end on the axis. */
@@ -417,19 +486,32 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
             break;
         }
 
-    /* Time loop over the pulse train and the cooling after it. */
+    /* Time loop over the pulse train of each pass at this spot (passes_sim), the pass interval
+     * between them (from the end of one train to the start of the next) and the cooling after
+     * the last. The cooling plate, where the device has one, touches the skin during each
+     * train (its pulses and the gaps between them) and is lifted between passes and after. */
     const double gap_ms = o.pulse_gap_ms >= 0 ? o.pulse_gap_ms : d->pulse_ms;
+    const double pass_gap_ms = r->same_spot ? d->pass_interval_s * 1e3 : 0.0;
+    int plate_on = 0;
     const double cell_w_per_needle = 4.0; /* the quarter cell carries a quarter of a needle */
     double t_ms = 0.0, peak = o.arterial_temperature_c, epi_peak = peak, tip_peak = peak;
     double lpeak[4] = {peak, peak, peak, peak}, on_ms = 0.0, z_now = r->sum.impedance_ohm;
     double row0[MN_HCURVE_COLS] = {0, peak, peak, peak, 0, 0};
     MN_TRY_GOTO(curve_push(r, row0), fail);
-    const int nseg = 2 * d->stacks;
+    const int seg_pass = 2 * d->stacks, nseg = seg_pass * passes_sim;
     for (int sg = 0; sg < nseg; sg++) {
         const int on = sg % 2 == 0, last = sg == nseg - 1;
-        const double seg_ms = on ? d->pulse_ms : last ? o.cooldown_max_ms : gap_ms;
+        const int pass_end = sg % seg_pass == seg_pass - 1;
+        const double seg_ms = on         ? d->pulse_ms
+                              : last     ? o.cooldown_max_ms
+                              : pass_end ? pass_gap_ms
+                                         : gap_ms;
         if (!(seg_ms > 0))
             continue;
+        if (plate_on != !pass_end) {
+            plate_on = !pass_end;
+            MN_TRY_GOTO(set_cooling(&s, d, plate_on), fail);
+        }
         const double dt_max = on ? seg_ms / 8.0 : fmax(seg_ms / 8.0, 1.0);
         double done_ms = 0.0, dt = fmin(0.1, seg_ms / 4.0), z_min = INFINITY;
         int cut = 0;
@@ -567,7 +649,9 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     for (size_t q = 0; q < sz; q++)
         hits += epi_hit[q];
     r->sum.epidermis_area_fraction = (double)hits / (double)sz;
-    double frac = zc.volume_nl * 1e6 / (pitch * pitch * col->dermis_bottom_um) * r->passes;
+    /* passes side by side make as many zones; passes at one spot were simulated (one zone) */
+    double frac = zc.volume_nl * 1e6 / (pitch * pitch * col->dermis_bottom_um) *
+                  (r->same_spot ? 1 : r->passes);
     r->sum.damage_volume_fraction = fmin(1.0, frac);
     mn_energy en;
     MN_TRY_GOTO(mn_bioheat_get_energy(&s.bh, &en), fail);
@@ -607,6 +691,8 @@ mn_status mn_heat_get_injury(const mn_heat_result *r, int passes, mn_heat_injury
         passes = 1;
     memset(out, 0, sizeof *out);
     const mn_heat_zone *z = &r->sum.coagulation;
+    if (r->same_spot) /* the passes hit the same spot: one (simulated) zone per needle */
+        passes = 1;
     out->zones_per_cm2 = z->volume_nl > 0 ? 1e8 / (r->pitch_um * r->pitch_um) * passes : 0.0;
     out->coagulated_nl_per_cm2 = out->zones_per_cm2 * z->volume_nl;
     out->depth_top_um = z->top_um;

@@ -45,7 +45,12 @@ typedef struct mn_heat_options {
     double impedance_cutoff_rel; /* the generator ends a sub-pulse when |Z| exceeds this × its
                                     lowest value in the pulse (impedance roll-off); default 2 */
     int k_temperature_dependent; /* k(T) = k0 (1 + a (T − 37)), Duck 1990 (V2); default 1 */
-    int keep_fields;             /* keep peak-temperature and Ω fields for .vti; default 1 */
+    /* Sensitivity of the assumptions (docs/validation/heat.md): each layer's water content
+     * (latent heat) times water_scale (default 1), and σ of desiccated tissue relative to wet
+     * (< 0, the default: data/rf_dielectric.csv, 0.01). */
+    double water_scale;
+    double dry_sigma_factor;
+    int keep_fields; /* keep peak-temperature and Ω fields for .vti; default 1 */
 } mn_heat_options;
 
 void mn_heat_options_default(mn_heat_options *o);
@@ -89,6 +94,11 @@ typedef struct mn_heat_summary {
     int pulse_cut_short;             /* sub-pulses ended early by the impedance rise */
     double vaporised_nl;             /* tissue volume that lost all its water */
     double latent_mj;                /* per needle: heat taken by vaporisation */
+    int passes_at_spot;              /* pulse trains simulated at this spot (pass_interval_s) */
+    int cooled;                      /* a contact-cooling plate touched the skin in each train */
+    double cooling_plate_c;          /* its temperature */
+    double cooling_h_w_m2k;          /* its heat-transfer coefficient; 0: surface held */
+    double taper_length_um;          /* the needle's cone length (0: a cylinder) */
 } mn_heat_summary;
 
 mn_status mn_heat_get_summary(const mn_heat_result *r, mn_heat_summary *out);

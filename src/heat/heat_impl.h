@@ -92,6 +92,8 @@ typedef struct mn_bioheat {
     mn_field *f;
     double t_fix;
     double *q, *u;    /* source W/µm³, values scratch */
+    double *perf;     /* w_b ρ_b c_b per voxel (W/µm³/K) */
+    double *xr, *xu;  /* exchange rate and reference with a cooling plate on (scratch) */
     double power_w;   /* Σ source of the current setting, W */
     double deposited; /* J since the start */
 } mn_bioheat;
@@ -107,6 +109,15 @@ void mn_bioheat_clear(mn_bioheat *b);
 mn_status mn_bioheat_set_conductivity(mn_bioheat *b, const double *k_w_um_k);
 /* Joule heat per voxel (W), held until the next call; NULL switches it off. */
 mn_status mn_bioheat_set_source(mn_bioheat *b, const double *src_w);
+/* Contact cooling of the skin surface (top face): a plate at t_plate_c with heat-transfer
+ * coefficient h_w_um2_k (W/µm²/K; INFINITY: the surface held at t_plate_c). k_w_um_k: the
+ * conductivity per voxel (the top layer's is read). The plate's flux reaches the centre of each
+ * top voxel through half its thickness: h_eff = 1 / (1/h + dz0/(2k)), the finite-volume Robin
+ * condition (with h = ∞ the same half-cell conductance as a held face). It enters the engine as
+ * an exchange of the top layer, rate h_eff/dz0 towards the plate, beside the perfusion; the
+ * ledger's "perfused" then includes the heat the plate took. on = 0 takes the plate away. */
+mn_status mn_bioheat_set_cooling(mn_bioheat *b, int on, double t_plate_c, double h_w_um2_k,
+                                 const double *k_w_um_k);
 /* Advances dt_s (adaptive internal steps of the engine) and writes T (°C, n values). */
 mn_status mn_bioheat_step(mn_bioheat *b, double dt_s, double *t);
 mn_status mn_bioheat_get_energy(const mn_bioheat *b, mn_energy *e);

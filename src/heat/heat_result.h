@@ -16,6 +16,7 @@ struct mn_heat_result {
     mn_heat_summary sum;
     double pitch_um, skin_depth_um, tip_um;
     int passes;
+    int same_spot; /* the passes hit one spot and were simulated one after the other */
 };
 
 #endif

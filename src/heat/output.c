@@ -75,6 +75,17 @@ mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
     MN_TRY(add_number(t, "subpulses_cut_short", s->pulse_cut_short));
     MN_TRY(add_number(t, "vaporised_nl", s->vaporised_nl));
     MN_TRY(add_number(t, "latent_heat_per_needle_mj", s->latent_mj));
+    /* issue 15: needle taper, passes at one spot, contact cooling */
+    MN_TRY(add_number(t, "needle_taper_length_um", s->taper_length_um));
+    MN_TRY(add_number(t, "passes_at_spot", s->passes_at_spot));
+    if (s->cooled) {
+        cJSON *c = cJSON_AddObjectToObject(t, "contact_cooling");
+        if (!c)
+            return mn_error_set(MN_ENOMEM, "summary.json: cannot add contact_cooling");
+        MN_TRY(add_number(c, "plate_c", s->cooling_plate_c));
+        /* 0: perfect contact, the surface held at the plate's temperature */
+        MN_TRY(add_number(c, "h_w_m2k", s->cooling_h_w_m2k));
+    }
     return MN_OK;
 }
 

@@ -129,6 +129,27 @@ static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, con
     return MN_OK;
 }
 
+/* Needle taper and contact cooling of a named RF model (data/rf_devices.csv; no row: the
+ * defaults stay). */
+static mn_status rf_table_defaults(mn_device_spec *d)
+{
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("rf_devices.csv", &t));
+    long row = mn_table_find(t, "model", d->model);
+    mn_status st = MN_OK;
+    if (row >= 0) {
+        double c = NAN;
+        MN_TRY_GOTO(table_value(t, row, "taper_length_um", &d->taper_length_um), done);
+        MN_TRY_GOTO(table_value(t, row, "cooling_c", &c), done);
+        MN_TRY_GOTO(table_value(t, row, "cooling_h_w_m2k", &d->cooling_h_w_m2k), done);
+        if (!isnan(c))
+            d->cooled = true, d->cooling_c = c;
+    }
+done:
+    mn_table_free(t);
+    return st;
+}
+
 /* RF settings. Energy is given as power or as energy per needle (one of them); neither
  * the pulse nor the energy has a default: the literature pack reports no typical setting. The
  * carrier defaults to 1 MHz, the frequency of the tissue properties in
@@ -172,6 +193,37 @@ static mn_status read_rf_keys(const mn_ydoc *doc, const mn_ynode *map, const cha
     mm = -1.0;
     MN_TRY(mn_y_double(doc, map, path, "pitch_mm", 0.1, 10.0, &mm));
     d->pitch_um = mm > 0 ? mm * MN_UM_PER_MM : -1.0;
+    /* Needle taper, contact cooling and passes at one spot (issue 15). The taper defaults to
+     * the needling stage's (data/needling_params.csv); 0 makes a cylinder. A cooling plate is
+     * on only when cooling_c is given: sapphire contact coolers are run at +10 down to -30 C
+     * (Altshuler GB et al. Phys Med Biol 1999;44:1003-23, V2), the bounds keep above freezing
+     * damage at -30 and below body temperature. Its coefficient defaults to perfect contact
+     * (the surface held at cooling_c, as Altshuler's model assumes); 100 W/m2K (dry contact)
+     * up to 1e6 cover every cooler the heat stage documents (docs/validation/heat.md). Passes
+     * at one spot: 0.1 s (stacked by the operator) to an hour. */
+    d->taper_length_um = -1.0;
+    d->cooled = false;
+    d->cooling_c = 37.0;
+    d->cooling_h_w_m2k = -1.0;
+    if (d->model[0])
+        MN_TRY(rf_table_defaults(d));
+    MN_TRY(mn_y_double(doc, map, path, "taper_length_um", 0.0, 5000.0, &d->taper_length_um));
+    const mn_ynode *cool = mn_ynode_get(map, "cooling_c");
+    if (cool)
+        d->cooled = true;
+    MN_TRY(mn_y_bool(doc, map, path, "contact_cooling", &d->cooled));
+    if (d->cooled && !cool && mn_ynode_get(map, "contact_cooling") && d->cooling_c >= 37.0)
+        return mn_y_error(doc, mn_ynode_get(map, "contact_cooling"),
+                          mn_y_path(p, sizeof p, path, "contact_cooling"),
+                          "this device has no cooling plate (expected cooling_c as well)");
+    MN_TRY(mn_y_double(doc, map, path, "cooling_c", -30.0, 37.0, &d->cooling_c));
+    if (!d->cooled && mn_ynode_get(map, "cooling_h_w_m2k"))
+        return mn_y_error(doc, mn_ynode_get(map, "cooling_h_w_m2k"),
+                          mn_y_path(p, sizeof p, path, "cooling_h_w_m2k"),
+                          "given without a cooling plate (expected cooling_c as well)");
+    MN_TRY(mn_y_double(doc, map, path, "cooling_h_w_m2k", 100.0, 1e6, &d->cooling_h_w_m2k));
+    d->pass_interval_s = -1.0;
+    MN_TRY(mn_y_double(doc, map, path, "pass_interval_s", 0.1, 3600.0, &d->pass_interval_s));
     /* Insulated needles conduct only through the exposed tip, whose length the pack gives
      * only for Hantash 2009 (3 mm of a 6 mm needle): so it is required when insulated. */
     if (d->insulated) {
@@ -252,6 +304,11 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                                        "stacks",
                                        "tip_width_mm",
                                        "pitch_mm",
+                                       "taper_length_um",
+                                       "cooling_c",
+                                       "cooling_h_w_m2k",
+                                       "pass_interval_s",
+                                       "contact_cooling",
                                        "setting",
                                        "sterile",
                                        "reuse_count",
@@ -283,10 +340,22 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     const int dialled = out->type == MN_DEVICE_PEN || out->type == MN_DEVICE_RF;
     const char *depth_key = dialled ? "depth_mm" : "needle_length_mm";
     const char *wrong_key = dialled ? "needle_length_mm" : "depth_mm";
-    static const char *const rf_keys[] = {
-        "insulated", "tip_exposed_um", "polarity", "power_w",      "energy_mj_per_needle",
-        "pulse_ms",  "frequency_mhz",  "stacks",   "tip_width_mm", "pitch_mm",
-        NULL};
+    static const char *const rf_keys[] = {"insulated",
+                                          "tip_exposed_um",
+                                          "polarity",
+                                          "power_w",
+                                          "energy_mj_per_needle",
+                                          "pulse_ms",
+                                          "frequency_mhz",
+                                          "stacks",
+                                          "tip_width_mm",
+                                          "pitch_mm",
+                                          "taper_length_um",
+                                          "cooling_c",
+                                          "cooling_h_w_m2k",
+                                          "pass_interval_s",
+                                          "contact_cooling",
+                                          NULL};
     if (out->type != MN_DEVICE_RF)
         for (int i = 0; rf_keys[i]; i++)
             if (mn_ynode_get(map, rf_keys[i]))

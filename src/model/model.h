@@ -83,6 +83,17 @@ typedef struct mn_device_spec {
     int stacks;
     /* RF explicit arrays: needle-field width and needle pitch; < 0 when not given. */
     double tip_width_um, pitch_um;
+    /* RF needle taper, contact cooling and passes at one spot (issue 15, src/heat):
+     * taper_length_um: the needle widens from tip_radius_um at the tip to its diameter over
+     * this length (< 0: the needling stage's needle_taper_length_um; 0: a cylinder).
+     * cooled: a plate at cooling_c touches the skin surface during each pass's pulse train,
+     * with heat-transfer coefficient cooling_h_w_m2k (<= 0: the surface held at cooling_c).
+     * pass_interval_s > 0: the passes hit the same spot this far apart and are simulated one
+     * after the other; otherwise passes lie side by side. */
+    double taper_length_um;
+    bool cooled;
+    double cooling_c, cooling_h_w_m2k;
+    double pass_interval_s;
     /* Hands and hygiene (every device): setting, sterile needles, earlier uses. */
     mn_device_setting setting;
     bool sterile;

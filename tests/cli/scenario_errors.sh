@@ -84,6 +84,10 @@ expect_error rf_energy_twice '2:[0-9]+: device.power_w: given with energy_mj_per
 device: {type: rf, model: rf_hantash_bipolar, depth_mm: 2, pulse_ms: 100, power_w: 5, energy_mj_per_needle: 3, tip_exposed_um: 500}'
 expect_error rf_no_pulse '2:[0-9]+: device.pulse_ms: missing required key' 'site: {zone: cheek}
 device: {type: rf, model: rf_hantash_bipolar, depth_mm: 2, power_w: 5, tip_exposed_um: 500}'
+expect_error rf_cooling_h_alone '2:[0-9]+: device.cooling_h_w_m2k: given without a cooling plate' 'site: {zone: cheek}
+device: {type: rf, model: rf_6x6_lumenis, drum_width_mm: 10, depth_mm: 1, power_w: 5, pulse_ms: 100, tip_exposed_um: 500, cooling_h_w_m2k: 5000}'
+expect_error rf_pass_interval_range '2:[0-9]+: device.pass_interval_s: 0 is out of range' 'site: {zone: cheek}
+device: {type: rf, model: rf_hantash_bipolar, depth_mm: 2, power_w: 5, pulse_ms: 100, tip_exposed_um: 500, pass_interval_s: 0}'
 expect_error rf_head_width '2:[0-9]+: device.pitch_mm: missing' 'site: {zone: cheek}
 device: {type: rf, model: rf_mn_7x7, depth_mm: 1, power_w: 5, pulse_ms: 50, insulated: false}'
 expect_error empty_file '1:1: \(top level\): file is empty' ''

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# RF pulse programme end to end (issue 15): a cooled handpiece and two passes at the same spot
+# reach summary.json's thermal block (contact_cooling, passes_at_spot, the needle's taper), the
+# passes at one spot count one zone per needle in the damage fraction, and the scenario check
+# takes contact_cooling: false for a device without a plate.
+. "$(dirname "$0")/../cli/common.bash"
+cd "$WORK"
+common='site: {zone: cheek}
+patch: {width_mm: 4, length_mm: 4}
+protocol: {sessions: 1, follow_up_days: 30}'
+dev='device: {type: rf, model: rf_6x6_lumenis, depth_mm: 1.0, drum_width_mm: 10, energy_mj_per_needle: 20, pulse_ms: 50, tip_exposed_um: 500'
+printf '%s\n%s, passes: 2, pass_interval_s: 0.5, cooling_c: 5}\n' "$common" "$dev" > cooled.yaml
+"$MNSIM_EXE" run cooled.yaml -o cooled --quiet || fail "cooled run failed"
+python3 - cooled/summary.json <<'PY' || fail "thermal block of a cooled two-pass programme"
+import json, sys
+t = json.load(open(sys.argv[1]))["sessions"][0]["thermal"]
+assert t["passes_at_spot"] == 2, t["passes_at_spot"]
+assert t["contact_cooling"] == {"plate_c": 5, "h_w_m2k": 0}, t["contact_cooling"]
+assert t["needle_taper_length_um"] == 770, t["needle_taper_length_um"]
+# the surface is held at 5 C during the trains: the stratum corneum cannot be the hottest layer
+assert t["peak_c"]["stratum_corneum"] < t["peak_c"]["dermis"], t["peak_c"]
+assert abs(t["delivered_energy_per_needle_mj"] - 40) < 1e-6 or t["subpulses_cut_short"] > 0, t
+PY
+printf '%s\n%s, contact_cooling: false, cooling_h_w_m2k: 1000}\n' "$common" "$dev" > nocool.yaml
+"$MNSIM_EXE" run nocool.yaml -o nocool --quiet 2> nocool.err
+rc=$?
+[ "$rc" = 2 ] || fail "cooling_h_w_m2k without a plate: exit $rc (expected 2)"
+grep -q "nocool.yaml:4:[0-9]*: device.cooling_h_w_m2k: " nocool.err || fail "error does not name the key: $(cat nocool.err)"
+finish
