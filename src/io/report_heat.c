@@ -75,6 +75,15 @@ static void settings_text(const mn_report *r, char *buf, size_t cap)
              d->set_depth_um / 1000);
     if (d->stacks > 1)
         snprintf(buf + strlen(buf), cap - strlen(buf), " (%d sub-pulses)", d->stacks);
+    /* issue 15: contact cooling and passes at one spot */
+    if (d->cooled && d->cooling_h_w_m2k > 0)
+        snprintf(buf + strlen(buf), cap - strlen(buf), ", cooling plate %g °C (h %g W/m²K)",
+                 d->cooling_c, d->cooling_h_w_m2k);
+    else if (d->cooled)
+        snprintf(buf + strlen(buf), cap - strlen(buf), ", cooling plate %g °C", d->cooling_c);
+    if (d->pass_interval_s > 0 && d->passes > 1)
+        snprintf(buf + strlen(buf), cap - strlen(buf), ", %d passes at one spot %g s apart",
+                 d->passes, d->pass_interval_s);
 }
 
 static mn_status temperature_plot(mn_report *r, const mn_rtable *t, const char *settings)

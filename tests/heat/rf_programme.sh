@@ -21,6 +21,8 @@ assert t["needle_taper_length_um"] == 770, t["needle_taper_length_um"]
 assert t["peak_c"]["stratum_corneum"] < t["peak_c"]["dermis"], t["peak_c"]
 assert abs(t["delivered_energy_per_needle_mj"] - 40) < 1e-6 or t["subpulses_cut_short"] > 0, t
 PY
+grep -q "cooling plate 5 .*, 2 passes at one spot 0.5 s apart" cooled/report.html ||
+    fail "the report's heating settings do not show the plate and the passes"
 printf '%s\n%s, contact_cooling: false, cooling_h_w_m2k: 1000}\n' "$common" "$dev" > nocool.yaml
 "$MNSIM_EXE" run nocool.yaml -o nocool --quiet 2> nocool.err
 rc=$?
