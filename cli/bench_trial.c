@@ -5,11 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <math.h>
+
+#include <mnsim/trial.h>
+
 #include "cli.h"
-#include "core/progress.h"
 #include "progress_bar.h"
-#include "mnsim/status.h"
-#include "trial/trial.h"
 
 int mn_bench_trial(int argc, char **argv)
 {
@@ -20,7 +21,7 @@ int mn_bench_trial(int argc, char **argv)
         if (!strcmp(argv[i], "--json"))
             json = 1;
         else if (!strcmp(argv[i], "--patients") && i + 1 < argc) {
-            if (!mn_cli_parse_long("bench", "--patients", argv[++i], 1, MN_TRIAL_SIZE_MAX,
+            if (!mn_cli_parse_long("bench", "--patients", argv[++i], 1, MN_TRIAL_MAX_PATIENTS,
                                    &patients))
                 return 2;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
@@ -33,34 +34,37 @@ int mn_bench_trial(int argc, char **argv)
     }
     if (!file)
         return mn_cli_usage_error("bench", "trial: missing the trial file");
-    mn_trial_spec *t = NULL;
-    mn_status st = mn_trial_load_file(file, &t);
-    if (st != MN_OK)
-        return mn_cli_fail(st);
-    long n = patients > 0 && patients < t->size ? patients : t->size;
-    mn_trial_table tab;
-    int stopped = 0;
-    st = mn_trial_table_init(&tab, t->size, t->n_arms);
-    double t0 = mn_progress_now();
+    mn_trial *t = NULL;
+    mn_trial_info info;
+    mn_status st = mn_trial_read_file(file, &t);
     if (st == MN_OK)
-        st = mn_trial_simulate_range(t, 0, n, (int)threads, &tab, NULL, NULL, &stopped);
+        st = mn_trial_get_info(t, &info);
+    if (st != MN_OK) {
+        mn_trial_free(t);
+        return mn_cli_fail(st);
+    }
+    long n = patients > 0 && patients < info.size ? patients : info.size;
+    int stopped = 0;
+    double t0 = mn_progress_now();
+    st = mn_trial_simulate(t, 0, n, (int)threads, NULL, NULL, &stopped);
     double s = mn_progress_now() - t0;
     long arms = 0;
-    for (long i = 0; st == MN_OK && i < n; i++)
-        for (int a = 0; a < t->n_arms; a++)
-            arms +=
-                tab.endpoint[(size_t)i * t->n_arms + a] == tab.endpoint[(size_t)i * t->n_arms + a];
-    mn_trial_table_free(&tab);
+    double *y = NULL;
+    size_t count = 0;
+    if (st == MN_OK)
+        st = mn_trial_endpoints(t, &y, &count);
+    for (size_t i = 0; st == MN_OK && i < (size_t)n * (size_t)info.arms; i++)
+        arms += !isnan(y[i]);
     int nt = threads > 0 ? (int)threads : omp_get_max_threads();
     if (st == MN_OK && json)
         printf("{\"benchmark\": \"trial\", \"patients\": %ld, \"patient_arms\": %ld, "
                "\"threads\": %d, \"seconds\": %.3f, \"patients_per_s\": %.2f, "
                "\"ms_per_patient_arm_thread\": %.2f}\n",
-               n, arms, nt, s, n / s, 1000.0 * s * nt / (double)arms);
+               n, arms, nt, s, (double)n / s, 1000.0 * s * nt / (double)arms);
     else if (st == MN_OK)
         printf("trial %s: %ld patients (%ld patient-arms), %d threads: %.3f s, %.2f patients/s, "
                "%.2f ms per patient-arm and thread\n",
-               t->name, n, arms, nt, s, n / s, 1000.0 * s * nt / (double)arms);
-    mn_trial_spec_free(t);
+               info.name, n, arms, nt, s, (double)n / s, 1000.0 * s * nt / (double)arms);
+    mn_trial_free(t);
     return st == MN_OK ? 0 : mn_cli_fail(st);
 }

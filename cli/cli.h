@@ -2,7 +2,10 @@
 #ifndef MN_CLI_H
 #define MN_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include <mnsim/status.h>
 
 typedef int (*mn_cli_fn)(int argc, char **argv);
 
@@ -13,13 +16,15 @@ typedef struct mn_cli_command {
 } mn_cli_command;
 
 /* Prints "mnsim: <message>" for the last library error and returns its exit code. */
-int mn_cli_fail(int status);
+int mn_cli_fail(mn_status status);
 /* Prints a usage error and returns 2. */
 int mn_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when argv[i] is --help or -h. */
 int mn_cli_wants_help(int argc, char **argv);
 /* Parses a whole number option value into [lo, hi]; prints a usage error on failure. */
 int mn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+/* A whole number of 0 .. 2^64 - 1 (seeds), exactly. */
+int mn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 int mn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
                         double *out);
 

@@ -8,10 +8,10 @@
 #include "cli.h"
 #include <mnsim/status.h>
 
-int mn_cli_fail(int status)
+int mn_cli_fail(mn_status status)
 {
     fprintf(stderr, "mnsim: %s\n", mn_last_error());
-    return mn_status_exit_code((mn_status)status);
+    return mn_status_exit_code(status);
 }
 
 int mn_cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -59,5 +59,23 @@ int mn_cli_parse_double(const char *cmd, const char *opt, const char *s, double 
         return 0;
     }
     *out = v;
+    return 1;
+}
+
+int mn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    /* Digits only: strtoull would take "-1" as 2^64 - 1 and skip leading blanks. */
+    int digits = s && *s && strspn(s, "0123456789") == strlen(s);
+    unsigned long long v = digits ? strtoull(s, &end, 10) : 0;
+    if (!digits || errno == ERANGE) {
+        mn_cli_usage_error(cmd,
+                           "%s: '%s' is not valid (expected a whole number in [0, "
+                           "18446744073709551615])",
+                           opt, s ? s : "");
+        return 0;
+    }
+    *out = (uint64_t)v;
     return 1;
 }

@@ -152,7 +152,7 @@ static int bench_bandwidth(int argc, char **argv)
         }
     }
     mn_bench_bandwidth_result r;
-    int st = mn_bench_bandwidth(&p, &r);
+    mn_status st = mn_bench_bandwidth(&p, &r);
     if (st)
         return mn_cli_fail(st);
     if (json)
@@ -223,7 +223,7 @@ int mn_cmd_bench(int argc, char **argv)
     if (vox < bp.elements / 4)
         bp.elements = vox * 4 > 4096 ? vox * 4 : 4096;
     mn_bench_bandwidth_result bw;
-    int st = mn_bench_bandwidth(&bp, &bw);
+    mn_status st = mn_bench_bandwidth(&bp, &bw);
     if (st)
         return mn_cli_fail(st);
     mn_bench_diffusion_result r, rg;
@@ -243,7 +243,8 @@ int mn_cmd_bench(int argc, char **argv)
                    rg.seconds / r.seconds, r.voxel_updates_per_s / rg.voxel_updates_per_s);
         else
             printf("general path / constant path time per voxel-update: %.3f\n",
-                   (rg.seconds / rg.voxels / rg.steps) / (r.seconds / r.voxels / r.steps));
+                   (rg.seconds / (double)rg.voxels / (double)rg.steps) /
+                       (r.seconds / (double)r.voxels / (double)r.steps));
         return 0;
     }
     print_diffusion(&p, &r, json, p.general ? "general" : "constant", "", bw.triad_gb_s);

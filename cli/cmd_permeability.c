@@ -8,10 +8,10 @@
 
 #include <cjson/cJSON.h>
 
+#include <mnsim/permeability.h>
+#include <mnsim/tables.h>
+
 #include "cli.h"
-#include "core/error.h"
-#include "core/table.h"
-#include "delivery/permeability.h"
 
 static void usage(FILE *out)
 {
@@ -49,44 +49,28 @@ static void usage(FILE *out)
 /* Ionisation and solubility inputs of one molecule (NAN / neutral when not given). */
 typedef struct ion_in {
     double pka, ph, solubility_mg_ml;
-    mn_acid_base acid_base;
+    mn_perm_ionisation acid_base;
 } ion_in;
 
-static int parse_acid_base(const char *v, mn_acid_base *out)
+static int parse_acid_base(const char *v, mn_perm_ionisation *out)
 {
     if (!v || strcmp(v, "") == 0 || strcmp(v, "neutral") == 0)
-        *out = MN_ACIDBASE_NEUTRAL;
+        *out = MN_PERM_NEUTRAL;
     else if (strcmp(v, "acid") == 0)
-        *out = MN_ACIDBASE_ACID;
+        *out = MN_PERM_ACID;
     else if (strcmp(v, "base") == 0)
-        *out = MN_ACIDBASE_BASE;
+        *out = MN_PERM_BASE;
     else
         return -1;
     return 0;
 }
 
-static int check_ion(const char *name, const ion_in *io)
+/* The library refuses an acid or a base without pka and ph, naming what is missing. */
+static int compute(const char *name, double mw, double logp, const ion_in *io, mn_perm_membrane mem,
+                   mn_perm_result *p)
 {
-    if ((io->acid_base == MN_ACIDBASE_ACID || io->acid_base == MN_ACIDBASE_BASE) &&
-        (!isfinite(io->pka) || !isfinite(io->ph))) {
-        fprintf(stderr,
-                "mnsim permeability: %s%sacid_base %s needs pka and ph (expected both numbers)\n",
-                name ? name : "", name ? ": " : "",
-                io->acid_base == MN_ACIDBASE_ACID ? "acid" : "base");
-        return 2;
-    }
-    return 0;
-}
-
-static int compute(const char *name, double mw, double logp, const ion_in *io, mn_membrane mem,
-                   mn_permeability *p)
-{
-    mn_solute s = {mw, logp, 0.0, 0.0, io->pka, io->acid_base, io->ph};
-    int rc = check_ion(name, io);
-    if (rc)
-        return rc;
-    mn_status st = mn_permeability_compute(&s, MN_PERM_REF_SC_LAYERS, MN_PERM_REF_VE_UM,
-                                           MN_PERM_REF_DERMIS_UM, mem, p);
+    mn_perm_molecule m = {mw, logp, io->acid_base, io->pka, io->ph, io->solubility_mg_ml};
+    mn_status st = mn_permeability_estimate(&m, mem, p);
     if (st != MN_OK) {
         fprintf(stderr, "mnsim permeability: %s%s%s\n", name ? name : "", name ? ": " : "",
                 mn_last_error());
@@ -158,7 +142,7 @@ static int need_columns(const char *in, mn_table *t, const char *const *need, in
 static int row_ion(mn_table *t, size_t r, ion_in *io)
 {
     io->pka = io->ph = io->solubility_mg_ml = NAN;
-    io->acid_base = MN_ACIDBASE_NEUTRAL;
+    io->acid_base = MN_PERM_NEUTRAL;
     mn_status st = MN_OK;
     if (mn_table_col(t, "pka") >= 0)
         st = mn_table_double_or(t, r, "pka", NAN, &io->pka);
@@ -186,13 +170,7 @@ static int row_ion(mn_table *t, size_t r, ion_in *io)
     return 0;
 }
 
-/* Maximum (saturated-donor) flux, µg/cm²/h: kp [cm/h] × S [mg/mL = 1000 µg/cm³]. */
-static double max_flux(const mn_permeability *p, const ion_in *io)
-{
-    return isfinite(io->solubility_mg_ml) ? p->kp_cm_h * io->solubility_mg_ml * 1000.0 : NAN;
-}
-
-static int run_file(const char *in, const char *outpath, mn_membrane mem)
+static int run_file(const char *in, const char *outpath, mn_perm_membrane mem)
 {
     mn_table *t = NULL;
     int rc = load_table(in, NULL, &t);
@@ -223,13 +201,13 @@ static int run_file(const char *in, const char *outpath, mn_membrane mem)
         ion_in io;
         if ((rc = row_ion(t, r, &io)) != 0)
             break;
-        mn_permeability p;
+        mn_perm_result p;
         if ((rc = compute(name, mw, lp, &io, mem, &p)) != 0)
             break;
         fprintf(out, "%s,%.6g,%.6g,%.6e,%.6g,%.4f,%.4f,%.4f,%.6e,%.6g,%.6e,%.6e,%.6g\n", name, mw,
                 lp, p.kp_cm_h, p.lag_time_h, p.share_lipid, p.share_polar, p.share_viable,
                 p.kp_potts_guy_cm_h, p.f_unionised, p.kp_neutral_cm_h, p.kp_ion_cm_h,
-                max_flux(&p, &io));
+                p.max_flux_ug_cm2_h);
     }
     if (out != stdout && fclose(out) != 0 && rc == 0)
         rc = 1;
@@ -251,74 +229,53 @@ static int run_calibrate(const char *in, int json)
         return rc;
     }
     size_t n = mn_table_rows(t);
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    mn_solute *sol = malloc((n ? n : 1) * sizeof *sol);
-    if (!v || !sol) {
-        free(v), free(sol);
+    double *v = malloc(3 * (n ? n : 1) * sizeof *v);
+    if (!v) {
         mn_table_free(t);
         return 1;
     }
-    /* Compounds measured as salts are fitted as ionised: the table's own pka, acid_base and ph
-     * columns when it has them, else data/kp_training_ionisation.csv by compound name. */
-    int own = mn_table_col(t, "pka") >= 0 && mn_table_col(t, "acid_base") >= 0 &&
-              mn_table_col(t, "ph") >= 0;
-    int named = mn_table_col(t, "compound") >= 0;
     mn_status st = MN_OK;
-    for (size_t r = 0; r < n && st == MN_OK; r++) {
-        mn_solute *s = &sol[r];
-        *s = (mn_solute){0.0, 0.0, 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
-        if ((st = mn_table_double(t, r, "mw_da", &s->mw_da)) == MN_OK &&
-            (st = mn_table_double(t, r, "log_kow", &s->log_kow)) == MN_OK)
-            st = mn_table_double(t, r, "log_kp_cm_h", &v[r]);
-        if (st == MN_OK && own) {
-            const char *ab = mn_table_cell(t, r, mn_table_col(t, "acid_base"));
-            s->acid_base = strcmp(ab, "acid") == 0   ? MN_ACIDBASE_ACID
-                           : strcmp(ab, "base") == 0 ? MN_ACIDBASE_BASE
-                                                     : MN_ACIDBASE_NEUTRAL;
-            if (s->acid_base != MN_ACIDBASE_NEUTRAL &&
-                (st = mn_table_double(t, r, "pka", &s->pka)) == MN_OK)
-                st = mn_table_double(t, r, "ph", &s->ph);
-        } else if (st == MN_OK && named) {
-            st = mn_permeability_training_ionisation(
-                mn_table_cell(t, r, mn_table_col(t, "compound")), s);
-        }
-    }
-    mn_perm_fit fit;
+    for (size_t r = 0; r < n && st == MN_OK; r++)
+        if ((st = mn_table_double(t, r, "mw_da", &v[r])) == MN_OK &&
+            (st = mn_table_double(t, r, "log_kow", &v[n + r])) == MN_OK)
+            st = mn_table_double(t, r, "log_kp_cm_h", &v[2 * n + r]);
+    mn_perm_calibration fit;
     if (st == MN_OK)
-        st = mn_permeability_fit_solutes(sol, v, n, &fit);
-    free(v), free(sol);
+        st = mn_permeability_calibrate(v, v + n, v + 2 * n, n, &fit);
+    free(v);
     mn_table_free(t);
     if (st != MN_OK)
         return mn_cli_fail(st);
     if (json) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "compounds", (double)fit.n);
-        cJSON_AddNumberToObject(o, "log10_factor_lipid", fit.log_a[0]);
-        cJSON_AddNumberToObject(o, "log10_factor_polar", fit.log_a[1]);
-        cJSON_AddNumberToObject(o, "log10_factor_viable", fit.log_a[2]);
-        cJSON_AddNumberToObject(o, "rmse_log_kp", fit.rmse);
-        cJSON_AddNumberToObject(o, "loo_rmse_log_kp", fit.loo_rmse);
-        cJSON_AddNumberToObject(o, "bias_log_kp", fit.bias);
+        cJSON_AddNumberToObject(o, "compounds", (double)fit.compounds);
+        cJSON_AddNumberToObject(o, "log10_factor_lipid", fit.log10_factor_lipid);
+        cJSON_AddNumberToObject(o, "log10_factor_polar", fit.log10_factor_polar);
+        cJSON_AddNumberToObject(o, "log10_factor_viable", fit.log10_factor_viable);
+        cJSON_AddNumberToObject(o, "rmse_log_kp", fit.rmse_log_kp);
+        cJSON_AddNumberToObject(o, "loo_rmse_log_kp", fit.loo_rmse_log_kp);
+        cJSON_AddNumberToObject(o, "bias_log_kp", fit.bias_log_kp);
         cJSON *g = cJSON_AddObjectToObject(o, "regression");
-        cJSON_AddNumberToObject(g, "intercept", fit.reg[0]);
-        cJSON_AddNumberToObject(g, "log_kow", fit.reg[1]);
-        cJSON_AddNumberToObject(g, "mw_da", fit.reg[2]);
-        cJSON_AddNumberToObject(g, "rmse_log_kp", fit.reg_rmse);
-        cJSON_AddNumberToObject(g, "loo_rmse_log_kp", fit.reg_loo_rmse);
+        cJSON_AddNumberToObject(g, "intercept", fit.regression[0]);
+        cJSON_AddNumberToObject(g, "log_kow", fit.regression[1]);
+        cJSON_AddNumberToObject(g, "mw_da", fit.regression[2]);
+        cJSON_AddNumberToObject(g, "rmse_log_kp", fit.regression_rmse_log_kp);
+        cJSON_AddNumberToObject(g, "loo_rmse_log_kp", fit.regression_loo_rmse_log_kp);
         char *txt = cJSON_Print(o);
         puts(txt);
         free(txt);
         cJSON_Delete(o);
     } else {
-        printf("compounds                 %zu (%s)\n", fit.n, src);
-        printf("log10 factor lipid route  %.4f\n", fit.log_a[0]);
-        printf("log10 factor polar route  %.4f\n", fit.log_a[1]);
-        printf("log10 factor viable       %.4f (equivalent viable tissue %.0f um)\n", fit.log_a[2],
-               pow(10.0, fit.log_a[2]) * MN_PERM_REF_VE_UM);
-        printf("RMSE log kp               %.4f (leave-one-out %.4f, bias %+.4f)\n", fit.rmse,
-               fit.loo_rmse, fit.bias);
+        printf("compounds                 %zu (%s)\n", fit.compounds, src);
+        printf("log10 factor lipid route  %.4f\n", fit.log10_factor_lipid);
+        printf("log10 factor polar route  %.4f\n", fit.log10_factor_polar);
+        printf("log10 factor viable       %.4f (equivalent viable tissue %.0f um)\n",
+               fit.log10_factor_viable, fit.equivalent_viable_um);
+        printf("RMSE log kp               %.4f (leave-one-out %.4f, bias %+.4f)\n", fit.rmse_log_kp,
+               fit.loo_rmse_log_kp, fit.bias_log_kp);
         printf("regression log kp = %.4f + %.4f log Kow %+.6f MW: RMSE %.4f (leave-one-out %.4f)\n",
-               fit.reg[0], fit.reg[1], fit.reg[2], fit.reg_rmse, fit.reg_loo_rmse);
+               fit.regression[0], fit.regression[1], fit.regression[2], fit.regression_rmse_log_kp,
+               fit.regression_loo_rmse_log_kp);
     }
     return 0;
 }
@@ -332,9 +289,9 @@ int mn_cmd_permeability(int argc, char **argv)
     }
     double mw = NAN, lp = NAN;
     int json = 0, calibrate = 0;
-    ion_in io = {NAN, NAN, NAN, MN_ACIDBASE_NEUTRAL};
+    ion_in io = {NAN, NAN, NAN, MN_PERM_NEUTRAL};
     const char *input = NULL, *outpath = NULL, *calib_file = NULL;
-    mn_membrane mem = MN_MEMBRANE_EPIDERMIS;
+    mn_perm_membrane mem = MN_PERM_EPIDERMIS;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -370,11 +327,11 @@ int mn_cmd_permeability(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--membrane") == 0) {
             if (v && strcmp(v, "epidermis") == 0)
-                mem = MN_MEMBRANE_EPIDERMIS;
+                mem = MN_PERM_EPIDERMIS;
             else if (v && strcmp(v, "full_thickness") == 0)
-                mem = MN_MEMBRANE_FULL_THICKNESS;
+                mem = MN_PERM_FULL_THICKNESS;
             else if (v && strcmp(v, "training") == 0)
-                mem = MN_MEMBRANE_TRAINING;
+                mem = MN_PERM_TRAINING;
             else
                 return mn_cli_usage_error(cmd,
                                           "--membrane: '%s' is not valid (expected "
@@ -403,7 +360,7 @@ int mn_cmd_permeability(int argc, char **argv)
         return run_file(input, outpath, mem);
     if (isnan(mw) || isnan(lp))
         return mn_cli_usage_error(cmd, "give --mw-da and --log-kow, or --input FILE.csv");
-    mn_permeability p;
+    mn_perm_result p;
     int rc = compute(NULL, mw, lp, &io, mem, &p);
     if (rc)
         return rc;
@@ -424,7 +381,7 @@ int mn_cmd_permeability(int argc, char **argv)
         cJSON_AddNumberToObject(o, "kp_neutral_cm_h", p.kp_neutral_cm_h);
         cJSON_AddNumberToObject(o, "kp_ion_cm_h", p.kp_ion_cm_h);
         if (isfinite(io.solubility_mg_ml))
-            cJSON_AddNumberToObject(o, "max_flux_ug_cm2_h", max_flux(&p, &io));
+            cJSON_AddNumberToObject(o, "max_flux_ug_cm2_h", p.max_flux_ug_cm2_h);
         char *txt = cJSON_Print(o);
         puts(txt);
         free(txt);
@@ -442,7 +399,7 @@ int mn_cmd_permeability(int argc, char **argv)
             printf("kp_ion_cm_h        %.4e\n", p.kp_ion_cm_h);
         }
         if (isfinite(io.solubility_mg_ml))
-            printf("max_flux_ug_cm2_h  %.4g\n", max_flux(&p, &io));
+            printf("max_flux_ug_cm2_h  %.4g\n", p.max_flux_ug_cm2_h);
     }
     return 0;
 }

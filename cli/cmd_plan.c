@@ -1,21 +1,17 @@
 /* mnsim plan PATIENT.yaml --concern NAME --zones Z1,Z2 [--severity S] [--max-downtime-days D]
  * [--max-sessions N] [--device D] [--setting clinic|home] [--json] [--handout] [-o DIR]
  * [--force] | --list: a plan per zone from the cited guidance, limited by anatomy, screening,
- * the patient's limits and risks, ranked by the simulator (mn_run_predict of src/run/). */
+ * the patient's limits and risks, ranked by the simulator (mn_plan_patient_file of
+ * <mnsim/clinic.h>). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include <mnsim/clinic.h>
+
 #include "cli.h"
-#include "clinic/handout.h"
-#include "clinic/modalities.h"
-#include "clinic/plan.h"
-#include "run/predict.h"
-#include "core/error.h"
-#include "model/device.h"
-#include "model/patient.h"
 
 static void help(FILE *out)
 {
@@ -54,8 +50,12 @@ static void help(FILE *out)
 /* Other treatments patients ask about, for this concern (data/modalities.csv). */
 static void print_modalities(const char *concern)
 {
+    char *text = NULL;
     cJSON *arr = NULL, *m;
-    if (mn_clinic_modalities_json(concern, &arr) != MN_OK || !cJSON_GetArraySize(arr)) {
+    if (mn_plan_modalities_json(concern, &text) == MN_OK)
+        arr = cJSON_Parse(text);
+    mn_free(text);
+    if (!cJSON_GetArraySize(arr)) {
         cJSON_Delete(arr);
         return;
     }
@@ -82,50 +82,63 @@ static void print_modalities(const char *concern)
     cJSON_Delete(arr);
 }
 
-static void print_plan(const char *file, const mn_plan *p)
+static void print_plan(const char *file, const mn_plan_result *p)
 {
-    printf("Plan for %s: %s%s%s\nScreening decision: %s\nObjective: %s\n", file, p->concern,
-           p->severity[0] ? ", " : "", p->severity, mn_clinic_decision_name(p->screening->decision),
-           p->objective);
-    for (size_t i = 0; i < p->screening->n_findings; i++)
-        printf("  [%s] %s: %s\n", p->screening->findings[i].severity, p->screening->findings[i].id,
-               p->screening->findings[i].advice);
-    for (size_t i = 0; i < p->n_zones; i++) {
-        const mn_plan_zone *z = &p->zones[i];
-        printf("\n== %s ==\n", z->zone);
-        if (!z->planned) {
-            printf("  no plan: %s\n", z->why_not);
+    mn_plan_header h;
+    const mn_screen_result *scr = NULL;
+    const char *decision = "";
+    size_t nf = 0;
+    mn_plan_result_header(p, &h);
+    mn_plan_result_screening(p, &scr);
+    mn_screen_result_decision(scr, &decision);
+    mn_screen_result_finding_count(scr, &nf);
+    printf("Plan for %s: %s%s%s\nScreening decision: %s\nObjective: %s\n", file, h.concern,
+           h.severity[0] ? ", " : "", h.severity, decision, h.objective);
+    for (size_t i = 0; i < nf; i++) {
+        mn_screen_finding f;
+        if (mn_screen_result_finding(scr, i, &f) == MN_OK)
+            printf("  [%s] %s: %s\n", f.severity, f.id, f.advice);
+    }
+    for (size_t i = 0; i < h.zones; i++) {
+        mn_plan_zone_info z;
+        if (mn_plan_result_zone(p, i, &z) != MN_OK)
+            break;
+        printf("\n== %s ==\n", z.zone);
+        if (!z.planned) {
+            printf("  no plan: %s\n", z.why_not);
             continue;
         }
-        printf("  device     %s\n", mn_device_type_name(z->device));
+        printf("  device     %s\n", z.device);
         printf("  depth      %.2f mm, titrate to %.2f mm (deepest allowed %.2f mm; reach limit "
                "%.0f um)\n",
-               z->depth_mm_min, z->depth_mm_max, z->depth_limit_mm, z->reach_limit_um);
-        if (z->sessions == 1)
-            printf("  passes     %d\n  schedule   1 session", z->passes);
+               z.depth_mm_min, z.depth_mm_max, z.depth_limit_mm, z.reach_limit_um);
+        if (z.sessions == 1)
+            printf("  passes     %d\n  schedule   1 session", z.passes);
         else
-            printf("  passes     %d\n  schedule   %d sessions every %.0f days", z->passes,
-                   z->sessions, z->interval_days);
-        if (z->maintenance_days > 0)
-            printf(", maintenance every %.0f days or more", z->maintenance_days);
-        printf("\n  endpoint   %s\n", z->endpoint);
+            printf("  passes     %d\n  schedule   %d sessions every %.0f days", z.passes,
+                   z.sessions, z.interval_days);
+        if (z.maintenance_days > 0)
+            printf(", maintenance every %.0f days or more", z.maintenance_days);
+        printf("\n  endpoint   %s\n", z.endpoint);
         printf("  predicted  collagen %+.1f / %+.1f / %+.1f / %+.1f %% at day 30/90/180/365; "
                "downtime %.1f d in all\n",
-               z->predicted.collagen_change_percent[0], z->predicted.collagen_change_percent[1],
-               z->predicted.collagen_change_percent[2], z->predicted.collagen_change_percent[3],
-               z->predicted.downtime_days_total);
+               z.predicted_collagen_change_percent[0], z.predicted_collagen_change_percent[1],
+               z.predicted_collagen_change_percent[2], z.predicted_collagen_change_percent[3],
+               z.predicted_downtime_days_total);
         printf("  appointment %.0f min in the chair: numbing %.0f min%s, needling %.0f min, "
                "aftercare %.0f min\n",
-               z->chair_minutes, z->numbing_minutes,
-               z->numbing_minutes > 0 && z->depth_mm_max <= 1.0 ? " (optional at this depth)" : "",
-               z->needling_minutes, z->aftercare_minutes);
-        printf("  pain       %s\n", z->pain_text);
-        for (size_t k = 0; k < z->risks.n; k++)
-            printf("  risk       %-9s %-8s %s\n", z->risks.items[k].id,
-                   mn_risk_level_name(z->risks.items[k].level), z->risks.items[k].reason);
-        printf("  trade-off  %s\n  source     %s\n", z->tradeoff, z->source);
+               z.chair_minutes, z.numbing_minutes,
+               z.numbing_minutes > 0 && z.depth_mm_max <= 1.0 ? " (optional at this depth)" : "",
+               z.needling_minutes, z.aftercare_minutes);
+        printf("  pain       %s\n", z.pain_text);
+        for (size_t k = 0; k < z.risks; k++) {
+            mn_plan_risk r;
+            if (mn_plan_result_zone_risk(p, i, k, &r) == MN_OK)
+                printf("  risk       %-9s %-8s %s\n", r.id, r.level, r.reason);
+        }
+        printf("  trade-off  %s\n  source     %s\n", z.tradeoff, z.source);
     }
-    print_modalities(p->concern);
+    print_modalities(h.concern);
     printf("\nThis plan supports and does not replace the practitioner's judgement.\n");
 }
 
@@ -135,8 +148,7 @@ int mn_cmd_plan(int argc, char **argv)
     int json = 0, handout = 0, list = 0, force = 0;
     double max_down = -1;
     long max_sessions = 0;
-    unsigned devices = 0;
-    mn_device_setting setting = MN_SETTING_CLINIC;
+    const char *device = NULL, *setting = NULL;
     if (mn_cli_wants_help(argc, argv)) {
         help(stdout);
         return 0;
@@ -159,12 +171,8 @@ int mn_cmd_plan(int argc, char **argv)
                 return 2;
         } else if (!strcmp(a, "--device") && has_value) {
             const char *d = argv[++i];
-            devices = !strcmp(d, "pen")      ? 1u << MN_DEVICE_PEN
-                      : !strcmp(d, "roller") ? 1u << MN_DEVICE_ROLLER
-                      : !strcmp(d, "stamp")  ? 1u << MN_DEVICE_STAMP
-                      : !strcmp(d, "any")    ? 0u
-                                             : ~0u;
-            if (devices == ~0u)
+            device = d;
+            if (strcmp(d, "pen") && strcmp(d, "roller") && strcmp(d, "stamp") && strcmp(d, "any"))
                 return mn_cli_usage_error("plan",
                                           "--device: '%s' (expected pen, roller, stamp "
                                           "or any; RF cannot be planned: no cited "
@@ -172,10 +180,8 @@ int mn_cmd_plan(int argc, char **argv)
                                           d);
         } else if (!strcmp(a, "--setting") && has_value) {
             const char *v = argv[++i];
-            if (!strcmp(v, "clinic"))
-                setting = MN_SETTING_CLINIC;
-            else if (!strcmp(v, "home"))
-                setting = MN_SETTING_HOME;
+            if (!strcmp(v, "clinic") || !strcmp(v, "home"))
+                setting = v;
             else
                 return mn_cli_usage_error("plan", "--setting: '%s' (expected clinic or home)", v);
         } else if (!strcmp(a, "--concern") && has_value)
@@ -196,7 +202,7 @@ int mn_cmd_plan(int argc, char **argv)
     }
     if (list) {
         char buf[2048];
-        mn_status st = mn_clinic_concern_list(buf, sizeof buf);
+        mn_status st = mn_plan_concerns(buf, sizeof buf);
         if (st != MN_OK)
             return mn_cli_fail(st);
         printf("%s\n", buf);
@@ -209,45 +215,38 @@ int mn_cmd_plan(int argc, char **argv)
     if (!zones_arg || !*zones_arg)
         return mn_cli_usage_error("plan", "missing --zones Z1,Z2");
 
-    char zbuf[1024];
-    const char *zones[MN_PLAN_ZONE_CAP];
+    /* The zone count is a usage limit of the command (the library checks it too). */
     size_t nz = 0;
-    snprintf(zbuf, sizeof zbuf, "%s", zones_arg);
-    for (char *save = NULL, *t = strtok_r(zbuf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (nz == MN_PLAN_ZONE_CAP)
-            return mn_cli_usage_error("plan", "--zones: more than %d zones", MN_PLAN_ZONE_CAP);
-        zones[nz++] = t;
-    }
+    for (const char *c = zones_arg; *c; c++)
+        nz += *c != ',' && (c == zones_arg || c[-1] == ',');
+    if (nz > 20)
+        return mn_cli_usage_error("plan", "--zones: more than %d zones", 20);
 
-    mn_patient patient;
-    mn_status st = mn_patient_load(file, &patient);
-    if (st != MN_OK)
-        return mn_cli_fail(st);
-    mn_plan_request req = {&patient, concern,        zones, nz,       max_down,
-                           NULL,     mn_run_predict, NULL,  severity, (int)max_sessions,
-                           devices,  setting};
-    mn_plan *plan = NULL;
-    st = mn_clinic_plan(&req, &plan);
+    mn_plan_options opt = {.concern = concern,
+                           .zones = zones_arg,
+                           .max_downtime_days = max_down,
+                           .severity = severity,
+                           .max_sessions = (int)max_sessions,
+                           .device = device,
+                           .setting = setting};
+    mn_plan_result *plan = NULL;
+    mn_status st = mn_plan_patient_file(file, &opt, &plan);
     if (st != MN_OK)
         return mn_cli_fail(st);
     if (json) {
-        cJSON *root = NULL;
         char *text = NULL;
-        st = mn_clinic_plan_json(plan, &root);
-        if (st == MN_OK && !(text = cJSON_Print(root)))
-            st = mn_error_set(MN_ENOMEM, "out of memory printing the plan");
+        st = mn_plan_result_json(plan, &text);
         if (text)
             printf("%s\n", text);
-        free(text);
-        cJSON_Delete(root);
+        mn_free(text);
     } else {
         print_plan(file, plan);
     }
     if (st == MN_OK && handout) {
-        st = mn_clinic_handout_write(plan, dir, force);
+        st = mn_plan_result_write_handout(plan, dir, force);
         if (st == MN_OK && !json)
             printf("Wrote %s/handout.md and %s/handout.html\n", dir, dir);
     }
-    mn_plan_free(plan);
+    mn_plan_result_free(plan);
     return st == MN_OK ? 0 : mn_cli_fail(st);
 }

@@ -28,6 +28,8 @@ static void usage(FILE *out)
             "  --max-memory MB   memory budget of a session's grids (default: half of the\n"
             "                    physical memory); a larger grid stops before allocating\n"
             "  --json            print summary.json instead of the table\n"
+            "  --estimate        print the pre-flight estimate (punctures, memory, disk,\n"
+            "                    time) as JSON and stop, writing nothing\n"
             "  -q, --quiet       print nothing on success, and no progress bar\n"
             "  --force           write into an existing folder that is not an mnsim output\n"
             "  --override-screening\n"
@@ -147,10 +149,18 @@ static void print_table(const char *json, const char *dir, int colour)
     if (!s)
         return;
     const cJSON *sc = cJSON_GetObjectItemCaseSensitive(s, "scenario");
-    printf("mnsim: %s — zone %s, device %s, seed %.0f\n\n",
+    /* The seed as its exact digits (provenance.seed is a string): a JSON number read into a
+     * double would print seeds above 2^53 as another number. */
+    const char *seed = str(cJSON_GetObjectItemCaseSensitive(s, "provenance"), "seed");
+    char seedbuf[32];
+    if (!*seed) {
+        snprintf(seedbuf, sizeof seedbuf, "%.0f", num(s, "seed"));
+        seed = seedbuf;
+    }
+    printf("mnsim: %s — zone %s, device %s, seed %s\n\n",
            cJSON_GetObjectItemCaseSensitive(sc, "name")->valuestring,
            cJSON_GetObjectItemCaseSensitive(sc, "zone")->valuestring,
-           cJSON_GetObjectItemCaseSensitive(sc, "device")->valuestring, num(s, "seed"));
+           cJSON_GetObjectItemCaseSensitive(sc, "device")->valuestring, seed);
     print_screening(cJSON_GetObjectItemCaseSensitive(s, "screening"));
     printf("Needling per session\n");
     printf("%7s %6s %10s %9s %8s %23s %8s %6s %8s %9s\n", "session", "day", "punctures", "per cm2",
@@ -271,8 +281,10 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
 int mn_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *dir = "mnsim-out";
-    int json = 0, quiet = 0, force = 0, override = 0;
-    long seed = -1, threads = 0, samples = 0, max_memory_mb = 0;
+    int json = 0, quiet = 0, force = 0, override = 0, estimate = 0;
+    long threads = 0, samples = 0, max_memory_mb = 0;
+    uint64_t seed = 0;
+    int seed_given = 0;
     double checkpoint_min = -1.0;
     if (mn_cli_wants_help(argc, argv)) {
         usage(stdout);
@@ -286,8 +298,9 @@ int mn_cmd_run(int argc, char **argv)
                 return mn_cli_usage_error("run", "%s needs a folder", a);
             dir = argv[++i];
         } else if (!strcmp(a, "--seed")) {
-            if (!mn_cli_parse_long("run", a, next, 0, 0x7fffffffffffffffL, &seed))
+            if (!mn_cli_parse_u64("run", a, next, &seed))
                 return 2;
+            seed_given = 1;
             i++;
         } else if (!strcmp(a, "--threads")) {
             if (!mn_cli_parse_long("run", a, next, 1, 1024, &threads))
@@ -303,6 +316,8 @@ int mn_cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--estimate")) {
+            estimate = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (!strcmp(a, "--force")) {
@@ -327,14 +342,25 @@ int mn_cmd_run(int argc, char **argv)
     mn_status st = mn_run_create(&run);
     if (st == MN_OK)
         st = scenario ? mn_run_set_scenario_file(run, scenario) : mn_run_set_default_scenario(run);
-    if (st == MN_OK && seed >= 0)
-        st = mn_run_set_seed(run, (uint64_t)seed);
+    if (st == MN_OK && seed_given)
+        st = mn_run_set_seed(run, seed);
     if (st == MN_OK && threads > 0)
         st = mn_run_set_threads(run, (int)threads);
     if (st == MN_OK && max_memory_mb > 0)
         st = mn_run_set_max_memory(run, (size_t)max_memory_mb << 20);
     if (st == MN_OK && samples > 0)
         st = mn_run_set_samples(run, (int)samples);
+    if (st == MN_OK && estimate) {
+        mn_estimate e;
+        st = mn_run_estimate(run, &e);
+        if (st == MN_OK)
+            printf("{\"punctures_per_session\": %.0f, \"punctures\": %.0f, \"punctures_held\": "
+                   "%.0f, \"memory_mb\": %.1f, \"disk_mb\": %.1f, \"cpu_seconds\": %.1f}\n",
+                   e.punctures_per_session, e.punctures, e.punctures_held, e.memory_bytes / 1e6,
+                   e.disk_bytes / 1e6, e.seconds);
+        mn_run_free(run);
+        return st == MN_OK ? 0 : mn_cli_fail(st);
+    }
     if (st == MN_OK)
         st = mn_run_set_output_dir(run, dir);
     if (st == MN_OK)

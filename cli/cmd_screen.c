@@ -4,12 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
+#include <mnsim/clinic.h>
+#include <mnsim/tables.h>
 
 #include "cli.h"
-#include "clinic/screen.h"
-#include "core/table.h"
-#include "model/patient.h"
 
 static void help(FILE *out)
 {
@@ -46,16 +44,21 @@ static int list_terms(void)
     return 0;
 }
 
-static void print_table(const char *file, const mn_screening *s)
+static void print_table(const char *file, const mn_screen_result *s)
 {
-    printf("Screening of %s\nDecision: %s\n", file, mn_clinic_decision_name(s->decision));
-    if (!s->n_findings)
+    const char *decision = "";
+    size_t n = 0;
+    mn_screen_result_decision(s, &decision);
+    mn_screen_result_finding_count(s, &n);
+    printf("Screening of %s\nDecision: %s\n", file, decision);
+    if (!n)
         printf("\nNo rule of data/rules.csv matched this patient.\n");
-    for (size_t i = 0; i < s->n_findings; i++) {
-        const mn_finding *f = &s->findings[i];
-        printf("\n[%s] %s -> %s\n  reason: %s\n  advice: %s\n  source: %s (%s)\n", f->severity,
-               f->id, mn_clinic_decision_name(f->decision), f->reason, f->advice, f->source,
-               f->status);
+    for (size_t i = 0; i < n; i++) {
+        mn_screen_finding f;
+        if (mn_screen_result_finding(s, i, &f) != MN_OK)
+            break;
+        printf("\n[%s] %s -> %s\n  reason: %s\n  advice: %s\n  source: %s (%s)\n", f.severity, f.id,
+               f.decision, f.reason, f.advice, f.source, f.status);
     }
     printf("\nThis screening supports and does not replace the practitioner's judgement.\n");
 }
@@ -85,26 +88,19 @@ int mn_cmd_screen(int argc, char **argv)
     if (!file)
         return mn_cli_usage_error("screen", "missing PATIENT.yaml");
 
-    mn_patient p;
-    mn_screening *s = NULL;
-    mn_status st = mn_patient_load(file, &p);
-    if (st == MN_OK)
-        st = mn_clinic_screen(&p, &s);
+    mn_screen_result *s = NULL;
+    mn_status st = mn_screen_patient_file(file, &s);
     if (st != MN_OK)
         return mn_cli_fail(st);
     if (json) {
-        cJSON *root = NULL;
         char *text = NULL;
-        st = mn_clinic_screening_json(s, &root);
-        if (st == MN_OK && !(text = cJSON_Print(root)))
-            st = MN_ENOMEM;
+        st = mn_screen_result_json(s, &text);
         if (text)
             printf("%s\n", text);
-        free(text);
-        cJSON_Delete(root);
+        mn_free(text);
     } else {
         print_table(file, s);
     }
-    mn_screening_free(s);
+    mn_screen_result_free(s);
     return st == MN_OK ? 0 : mn_cli_fail(st);
 }

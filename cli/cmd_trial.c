@@ -13,13 +13,11 @@
 #include <mpi.h>
 #endif
 
+#include <mnsim/signals.h>
+#include <mnsim/trial.h>
+
 #include "cli.h"
-#include "core/error.h"
-#include "core/progress.h"
 #include "progress_bar.h"
-#include "core/signals.h"
-#include "io/atomic.h"
-#include "trial/trial.h"
 
 static const char *CMD = "trial";
 
@@ -63,11 +61,9 @@ typedef struct ctx {
     int rank, size;
     int mpi;
     int quiet;
-    mn_trial_journal *journal;
     mn_progress_bar bar;
     int show_bar;
     long done, todo;
-    mn_status journal_status;
 } ctx;
 
 static int launched_by_mpi(void)
@@ -75,11 +71,11 @@ static int launched_by_mpi(void)
     return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
 }
 
-static void on_done(void *user, long index, const double *y, int n_arms)
+/* The library journals the patient before calling this. */
+static void on_done(void *user, long index)
 {
     ctx *c = user;
-    if (c->journal && c->journal_status == MN_OK)
-        c->journal_status = mn_trial_journal_add(c->journal, index, y, n_arms);
+    (void)index;
     c->done++;
     if (c->show_bar)
         mn_progress_bar_draw(&c->bar, c->size > 1 ? "patients (rank 0)" : "patients",
@@ -162,8 +158,10 @@ static void print_table(const cJSON *j, const char *dir)
 static int print_outputs(const char *dir, int json)
 {
     char path[4200];
-    if (mn_io_join(path, sizeof path, dir, "trial.json") != MN_OK)
-        return mn_cli_fail(MN_EIO);
+    if ((size_t)snprintf(path, sizeof path, "%s/trial.json", dir) >= sizeof path) {
+        fprintf(stderr, "mnsim: %s: path too long\n", dir);
+        return 1;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         fprintf(stderr, "mnsim: %s: cannot read\n", path);
@@ -194,14 +192,12 @@ static int print_outputs(const char *dir, int json)
 
 static int merge_main(char **dirs, int n, const char *out, int json, int quiet)
 {
-    mn_trial_spec *t = NULL;
-    mn_trial_table tab;
-    mn_status st = mn_trial_merge((const char *const *)dirs, n, &t, &tab);
+    mn_trial *t = NULL;
+    mn_status st = mn_trial_merge_dirs((const char *const *)dirs, n, &t);
     if (st != MN_OK)
         return mn_cli_fail(st);
-    st = mn_trial_write_outputs(t, &tab, out);
-    mn_trial_table_free(&tab);
-    mn_trial_spec_free(t);
+    st = mn_trial_write(t, out);
+    mn_trial_free(t);
     if (st != MN_OK)
         return mn_cli_fail(st);
     return quiet ? 0 : print_outputs(out, json);
@@ -222,12 +218,14 @@ static int any_rank(const ctx *c, int flag)
 }
 
 /* Gathers the ranks' blocks of [first, last) into rank 0's table. */
-static void gather(const ctx *c, mn_trial_table *tab, long first, long last)
+static void gather(const ctx *c, mn_trial *t, int na, long first, long last)
 {
 #ifdef MNSIM_HAVE_MPI
     if (!c->mpi || c->size == 1)
         return;
-    int na = tab->n_arms;
+    double *endpoint = NULL;
+    size_t count = 0;
+    mn_trial_endpoints(t, &endpoint, &count);
     int *counts = calloc((size_t)c->size, sizeof *counts);
     int *displs = calloc((size_t)c->size, sizeof *displs);
     for (int r = 0; r < c->size; r++) {
@@ -237,21 +235,21 @@ static void gather(const ctx *c, mn_trial_table *tab, long first, long last)
         displs[r] = (int)(a * na);
     }
     long a = first + (last - first) * c->rank / c->size;
-    double *mine = tab->endpoint + (size_t)a * na;
+    double *mine = endpoint + (size_t)a * (size_t)na;
     if (c->rank == 0)
-        MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DOUBLE, tab->endpoint, counts, displs, MPI_DOUBLE, 0,
+        MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DOUBLE, endpoint, counts, displs, MPI_DOUBLE, 0,
                     MPI_COMM_WORLD);
     else
         MPI_Gatherv(mine, counts[c->rank], MPI_DOUBLE, NULL, NULL, NULL, MPI_DOUBLE, 0,
                     MPI_COMM_WORLD);
     if (c->rank == 0)
-        for (long i = first; i < last; i++)
-            tab->done[i] = 1;
+        mn_trial_mark_done(t, first, last);
     free(counts);
     free(displs);
 #else
     (void)c;
-    (void)tab;
+    (void)t;
+    (void)na;
     (void)first;
     (void)last;
 #endif
@@ -270,48 +268,44 @@ static int finish(ctx *c, int code)
 static int run_main(const char *file, const char *dir, int threads, int slice_k, int slice_n,
                     int json, int force, ctx *c)
 {
-    mn_trial_spec *t = NULL;
-    mn_trial_table tab = {0};
-    mn_status st = mn_trial_load_file(file, &t);
+    mn_trial *t = NULL;
+    mn_trial_info info;
+    mn_status st = mn_trial_read_file(file, &t);
+    if (st == MN_OK)
+        st = mn_trial_get_info(t, &info);
     if (st != MN_OK) {
         if (c->rank == 0)
             fprintf(stderr, "mnsim: %s\n", mn_last_error());
+        mn_trial_free(t);
         return finish(c, mn_status_exit_code(st));
     }
-    long first = 0, last = t->size;
+    long first = 0, last = info.size;
     if (slice_n > 0)
-        mn_trial_slice_range(t->size, slice_k, slice_n, &first, &last);
+        mn_trial_slice_bounds(info.size, slice_k, slice_n, &first, &last);
     long mine0 = first + (last - first) * c->rank / c->size;
     long mine1 = first + (last - first) * (c->rank + 1) / c->size;
 
     /* Rank 0 prepares the folder and removes another trial's journals before anyone reads. */
     int bad = 0;
     if (c->rank == 0) {
-        st = mn_io_prepare_output_dir(dir, force);
-        if (st == MN_OK)
-            st = mn_trial_journal_reset(t, dir);
+        st = mn_trial_prepare_dir(t, dir, force);
         if (st != MN_OK) {
             fprintf(stderr, "mnsim: %s\n", mn_last_error());
             bad = 1;
         }
     }
     if (any_rank(c, bad)) {
-        mn_trial_spec_free(t);
+        mn_trial_free(t);
         return finish(c, 1);
     }
     long restored = 0;
-    st = mn_trial_table_init(&tab, t->size, t->n_arms);
+    st = mn_trial_resume(t, dir, &restored);
     if (st == MN_OK)
-        st = mn_trial_journal_load(t, dir, &tab, &restored);
-    if (st == MN_OK)
-        st = mn_trial_journal_open(t, dir, c->rank, &c->journal);
+        st = mn_trial_set_journal(t, dir, c->rank);
     int stopped = 0;
     double t0 = mn_progress_now();
     if (st == MN_OK) {
-        long before = 0;
-        for (long i = mine0; i < mine1; i++)
-            before += tab.done[i];
-        c->todo = mine1 - mine0 - before;
+        mn_trial_pending(t, mine0, mine1, &c->todo);
         if (c->rank == 0 && !c->quiet && restored > 0)
             fprintf(stderr, "mnsim: resuming: %ld patients already finished in %s\n", restored,
                     dir);
@@ -319,14 +313,13 @@ static int run_main(const char *file, const char *dir, int threads, int slice_k,
         if (c->show_bar)
             mn_progress_bar_init(&c->bar, stderr, !getenv("NO_COLOR"), 0.25);
         mn_signals_install();
-        st = mn_trial_simulate_range(t, mine0, mine1, threads, &tab, on_done, c, &stopped);
+        st = mn_trial_simulate(t, mine0, mine1, threads, on_done, c, &stopped);
         if (c->show_bar)
             mn_progress_bar_finish(&c->bar);
-        if (st == MN_OK && c->journal_status != MN_OK)
-            st = c->journal_status;
     }
-    mn_trial_journal_close(c->journal);
-    c->journal = NULL;
+    mn_status jst = mn_trial_set_journal(t, NULL, 0);
+    if (st == MN_OK)
+        st = jst;
     if (st != MN_OK) {
         if (c->size > 1)
             fprintf(stderr, "mnsim: rank %d: %s\n", c->rank, mn_last_error());
@@ -347,24 +340,23 @@ static int run_main(const char *file, const char *dir, int threads, int slice_k,
                     "command again to continue\n",
                     dir);
         int signo = mn_signals_stop_requested();
-        mn_trial_table_free(&tab);
-        mn_trial_spec_free(t);
+        mn_trial_free(t);
         return finish(c, failed ? mn_status_exit_code(st != MN_OK ? st : MN_EINTERNAL)
                                 : 128 + (signo > 0 ? signo : 2));
     }
-    gather(c, &tab, first, last);
+    gather(c, t, info.arms, first, last);
     double wall = mn_progress_now() - t0;
     int code = 0;
     if (c->rank == 0) {
-        st = slice_n > 0 ? mn_trial_write_slice(t, &tab, slice_k, slice_n, dir)
-                         : mn_trial_write_outputs(t, &tab, dir);
+        st = slice_n > 0 ? mn_trial_write_slice_dir(t, slice_k, slice_n, dir)
+                         : mn_trial_write(t, dir);
         if (st != MN_OK) {
             code = mn_cli_fail(st);
         } else {
-            mn_trial_journal_remove(dir);
+            mn_trial_remove_journals(dir);
             if (!c->quiet)
                 fprintf(stderr, "mnsim: %ld patients x %d arms in %.1f s on %d rank%s\n",
-                        last - first, t->n_arms, wall, c->size, c->size > 1 ? "s" : "");
+                        last - first, info.arms, wall, c->size, c->size > 1 ? "s" : "");
             if (!c->quiet && slice_n > 0)
                 printf("slice %d/%d (patients %ld to %ld) written to %s; combine the slices "
                        "with 'mnsim trial --merge'\n",
@@ -373,8 +365,7 @@ static int run_main(const char *file, const char *dir, int threads, int slice_k,
                 code = print_outputs(dir, json);
         }
     }
-    mn_trial_table_free(&tab);
-    mn_trial_spec_free(t);
+    mn_trial_free(t);
     return finish(c, code);
 }
 

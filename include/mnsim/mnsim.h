@@ -23,11 +23,13 @@
 #include "mnsim/clinic.h"
 #include "mnsim/export.h"
 #include "mnsim/field.h"
+#include "mnsim/permeability.h"
 #include "mnsim/progress.h"
 #include "mnsim/session.h"
 #include "mnsim/signals.h"
 #include "mnsim/status.h"
 #include "mnsim/tables.h"
+#include "mnsim/trial.h"
 #include "mnsim/verify.h"
 
 #ifdef __cplusplus
@@ -69,6 +71,16 @@ MN_API mn_status mn_run_set_checkpoint_every(mn_run *run, double minutes);
 /* Continues the checkpoint in dir (scenario, seed, threads, progress and output folder come
  * from it; mn_run_set_threads may follow); then mn_run_execute. */
 MN_API mn_status mn_run_resume(mn_run *run, const char *dir);
+/* The pre-flight estimate of a configured run (scenario, seed, samples set), from the scenario
+ * alone: nothing is allocated or written. mn_run_execute computes the same before it starts and
+ * refuses (MN_EINPUT, naming the scenario keys) a run whose memory exceeds the budget of
+ * mn_run_set_max_memory or whose files exceed the output folder's free disk. Estimates are good
+ * to a factor of about two; seconds are CPU seconds of the development machine. */
+typedef struct mn_estimate {
+    double punctures_per_session, punctures, punctures_held;
+    double memory_bytes, disk_bytes, seconds;
+} mn_estimate;
+MN_API mn_status mn_run_estimate(const mn_run *run, mn_estimate *out);
 /* Runs the scenario. A stop request (SIGINT/SIGTERM once the command installed its handler)
  * ends it at a session boundary with MN_EINTERRUPTED: the outputs hold the whole sessions done,
  * summary.json says "complete": false, and a checkpoint is left for mn_run_resume. */

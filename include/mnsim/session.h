@@ -23,7 +23,9 @@
  * needled before healing, healing before assessment; a call out of order fails with
  * MN_EUSAGE and says what is missing. A stage already run is not run again (MN_OK). Results
  * are the same numbers `mnsim run` reports, byte-identical for any thread count.
- * Every call returns an mn_status; on failure mn_last_error() holds the message. */
+ * Every call returns an mn_status; on failure mn_last_error() holds the message. A NULL or
+ * freed handle (handles carry a magic number) is refused with MN_EUSAGE; a setter that fails
+ * leaves the previous setting in place. */
 #ifndef MNSIM_SESSION_H
 #define MNSIM_SESSION_H
 
@@ -111,6 +113,29 @@ typedef struct mn_needling_figures {
 } mn_needling_figures;
 MN_API mn_status mn_session_get_needling(const mn_session *s, int k, mn_needling_figures *out);
 
+/* The channels the punctures of session k leave open after withdrawal, per puncture, in the order
+ * and number of mn_session_get_punctures (owned by the session). channel_depth_um: depth below the
+ * resting surface the hole stays open to once the tissue has rebounded (<= tissue depth; 0: it
+ * closed at once); channel_diameter_um: the open hole at the surface; bleed_probability: the
+ * graded probability that the puncture bleeds (from which `bleeds` was drawn). */
+typedef struct mn_channel_arrays {
+    size_t n;
+    const double *channel_depth_um;
+    const double *channel_diameter_um;
+    const double *bleed_probability;
+} mn_channel_arrays;
+MN_API mn_status mn_session_get_channels(const mn_session *s, int k, mn_channel_arrays *out);
+
+/* Session figures of those channels (summary.json's needling.channel_depth_um,
+ * channel_diameter_um, bleeding_probability_mean: over the whole patch or zone). */
+typedef struct mn_channel_figures {
+    double depth_mean_um, depth_p5_um, depth_p50_um, depth_p95_um;
+    double diameter_mean_um, diameter_p5_um, diameter_p95_um;
+    double bleeding_probability_mean;
+} mn_channel_figures;
+MN_API mn_status mn_session_get_channel_figures(const mn_session *s, int k,
+                                                mn_channel_figures *out);
+
 /* Layers of the doses. */
 enum {
     MN_DOSE_STRATUM_CORNEUM = 0,
@@ -166,7 +191,10 @@ MN_API mn_status mn_session_get_summary_json(mn_session *s, const char **json);
 
 /* Writes summary.json, punctures.csv, timeline.csv (after healing), the stage tables and
  * report.html into dir (created if missing; field files only where the session's output
- * folder is dir, see mn_session_set_output_dir). */
+ * folder is dir, see mn_session_set_output_dir). All or nothing, as a run: the session owns the
+ * folder (lock, manifest of mnsim's files) and publishes every file at once, summary.json last;
+ * on failure the folder keeps its previous state, and the field files the stages wrote into it
+ * are discarded too. */
 MN_API mn_status mn_session_write(mn_session *s, const char *dir);
 MN_API void mn_session_free(mn_session *s);
 

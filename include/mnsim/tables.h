@@ -33,6 +33,11 @@ MN_API int mn_table_col(const mn_table *t, const char *name);
 MN_API const char *mn_table_cell(const mn_table *t, size_t row, int col);
 /* Cell as a finite number; an empty or malformed cell is an error naming table, line, column. */
 MN_API mn_status mn_table_double(const mn_table *t, size_t row, const char *col, double *out);
+/* Like mn_table_double but an empty cell gives fallback. */
+MN_API mn_status mn_table_double_or(const mn_table *t, size_t row, const char *col, double fallback,
+                                    double *out);
+/* 1-based line of a row in the CSV text (comment lines counted), for messages. */
+MN_API size_t mn_table_line(const mn_table *t, size_t row);
 /* Row whose column col equals key, or -1. */
 MN_API long mn_table_find(const mn_table *t, const char *col, const char *key);
 

@@ -270,14 +270,23 @@ def screen(patient):
     return _json_call(lib().mn_screen_file, os.fsencode(patient))
 
 
-def plan(patient, concern, zones, *, max_downtime_days=None):
+def plan(patient, concern, zones, *, max_downtime_days=None, severity=None, max_sessions=None,
+         device=None, setting=None):
     """Plans a course per zone for a patient file, as `mnsim plan --json`: zones is a list of
-    zone names (or one comma-separated string); each candidate is simulated. Returns the plan
-    as a dict."""
+    zone names (or one comma-separated string); each candidate is simulated. severity ("mild",
+    "moderate", "severe" or a number on the concern's scale), max_sessions, device ("pen",
+    "roller", "stamp", "any") and setting ("clinic", "home") are the options of `mnsim plan`.
+    Returns the plan as a dict."""
     if not isinstance(zones, str):
         zones = ",".join(zones)
+
+    def enc(v):
+        return None if v is None else str(v).encode("utf-8")
+
     o = _lib.PlanOptions(concern.encode("utf-8"), zones.encode("utf-8"),
-                         -1.0 if max_downtime_days is None else float(max_downtime_days))
+                         -1.0 if max_downtime_days is None else float(max_downtime_days),
+                         enc(severity), 0 if max_sessions is None else int(max_sessions),
+                         enc(device), enc(setting))
     return _json_call(lib().mn_plan_file, os.fsencode(patient), ctypes.byref(o))
 
 
@@ -402,7 +411,9 @@ class Session:
     def punctures(self, k):
         """Punctures of session k as numpy arrays viewing the library's memory (no copy):
         pass, x_um, y_um, set_depth_um, tissue_depth_um, angle_deg, layer (0 SC .. 4
-        subcutis), bleeds; and needle_radius_um. A DataFrame of them: mnsim.frame(...)."""
+        subcutis), bleeds, and the channels they leave open: channel_depth_um,
+        channel_diameter_um, bleed_probability; and needle_radius_um. A DataFrame of them:
+        mnsim.frame(...)."""
         p = _lib.PunctureArrays()
         check(lib().mn_session_get_punctures(self._handle(), int(k), ctypes.byref(p)))
         n = p.n
@@ -418,8 +429,19 @@ class Session:
             ("bleeds", ctypes.c_ubyte),
         ):
             out["pass" if name == "pass_" else name] = _view(getattr(p, name), n, ctype, self)
+        c = _lib.ChannelArrays()
+        check(lib().mn_session_get_channels(self._handle(), int(k), ctypes.byref(c)))
+        for name in ("channel_depth_um", "channel_diameter_um", "bleed_probability"):
+            out[name] = _view(getattr(c, name), c.n, ctypes.c_double, self)
         out["needle_radius_um"] = p.needle_radius_um
         return out
+
+    def channels(self, k):
+        """summary.json's channel figures of session k (open channel depth and diameter after
+        the tissue's recovery, mean bleeding probability), as a dict."""
+        f = _lib.ChannelFigures()
+        check(lib().mn_session_get_channel_figures(self._handle(), int(k), ctypes.byref(f)))
+        return {name: getattr(f, name) for name, _ in f._fields_}
 
     def needling(self, k):
         """summary.json's needling figures of session k, as a dict."""

@@ -58,6 +58,10 @@ def _candidates():
 
 
 def load_library():
+    # OpenMP workers spin between parallel regions by default, burning the cores the interpreter
+    # and other programs need; libgomp reads the policy once, when it is loaded with libmnsim, so
+    # it is set here unless the user chose one (the command does the same, cli/omp_env.c).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     tried = []
     for path in _candidates():
         tried.append(str(path))
@@ -161,8 +165,30 @@ class RiskItem(ctypes.Structure):
     _fields_ = [("id", ctypes.c_char * 16), ("level", ctypes.c_char * 16), ("reason", ctypes.c_char * 512)]
 
 
+class ChannelArrays(ctypes.Structure):
+    """mn_channel_arrays (include/mnsim/session.h)."""
+
+    _fields_ = [
+        ("n", c_size_t),
+        ("channel_depth_um", _P(c_double)),
+        ("channel_diameter_um", _P(c_double)),
+        ("bleed_probability", _P(c_double)),
+    ]
+
+
+class ChannelFigures(ctypes.Structure):
+    """mn_channel_figures (include/mnsim/session.h)."""
+
+    _fields_ = [(name, c_double) for name in (
+        "depth_mean_um", "depth_p5_um", "depth_p50_um", "depth_p95_um", "diameter_mean_um",
+        "diameter_p5_um", "diameter_p95_um", "bleeding_probability_mean")]
+
+
 class PlanOptions(ctypes.Structure):
-    _fields_ = [("concern", c_char_p), ("zones", c_char_p), ("max_downtime_days", c_double)]
+    # mn_plan_options of <mnsim/clinic.h>, every field (the library reads the whole struct).
+    _fields_ = [("concern", c_char_p), ("zones", c_char_p), ("max_downtime_days", c_double),
+                ("severity", c_char_p), ("max_sessions", c_int), ("device", c_char_p),
+                ("setting", c_char_p)]
 
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_double, c_double)
@@ -205,6 +231,8 @@ _SIGNATURES = {
     "mn_session_assess": ([c_void_p], c_int),
     "mn_session_get_punctures": ([c_void_p, c_int, _P(PunctureArrays)], c_int),
     "mn_session_get_needling": ([c_void_p, c_int, _P(NeedlingFigures)], c_int),
+    "mn_session_get_channels": ([c_void_p, c_int, _P(ChannelArrays)], c_int),
+    "mn_session_get_channel_figures": ([c_void_p, c_int, _P(ChannelFigures)], c_int),
     "mn_session_get_doses": ([c_void_p, c_int, _P(Doses)], c_int),
     "mn_session_get_thermal": ([c_void_p, c_int, _P(Thermal)], c_int),
     "mn_session_get_outcome": ([c_void_p, _P(Outcome)], c_int),

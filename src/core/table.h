@@ -14,10 +14,6 @@ unsigned long mn_table_cache_parses(void);
 /* Cell of a named column; fails with a message naming table, line and column if the column
  * is missing. */
 mn_status mn_table_text(const mn_table *t, size_t row, const char *col, const char **out);
-/* Like mn_table_double but an empty cell gives fallback. */
-mn_status mn_table_double_or(const mn_table *t, size_t row, const char *col, double fallback,
-                             double *out);
-/* 1-based source line of a row, for messages. */
-size_t mn_table_line(const mn_table *t, size_t row);
+/* mn_table_double_or and mn_table_line are public (mnsim/tables.h). */
 
 #endif

@@ -574,6 +574,20 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     MN_TRY(mn_closure_half_life_h(&cc, &half_life_h));
     tau_h *= scale_or_1(opt.scale_closure_tau);
     half_life_h *= scale_or_1(opt.scale_closure_tau);
+    /* Larger holes close more slowly (issue 12): the closure constants hold for the default
+     * needle's hole; scale by this session's mean open diameter (src/needling/closure_scale.c). */
+    {
+        double sum_d = 0;
+        size_t open_n = 0;
+        for (size_t i = 0; i < p->n; i++)
+            if (p->channel_diameter_um && p->channel_diameter_um[i] > 0)
+                sum_d += p->channel_diameter_um[i], open_n++;
+        if (open_n) {
+            const double size = mn_channel_closure_scale(sum_d / (double)open_n);
+            tau_h *= size;
+            half_life_h *= size;
+        }
+    }
     const bool franz = is_franz(m);
     if (franz) {
         /* Assumption: excised skin does not heal (closure in vivo is barrier repair by living

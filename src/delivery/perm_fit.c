@@ -162,9 +162,24 @@ mn_status mn_permeability_fit(const double *mw, const double *log_kow, const dou
     mn_solute *s = malloc((n ? n : 1) * sizeof *s);
     if (!s)
         return mn_error_set(MN_ENOMEM, "out of memory for the permeability fit");
-    for (size_t i = 0; i < n; i++)
+    mn_table *t = NULL;
+    mn_status st = mn_table_load_embedded("kp_training_ionisation.csv", &t);
+    for (size_t i = 0; i < n && st == MN_OK; i++) {
         s[i] = (mn_solute){mw[i], log_kow[i], 0.0, 0.0, NAN, MN_ACIDBASE_NEUTRAL, NAN};
-    mn_status st = mn_permeability_fit_solutes(s, log_kp, n, out);
+        /* a compound measured as a salt (same MW and log Kow as an annotated row) */
+        for (size_t r = 0; r < mn_table_rows(t) && st == MN_OK; r++) {
+            double m, k;
+            if ((st = mn_table_double(t, r, "mw_da", &m)) != MN_OK ||
+                (st = mn_table_double(t, r, "log_kow", &k)) != MN_OK)
+                break;
+            if (fabs(m - mw[i]) < 1e-6 && fabs(k - log_kow[i]) < 1e-6)
+                st = mn_permeability_training_ionisation(
+                    mn_table_cell(t, r, mn_table_col(t, "compound")), &s[i]);
+        }
+    }
+    mn_table_free(t);
+    if (st == MN_OK)
+        st = mn_permeability_fit_solutes(s, log_kp, n, out);
     free(s);
     return st;
 }

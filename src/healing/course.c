@@ -18,7 +18,7 @@
 #include "healing/healing_internal.h"
 
 /* Unknowns per depth cell, interleaved so diffusion couples only entries NV apart (band). */
-enum { V_A = 0, V_L, V_C, V_G, V_F, V_M, V_X3, V_X1, V_R, V_T, V_XE, NV };
+enum { V_A = 0, V_L, V_C, V_G, V_F, V_M, V_X3, V_X1, V_R, V_T, V_XE, V_D, NV };
 enum { NY = NV * MN_HEALING_NZ };
 
 /* Tolerances: outcomes change by < 1e-3 percentage points from rtol 1e-7 to 1e-4
@@ -70,22 +70,30 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
         double *du = dy + k * NV;
         double a = u[V_A], l = u[V_L], c = u[V_C], f = u[V_F], m = u[V_M];
         double x3 = u[V_X3], x1 = u[V_X1], xe = u[V_XE], r = u[V_R], te = u[V_T];
-        double g = u[V_G], fib = 1.0 + f;
+        double g = u[V_G], fib = 1.0 + f, dmg = u[V_D];
 
         du[V_A] = -q->k_a * a;
+        /* Wounded tissue under repair (volume fraction): cleared by the leukocytes over the
+         * inflammatory phase. Its debris and platelets drive the mediator in proportion to the
+         * wounded volume, without the leukocytes' ceiling: a fully wounded cell (dmg = 1) holds
+         * the wound cytokine level of the Buganza Tepole code, so the fibroblast response is
+         * graded from a sparse roller to a full-surface wound. */
+        du[V_D] = -q->k_l * dmg;
         /* Leukocyte recruitment saturates (a tissue holds at most so many cells), so a denser
          * injury prolongs inflammation by ever less. */
         double room = 1.0 - l / q->l_max;
         du[V_L] = q->k_a * a * (room > 0 ? room : 0) - q->k_l * l;
         du[V_C] = q->d_med * (up[V_C] - 2 * c + dn[V_C]) * q->inv_dz2 +
-                  q->dec_med * (q->c_w * (l + q->fib_ratio * f) - c);
+                  q->dec_med * (q->c_w * (dmg + q->fib_ratio * f) - c);
         /* Fibroblasts take days to switch to the proliferative, synthetic phenotype (they
          * arrive 2–3 d after injury; proliferation from days 2–5, healing.md §1): the
          * activation g follows the mediator's signal with that lag. */
         du[V_G] = q->k_act * (activation(q, c) - g);
         du[V_F] = q->d_fib * (up[V_F] - 2 * f + dn[V_F]) * q->inv_dz2 +
                   q->p_f * g * fib * (1.0 - fib / q->f_max) - q->d_f * f;
-        du[V_M] = q->d_mmp * (l - m);
+        /* MMPs follow the wounded tissue being cleared (the same full-wound units as the
+         * mediator), so a sparse injury degrades little matrix. */
+        du[V_M] = q->d_mmp * (dmg - m);
         /* Remodelling activity: follows the activation over months (collagen still rising at
          * 6 months and 1 year after resurfacing, calibration/healing_timecourse.csv). */
         du[V_R] = q->k_r * (g - r);
@@ -199,7 +207,9 @@ static void apply_injury(const mn_healing_params *p, const rates *q, const mn_he
         double w = inj->wound_fraction[k], th = inj->thermal_fraction[k];
         double load = (w + th) / p->injury_ref_wound_fraction;
         u[V_A] += load;
-        u[V_C] += q->c_w * p->bleed_signal_rel * bleed * w / p->injury_ref_wound_fraction;
+        double hit = w + th < 1.0 ? w + th : 1.0;
+        u[V_D] += (1.0 - u[V_D]) * hit;
+        u[V_C] += q->c_w * p->bleed_signal_rel * bleed * w;
         double cells = (1.0 - w) * (1.0 - th);
         u[V_F] = (1.0 + u[V_F]) * cells - 1.0;
         u[V_X3] = (q->c3_base + u[V_X3]) * (1.0 - th) - q->c3_base;
@@ -302,38 +312,41 @@ static mn_status advance(solver *s, double *t, double to)
  *   epidermal area; they re-epithelialise at k_re (Stumpp 2009: ED50 10–22 h);
  * - transient hyperplasia H: each unit of area re-epithelialised adds epi_hyperplasia_per_closure
  *   of relative thickness, which relaxes at epi_relax_per_day (assumption: 5 d, within the 7 d of
- * textbook epidermal regeneration);
- * - new baseline P: driven by the fibroblast activation of the papillary dermis (the paracrine
- *   keratinocyte growth signal), relaxing with the remodelling half-life; fitted to the +40 %
- *   at 1 year of Aust 2008.
- * Both growth terms stop at the bound epi_max_rel: e = H + P <= epi_max_rel always. */
+ *   textbook epidermal regeneration); bounded by epi_transient_max_rel;
+ * - new baseline P: follows, with the epidermal turnover time, a target set by the remodelling
+ *   activity R of the papillary dermis (the paracrine keratinocyte growth signal of fibroblasts
+ *   that keep remodelling for months): P* = P_max R / (R + R50). So it rises over weeks, holds
+ *   while the dermis remodels and fades with it, never faster than keratinocytes turn over.
+ *   P_max = epi_max_rel - epi_transient_max_rel; R50 is fitted to the +40 % at 1 year of
+ *   Aust 2008.
+ * Each growth term stops at its own bound, so e = H + P <= epi_max_rel always. */
 static void epidermis(const mn_healing_params *p, const mn_column *col, const double *session_days,
                       const mn_healing_injury *injuries, int n_sessions, mn_healing_result *r,
-                      const double *gpap)
+                      const double *rpap)
 {
     double w = 0, h = 0, pb = 0;
     double k_re = p->reepi_per_day, k_e = p->epi_relax_per_day;
-    double k_p = log(2.0) / p->remodel_half_life_days, emax = p->epi_max_rel;
+    double k_p = 1.0 / p->epi_turnover_days;
+    double hmax = p->epi_transient_max_rel, pmax = p->epi_max_rel - p->epi_transient_max_rel;
     int si = 0;
     for (size_t i = 0; i < r->rows; i++) {
         if (i > 0) {
             double dt = r->times[i] - r->times[i - 1];
-            double room = 1.0 - (h + pb) / emax;
-            room = room > 0 ? room : 0;
-            /* Exact for the linear parts over the step, the bound frozen at its start. */
+            double hroom = hmax > 0 ? 1.0 - h / hmax : 0;
+            hroom = hroom > 0 ? hroom : 0;
+            /* Exact for the linear parts over the step, the bounds frozen at its start. */
             double ew = exp(-k_re * dt), ee = exp(-k_e * dt), ep = exp(-k_p * dt);
-            double hgain = p->epi_hyperplasia_per_closure * room;
+            double hgain = p->epi_hyperplasia_per_closure * hroom;
             double hw =
                 fabs(k_e - k_re) > 1e-9 ? k_re * w * (ew - ee) / (k_e - k_re) : k_re * w * dt * ee;
             h = h * ee + hgain * hw;
-            double drive = p->epi_baseline_drive_per_day * room * 0.5 * (gpap[i - 1] + gpap[i]);
-            pb = pb * ep + drive * (1.0 - ep) / k_p;
+            double rr = 0.5 * (rpap[i - 1] + rpap[i]);
+            double target = pmax * rr / (rr + p->epi_baseline_r50);
+            pb = target + (pb - target) * ep;
             w *= ew;
-            double over = h + pb - emax;
-            if (over > 0) { /* the frozen bound can overshoot by a step: clip to it */
-                h -= over * h / (h + pb);
-                pb = emax - h;
-            }
+            /* the frozen bounds can overshoot by a step: clip to them */
+            h = h < hmax ? h : hmax;
+            pb = pb < pmax ? pb : pmax;
         }
         while (si < n_sessions && session_days[si] <= r->times[i] + 1e-9) {
             double open =
@@ -367,8 +380,9 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
     solver sv;
     rates q;
     double dz = (col->dermis_bottom_um - col->dej_depth_um) / MN_HEALING_NZ;
-    double product_factor = 1.0;
+    double product_factor = 1.0, pih_factor = 1.0;
     MN_TRY(mn_healing_product_factor(injuries, n_sessions, &product_factor));
+    MN_TRY(mn_healing_product_pih_factor(injuries, n_sessions, &pih_factor));
     set_rates(prm, pat, dz, product_factor, &q);
     memset(&sv, 0, sizeof sv);
 
@@ -442,7 +456,7 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
             infl += (u[V_A] + u[V_L]) * dz;
             if (k < n_pap) {
                 xp += u[V_X1] + u[V_X3];
-                gp += u[V_G] > 0 ? u[V_G] : 0;
+                gp += u[V_R] > 0 ? u[V_R] : 0;
             }
         }
         double *row = r->timeline + i * MN_TL_NCOL;
@@ -470,7 +484,10 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
     free(gpap);
     pap = gpap = NULL;
     mn_healing_result_finish(r);
-    r->pih_probability = mn_healing_pih_probability(pat, injuries, r->erythema_days, n_sessions);
+    /* p = 1 - exp(-H); a product scaling the hazard H by k gives 1 - (1 - p)^k. */
+    r->pih_probability =
+        1.0 - pow(1.0 - mn_healing_pih_probability(pat, injuries, r->erythema_days, n_sessions),
+                  pih_factor);
     solver_free(&sv);
     *out = r;
     return MN_OK;

@@ -69,8 +69,11 @@ typedef struct mn_healing_params {
     double elastin_turnover_per_day, elastin_act_synthesis_factor, elastin_assembly_per_day;
     double mmp_elastin_rel;
     /* Epidermis: re-epithelialisation, transient hyperplasia and its new baseline. */
-    double reepi_per_day, epi_hyperplasia_per_closure, epi_baseline_drive_per_day;
-    double epi_max_rel;
+    double reepi_per_day, epi_hyperplasia_per_closure;
+    double epi_baseline_r50;      /* papillary remodelling activity giving half the new baseline */
+    double epi_max_rel;           /* bound of the whole thickening e = H + P */
+    double epi_transient_max_rel; /* bound of the transient hyperplasia H */
+    double epi_turnover_days;     /* the new baseline follows its target with this time */
     /* Patient modifiers (multiply activated synthesis; slow leukocyte clearance). */
     double smoking_synthesis_factor, diabetes_synthesis_factor;
     /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the

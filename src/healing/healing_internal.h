@@ -20,6 +20,10 @@ double mn_healing_synthesis_factor(const mn_healing_params *p, const mn_patient 
  * the sessions (products.c, data/healing_products.csv); 1 without one. */
 mn_status mn_healing_product_factor(const mn_healing_injury *injuries, int n_sessions,
                                     double *factor);
+/* Factor on the PIH hazard from the products delivered (target "pih", e.g. tranexamic acid);
+ * 1 without one. */
+mn_status mn_healing_product_pih_factor(const mn_healing_injury *injuries, int n_sessions,
+                                        double *factor);
 
 /* Derives erythema days from the finished timeline. */
 void mn_healing_result_finish(mn_healing_result *r);

@@ -56,8 +56,10 @@ static const param_slot slots[] = {
     SLOT(mmp_elastin_rel),
     SLOT(reepi_per_day),
     SLOT(epi_hyperplasia_per_closure),
-    SLOT(epi_baseline_drive_per_day),
+    SLOT(epi_baseline_r50),
     SLOT(epi_max_rel),
+    SLOT(epi_transient_max_rel),
+    SLOT(epi_turnover_days),
     SLOT(smoking_synthesis_factor),
     SLOT(diabetes_synthesis_factor),
 };

@@ -3,8 +3,9 @@
  * / area_ref * (erythema days / erythema_ref); p = 1 - exp(-sum h). Melanocytes are stimulated
  * by the inflammatory mediators of an epidermal injury, and coagulated epidermis shuttles
  * melanin into debris (MEND) (pigmentation_pih.csv mechanism rows): so thermal injury weighs
- * more than a needle channel that closes within a day. Sun exposure has no scenario key and is
- * not modelled. Evidence: calibration/pigmentation_pih.csv; docs/validation/healing.md. */
+ * more than a needle channel that closes within a day. A product acting on pigment scales the
+ * hazard through its delivered dose (course.c, products.c). Sun exposure has no scenario key and
+ * is not modelled. Evidence: calibration/pigmentation_pih.csv; docs/validation/healing.md. */
 #include <math.h>
 
 #include "healing/healing_internal.h"

@@ -18,20 +18,16 @@ const char *mn_device_type_name(mn_device_type t)
 }
 
 /* Documented defaults of keys neither the scenario nor the device table give. */
-/* Tip radius: metal microneedle tips of 5–20 µm are the range studied in the channel models of
- * literature/permeation.md §6 (tip radius 5 -> 20 µm changed flux < 10 %); 10 µm is inside it. */
-#define DEFAULT_TIP_RADIUS_UM 10.0
+/* Tip radius and glide speed where a model's row has none: data/devices.csv is their one source,
+ * the row of default_pen_cartridge (tip radius: Kalluri 2011 SEM of DermaRoller needles; glide
+ * speed: derived from reported session times there). */
+#define DEFAULTS_ROW "default_pen_cartridge"
 /* Needle diameter where the table has none: 0.25 mm, the Dermaroller MF8's needles (Schwarz &
  * Laaff 2011, V), inside the 0.2–0.4 mm of automated pens (PRIME International 2015, V). */
 #define DEFAULT_NEEDLE_DIAMETER_MM 0.25
 /* Stroke rate: automated pens run 50–150 strokes/s (PRIME International 2015;5(5):49–51,
  * literature/devices.csv, V); 100 Hz is the middle of that range. */
 #define DEFAULT_PEN_FREQUENCY_HZ 100.0
-/* Hand glide speed: no direct measurement found; 10 mm/s (the DESIGN.md reference scenario)
- * agrees with the one session time found, "15 to 30 minutes depending on the size of the
- * treatment area" (SkinPen, realself.com, V2): 2 passes over a 300 cm² face with a 6 mm
- * cartridge at 10 mm/s take 17 min (docs/validation/needling.md). */
-#define DEFAULT_GLIDE_SPEED_MM_S 10.0
 /* Passes: "device companies often advise 2 passes; rollers 16–40 passes" (Setterfield L,
  * APAN newsletter 2021; literature/depth_guidance.csv, V2). */
 #define DEFAULT_PASSES_PEN    2
@@ -393,10 +389,24 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
             goto done;
         }
     }
-    out->tip_radius_um = DEFAULT_TIP_RADIUS_UM;
     out->needle_diameter_um = DEFAULT_NEEDLE_DIAMETER_MM * MN_UM_PER_MM;
     out->frequency_hz = DEFAULT_PEN_FREQUENCY_HZ;
-    out->glide_speed_um_s = DEFAULT_GLIDE_SPEED_MM_S * MN_UM_PER_MM;
+    {
+        long drow = mn_table_find(t, "model", DEFAULTS_ROW);
+        double glide_mm_s = -1.0;
+        out->tip_radius_um = -1.0;
+        if (drow >= 0) {
+            MN_TRY_GOTO(table_value(t, drow, "tip_radius_um", &out->tip_radius_um), done);
+            MN_TRY_GOTO(table_value(t, drow, "default_glide_speed_mm_s", &glide_mm_s), done);
+        }
+        if (!(out->tip_radius_um > 0.0) || !(glide_mm_s > 0.0)) {
+            st =
+                mn_error_set(MN_EINTERNAL, "devices.csv: row " DEFAULTS_ROW
+                                           " must give tip_radius_um and default_glide_speed_mm_s");
+            goto done;
+        }
+        out->glide_speed_um_s = glide_mm_s * MN_UM_PER_MM;
+    }
     out->passes = out->type == MN_DEVICE_PEN      ? DEFAULT_PASSES_PEN
                   : out->type == MN_DEVICE_ROLLER ? DEFAULT_PASSES_ROLLER
                                                   : DEFAULT_PASSES_STAMP;

@@ -29,14 +29,19 @@ struct mn_puncture_builder {
     size_t chunk_cap;
 };
 
-/* Union of the needles' cross-sections on a raster (coverage_fraction), accumulated chunk by
- * chunk (src/needling/summary.c). */
+/* Union of the open holes at the surface (each puncture's channel_diameter_um) on a raster
+ * (coverage_fraction): overlapping holes count once. Accumulated chunk by chunk
+ * (src/needling/summary.c). The raster's cell is a fifth of resolution_um (a typical hole
+ * radius) or coarser on very large patches, where each cell centre still samples the union
+ * without bias. */
 typedef struct mn_coverage {
-    double r, h;
+    double h;
     size_t nx, ny;
     unsigned char *cells;
 } mn_coverage;
-mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double radius_um);
+mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double resolution_um);
+/* A typical open hole's radius for a needle of this shaft radius: the raster's resolution. */
+double mn_coverage_resolution(double needle_radius_um);
 void mn_coverage_add(mn_coverage *c, const mn_punctures *p);
 double mn_coverage_fraction(const mn_coverage *c);
 void mn_coverage_free(mn_coverage *c);
@@ -74,9 +79,11 @@ mn_status mn_stamp_pass(const mn_device_spec *d, const mn_needling_params *np, u
 typedef struct mn_insertion_model {
     double set_depth_um, tip_radius_um, shaft_radius_um, taper_tan;
     double puncture_force_n, tenting_mean_um, tenting_log_sd;
-    double recovery_fraction, closed_tip_um; /* hole closed over this length behind the tip */
-    int upright;                             /* roller needles are upright at the bottom */
-    int perfused;                            /* living skin (bleeds) */
+    /* Elastic recovery of the hole: mean share of the needle's width the skin closes (this
+     * patient's age), its spread between punctures, and the smallest radius left open. */
+    double recovery_mean, recovery_sd, min_open_radius_um;
+    int upright;  /* roller needles are upright at the bottom */
+    int perfused; /* living skin (bleeds) */
     double loop_apex_um, plexus_um, loop_limbs_per_um2, capillary_radius_um;
     double plexus_length_per_um, plexus_radius_um;
 } mn_insertion_model;
@@ -88,17 +95,19 @@ typedef struct mn_insertion_result {
 
 /* rigid_support: excised skin on a hard support (experiment.type franz_cell). */
 mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_params *np,
-                                  const mn_column *col, int rigid_support, mn_insertion_model *out);
+                                  const mn_column *col, int rigid_support, double age_years,
+                                  mn_insertion_model *out);
 /* One puncture: tilt from the normal, z_normal a standard normal draw (tenting spread),
- * u_bleed a uniform draw (bleeding). */
+ * z_recovery a standard normal draw (elastic recovery spread), u_bleed a uniform draw
+ * (bleeding). */
 void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double z_normal,
-                           double u_bleed, mn_insertion_result *out);
+                           double z_recovery, double u_bleed, mn_insertion_result *out);
 /* Probability that a puncture whose tip reached depth_um (axis at cos_t from the normal)
  * cuts a vessel. */
 double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth_um, double cos_t);
 /* Fills set/tissue/channel depths, diameter, bleeding and layer of every puncture of p. */
 mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *np,
-                             const mn_column *col, int rigid_support, uint64_t seed,
-                             mn_punctures *p);
+                             const mn_column *col, int rigid_support, double age_years,
+                             uint64_t seed, mn_punctures *p);
 
 #endif

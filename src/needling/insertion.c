@@ -12,11 +12,16 @@
  *    stratum corneum's thickness. Excised skin on a rigid support deflects less
  *    (rigid_support_tenting_fraction). A lognormal spread stands for hand pressure, hair,
  *    wrinkles. The tip reaches max(0, set - delta) along its axis, times cos(tilt) in depth.
- * 2. Rebound. On withdrawal the hole shrinks elastically by channel_recovery_fraction of the
- *    needle's radius; near the tip, where that leaves less than channel_min_open_radius_um,
- *    the hole closes at once. The needle is a cone from the tip radius to the shaft radius
- *    over needle_taper_length_um (then cylindrical). channel_depth_um is the deepest open point;
- *    channel_diameter_um the open diameter at the surface.
+ * 2. Rebound. A sharp needle enters skin by wedging open a planar crack (Shergold & Fleck,
+ *    J Biomech Eng 2005, human skin in vivo), which the skin's elasticity closes again once the
+ *    needle is out: the hole keeps the share (1 - R) of the needle's local width, R the skin's
+ *    elastic recovery (Cutometer gross elasticity R2 of facial skin, falling with age;
+ *    data/needling_params.csv), drawn per puncture about the patient's mean. Near the tip,
+ *    where that leaves less than channel_min_open_radius_um, the hole closes at once. The
+ *    needle is a cone from the tip radius to the shaft radius over needle_taper_length_um
+ *    (then cylindrical). channel_depth_um is the deepest open point; channel_diameter_um the
+ *    open diameter at the surface, so it follows the needle's cross-section at the surface at
+ *    the depth reached (a shallow puncture leaves a narrower hole).
  * 3. Bleeding. Graded: the chance of cutting a vessel of the papillary capillary loops (vertical
  *    limbs on a lattice, apex at the column's capillary depth) and of the horizontal
  *    subpapillary plexus, from the needle's cross-section where it crosses them. Excised skin
@@ -27,6 +32,12 @@
 #include "core/units.h"
 #include "needling/builder.h"
 
+/* Bounds of the elastic recovery drawn per puncture: skin neither recovers completely nor
+ * keeps most of the needle's width open (Cutometer R2 of facial skin 0.66-0.82, needling
+ * params); a draw outside is clipped. */
+#define RECOVERY_MIN 0.3
+#define RECOVERY_MAX 0.95
+
 /* Needle radius at distance s (µm) from its tip, along its axis. */
 static double needle_radius(const mn_insertion_model *im, double s)
 {
@@ -34,7 +45,8 @@ static double needle_radius(const mn_insertion_model *im, double s)
 }
 
 mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_params *np,
-                                  const mn_column *col, int rigid_support, mn_insertion_model *out)
+                                  const mn_column *col, int rigid_support, double age_years,
+                                  mn_insertion_model *out)
 {
     mn_insertion_model im = {0};
     im.set_depth_um = d->set_depth_um;
@@ -61,12 +73,13 @@ mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_par
     /* A cylinder (no taper) is open all the way down or closed all the way. */
     if (!(im.taper_tan > 0.0))
         im.taper_tan = 0.0;
-    im.recovery_fraction = np->channel_recovery_fraction;
-    /* The hole stays open where (1 - f) r >= r_min: closed over this length behind the tip. */
-    double r_open = np->channel_min_open_radius_um / (1.0 - im.recovery_fraction);
-    im.closed_tip_um = r_open <= im.tip_radius_um     ? 0.0
-                       : r_open >= im.shaft_radius_um ? INFINITY
-                                                      : (r_open - im.tip_radius_um) / im.taper_tan;
+    /* Elastic recovery of this patient's skin: the reference value at the reference age, less
+     * the loss with age (older skin recovers less and keeps wider holes). */
+    im.recovery_mean = np->elastic_recovery -
+                       np->elastic_recovery_loss_per_year * (age_years - np->elastic_recovery_age);
+    im.recovery_mean = fmin(RECOVERY_MAX, fmax(RECOVERY_MIN, im.recovery_mean));
+    im.recovery_sd = np->elastic_recovery_sd;
+    im.min_open_radius_um = np->channel_min_open_radius_um;
     im.upright = d->type == MN_DEVICE_ROLLER;
     im.perfused = !rigid_support;
     im.loop_apex_um = col->capillary_depth_um;
@@ -98,8 +111,18 @@ double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth
     return 1.0 - exp(-hits);
 }
 
+/* Length behind the tip over which a hole keeping the share `keep` of the needle's radius is
+ * narrower than the smallest open radius (closed at once). */
+static double closed_tip_length(const mn_insertion_model *im, double keep)
+{
+    double r_open = im->min_open_radius_um / keep;
+    return r_open <= im->tip_radius_um     ? 0.0
+           : r_open >= im->shaft_radius_um ? INFINITY
+                                           : (r_open - im->tip_radius_um) / im->taper_tan;
+}
+
 void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double z_normal,
-                           double u_bleed, mn_insertion_result *out)
+                           double z_recovery, double u_bleed, mn_insertion_result *out)
 {
     const double sd = im->tenting_log_sd;
     /* Mean-preserving lognormal spread of the deflection. */
@@ -107,26 +130,29 @@ void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double
     double along = fmax(0.0, im->set_depth_um - delta);
     double cos_t = im->upright ? 1.0 : cos(tilt_deg * MN_PI / 180.0);
     out->tissue_depth_um = along * cos_t;
-    double open_along = along - im->closed_tip_um;
+    double recovery =
+        fmin(RECOVERY_MAX, fmax(RECOVERY_MIN, im->recovery_mean + im->recovery_sd * z_recovery));
+    double keep = 1.0 - recovery;
+    double open_along = along - closed_tip_length(im, keep);
     if (!(along > 0.0) || !(open_along > 0.0)) {
         out->channel_depth_um = 0.0;
         out->channel_diameter_um = 0.0;
     } else {
         out->channel_depth_um = open_along * cos_t;
-        out->channel_diameter_um = 2.0 * (1.0 - im->recovery_fraction) * needle_radius(im, along);
+        out->channel_diameter_um = 2.0 * keep * needle_radius(im, along);
     }
     out->bleed_probability = mn_insertion_bleed_probability(im, out->tissue_depth_um, cos_t);
     out->bleeds = u_bleed < out->bleed_probability;
 }
 
 mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *np,
-                             const mn_column *col, int rigid_support, uint64_t seed,
-                             mn_punctures *p)
+                             const mn_column *col, int rigid_support, double age_years,
+                             uint64_t seed, mn_punctures *p)
 {
     mn_insertion_model im;
-    MN_TRY(mn_insertion_model_make(d, np, col, rigid_support, &im));
+    MN_TRY(mn_insertion_model_make(d, np, col, rigid_support, age_years, &im));
     p->taper_tan = im.taper_tan;
-    p->recovery_fraction = im.recovery_fraction;
+    p->recovery_fraction = im.recovery_mean;
     p->tip_radius_um = im.tip_radius_um;
     const long n = (long)p->n;
 
@@ -136,8 +162,9 @@ mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *
                                  (uint32_t)(p->first_index + (size_t)i));
         double z = mn_rng_normal(&r);
         double u = mn_rng_uniform(&r);
+        double zr = mn_rng_normal(&r);
         mn_insertion_result res;
-        mn_insertion_puncture(&im, p->angle_deg[i], z, u, &res);
+        mn_insertion_puncture(&im, p->angle_deg[i], z, zr, u, &res);
         p->set_depth_um[i] = d->set_depth_um;
         p->tissue_depth_um[i] = res.tissue_depth_um;
         p->channel_depth_um[i] = res.channel_depth_um;

@@ -28,10 +28,13 @@ double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um)
 {
     if (!(p->channel_depth_um[i] > 0.0) || z_um >= p->channel_depth_um[i])
         return 0.0;
-    /* Distance from the (vertical-equivalent) tip position, along the depth. */
-    double from_tip = p->tissue_depth_um[i] - fmax(0.0, z_um);
-    double r = fmin(p->needle_radius_um, p->tip_radius_um + from_tip * p->taper_tan);
-    return (1.0 - p->recovery_fraction) * r;
+    /* The needle's cone at the (vertical-equivalent) distance from the tip, scaled so that
+     * the surface value is this puncture's own open diameter (its elastic recovery is drawn
+     * per puncture). */
+    double r_z = fmin(p->needle_radius_um,
+                      p->tip_radius_um + (p->tissue_depth_um[i] - fmax(0.0, z_um)) * p->taper_tan);
+    double r_0 = fmin(p->needle_radius_um, p->tip_radius_um + p->tissue_depth_um[i] * p->taper_tan);
+    return r_0 > 0.0 ? 0.5 * p->channel_diameter_um[i] * r_z / r_0 : 0.0;
 }
 
 mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int session,
@@ -67,7 +70,7 @@ mn_status mn_needling_generate(const mn_model *m, const mn_column *col, int sess
         }
     }
     MN_TRY_GOTO(mn_insertion_apply(&d, &np, col, m->experiment.type == MN_EXPERIMENT_FRANZ_CELL,
-                                   m->seed, p),
+                                   m->patient.age_years, m->seed, p),
                 fail);
     *out = p;
     return MN_OK;

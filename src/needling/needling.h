@@ -35,7 +35,8 @@ typedef struct mn_punctures {
     double *bleed_probability; /* graded probability that this puncture bleeds */
     double tip_radius_um;      /* needle tip radius */
     double taper_tan;          /* tan of the needle's cone half-angle */
-    double recovery_fraction;  /* share of the needle's radius the hole loses on withdrawal */
+    double recovery_fraction;  /* mean share of the needle's width the hole loses on withdrawal
+                                * (each puncture draws its own about it) */
     size_t first_index;        /* session-wide index of element 0 (chunks of a streamed zone) */
 } mn_punctures;
 
@@ -43,6 +44,13 @@ typedef struct mn_punctures {
  * (a cone of half-angle atan(taper_tan) from the tip, capped at the shaft radius) shrunk by
  * the elastic recovery; 0 at and below channel_depth_um. */
 double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um);
+
+/* Factor on a channel's closure time for its open diameter at the surface, relative to the
+ * holes the closure constants were set on (src/needling/closure_scale.c): 1 for the default
+ * needle's 58.75 um hole at 35 y,
+ * proportional to the diameter (re-epithelialisation advances as a front of constant speed),
+ * clipped to 0.25-4. Delivery multiplies its closure time constant by it. */
+double mn_channel_closure_scale(double diameter_um);
 
 /* Per-session figures of summary.json's `needling` block. */
 typedef struct mn_needling_summary {

@@ -9,7 +9,11 @@ typedef struct mn_needling_params {
     double puncture_force_n, puncture_force_tip_radius_um, puncture_sc_reference_um;
     double epidermis_modulus_pa, skin_poisson_ratio, tenting_log_sd;
     double rigid_support_tenting_fraction;
-    double needle_taper_length_um, channel_recovery_fraction, channel_min_open_radius_um;
+    double needle_taper_length_um, channel_min_open_radius_um;
+    /* Elastic recovery of the hole (insertion.c): reference value at a reference age, loss per
+     * year of age, spread between punctures. */
+    double elastic_recovery, elastic_recovery_age, elastic_recovery_loss_per_year;
+    double elastic_recovery_sd;
     /* Graded bleeding. */
     double capillary_loop_pitch_um, capillary_radius_um, subpapillary_plexus_below_dej_um;
     double plexus_vessel_length_per_area_um, plexus_vessel_radius_um;

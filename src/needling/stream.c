@@ -67,7 +67,8 @@ static mn_status flush(mn_puncture_builder *b)
 {
     stream_state *s = b->flush_ctx;
     mn_punctures *p = b->p;
-    MN_TRY(mn_insertion_apply(s->d, s->np, s->col, s->rigid, s->m->seed, p));
+    MN_TRY(
+        mn_insertion_apply(s->d, s->np, s->col, s->rigid, s->m->patient.age_years, s->m->seed, p));
     for (size_t i = 0; i < p->n; i++) {
         s->total++;
         s->layer[p->layer[i]]++;
@@ -205,7 +206,7 @@ static mn_status stream_session(const mn_model *m, const mn_column *col, int ses
     chunk->tip_radius_um = s.window->tip_radius_um = d.tip_radius_um;
     s.wb = (mn_puncture_builder){.p = s.window, .patch_w_um = s.ww, .patch_l_um = s.wl};
     MN_TRY_GOTO(mn_coverage_init(&s.coverage, m->patch_width_um, m->patch_length_um,
-                                 chunk->needle_radius_um),
+                                 mn_coverage_resolution(chunk->needle_radius_um)),
                 done);
     MN_TRY_GOTO(
         mn_cell_map_init(&s.cells, m->patch_width_um, m->patch_length_um, MN_UNIFORMITY_CELL_UM),

@@ -9,14 +9,21 @@
 #include "needling/builder.h"
 #include "needling/uniformity.h"
 
-/* Coverage raster: at most this many cells, and never coarser than a fifth of the needle
- * radius, so the union of puncture disks is measured to about a percent. */
+/* Coverage raster: a fifth of a typical hole's radius, so the union of the holes is measured
+ * to about a percent; at most this many cells (a whole zone: coarser cells, whose centres
+ * still sample the union without bias). */
 #define COVERAGE_MAX_CELLS 16000000.0
 
-mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double radius_um)
+double mn_coverage_resolution(double needle_radius_um)
 {
-    c->r = radius_um;
-    c->h = fmax(0.2 * radius_um, sqrt(width_um * length_um / COVERAGE_MAX_CELLS));
+    /* Holes keep about a quarter of the needle's width (elastic recovery ~0.75, needling
+     * params); the raster only needs the right scale. */
+    return 0.25 * needle_radius_um;
+}
+
+mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, double resolution_um)
+{
+    c->h = fmax(0.2 * resolution_um, sqrt(width_um * length_um / COVERAGE_MAX_CELLS));
     c->nx = (size_t)ceil(width_um / c->h);
     c->ny = (size_t)ceil(length_um / c->h);
     c->cells = calloc(c->nx * c->ny, 1);
@@ -28,10 +35,11 @@ mn_status mn_coverage_init(mn_coverage *c, double width_um, double length_um, do
 
 void mn_coverage_add(mn_coverage *c, const mn_punctures *p)
 {
-    const double r = c->r, h = c->h;
+    const double h = c->h;
     const size_t nx = c->nx, ny = c->ny;
     for (size_t i = 0; i < p->n; i++) {
-        if (p->tissue_depth_um[i] <= 0.0)
+        const double r = 0.5 * p->channel_diameter_um[i];
+        if (p->tissue_depth_um[i] <= 0.0 || !(r > 0.0))
             continue;
         double x = p->x_um[i], y = p->y_um[i];
         long i0 = (long)floor((x - r) / h), i1 = (long)floor((x + r) / h);
@@ -64,7 +72,8 @@ void mn_coverage_free(mn_coverage *c)
 static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, double *out)
 {
     mn_coverage c;
-    MN_TRY(mn_coverage_init(&c, m->patch_width_um, m->patch_length_um, p->needle_radius_um));
+    MN_TRY(mn_coverage_init(&c, m->patch_width_um, m->patch_length_um,
+                            mn_coverage_resolution(p->needle_radius_um)));
     mn_coverage_add(&c, p);
     *out = mn_coverage_fraction(&c);
     mn_coverage_free(&c);

@@ -340,6 +340,19 @@ mn_status mn_runckpt_begin(mn_runckpt *k, const mn_model *m, int threads, const 
     *summary = cJSON_Parse(k->resume_summary);
     if (!*summary)
         return mn_error_set(MN_EINPUT, "%s: the checkpoint's summary is not valid JSON", dir);
+    /* The stages append to it: an object holding exactly the sessions done (a crafted one that
+     * is not would fail later as if memory had run out). */
+    const cJSON *sessions = cJSON_GetObjectItemCaseSensitive(*summary, "sessions");
+    int n = cJSON_IsArray(sessions) ? cJSON_GetArraySize(sessions) : -1;
+    int scenario = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(*summary, "scenario"));
+    if (!cJSON_IsObject(*summary) || n != k->done_sessions || !scenario) {
+        cJSON_Delete(*summary);
+        *summary = NULL;
+        return mn_error_set(MN_EINPUT,
+                            "%s: the checkpoint's summary holds %d sessions and %s scenario "
+                            "(expected an object with the %d sessions done and the scenario)",
+                            dir, n, scenario ? "a" : "no", k->done_sessions);
+    }
     return MN_OK;
 }
 

@@ -389,6 +389,10 @@ mn_status mn_course_restore(const mn_runckpt *k, mn_course *c, int *samples)
         if (!(max[i] >= 0 && max[i] <= 1e9) && !(i == 2 && isnan(max[i]))) /* NaN: no RF */
             return mn_error_set(
                 MN_EINPUT, "checkpoint: course/max[%d] = %g (expected finite, >= 0)", i, max[i]);
+    /* Arrhenius damage of the epidermis: NaN without RF, else finite and non-negative. */
+    if (!(isnan(max[4]) || (max[4] >= 0 && isfinite(max[4]))))
+        return mn_error_set(MN_EINPUT, "checkpoint: course/max[4] = %g (expected finite, >= 0)",
+                            max[4]);
     c->max_tissue_depth_um = max[0];
     c->max_bleeding_fraction = max[1];
     c->max_epidermis_peak_c = max[2];

@@ -27,6 +27,7 @@
 #include "needling/needling.h"
 #include "run/checkpoint_run.h"
 #include "run/course.h"
+#include "run/preflight.h"
 
 /* A live handle starts with this; a freed one with RUN_DEAD, so a call on a freed handle is
  * refused while its memory is still mapped (use after free caught where possible). */
@@ -327,6 +328,22 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
 
 static mn_status execute(mn_run *r);
 
+mn_status mn_run_estimate(const mn_run *r, mn_estimate *out)
+{
+    CHECK_RUN(r, "mn_run_estimate");
+    CHECK_ARG(out, "mn_run_estimate", "out");
+    if (!r->have_model)
+        return mn_error_set(MN_EUSAGE, "mn_run_estimate: no scenario set");
+    mn_model m = r->model;
+    if (r->seed_set)
+        m.seed = r->seed;
+    mn_preflight pf;
+    MN_TRY(mn_preflight_estimate(&m, r->samples, &pf));
+    *out = (mn_estimate){pf.punctures_per_session, pf.punctures,  pf.punctures_held,
+                         pf.memory_bytes,          pf.disk_bytes, pf.seconds};
+    return MN_OK;
+}
+
 mn_status mn_run_execute(mn_run *r)
 {
     CHECK_RUN(r, "mn_run_execute");
@@ -391,6 +408,11 @@ static mn_status execute(mn_run *r)
     mn_column col;
     mn_screening *screening = NULL;
     MN_TRY(mn_anatomy_column_for(m, &col));
+    /* Before anything is allocated or written: refuse a run whose punctures cannot fit the
+     * memory budget or the output folder's disk (run/preflight.h). */
+    mn_preflight pf;
+    MN_TRY(mn_preflight_estimate(m, r->samples, &pf));
+    MN_TRY(mn_preflight_check(&pf, r->max_memory_bytes, r->output_dir));
     MN_TRY(screen_patient(r, &screening));
     st = mn_course_init(m, &c);
     if (st != MN_OK) {

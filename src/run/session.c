@@ -17,6 +17,7 @@
 #include "io/atomic.h"
 #include "core/table.h"
 #include "io/csv_meta.h"
+#include "io/outdir.h"
 #include "io/provenance.h"
 #include "io/report.h"
 #include "clinic/screen.h"
@@ -24,7 +25,14 @@
 #include "model/scenario.h"
 #include "run/course.h"
 
+/* Handles start with a magic number; a freed one is overwritten, so a call on it (while its
+ * memory is still mapped) or on memory of another type is refused with MN_EUSAGE. */
+#define SCENARIO_MAGIC 0x6d6e5363u /* "mnSc" */
+#define SESSION_MAGIC  0x6d6e5373u /* "mnSs" */
+#define DEAD_MAGIC     0x64656164u /* "dead" */
+
 struct mn_scenario {
+    uint32_t magic;
     mn_model model;
     char *input; /* the scenario text, for summary.json's provenance (NULL: unknown) */
 };
@@ -32,6 +40,7 @@ struct mn_scenario {
 enum { DONE_NEEDLE = 1, DONE_HEAT = 2, DONE_DELIVER = 4 };
 
 struct mn_session {
+    uint32_t magic;
     mn_model model;
     mn_column col;
     mn_course c;
@@ -41,6 +50,7 @@ struct mn_session {
     size_t max_memory_bytes;
     char *dir; /* fields and stage tables as the stages run; NULL: none */
     int dir_ready;
+    mn_outdir *od; /* dir owned while the stages write into it, published by mn_session_write */
     mn_progress_fn progress;
     void *progress_user;
     mn_punctures **punctures; /* per session, kept for the getters (a whole zone: its window) */
@@ -52,6 +62,24 @@ struct mn_session {
     int assessed;
 };
 
+#define CHECK_SC(sc, fn)                                                                           \
+    do {                                                                                           \
+        if (!(sc) || (sc)->magic != SCENARIO_MAGIC)                                                \
+            return mn_error_set(MN_EUSAGE, "%s: %s (expected a scenario from mn_scenario_read_*)", \
+                                fn, !(sc) ? "scenario is NULL" : "not a live scenario (freed?)");  \
+    } while (0)
+#define CHECK_S(s, fn)                                                                             \
+    do {                                                                                           \
+        if (!(s) || (s)->magic != SESSION_MAGIC)                                                   \
+            return mn_error_set(MN_EUSAGE, "%s: %s (expected a session from mn_session_create)",   \
+                                fn, !(s) ? "session is NULL" : "not a live session (freed?)");     \
+    } while (0)
+#define CHECK_ARG(p, fn)                                                                           \
+    do {                                                                                           \
+        if (!(p))                                                                                  \
+            return mn_error_set(MN_EUSAGE, "%s: " #p " is NULL", fn);                              \
+    } while (0)
+
 /* ---- Scenario ------------------------------------------------------------------------ */
 
 static mn_status scenario_new(mn_scenario **out)
@@ -59,13 +87,16 @@ static mn_status scenario_new(mn_scenario **out)
     *out = calloc(1, sizeof **out);
     if (!*out)
         return mn_error_set(MN_ENOMEM, "out of memory creating a scenario");
+    (*out)->magic = SCENARIO_MAGIC;
     return MN_OK;
 }
 
 mn_status mn_scenario_read_file(const char *path, mn_scenario **out)
 {
     mn_scenario *sc = NULL;
+    CHECK_ARG(out, "mn_scenario_read_file");
     *out = NULL;
+    CHECK_ARG(path, "mn_scenario_read_file");
     MN_TRY(scenario_new(&sc));
     mn_status st = mn_scenario_load_file(path, &sc->model);
     if (st == MN_OK)
@@ -81,6 +112,7 @@ mn_status mn_scenario_read_file(const char *path, mn_scenario **out)
 mn_status mn_scenario_read_text(const char *label, const char *yaml, mn_scenario **out)
 {
     mn_scenario *sc = NULL;
+    CHECK_ARG(out, "mn_scenario_read_text");
     *out = NULL;
     if (!yaml)
         return mn_error_set(MN_EUSAGE, "mn_scenario_read_text: no text");
@@ -99,6 +131,7 @@ mn_status mn_scenario_read_text(const char *label, const char *yaml, mn_scenario
 mn_status mn_scenario_read_default(mn_scenario **out)
 {
     mn_scenario *sc = NULL;
+    CHECK_ARG(out, "mn_scenario_read_default");
     *out = NULL;
     MN_TRY(scenario_new(&sc));
     const char *text = NULL;
@@ -118,25 +151,30 @@ mn_status mn_scenario_read_default(mn_scenario **out)
 
 mn_status mn_scenario_set_seed(mn_scenario *sc, uint64_t seed)
 {
+    CHECK_SC(sc, "mn_scenario_set_seed");
     sc->model.seed = seed;
     return MN_OK;
 }
 
 mn_status mn_scenario_get_seed(const mn_scenario *sc, uint64_t *seed)
 {
+    CHECK_SC(sc, "mn_scenario_get_seed");
+    CHECK_ARG(seed, "mn_scenario_get_seed");
     *seed = sc->model.seed;
     return MN_OK;
 }
 
 int mn_scenario_sessions(const mn_scenario *sc)
 {
-    return sc ? mn_model_total_sessions(&sc->model) : 0;
+    return sc && sc->magic == SCENARIO_MAGIC ? mn_model_total_sessions(&sc->model) : 0;
 }
 
 void mn_scenario_free(mn_scenario *sc)
 {
-    if (sc)
-        free(sc->input);
+    if (!sc || sc->magic != SCENARIO_MAGIC)
+        return;
+    sc->magic = DEAD_MAGIC;
+    free(sc->input);
     free(sc);
 }
 
@@ -144,8 +182,10 @@ void mn_scenario_free(mn_scenario *sc)
 
 void mn_session_free(mn_session *s)
 {
-    if (!s)
+    if (!s || s->magic != SESSION_MAGIC)
         return;
+    s->magic = DEAD_MAGIC;
+    mn_outdir_close(s->od); /* files of stages never written out are removed */
     for (int k = 0; s->punctures && k < s->c.n_sessions; k++)
         mn_punctures_free(s->punctures[k]);
     free(s->punctures);
@@ -166,12 +206,13 @@ void mn_session_free(mn_session *s)
 mn_status mn_session_create(const mn_scenario *sc, mn_session **out)
 {
     mn_status st = MN_OK;
+    CHECK_ARG(out, "mn_session_create");
     *out = NULL;
-    if (!sc)
-        return mn_error_set(MN_EUSAGE, "mn_session_create: no scenario");
+    CHECK_SC(sc, "mn_session_create");
     mn_session *s = calloc(1, sizeof *s);
     if (!s)
         return mn_error_set(MN_ENOMEM, "out of memory creating a session");
+    s->magic = SESSION_MAGIC;
     s->model = sc->model;
     MN_TRY_GOTO(mn_anatomy_column_for(&s->model, &s->col), fail);
     MN_TRY_GOTO(mn_course_init(&s->model, &s->c), fail);
@@ -203,6 +244,7 @@ fail:
 
 mn_status mn_session_set_threads(mn_session *s, int threads)
 {
+    CHECK_S(s, "mn_session_set_threads");
     if (threads < 1 || threads > 1024)
         return mn_error_set(MN_EINPUT, "threads: %d is out of range (expected 1 to 1024)", threads);
     s->threads = threads;
@@ -212,6 +254,7 @@ mn_status mn_session_set_threads(mn_session *s, int threads)
 
 mn_status mn_session_set_progress(mn_session *s, mn_progress_fn fn, void *user)
 {
+    CHECK_S(s, "mn_session_set_progress");
     s->progress = fn;
     s->progress_user = user;
     return MN_OK;
@@ -219,12 +262,19 @@ mn_status mn_session_set_progress(mn_session *s, mn_progress_fn fn, void *user)
 
 mn_status mn_session_set_max_memory(mn_session *s, size_t bytes)
 {
+    CHECK_S(s, "mn_session_set_max_memory");
     s->max_memory_bytes = bytes;
     return MN_OK;
 }
 
 mn_status mn_session_set_output_dir(mn_session *s, const char *dir)
 {
+    CHECK_S(s, "mn_session_set_output_dir");
+    if (s->dir_ready)
+        return mn_error_set(MN_EUSAGE,
+                            "mn_session_set_output_dir: a stage already writes into "
+                            "%s (expected the folder before the first stage)",
+                            s->dir);
     char *copy = NULL;
     if (dir && !(copy = strdup(dir)))
         return mn_error_set(MN_ENOMEM, "out of memory");
@@ -236,7 +286,7 @@ mn_status mn_session_set_output_dir(mn_session *s, const char *dir)
 
 int mn_session_count(const mn_session *s)
 {
-    return s ? s->c.n_sessions : 0;
+    return s && s->magic == SESSION_MAGIC ? s->c.n_sessions : 0;
 }
 
 /* Threads, progress and the output folder before a stage; the sinks it reports to. */
@@ -245,7 +295,9 @@ static mn_status begin_stage(mn_session *s, const char *stage, int k, mn_session
     if (s->threads > 0)
         omp_set_num_threads(s->threads);
     if (s->dir && !s->dir_ready) {
-        MN_TRY(mn_io_prepare_output_dir(s->dir, 0));
+        /* The session owns its folder from the first stage on (lock, manifest); what the
+         * stages write stays pending until mn_session_write publishes it with the rest. */
+        MN_TRY(mn_outdir_open(s->dir, 0, 0, NULL, &s->od));
         s->dir_ready = 1;
     }
     if (s->progress) {
@@ -263,6 +315,7 @@ static mn_status begin_stage(mn_session *s, const char *stage, int k, mn_session
 
 static mn_status check_session(const mn_session *s, int k)
 {
+    CHECK_S(s, "session getter");
     if (k < 1 || k > s->c.n_sessions)
         return mn_error_set(MN_EUSAGE, "session %d does not exist (expected 1 to %d)", k,
                             s->c.n_sessions);
@@ -283,6 +336,7 @@ static mn_status check_needled(const mn_session *s, int k, const char *stage)
 mn_status mn_session_needle(mn_session *s, int k)
 {
     mn_session_sinks sinks;
+    CHECK_S(s, "mn_session_needle");
     MN_TRY(check_session(s, k));
     if (s->done[k - 1] & DONE_NEEDLE)
         return MN_OK;
@@ -317,6 +371,7 @@ mn_status mn_session_needle(mn_session *s, int k)
 mn_status mn_session_heat(mn_session *s, int k)
 {
     mn_session_sinks sinks;
+    CHECK_S(s, "mn_session_heat");
     MN_TRY(check_needled(s, k, "heating"));
     if (s->done[k - 1] & DONE_HEAT)
         return MN_OK;
@@ -331,6 +386,7 @@ mn_status mn_session_heat(mn_session *s, int k)
 mn_status mn_session_deliver(mn_session *s, int k)
 {
     mn_session_sinks sinks;
+    CHECK_S(s, "mn_session_deliver");
     MN_TRY(check_needled(s, k, "delivery"));
     if (s->done[k - 1] & DONE_DELIVER)
         return MN_OK;
@@ -351,6 +407,7 @@ mn_status mn_session_deliver(mn_session *s, int k)
 mn_status mn_session_heal(mn_session *s)
 {
     mn_session_sinks sinks;
+    CHECK_S(s, "mn_session_heal");
     if (s->healing)
         return MN_OK;
     for (int k = 1; k <= s->c.n_sessions; k++) {
@@ -375,6 +432,7 @@ mn_status mn_session_heal(mn_session *s)
 mn_status mn_session_assess(mn_session *s)
 {
     mn_session_sinks sinks;
+    CHECK_S(s, "mn_session_assess");
     if (s->assessed)
         return MN_OK;
     if (!s->healing)
@@ -388,6 +446,7 @@ mn_status mn_session_assess(mn_session *s)
 
 mn_status mn_session_run_all(mn_session *s)
 {
+    CHECK_S(s, "mn_session_run_all");
     for (int k = 1; k <= s->c.n_sessions; k++) {
         MN_TRY(mn_session_needle(s, k));
         MN_TRY(mn_session_heat(s, k));
@@ -408,6 +467,7 @@ static double num(const cJSON *o, const char *key)
 
 mn_status mn_session_get_punctures(const mn_session *s, int k, mn_puncture_arrays *out)
 {
+    CHECK_ARG(out, "mn_session_get_punctures");
     MN_TRY(check_needled(s, k, "punctures"));
     const mn_punctures *p = s->punctures[k - 1];
     *out = (mn_puncture_arrays){p->n,
@@ -425,6 +485,7 @@ mn_status mn_session_get_punctures(const mn_session *s, int k, mn_puncture_array
 
 mn_status mn_session_get_needling(const mn_session *s, int k, mn_needling_figures *out)
 {
+    CHECK_ARG(out, "mn_session_get_needling");
     MN_TRY(check_needled(s, k, "needling figures"));
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "needling");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(n, "tissue_depth_um");
@@ -442,11 +503,35 @@ mn_status mn_session_get_needling(const mn_session *s, int k, mn_needling_figure
     return MN_OK;
 }
 
+mn_status mn_session_get_channels(const mn_session *s, int k, mn_channel_arrays *out)
+{
+    CHECK_ARG(out, "mn_session_get_channels");
+    MN_TRY(check_needled(s, k, "channels"));
+    const mn_punctures *p = s->punctures[k - 1];
+    *out = (mn_channel_arrays){p->n, p->channel_depth_um, p->channel_diameter_um,
+                               p->bleed_probability};
+    return MN_OK;
+}
+
+mn_status mn_session_get_channel_figures(const mn_session *s, int k, mn_channel_figures *out)
+{
+    CHECK_ARG(out, "mn_session_get_channel_figures");
+    MN_TRY(check_needled(s, k, "channel figures"));
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "needling");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(n, "channel_depth_um");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(n, "channel_diameter_um");
+    *out = (mn_channel_figures){
+        num(d, "mean"), num(d, "p5"), num(d, "p50"), num(d, "p95"),
+        num(w, "mean"), num(w, "p5"), num(w, "p95"), num(n, "bleeding_probability_mean")};
+    return MN_OK;
+}
+
 static const char *const DOSE_KEYS[MN_DOSE_LAYERS] = {"stratum_corneum", "epidermis", "dermis",
                                                       "systemic"};
 
 mn_status mn_session_get_doses(const mn_session *s, int k, mn_doses *out)
 {
+    CHECK_ARG(out, "mn_session_get_doses");
     MN_TRY(check_needled(s, k, "doses"));
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "delivery");
     if (!d)
@@ -472,6 +557,7 @@ mn_status mn_session_get_doses(const mn_session *s, int k, mn_doses *out)
 
 mn_status mn_session_get_thermal(const mn_session *s, int k, mn_thermal *out)
 {
+    CHECK_ARG(out, "mn_session_get_thermal");
     MN_TRY(check_needled(s, k, "thermal results"));
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "thermal");
     if (!t)
@@ -488,6 +574,8 @@ mn_status mn_session_get_thermal(const mn_session *s, int k, mn_thermal *out)
 mn_status mn_session_get_outcome(const mn_session *s, mn_outcome *out)
 {
     static const char *const days[MN_OUTCOME_DAYS] = {"day_30", "day_90", "day_180", "day_365"};
+    CHECK_S(s, "mn_session_get_outcome");
+    CHECK_ARG(out, "mn_session_get_outcome");
     if (!s->healing)
         return mn_error_set(MN_EUSAGE, "outcome: the course is not healed yet (expected "
                                        "mn_session_heal first)");
@@ -507,6 +595,7 @@ mn_status mn_session_get_outcome(const mn_session *s, mn_outcome *out)
 
 mn_status mn_session_get_erythema_days(const mn_session *s, int k, double *days)
 {
+    CHECK_ARG(days, "mn_session_get_erythema_days");
     MN_TRY(check_session(s, k));
     if (!s->healing)
         return mn_error_set(MN_EUSAGE, "erythema: the course is not healed yet (expected "
@@ -517,6 +606,7 @@ mn_status mn_session_get_erythema_days(const mn_session *s, int k, double *days)
 
 static mn_status risks_array(const mn_session *s, const cJSON **out)
 {
+    CHECK_S(s, "session risks");
     if (!s->assessed)
         return mn_error_set(MN_EUSAGE, "risks: not assessed yet (expected mn_session_assess "
                                        "first)");
@@ -526,6 +616,7 @@ static mn_status risks_array(const mn_session *s, const cJSON **out)
 
 mn_status mn_session_get_risk_count(const mn_session *s, size_t *n)
 {
+    CHECK_ARG(n, "mn_session_get_risk_count");
     const cJSON *r = NULL;
     MN_TRY(risks_array(s, &r));
     *n = (size_t)cJSON_GetArraySize(r);
@@ -534,6 +625,7 @@ mn_status mn_session_get_risk_count(const mn_session *s, size_t *n)
 
 mn_status mn_session_get_risk(const mn_session *s, size_t i, mn_risk_item *out)
 {
+    CHECK_ARG(out, "mn_session_get_risk");
     const cJSON *r = NULL;
     MN_TRY(risks_array(s, &r));
     const cJSON *it = i < (size_t)cJSON_GetArraySize(r) ? cJSON_GetArrayItem(r, (int)i) : NULL;
@@ -552,6 +644,8 @@ mn_status mn_session_get_risk(const mn_session *s, size_t i, mn_risk_item *out)
 
 mn_status mn_session_get_summary_json(mn_session *s, const char **json)
 {
+    CHECK_S(s, "mn_session_get_summary_json");
+    CHECK_ARG(json, "mn_session_get_summary_json");
     char *text = cJSON_Print(s->summary);
     if (!text)
         return mn_error_set(MN_ENOMEM, "out of memory printing summary.json");
@@ -561,13 +655,11 @@ mn_status mn_session_get_summary_json(mn_session *s, const char **json)
     return MN_OK;
 }
 
-mn_status mn_session_write(mn_session *s, const char *dir)
+/* Every file of mn_session_write, into the folder transaction that is open. */
+static mn_status write_files(mn_session *s, const char *dir, int same_dir)
 {
     char path[4200];
     const char *json;
-    int same_dir = s->dir && strcmp(s->dir, dir) == 0;
-    if (!same_dir || !s->dir_ready)
-        MN_TRY(mn_io_prepare_output_dir(dir, 0));
     int n = 0; /* sessions needled, in order */
     while (n < s->c.n_sessions && (s->done[n] & DONE_NEEDLE))
         n++;
@@ -592,4 +684,26 @@ mn_status mn_session_write(mn_session *s, const char *dir)
     MN_TRY(mn_io_write_text(path, json));
     MN_TRY(mn_io_write_csv_metadata(dir));
     return mn_report_write(dir, &s->model, &s->col);
+}
+
+/* All or nothing (issue 18): the files go into the folder's transaction (io/outdir.h), opened
+ * here or by the first stage that wrote fields into the same folder, and are published together,
+ * summary.json last; a failure leaves the folder as it was and removes what this call wrote. */
+mn_status mn_session_write(mn_session *s, const char *dir)
+{
+    CHECK_S(s, "mn_session_write");
+    CHECK_ARG(dir, "mn_session_write");
+    int same_dir = s->dir && strcmp(s->dir, dir) == 0;
+    mn_outdir *od = same_dir ? s->od : NULL;
+    if (same_dir)
+        s->od = NULL; /* published or discarded below, whatever happens */
+    mn_status st = od ? MN_OK : mn_outdir_open(dir, 0, 0, NULL, &od);
+    if (st == MN_OK)
+        st = write_files(s, dir, same_dir);
+    if (st == MN_OK)
+        st = mn_outdir_publish(od);
+    mn_outdir_close(od);
+    if (same_dir)
+        s->dir_ready = 0; /* a later stage or write owns the folder anew */
+    return st;
 }

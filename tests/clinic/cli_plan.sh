@@ -101,7 +101,8 @@ zm, zs = mild["zones"][0], severe["zones"][0]
 assert zs["sessions"] > zm["sessions"], (zm["sessions"], zs["sessions"])
 assert zs["objective"] > zm["objective"], (zm["objective"], zs["objective"])
 PY
-# A concern without a calibrated scale says what stands in.
-expect_rc 0 "$M" plan "$T/ok.yaml" --concern wrinkles --zones forehead --device pen
+# A concern without a calibrated scale says what stands in (fine lines; wrinkles are calibrated
+# since issue 14).
+expect_rc 0 "$M" plan "$T/ok.yaml" --concern fine_lines --zones forehead --device pen
 grep -q "standing in for the clinical score" "$T/out" || fail "the fallback objective is not stated"
 echo ok

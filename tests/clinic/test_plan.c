@@ -410,8 +410,9 @@ static void objective_is_the_clinical_score(void **state)
     tradeoff_is_honest_tol(z, plan->objective_tolerance);
     assert_non_null(strstr(z->tradeoff, "Predicted Goodman and Baron"));
     mn_plan_free(plan);
-    /* The same double for wrinkles (no calibrated scale): collagen stands in, deepest wins. */
-    req.concern = "wrinkles";
+    /* The same double for fine lines (no calibrated scale; wrinkles got one in issue 14):
+     * collagen stands in, deepest wins. */
+    req.concern = "fine_lines";
     plan = plan_req(&req);
     z = &plan->zones[0];
     assert_false(plan->clinical_calibrated);

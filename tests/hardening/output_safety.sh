@@ -4,9 +4,10 @@
 #    over a file; reuses its own output folders;
 #  - nothing in a scenario becomes a path: a name such as "../x" or "/tmp/x" writes nothing
 #    outside -o DIR;
-#  - a full disk (a 64 KB tmpfs when mounting is allowed; always a 64 KB file-size limit,
-#    ulimit -f, which the command meets as EFBIG because it ignores SIGXFSZ) ends in a clear
-#    error, exit 1, and leaves neither partial nor temporary output files.
+#  - a full disk (always a 64 KB file-size limit, ulimit -f, which the command meets as EFBIG
+#    because it ignores SIGXFSZ) ends in a clear error, exit 1, and leaves neither partial nor
+#    temporary output files; a 64 KB tmpfs (when mounting is allowed) is refused by the
+#    pre-flight estimate before anything is written, exit 2.
 . "$MNSIM_SOURCE_DIR/tests/cli/common.bash"
 cd "$WORK"
 
@@ -57,9 +58,13 @@ expect_disk_full() {
 (ulimit -f 128 && exec "$MNSIM_EXE" run -o fsize --quiet) 2> err; rc=$?
 expect_disk_full fsize "ulimit -f 64 KB"
 
+# A 64 KB tmpfs cannot hold the run's estimated files: the pre-flight estimate (run/preflight.h)
+# refuses it before anything is written, exit 2, naming the scenario's keys and the folder.
 if [ "$(id -u)" = 0 ] && mkdir tiny && mount -t tmpfs -o size=64k tmpfs tiny 2> /dev/null; then
     "$MNSIM_EXE" run -o tiny/out --quiet 2> err; rc=$?
-    expect_disk_full tiny/out "64 KB tmpfs"
+    [ "$rc" -eq 2 ] || fail "64 KB tmpfs: exit $rc, expected 2 ($(cat err))"
+    grep -q 'protocol.sessions .* MB free for tiny/out' err || fail "64 KB tmpfs: $(cat err)"
+    [ -z "$(ls -A tiny)" ] || fail "64 KB tmpfs: written before the refusal: $(ls -A tiny)"
     umount tiny
 else
     echo "note: cannot mount a tmpfs here; the full-disk case ran with ulimit -f only"

@@ -2,6 +2,8 @@
 #ifndef MN_TESTS_HEALING_FIXTURE_H
 #define MN_TESTS_HEALING_FIXTURE_H
 
+#include <stdlib.h>
+
 #include "healing/healing.h"
 
 /* Female cheek: SC 17 µm (Egawa 2007, skin_sites.csv), viable epidermis 70 µm and dermis
@@ -43,6 +45,38 @@ static inline mn_healing_injury fixture_injury(double needle_mm, double per_cm2,
     double bleed = depth > c.capillary_depth_um ? 1.0 : 0.0;
     mn_healing_injury inj;
     mn_healing_injury_uniform(&c, depth, per_cm2, radius_um, bleed, &inj);
+    return inj;
+}
+
+/* Injury of identical punctures on their real needle shape (src/needling: a cone of the taper
+ * from a 4 µm tip, capped at the shaft radius; taper 121 µm over 770 µm, the default pen's
+ * 0.25 mm needle), per_cm2 punctures on a 5 x 5 mm patch all reaching depth_um, bleeding below
+ * the capillary loops. */
+static inline mn_healing_injury fixture_real_needles(double per_cm2, double shaft_radius_um,
+                                                     double depth_um)
+{
+    mn_column c = fixture_cheek();
+    size_t n = (size_t)(per_cm2 * 0.25 + 0.5);
+    double *d = calloc(n ? n : 1, sizeof *d);
+    unsigned char *layer = calloc(n ? n : 1, 1), *bleeds = calloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        d[i] = depth_um;
+        layer[i] = MN_LAYER_DERMIS;
+        bleeds[i] = depth_um > c.capillary_depth_um;
+    }
+    mn_punctures p = {0};
+    p.n = n;
+    p.tissue_depth_um = d;
+    p.layer = layer;
+    p.bleeds = bleeds;
+    p.needle_radius_um = shaft_radius_um;
+    p.tip_radius_um = 4;
+    p.taper_tan = (125.0 - 4.0) / 770.0;
+    mn_healing_injury inj;
+    mn_healing_injury_from_punctures(&p, &c, 25e6, &inj);
+    free(d);
+    free(layer);
+    free(bleeds);
     return inj;
 }
 

@@ -54,25 +54,26 @@ static double mean_wound(const mn_healing_injury *inj)
     return m / MN_HEALING_NZ;
 }
 
-/* 5, 10, 15 roller passes and pens at 1000, 2000, 4000 punctures/cm²: each step wounds more
- * tissue and gives more collagen at day 90, and the second doubling gains less than the first
- * (diminishing returns, not a ceiling at a few dozen punctures/cm²). */
+/* 5, 10, 15 roller passes and pens at 1000, 2000, 4000 punctures/cm², on the needles' real
+ * shape (0.25 mm shaft over a 770 µm taper): each step wounds more tissue and gives more
+ * collagen at day 90, and the second doubling gains less than the first (diminishing returns,
+ * not a ceiling at a few dozen punctures/cm²). With the previous inflammatory anchor the pen
+ * steps all gave the same collagen (docs/validation/healing.md). */
 static void density_more_injury_diminishing_returns(void **state)
 {
     mn_healing_params p = params();
     mn_patient pat = fixture_patient(40);
     double per_pass = 192.0 / 12.566;
     double sets[2][3] = {{5 * per_pass, 10 * per_pass, 15 * per_pass}, {1000, 2000, 4000}};
-    double radius[2] = {125, 100};
     for (int d = 0; d < 2; d++) {
         double w[3], c[3];
         for (int i = 0; i < 3; i++) {
-            mn_healing_injury inj = fixture_injury(1.5, sets[d][i], radius[d]);
+            mn_healing_injury inj = fixture_real_needles(sets[d][i], 125, 1275);
             w[i] = mean_wound(&inj);
             c[i] = outcome_of(&p, &pat, &inj, 1).collagen_change_percent[1];
         }
         for (int i = 0; i < 2; i++) {
-            if (!(w[i + 1] > w[i]) || !(c[i + 1] > c[i]))
+            if (!(w[i + 1] > w[i]) || !(c[i + 1] > c[i] + 0.5))
                 fail_msg("device %d step %d: wound %.4f -> %.4f, collagen %.2f -> %.2f", d, i, w[i],
                          w[i + 1], c[i], c[i + 1]);
         }
@@ -162,23 +163,42 @@ static void rf_burn_lengthens_downtime(void **state)
         fail_msg("downtime %.2f without, %.2f with coagulation", a, b);
 }
 
-/* A product with a cited healing effect (tretinoin, Griffiths 1993) delivered to the dermis
- * raises collagen; one without a cited effect (caffeine) leaves the outcome unchanged. */
+/* A product with a cited healing effect (tretinoin, Griffiths 1993; PRP, Abuaf 2016) delivered
+ * to the dermis raises collagen; ones without a cited effect (caffeine, the growth-factor serum)
+ * leave the outcome unchanged; tranexamic acid acts on pigment only: at an intradermal-like dose
+ * it lowers the PIH probability (one RCT: 16 vs 28 %), at a topical channel dose it barely does
+ * (no lasting effect in the meta-analysis, Feng 2023), and it never changes collagen. */
 static void products_through_delivered_dose(void **state)
 {
     mn_healing_params p = params();
     mn_patient pat = fixture_patient(40);
+    pat.fitzpatrick = 5;
     mn_healing_injury inj = fixture_injury(1.5, 2000, 100);
-    double base = outcome_of(&p, &pat, &inj, 1).collagen_change_percent[1];
-    mn_healing_injury tre = inj, caf = inj;
-    snprintf(tre.product, sizeof tre.product, "tretinoin");
-    tre.product_dermis_ug_per_cm2 = 0.05;
-    snprintf(caf.product, sizeof caf.product, "caffeine");
-    caf.product_dermis_ug_per_cm2 = 50.0;
-    double ct = outcome_of(&p, &pat, &tre, 1).collagen_change_percent[1];
-    double cc = outcome_of(&p, &pat, &caf, 1).collagen_change_percent[1];
-    assert_true(ct > 1.1 * base);
-    assert_float_equal(cc, base, 1e-12);
+    mn_healing_outcome o0 = outcome_of(&p, &pat, &inj, 1);
+    double base = o0.collagen_change_percent[1];
+    struct {
+        const char *name;
+        double dose_ug_per_cm2;
+    } k[6] = {{"tretinoin", 0.05},          {"caffeine", 50.0},         {"prp", 1e-4},
+              {"growth_factor_serum", 1.0}, {"tranexamic_acid", 500.0}, {"tranexamic_acid", 0.5}};
+    mn_healing_outcome o[6];
+    for (int i = 0; i < 6; i++) {
+        mn_healing_injury x = inj;
+        snprintf(x.product, sizeof x.product, "%s", k[i].name);
+        x.product_dermis_ug_per_cm2 = k[i].dose_ug_per_cm2;
+        o[i] = outcome_of(&p, &pat, &x, 1);
+    }
+    assert_true(o[0].collagen_change_percent[1] > 1.1 * base);
+    assert_float_equal(o[1].collagen_change_percent[1], base, 1e-12);
+    assert_true(o[2].collagen_change_percent[1] > 1.3 * base); /* PRP: x1.93 on the synthesis */
+    assert_float_equal(o[3].collagen_change_percent[1], base, 1e-12);
+    assert_float_equal(o[4].collagen_change_percent[1], base, 1e-12);
+    assert_float_equal(o[1].pih_probability, o0.pih_probability, 1e-15);
+    if (!(o0.pih_probability > 0.005 && o[4].pih_probability < 0.85 * o0.pih_probability))
+        fail_msg("TXA intradermal-like dose: PIH %.4f -> %.4f", o0.pih_probability,
+                 o[4].pih_probability);
+    assert_true(o[5].pih_probability < o0.pih_probability &&
+                o[5].pih_probability > 0.99 * o0.pih_probability);
 }
 
 /* Erythema starts on the day of each session: the index is below the visibility threshold just
@@ -228,8 +248,9 @@ static void pih_probability_behaviour(void **state)
 }
 
 /* Clinical score: the acne-scar grade improves more with more sessions, never beyond the best
- * grade; the fitted protocol reproduces its responder fraction (Ishfaq 2022, 73 %); a concern
- * without calibration reports NaN; an unknown concern is an input error. */
+ * grade; the fitted protocols reproduce their responder fractions (acne scars: Ishfaq 2022,
+ * 73 %; wrinkles: J Cosmet Dermatol 2023, 68.8 %); a concern without calibration reports NaN;
+ * an unknown concern is an input error. */
 static void clinical_scores(void **state)
 {
     mn_healing_params p = params();
@@ -250,9 +271,21 @@ static void clinical_scores(void **state)
     assert_true(c6.change[0] < c1.change[0] && c1.change[0] < 0);
     assert_true(c6.change[0] > -2.0);
     assert_true(c6.responder_fraction > c1.responder_fraction);
-    assert_int_equal(mn_healing_clinical_score("wrinkles", -1, &o6, &cw), MN_OK);
+    /* wrinkles: fitted to 68.8 % improved 90 d after 4 monthly pen procedures (J Cosmet
+     * Dermatol 2023;22:206), scenario of the fit in docs/validation/healing.md */
+    mn_patient old = fixture_patient(56);
+    mn_healing_injury face = fixture_injury(1.0, 2000, 100);
+    mn_healing_result *rw = course_pat(&p, &old, &face, 4, 28, 84 + 365);
+    mn_healing_outcome ow;
+    mn_healing_result_outcome(rw, &ow);
+    mn_healing_result_free(rw);
+    assert_int_equal(mn_healing_clinical_score("wrinkles", -1, &ow, &cw), MN_OK);
+    assert_true(cw.calibrated && cw.baseline == 3);
+    assert_float_equal(cw.responder_fraction, 0.688, 0.01);
+    /* melasma: no cited calibration outside RESERVED.md: the scale with null numbers */
+    assert_int_equal(mn_healing_clinical_score("melasma", -1, &o6, &cw), MN_OK);
     assert_false(cw.calibrated);
-    assert_true(isnan(cw.change[1]) && cw.baseline == 3);
+    assert_true(isnan(cw.change[1]) && cw.baseline == 8);
     assert_int_equal(mn_healing_clinical_score("no_such_concern", 2, &o6, &cw), MN_EINPUT);
 }
 

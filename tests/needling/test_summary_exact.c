@@ -1,9 +1,9 @@
 /* The contract figures coverage_fraction, duration_min and zone_duration_min against exact
  * values on constructed cases (issue 11: they were only range-checked, so scaling them by 1.7
  * or 1/4 passed the suite):
- *  - coverage is the union of the pierced needle cross-sections over the patch: one disk of
- *    radius r covers pi r^2 / A, two apart twice that, the same disk twice once, a needle that
- *    did not pierce nothing, and disks tiling the patch all of it;
+ *  - coverage is the union of the open holes (each puncture's channel_diameter_um) over the
+ *    patch: one hole of radius r covers pi r^2 / A, two apart twice that, the same disk twice once,
+ * a needle that did not pierce nothing, and disks tiling the patch all of it;
  *  - a glided pen treats area / (head width x glide speed) per pass: 1 cm^2 with a 5 mm head
  *    at 10 mm/s is 2 s a pass, 3 passes 0.1 min, and a 50 cm^2 zone 5 min;
  *  - a stamp is pressed area / head^2 times per pass, each press taking the cited press time. */
@@ -49,7 +49,7 @@ static mn_punctures *punctures(const hole *h, size_t n, double radius_um)
     p->bleed_probability = calloc(n, sizeof(double));
     for (size_t i = 0; i < n; i++) {
         p->channel_depth_um[i] = h[i].depth;
-        p->channel_diameter_um[i] = h[i].depth > 0 ? radius_um : 0;
+        p->channel_diameter_um[i] = h[i].depth > 0 ? 2.0 * radius_um : 0;
         p->x_um[i] = h[i].x;
         p->y_um[i] = h[i].y;
         p->set_depth_um[i] = 500;

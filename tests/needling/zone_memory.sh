@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A whole zone (issue 12, item 5): `mnsim run` on a 300 cm² patch (a full face's area; the
-# default pen, 2 passes, ~1.2 million punctures) streams its punctures to punctures.csv and
+# default pen, 2 passes, ~0.8 million punctures) streams its punctures to punctures.csv and
 # finishes within a memory budget of 100 MB peak resident size. Held whole, the punctures
 # alone (~100 bytes each with the summaries' copies) and the report's reading of
 # punctures.csv would take well over that. Also: the streamed CSV holds every puncture the
@@ -30,7 +30,7 @@ import json
 s = json.load(open("out/summary.json"))
 n = s["sessions"][0]["needling"]
 assert abs(n["area_cm2"] - 300.0) < 1e-9, n["area_cm2"]
-assert n["punctures"] > 1_000_000, n["punctures"]
+assert n["punctures"] > 700_000, n["punctures"]
 rows = sum(1 for _ in open("out/punctures.csv")) - 1
 assert rows == n["punctures"], (rows, n["punctures"])
 assert 0.0 <= n["empty_cell_fraction"] < 0.05, n["empty_cell_fraction"]

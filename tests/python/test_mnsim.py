@@ -212,6 +212,17 @@ def test_session_stage_by_stage_matches_the_run(default_run):
     assert p["tissue_depth_um"].size == run["sessions"][0]["needling"]["punctures"]
     assert not p["x_um"].flags.owndata and not p["x_um"].flags.writeable
     assert s.needling(1)["coverage_fraction"] == run["sessions"][0]["needling"]["coverage_fraction"]
+    # The channels: per puncture no deeper than the reach, and the session's figures.
+    assert p["channel_depth_um"].size == p["tissue_depth_um"].size
+    assert np.all(p["channel_depth_um"] <= p["tissue_depth_um"])
+    assert np.all((p["bleed_probability"] >= 0) & (p["bleed_probability"] <= 1))
+    # (summary.json's numbers may differ in the last bit: cJSON prints 15 digits whenever they
+    # read back within an epsilon)
+    ch, rn = s.channels(1), run["sessions"][0]["needling"]
+    assert ch["depth_p50_um"] == pytest.approx(rn["channel_depth_um"]["p50"], rel=1e-14)
+    assert ch["diameter_mean_um"] == pytest.approx(rn["channel_diameter_um"]["mean"], rel=1e-14)
+    assert ch["bleeding_probability_mean"] == pytest.approx(rn["bleeding_probability_mean"],
+                                                            rel=1e-14)
     del s
     import gc
 
@@ -357,6 +368,27 @@ def test_screen_and_plan_from_python(tmp_path):
     cli = subprocess.run([os.environ["MNSIM_EXE"], "plan", str(healthy), "--concern", "acne_scars",
                           "--zones", "cheek", "--json"], capture_output=True, text=True, check=True)
     assert json.loads(cli.stdout) == p
+    # The command's options reach the planner: a budget of 2 appointments plans no acne-scar
+    # course (3 sessions at least), as `mnsim plan --max-sessions 2` says.
+    q = mnsim.plan(healthy, "acne_scars", "cheek", max_sessions=2, device="pen")
+    assert not q["zones"][0]["planned"] and "2 appointments" in q["zones"][0]["why_not"]
+    with pytest.raises(mnsim.MnsimError) as e:
+        mnsim.plan(healthy, "acne_scars", "cheek", device="laser")
+    assert e.value.status == "input" and "laser" in e.value.message
     with pytest.raises(mnsim.MnsimError) as e:
         mnsim.screen(tmp_path / "missing.yaml")
     assert e.value.status in ("input", "io")
+
+
+def test_openmp_workers_sleep_unless_told_otherwise():
+    """Loading the package sets OMP_WAIT_POLICY=PASSIVE (idle OpenMP workers sleep instead of
+    spinning on the interpreter's cores) unless the user chose a policy."""
+    code = ("import os, mnsim; mnsim._lib.lib(); print(os.environ.get('OMP_WAIT_POLICY'))")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "PASSIVE"
+    env["OMP_WAIT_POLICY"] = "ACTIVE"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "ACTIVE"

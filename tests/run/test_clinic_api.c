@@ -57,7 +57,8 @@ static void screening_decides_by_the_rules(void **state)
 static void plan_has_the_zones_asked_for(void **state)
 {
     char *json = NULL;
-    mn_plan_options o = {"acne_scars", "cheek,forehead", -1};
+    mn_plan_options o = {
+        .concern = "acne_scars", .zones = "cheek,forehead", .max_downtime_days = -1};
     assert_int_equal(
         mn_plan_file(patient("p", "age_years: 40\nsex: female\nfitzpatrick: 2\n"), &o, &json),
         MN_OK);
@@ -71,7 +72,7 @@ static void plan_has_the_zones_asked_for(void **state)
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(zones, 1), "zone")->valuestring,
                         "forehead");
     cJSON_Delete(p);
-    mn_plan_options bad = {"no_such_concern", "cheek", -1};
+    mn_plan_options bad = {.concern = "no_such_concern", .zones = "cheek", .max_downtime_days = -1};
     assert_int_equal(mn_plan_file(patient("p", "age_years: 40\n"), &bad, &json), MN_EINPUT);
 }
 
