@@ -63,7 +63,7 @@ typedef struct ctx {
     int quiet;
     mn_progress_bar bar;
     int show_bar;
-    long done, todo;
+    long done, pending; /* patients finished and left in this rank's range */
 } ctx;
 
 static int launched_by_mpi(void)
@@ -79,7 +79,7 @@ static void on_done(void *user, long index)
     c->done++;
     if (c->show_bar)
         mn_progress_bar_draw(&c->bar, c->size > 1 ? "patients (rank 0)" : "patients",
-                             (double)c->done, (double)c->todo, mn_progress_now());
+                             (double)c->done, (double)c->pending, mn_progress_now());
 }
 
 static const cJSON *get(const cJSON *o, const char *k)
@@ -305,7 +305,7 @@ static int run_main(const char *file, const char *dir, int threads, int slice_k,
     int stopped = 0;
     double t0 = mn_progress_now();
     if (st == MN_OK) {
-        mn_trial_pending(t, mine0, mine1, &c->todo);
+        mn_trial_pending(t, mine0, mine1, &c->pending);
         if (c->rank == 0 && !c->quiet && restored > 0)
             fprintf(stderr, "mnsim: resuming: %ld patients already finished in %s\n", restored,
                     dir);
