@@ -317,8 +317,10 @@ static mn_status advance(solver *s, double *t, double to)
  *   activity R of the papillary dermis (the paracrine keratinocyte growth signal of fibroblasts
  *   that keep remodelling for months): P* = P_max R / (R + R50). So it rises over weeks, holds
  *   while the dermis remodels and fades with it, never faster than keratinocytes turn over.
- *   P_max = epi_max_rel - epi_transient_max_rel; R50 is fitted to the +40 % at 1 year of
- *   Aust 2008.
+ *   P_max = epi_max_rel - epi_transient_max_rel is a ceiling (the largest sustained thickening
+ *   cited, +40 % after needling with vitamin A creams, Aust 2008), not the typical value: R50
+ *   is fitted so that 2 sessions give at most the +8 % an ultrasound study could miss (Wu 2022),
+ *   which leaves a single light session near 1 % and six 2 mm sessions near +26 % at 6 months.
  * Each growth term stops at its own bound, so e = H + P <= epi_max_rel always. */
 static void epidermis(const mn_healing_params *p, const mn_column *col, const double *session_days,
                       const mn_healing_injury *injuries, int n_sessions, mn_healing_result *r,

@@ -1,5 +1,5 @@
 /* Healing course behaviour required by issue 4 item 5, the erythema bounds of item 3, and the
- * calibration against Aust et al. 2008 (healing.md §6). */
+ * calibration of the epidermis (Wu 2022) with Aust et al. 2008 (healing.md §6) as a check. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,20 +179,43 @@ static void erythema_bounds(void **state)
     }
 }
 
-/* Calibration (healing.md §6): Aust et al. 2008, Medical Roll-CIT, one treatment; histology at
- * 1 year: stratum spinosum ~40 % thicker; collagen and elastin markedly raised at 6 months.
- * Scenario of the fit (docs/validation/healing.md): roller of 0.25 mm needles on their real
- * taper, 15 passes (229/cm²) reaching 1.275 mm (85 % of 1.5 mm), all bleeding, 45-year-old. */
-static void calibration_aust_2008(void **state)
+/* Calibration of the epidermal new baseline (docs/validation/healing.md): Wu et al. 2022 saw no
+ * significant change of epidermal thickness by ultrasound 6 months after 2 microneedle-RF
+ * sessions (20 patients); read as +8 % of the viable epidermis at most. Scenario of the fit:
+ * 2 pen sessions 28 d apart, 1000/cm² of 0.25 mm needles reaching 1.275 mm, 40-year-old. */
+static void calibration_wu_2022(void **state)
 {
     mn_healing_params p = params();
     mn_column col = fixture_cheek();
-    (void)col;
+    mn_healing_injury inj = fixture_real_needles(1000, 125, 1275);
+    mn_healing_result *r = course(&p, 40, inj, 2, 28, 28 + 183);
+    size_t n = mn_healing_result_timeline_rows(r);
+    const double *tl = mn_healing_result_timeline(r);
+    double e = NAN;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(tl[i * MN_TL_NCOL + MN_TL_DAY] - (28 + 182)) < 1e-6)
+            e = 100.0 * (tl[i * MN_TL_NCOL + MN_TL_EPIDERMIS_UM] / col.viable_epidermis_um - 1.0);
+    if (!(fabs(e - 8.0) < 0.5))
+        fail_msg("epidermis 6 months after 2 sessions: %+.2f %% (fitted +8 %%)", e);
+    mn_healing_result_free(r);
+}
+
+/* Aust et al. 2008 (healing.md §6), no longer fitted: one Roll-CIT treatment with vitamin A and
+ * C creams; stratum spinosum ~40 % thicker at 1 year. The needling share the model predicts
+ * must stay below what the vitamin A regimen leaves unexplained (40 % minus the 28 % of
+ * tretinoin alone at 48 weeks, Griffiths 1995) and the rise of collagen and elastin at 6
+ * months is still there. Scenario: roller of 0.25 mm needles on their real taper, 15 passes
+ * (229/cm²) reaching 1.275 mm, all bleeding, 45-year-old. */
+static void aust_2008_needling_share(void **state)
+{
+    mn_healing_params p = params();
     mn_healing_injury inj = fixture_real_needles(FIXTURE_ROLLER_PER_CM2, 125, 1275);
     mn_healing_result *r = course(&p, 45, inj, 1, 28, 365);
     mn_healing_outcome o;
     mn_healing_result_outcome(r, &o);
-    assert_true(fabs(o.epidermal_thickness_change_percent[3] - 40.0) < 1.0);
+    double e = o.epidermal_thickness_change_percent[3];
+    if (!(e > 0.0 && e < 40.0 - 28.0))
+        fail_msg("Aust scenario epidermis at 1 y %+.2f %%", e);
     /* "marked rise" of collagen and elastin at 6 months: a rise, whose size is not fitted */
     assert_true(o.collagen_change_percent[2] > 2.0);
     assert_true(o.elastin_change_percent[2] > 0.5);
@@ -209,7 +232,8 @@ int main(void)
         cmocka_unit_test(close_sessions_accumulate_inflammation),
         cmocka_unit_test(older_skin_responds_less),
         cmocka_unit_test(erythema_bounds),
-        cmocka_unit_test(calibration_aust_2008),
+        cmocka_unit_test(calibration_wu_2022),
+        cmocka_unit_test(aust_2008_needling_share),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,6 +114,53 @@ static void epidermis_bounded_and_returns(void **state)
     mn_healing_result_free(r);
 }
 
+/* The epidermis tells treatments apart (issue 14, the epidermis no longer at its ceiling for
+ * every course): a light course (one session at 0.5 mm) thickens it clearly less than an
+ * intensive one (six sessions at 2.0 mm) at every reported day, both stay below the cited
+ * ceiling epi_max_rel with room to spare (the ceiling is not the typical value), and the
+ * intensive course returns toward baseline: day 365 well below its level 30 days after the
+ * last session. */
+static void epidermis_tells_courses_apart(void **state)
+{
+    mn_healing_params p = params();
+    mn_patient pat = fixture_patient(35);
+    mn_column col = fixture_cheek();
+    mn_healing_injury light = fixture_real_needles(2000, 125, 425);
+    mn_healing_injury dense = fixture_real_needles(9360, 125, 1700);
+    mn_healing_result *rl = course_pat(&p, &pat, &light, 1, 28, 365);
+    mn_healing_result *rd = course_pat(&p, &pat, &dense, 6, 28, 365);
+    mn_healing_outcome ol, od;
+    mn_healing_result_outcome(rl, &ol);
+    mn_healing_result_outcome(rd, &od);
+    for (int d = 1; d < MN_HEALING_N_OUTCOME_DAYS; d++) {
+        double l = ol.epidermal_thickness_change_percent[d];
+        double h = od.epidermal_thickness_change_percent[d];
+        if (!(h > 5.0 && l < h / 3.0))
+            fail_msg("day index %d: light %+.2f %%, intensive %+.2f %%", d, l, h);
+    }
+    const mn_healing_result *rs[2] = {rl, rd};
+    double at170 = NAN, peak = 0;
+    for (int k = 0; k < 2; k++) {
+        size_t n = mn_healing_result_timeline_rows(rs[k]);
+        const double *tl = mn_healing_result_timeline(rs[k]);
+        for (size_t i = 0; i < n; i++) {
+            double e = tl[i * MN_TL_NCOL + MN_TL_EPIDERMIS_UM] / col.viable_epidermis_um - 1.0;
+            if (k == 1 && fabs(tl[i * MN_TL_NCOL + MN_TL_DAY] - 170.0) < 1e-6)
+                at170 = e;
+            peak = e > peak ? e : peak;
+        }
+    }
+    /* both courses stay clearly below the ceiling */
+    if (!(peak < 0.85 * p.epi_max_rel))
+        fail_msg("peak %+.1f %% near the ceiling %+.0f %%", 100 * peak, 100 * p.epi_max_rel);
+    double last = od.epidermal_thickness_change_percent[3] / 100.0;
+    if (!(last < 0.8 * at170))
+        fail_msg("intensive: day 170 %+.1f %%, day 365 %+.1f %%: no return", 100 * at170,
+                 100 * last);
+    mn_healing_result_free(rl);
+    mn_healing_result_free(rd);
+}
+
 /* Elastin is not a copy of collagen: its change relative to collagen's differs between day 30
  * and day 365 (collagen relaxes over ~1 y, new elastin stays). */
 static void elastin_not_collagen(void **state)
@@ -295,6 +342,7 @@ int main(void)
         cmocka_unit_test(density_more_injury_diminishing_returns),
         cmocka_unit_test(fibroblast_loss_from_wounded_volume),
         cmocka_unit_test(epidermis_bounded_and_returns),
+        cmocka_unit_test(epidermis_tells_courses_apart),
         cmocka_unit_test(elastin_not_collagen),
         cmocka_unit_test(smoking_and_diabetes_slow_healing),
         cmocka_unit_test(rf_burn_lengthens_downtime),
