@@ -1,5 +1,7 @@
 /* Products that act on healing, through the dose they deliver (data/healing_products.csv):
- * the mean dermal concentration over the sessions changes its target by the factor
+ * the mean over the sessions of the dermis's peak concentration during the application (the
+ * delivery stage's exposure: intradermal references such as PRP and tranexamic acid report the
+ * concentration the tissue received, which is the peak) changes its target by the factor
  * 1 + emax * C / (C + c_half) — the fibroblasts' activated synthesis (target "synthesis") or the
  * hazard of post-inflammatory hyperpigmentation (target "pih"). A product without a row for the
  * target has no cited effect on it and changes nothing. */

@@ -130,9 +130,13 @@ mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_pu
     mn_delivery_options_default(&opt);
     opt.max_memory_bytes = out->max_memory_bytes;
     MN_TRY(mn_delivery_run(m, col, p, &opt, &d));
-    /* Healing reads the dose a product leaves in the dermis (healing_products.csv). */
+    /* Healing reads the dermis's exposure to the product (healing_products.csv): the largest
+     * amount it held during the application. What is left at the end is ~10^4 times smaller for
+     * a product cleared within hours, and is not what the fibroblasts saw. */
+    mn_delivery_exposure ex;
+    MN_TRY_GOTO(mn_delivery_get_exposure(d, MN_DOSE_DERMIS, false, &ex), done);
     snprintf(c->injuries[s - 1].product, sizeof c->injuries[s - 1].product, "%s", m->product.name);
-    c->injuries[s - 1].product_dermis_ug_per_cm2 = mn_delivery_get_dose(d, MN_DOSE_DERMIS, false);
+    c->injuries[s - 1].product_dermis_ug_per_cm2 = ex.peak_ug_cm2;
     if (session)
         MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
     if (out->dir) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 16 with issue 14: an arm's product acts in a trial through the dermal dose it delivers
 # (src/trial/doses.c), as it does in a run. A product with a cited healing effect
-# (data/healing_products.csv) changes every patient's endpoint against the same device without
+# (data/healing_products.csv: PRP at 10 ng/ml PDGF-BB, Abuaf 2016) changes every patient's endpoint against the same device without
 # it; a product without one (caffeine) leaves every patient's endpoint exactly unchanged; and
 # the dose shared across patients keeps the results identical for 1 and 2 threads.
 . "$(dirname "$0")/../cli/common.bash"
@@ -11,8 +11,8 @@ seed: 3
 cohort: {size: 6, age_years: [30, 60], zone: [cheek, forehead]}
 arms:
   - {name: plain, device: {type: pen, depth_mm: 1.0}, protocol: {sessions: 1}, patch: {width_mm: 3, length_mm: 3}}
-  - {name: vitc, device: {type: pen, depth_mm: 1.0}, protocol: {sessions: 1}, patch: {width_mm: 3, length_mm: 3},
-     product: {name: ascorbic_acid}}
+  - {name: prp, device: {type: pen, depth_mm: 1.0}, protocol: {sessions: 1}, patch: {width_mm: 3, length_mm: 3},
+     product: {name: prp, concentration_mg_ml: 0.00001}}
   - {name: caffeine, device: {type: pen, depth_mm: 1.0}, protocol: {sessions: 1}, patch: {width_mm: 3, length_mm: 3},
      product: {name: caffeine}}
 endpoint: {measure: collagen_change_percent, day: 30}
@@ -34,8 +34,8 @@ bad = []
 for pid, v in by.items():
     if v["caffeine"] != v["plain"]:
         bad.append(f"patient {pid}: caffeine {v['caffeine']} != plain {v['plain']}")
-    if not v["vitc"] > v["plain"]:
-        bad.append(f"patient {pid}: vitamin C {v['vitc']} not above plain {v['plain']}")
+    if not v["prp"] > v["plain"]:
+        bad.append(f"patient {pid}: PRP {v['prp']} not above plain {v['plain']}")
 if len(by) != 6:
     bad.append(f"{len(by)} patients")
 print("\n".join(bad))
