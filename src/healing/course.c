@@ -360,10 +360,10 @@ static void epidermis(const mn_healing_params *p, const mn_column *col, const do
     }
 }
 
-mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *pat,
-                                const mn_column *col, const double *session_days,
-                                const mn_healing_injury *injuries, int n_sessions, double end_day,
-                                mn_healing_result **out)
+static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
+                            const mn_column *col, const double *session_days,
+                            const mn_healing_injury *injuries, int n_sessions, double end_day,
+                            mn_healing_result **out)
 {
     *out = NULL;
     if (!prm || !col || n_sessions < 0 || (n_sessions > 0 && (!session_days || !injuries)))
@@ -500,5 +500,29 @@ fail_pap:
 fail:
     solver_free(&sv);
     mn_healing_result_free(r);
+    return st;
+}
+
+/* The course on the patient's own skin: a virtual patient whose epidermis or dermis differs from
+ * the column's gets the column and the injuries re-read at the same depths (thickness.c). */
+mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *pat,
+                                const mn_column *col, const double *session_days,
+                                const mn_healing_injury *injuries, int n_sessions, double end_day,
+                                mn_healing_result **out)
+{
+    mn_column pcol;
+    mn_healing_injury *pin = NULL;
+    if (prm && col && injuries && n_sessions > 0) {
+        pin = malloc((size_t)n_sessions * sizeof *pin);
+        if (!pin)
+            return mn_error_set(MN_ENOMEM, "healing: out of memory");
+        if (!mn_healing_patient_skin(prm, col, injuries, n_sessions, &pcol, pin)) {
+            free(pin);
+            pin = NULL;
+        }
+    }
+    mn_status st = course_run(prm, pat, pin ? &pcol : col, session_days, pin ? pin : injuries,
+                              n_sessions, end_day, out);
+    free(pin);
     return st;
 }

@@ -37,7 +37,9 @@ typedef struct mn_healing_injury {
     double bleeding_fraction;               /* share of pierced punctures that bled */
     double mean_depth_um;                   /* mean tissue depth of pierced punctures */
     double epidermal_thermal_fraction;      /* area fraction of epidermis coagulated (RF) */
-    /* Products acting on healing (from the delivery stage): dose delivered to the dermis. */
+    /* Products acting on healing (from the delivery stage): the dermis's exposure, i.e. the
+     * largest amount of the product the dermis held during the session's application
+     * (mn_delivery_get_exposure peak; not the amount left at its end). */
     char product[64];
     double product_dermis_ug_per_cm2;
 } mn_healing_injury;
@@ -76,6 +78,9 @@ typedef struct mn_healing_params {
     double epi_turnover_days;     /* the new baseline follows its target with this time */
     /* Patient modifiers (multiply activated synthesis; slow leukocyte clearance). */
     double smoking_synthesis_factor, diabetes_synthesis_factor;
+    /* The patient's viable epidermis and dermis relative to the column's (1 for the defaults;
+     * virtual patients differ at one age, Meng 2022): thickness.c. */
+    double epidermis_thickness_factor, dermis_thickness_factor;
     /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
      * defaults), kept so a sample can say why it differs from the cohort. */
     double healing_rate_z;

@@ -25,6 +25,14 @@ mn_status mn_healing_product_factor(const mn_healing_injury *injuries, int n_ses
 mn_status mn_healing_product_pih_factor(const mn_healing_injury *injuries, int n_sessions,
                                         double *factor);
 
+/* A virtual patient's own skin (thickness.c): when p's epidermis or dermis thickness factor is
+ * not 1, fills pcol with the patient's column and pin[0..n-1] with the injuries re-read at the
+ * same depths below the surface on its grid, and returns 1; returns 0 (nothing written) for
+ * the column's own skin. */
+int mn_healing_patient_skin(const mn_healing_params *p, const mn_column *col,
+                            const mn_healing_injury *in, int n, mn_column *pcol,
+                            mn_healing_injury *pin);
+
 /* Derives erythema days from the finished timeline. */
 void mn_healing_result_finish(mn_healing_result *r);
 /* Adds name: {day_30, day_90, day_180, day_365} (NaN -> null). */

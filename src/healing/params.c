@@ -62,6 +62,8 @@ static const param_slot slots[] = {
     SLOT(epi_turnover_days),
     SLOT(smoking_synthesis_factor),
     SLOT(diabetes_synthesis_factor),
+    SLOT(epidermis_thickness_factor),
+    SLOT(dermis_thickness_factor),
 };
 #undef SLOT
 enum { N_SLOTS = sizeof slots / sizeof slots[0] };

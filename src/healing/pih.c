@@ -4,8 +4,9 @@
  * by the inflammatory mediators of an epidermal injury, and coagulated epidermis shuttles
  * melanin into debris (MEND) (pigmentation_pih.csv mechanism rows): so thermal injury weighs
  * more than a needle channel that closes within a day. A product acting on pigment scales the
- * hazard through its delivered dose (course.c, products.c). Sun exposure has no scenario key and
- * is not modelled. Evidence: calibration/pigmentation_pih.csv; docs/validation/healing.md. */
+ * hazard through its delivered dose (course.c, products.c). Sun exposure after treatment
+ * (patient.sun_exposure) multiplies the odds of PIH. Evidence: calibration/pigmentation_pih.csv;
+ * docs/validation/healing.md. */
 #include <math.h>
 
 #include "healing/healing_internal.h"
@@ -33,6 +34,18 @@ static double skin_factor(int fitzpatrick)
     return fitzpatrick >= 1 && fitzpatrick <= 6 ? f[fitzpatrick] : f[0];
 }
 
+/* Odds ratio of PIH for outdoor activity between 1 and 5 pm after treatment: 8.10 (p = 0.038),
+ * 28 patients, 67 solar lentigines after 532 nm Q-switched Nd:YAG laser, sun-exposure
+ * questionnaire ('Postoperative risk assessment of post-inflammatory hyperpigmentation and the
+ * efficacy of delayed prevention following 532 nm Q-switched Nd:YAG laser treatment of solar
+ * lentigines: a randomized controlled study', PMID 39265567). low = the sun avoided, the
+ * reference (the calibration cohort of J Drugs Dermatol 2013 had standard aftercare with
+ * hydroquinone); moderate = sqrt(8.1) (assumption: halfway on the log-odds scale). */
+static double sun_odds_ratio(mn_sun_exposure s)
+{
+    return s == MN_SUN_HIGH ? 8.10 : (s == MN_SUN_MODERATE ? 2.846 : 1.0);
+}
+
 double mn_healing_pih_probability(const mn_patient *pat, const mn_healing_injury *injuries,
                                   const double *erythema_days, int n_sessions)
 {
@@ -46,5 +59,6 @@ double mn_healing_pih_probability(const mn_patient *pat, const mn_healing_injury
         hazard += PIH_HAZARD_REF * skin_factor(pat->fitzpatrick) * area / PIH_AREA_REF * ery /
                   PIH_ERYTHEMA_REF_DAYS;
     }
-    return 1.0 - exp(-hazard);
+    double p = 1.0 - exp(-hazard), k = sun_odds_ratio(pat->sun_exposure);
+    return k == 1.0 ? p : k * p / (1.0 - p + k * p);
 }

@@ -17,7 +17,15 @@ _Static_assert(sizeof(mn_healing_outcome) == (4 * MN_HEALING_N_OUTCOME_DAYS + 2)
                "the percentile code reads mn_healing_outcome as an array of doubles");
 
 /* What a virtual patient drew, to explain it (see explain()). */
-enum { W_RATE_Z = 0, W_SYNTHESIS, W_LEUK, W_REEPI, NW };
+enum {
+    W_RATE_Z = 0,
+    W_SYNTHESIS,
+    W_LEUK,
+    W_REEPI,
+    W_EPI,
+    W_DERMIS,
+    NW
+}; /* W_EPI, W_DERMIS: skin */
 
 struct mn_healing_samples {
     int n, n_sessions;
@@ -62,6 +70,8 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
             s->why_default[W_SYNTHESIS] = d.k_syn_per_day * mn_healing_synthesis_factor(&d, pat);
             s->why_default[W_LEUK] = d.k_leuk_per_day;
             s->why_default[W_REEPI] = d.reepi_per_day;
+            s->why_default[W_EPI] = d.epidermis_thickness_factor;
+            s->why_default[W_DERMIS] = d.dermis_thickness_factor;
         }
     }
     if (!s->outcome || !s->erythema || !s->why || !status) {
@@ -89,6 +99,8 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
             w[W_SYNTHESIS] = p.k_syn_per_day * mn_healing_synthesis_factor(&p, pat);
             w[W_LEUK] = p.k_leuk_per_day;
             w[W_REEPI] = p.reepi_per_day;
+            w[W_EPI] = p.epidermis_thickness_factor;
+            w[W_DERMIS] = p.dermis_thickness_factor;
             mn_healing_result_outcome(r, &s->outcome[i]);
             for (int k = 0; k < n_sessions; k++)
                 s->erythema[(size_t)i * n_sessions + k] = mn_healing_result_erythema_days(r, k);
@@ -188,14 +200,16 @@ static cJSON *explain(const mn_healing_samples *s, double q, double *work)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    char why[400];
+    char why[512];
     snprintf(why, sizeof why,
              "collagen at day 90 %+.1f %% vs the cohort median %+.1f %%: healing-rate score %+.1f "
              "SD; collagen synthesis %.4f vs %.4f /d (Babraj 2005, with age and conditions); "
-             "leukocyte removal %.2f vs %.2f /d; re-epithelialisation %.2f vs %.2f /d",
+             "leukocyte removal %.2f vs %.2f /d; re-epithelialisation %.2f vs %.2f /d; "
+             "epidermis x%.2f and dermis x%.2f the typical skin (Meng 2022: a thinner dermis is "
+             "wounded deeper by the same needles)",
              s->outcome[best].collagen_change_percent[1], median, w[W_RATE_Z], w[W_SYNTHESIS],
              s->why_default[W_SYNTHESIS], w[W_LEUK], s->why_default[W_LEUK], w[W_REEPI],
-             s->why_default[W_REEPI]);
+             s->why_default[W_REEPI], w[W_EPI], w[W_DERMIS]);
     cJSON_AddNumberToObject(o, "patient", best);
     cJSON_AddNumberToObject(o, "healing_rate_z", w[W_RATE_Z]);
     cJSON_AddStringToObject(o, "why", why);

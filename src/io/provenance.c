@@ -35,6 +35,9 @@ static mn_status patient_json(cJSON *sc, const mn_patient *p)
     PUT(o, "age_years", number(p->age_years));
     PUT(o, "sex", cJSON_CreateString(p->sex == MN_SEX_MALE ? "male" : "female"));
     PUT(o, "fitzpatrick", cJSON_CreateNumber(p->fitzpatrick));
+    static const char *const suns[] = {"low", "moderate", "high"};
+    PUT(o, "sun_exposure",
+        cJSON_CreateString(suns[p->sun_exposure <= MN_SUN_HIGH ? p->sun_exposure : 0]));
     PUT(o, "pregnant", cJSON_CreateBool(p->pregnant));
     PUT(o, "breastfeeding", cJSON_CreateBool(p->breastfeeding));
     PUT(o, "conditions", a = cJSON_CreateArray());

@@ -20,6 +20,14 @@ enum {
 
 typedef enum mn_sex { MN_SEX_FEMALE = 0, MN_SEX_MALE = 1 } mn_sex;
 
+/* Sun exposure after treatment (scenario key patient.sun_exposure; healing's PIH, src/healing/
+ * pih.c). low: standard aftercare with the sun avoided, the reference of the PIH calibration. */
+typedef enum mn_sun_exposure {
+    MN_SUN_LOW = 0,
+    MN_SUN_MODERATE = 1,
+    MN_SUN_HIGH = 2
+} mn_sun_exposure;
+
 typedef struct mn_medication {
     char name[MN_NAME_CAP];
     double stopped_days_ago; /* < 0: still taking it (or not stated) */
@@ -40,6 +48,7 @@ typedef struct mn_patient {
     mn_medication medications[MN_LIST_CAP];
     char allergies[MN_LIST_CAP][MN_NAME_CAP];
     mn_procedure procedures[MN_LIST_CAP];
+    mn_sun_exposure sun_exposure; /* after treatment; MN_SUN_LOW (0) by default */
 } mn_patient;
 
 typedef struct mn_site_spec {

@@ -122,9 +122,11 @@ mn_status mn_patient_parse(const mn_ydoc *doc, const mn_ynode *map, const char *
                            mn_patient *out)
 {
     static const char *const keys[] = {
-        "age_years",  "sex",         "fitzpatrick", "pregnant",          "breastfeeding",
-        "conditions", "medications", "allergies",   "recent_procedures", NULL};
+        "age_years",         "sex",          "fitzpatrick", "pregnant",
+        "breastfeeding",     "conditions",   "medications", "allergies",
+        "recent_procedures", "sun_exposure", NULL};
     static const char *const sexes[] = {"female", "male", NULL};
+    static const char *const suns[] = {"low", "moderate", "high", NULL};
     mn_patient_defaults(out);
     MN_TRY(mn_y_check_keys(doc, map, path, keys));
     /* Accepted ages span adolescents (acne scarring) to the very old; the site table's age
@@ -145,6 +147,9 @@ mn_status mn_patient_parse(const mn_ydoc *doc, const mn_ynode *map, const char *
     MN_TRY(
         parse_name_list(doc, map, path, "allergies", "allergy", out->allergies, &out->n_allergies));
     MN_TRY(parse_procedures(doc, map, path, out));
+    int sun = (int)out->sun_exposure;
+    MN_TRY(mn_y_choice(doc, map, path, "sun_exposure", suns, &sun));
+    out->sun_exposure = (mn_sun_exposure)sun;
     if (out->sex == MN_SEX_MALE && (out->pregnant || out->breastfeeding)) {
         char p[256];
         return mn_y_error(

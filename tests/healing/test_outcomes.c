@@ -211,10 +211,11 @@ static void rf_burn_lengthens_downtime(void **state)
 }
 
 /* A product with a cited healing effect (tretinoin, Griffiths 1993; PRP, Abuaf 2016) delivered
- * to the dermis raises collagen; ones without a cited effect (caffeine, the growth-factor serum)
- * leave the outcome unchanged; tranexamic acid acts on pigment only: at an intradermal-like dose
- * it lowers the PIH probability (one RCT: 16 vs 28 %), at a topical channel dose it barely does
- * (no lasting effect in the meta-analysis, Feng 2023), and it never changes collagen. */
+ * to the dermis (its peak amount there during the application) raises collagen; ones without a
+ * cited effect size (caffeine, the growth-factor serum, vitamin C) leave the outcome unchanged;
+ * tranexamic acid acts on pigment only: at an intradermal-like dose it lowers the PIH probability
+ * (one RCT: 16 vs 28 %), at a topical channel dose it barely does (no lasting effect in the
+ * meta-analysis, Feng 2023), and it never changes collagen. */
 static void products_through_delivered_dose(void **state)
 {
     mn_healing_params p = params();
@@ -226,10 +227,11 @@ static void products_through_delivered_dose(void **state)
     struct {
         const char *name;
         double dose_ug_per_cm2;
-    } k[6] = {{"tretinoin", 0.05},          {"caffeine", 50.0},         {"prp", 1e-4},
-              {"growth_factor_serum", 1.0}, {"tranexamic_acid", 500.0}, {"tranexamic_acid", 0.5}};
-    mn_healing_outcome o[6];
-    for (int i = 0; i < 6; i++) {
+    } k[7] = {{"tretinoin", 0.05},          {"caffeine", 50.0},         {"prp", 1e-4},
+              {"growth_factor_serum", 1.0}, {"tranexamic_acid", 500.0}, {"tranexamic_acid", 0.5},
+              {"ascorbic_acid", 850.0}};
+    mn_healing_outcome o[7];
+    for (int i = 0; i < 7; i++) {
         mn_healing_injury x = inj;
         snprintf(x.product, sizeof x.product, "%s", k[i].name);
         x.product_dermis_ug_per_cm2 = k[i].dose_ug_per_cm2;
@@ -240,6 +242,8 @@ static void products_through_delivered_dose(void **state)
     assert_true(o[2].collagen_change_percent[1] > 1.3 * base); /* PRP: x1.93 on the synthesis */
     assert_float_equal(o[3].collagen_change_percent[1], base, 1e-12);
     assert_float_equal(o[4].collagen_change_percent[1], base, 1e-12);
+    /* vitamin C at the default serum's dermal peak (~850 ug/cm2): no cited effect size, none */
+    assert_float_equal(o[6].collagen_change_percent[1], base, 1e-12);
     assert_float_equal(o[1].pih_probability, o0.pih_probability, 1e-15);
     if (!(o0.pih_probability > 0.005 && o[4].pih_probability < 0.85 * o0.pih_probability))
         fail_msg("TXA intradermal-like dose: PIH %.4f -> %.4f", o0.pih_probability,
@@ -292,6 +296,16 @@ static void pih_probability_behaviour(void **state)
     for (int s = 0; s < 3; s++)
         hot[s].epidermal_thermal_fraction = 0.17;
     assert_true(mn_healing_pih_probability(&dark, hot, ery, 3) > 2 * pd);
+    /* Sun after treatment (patient.sun_exposure): the odds of PIH x 8.1 for afternoon outdoor
+     * activity (PMID 39265567), x 2.85 moderate; low is the reference, and no injury stays 0. */
+    mn_patient sunny = dark, some = dark;
+    sunny.sun_exposure = MN_SUN_HIGH;
+    some.sun_exposure = MN_SUN_MODERATE;
+    double ph = mn_healing_pih_probability(&sunny, three, ery, 3);
+    double pm = mn_healing_pih_probability(&some, three, ery, 3);
+    assert_true(ph > pm && pm > pd);
+    assert_float_equal(ph / (1 - ph), 8.1 * pd / (1 - pd), 1e-9);
+    assert_float_equal(mn_healing_pih_probability(&sunny, zero, ery, 3), 0.0, 0.0);
 }
 
 /* Clinical score: the acne-scar grade improves more with more sessions, never beyond the best

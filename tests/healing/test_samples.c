@@ -3,8 +3,8 @@
  * model states (docs/validation/healing.md): collagen, papillary collagen and elastin at most
  * +100 % (the matrix bound: the papillary collagen band doubled after >= 6 months of daily
  * retinoic acid, J Am Acad Dermatol 2005;53:769), epidermis at most epi_max_rel (+65 %: the
- * new-baseline ceiling +40 %, Aust 2008, plus the transient +25 %), erythema under 10 days a session,
- * PIH probability a probability; and the spread is not degenerate (p95 > p5). */
+ * new-baseline ceiling +40 %, Aust 2008, plus the transient +25 %), erythema under 10 days a
+ * session, PIH probability a probability; and the spread is not degenerate (p95 > p5). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -163,12 +163,28 @@ static void product_ionisation_keys(void **state)
     load_fails("product: {mw_da: 285, log_kow: 1.8, ph: 15}\n", "product.ph");
 }
 
+/* patient.sun_exposure (issue 14): low by default (the PIH calibration's reference), read when
+ * given, refused with FILE:LINE:COL for a value outside low/moderate/high. */
+static void patient_sun_exposure(void **state)
+{
+    (void)state;
+    mn_model m;
+    load_ok("", &m);
+    assert_int_equal(m.patient.sun_exposure, MN_SUN_LOW);
+    load_ok("patient: {age_years: 40, sun_exposure: high}\n", &m);
+    assert_int_equal(m.patient.sun_exposure, MN_SUN_HIGH);
+    load_ok("patient: {sun_exposure: moderate}\n", &m);
+    assert_int_equal(m.patient.sun_exposure, MN_SUN_MODERATE);
+    load_fails("patient: {sun_exposure: beach}\n", "t.yaml:3:25: patient.sun_exposure");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_when_absent),      cmocka_unit_test(indication_and_operator),
         cmocka_unit_test(franz_cell_experiment),     cmocka_unit_test(device_hands_and_rf_arrays),
         cmocka_unit_test(pen_refuses_rf_array_keys), cmocka_unit_test(product_ionisation_keys),
+        cmocka_unit_test(patient_sun_exposure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
