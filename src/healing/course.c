@@ -37,7 +37,31 @@ typedef struct rates {
     double k_r, a_r;
     double phi3_new, phi3_base, c3_base, c1_base, ratio31, k_mat, k_rem, cap;
     double k_el_act, k_asm, k_el_turn, k_mmp_el;
+    /* Coagulated (open) surface: the sessions' injuries, the rate it re-epithelialises, the
+     * inflammatory load per unit open area and the cells under it that show as redness. */
+    const mn_healing_injury *inj;
+    const double *days;
+    int n_sess, n_open_cells;
+    double k_open, open_load;
 } rates;
+
+/* Area fraction of the surface still open after thermal coagulation at day t: where the top of
+ * the dermis was coagulated (an ablative or non-insulated thermal injury; an insulated RF needle
+ * coagulates deeper and leaves it intact) or the epidermis was coagulated, the wound stays open
+ * until re-epithelialised from its edges, far slower than a needle channel (Kim 2022, ablative
+ * fractional microwounds: 75 % open at day 7, 25 % at day 14). */
+static double open_area(const rates *q, double t)
+{
+    double a = 0;
+    for (int s = 0; s < q->n_sess && q->days[s] <= t + 1e-12; s++) {
+        double f = q->inj[s].thermal_fraction[0];
+        if (q->inj[s].epidermal_thermal_fraction > f)
+            f = q->inj[s].epidermal_thermal_fraction;
+        if (f > 0)
+            a += (f < 1 ? f : 1) * exp(-q->k_open * (t - q->days[s]));
+    }
+    return a < 1 ? a : 1;
+}
 
 static double hill(double x)
 {
@@ -59,10 +83,13 @@ static double relax(const rates *q, double x)
 
 static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
 {
-    (void)t;
     const rates *q = data;
     const double *y = N_VGetArrayPointer(yv);
     double *dy = N_VGetArrayPointer(ydotv);
+    /* An open coagulated surface keeps the acute signal of the dermis under it at the load of a
+     * fresh wound of its area fraction (A -> open / w_ref) until it closes: the redness of a
+     * burn lasts while the wound is open. Needle channels close within a day (epidermis()). */
+    double open = q->inj ? open_area(q, t) : 0.0;
     for (int k = 0; k < MN_HEALING_NZ; k++) {
         const double *u = y + k * NV;
         const double *up = k > 0 ? u - NV : u + NV; /* mirror ghosts: no flux at both ends */
@@ -73,6 +100,8 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *data)
         double g = u[V_G], fib = 1.0 + f, dmg = u[V_D];
 
         du[V_A] = -q->k_a * a;
+        if (open > 0 && k < q->n_open_cells)
+            du[V_A] += q->k_a * q->open_load * open;
         /* Wounded tissue under repair (volume fraction): cleared by the leukocytes over the
          * inflammatory phase. Its debris and platelets drive the mediator in proportion to the
          * wounded volume, without the leukocytes' ceiling: a fully wounded cell (dmg = 1) holds
@@ -189,6 +218,13 @@ static void set_rates(const mn_healing_params *p, const mn_patient *pat, double 
     q->k_asm = p->elastin_assembly_per_day;
     q->k_el_turn = p->elastin_turnover_per_day;
     q->k_mmp_el = p->mmp_elastin_rel * q->k_mmp_deg;
+    q->k_open = p->burn_reepi_per_day;
+    q->open_load = 1.0 / p->injury_ref_wound_fraction;
+    /* the cells whose redness shows: down to the papillary capillary loops */
+    while (q->n_open_cells < MN_HEALING_NZ && (q->n_open_cells + 0.5) * dz < p->erythema_visible_um)
+        q->n_open_cells++;
+    if (q->n_open_cells < 1)
+        q->n_open_cells = 1;
 }
 
 /* The session's injury as an impulse. The inflammatory load of a cell is its wounded volume
@@ -389,6 +425,7 @@ static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
     MN_TRY(mn_healing_product_factor(injuries, n_sessions, &product_factor));
     MN_TRY(mn_healing_product_pih_factor(injuries, n_sessions, &pih_factor));
     set_rates(prm, pat, dz, product_factor, &q);
+    q.inj = injuries, q.days = session_days, q.n_sess = n_sessions; /* open burns (rhs) */
     memset(&sv, 0, sizeof sv);
 
     r = calloc(1, sizeof *r);

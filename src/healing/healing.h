@@ -81,6 +81,8 @@ typedef struct mn_healing_params {
     /* The patient's viable epidermis and dermis relative to the column's (1 for the defaults;
      * virtual patients differ at one age, Meng 2022): thickness.c. */
     double epidermis_thickness_factor, dermis_thickness_factor;
+    /* Re-epithelialisation of a coagulated (burnt) surface, per day (Kim 2022). */
+    double burn_reepi_per_day;
     /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
      * defaults), kept so a sample can say why it differs from the cohort. */
     double healing_rate_z;

@@ -64,6 +64,7 @@ static const param_slot slots[] = {
     SLOT(diabetes_synthesis_factor),
     SLOT(epidermis_thickness_factor),
     SLOT(dermis_thickness_factor),
+    SLOT(burn_reepi_per_day),
 };
 #undef SLOT
 enum { N_SLOTS = sizeof slots / sizeof slots[0] };

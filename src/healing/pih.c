@@ -53,8 +53,12 @@ double mn_healing_pih_probability(const mn_patient *pat, const mn_healing_injury
         return 0.0;
     double hazard = 0;
     for (int s = 0; s < n_sessions; s++) {
-        double area = injuries[s].epidermal_thermal_fraction +
-                      PIH_MECHANICAL_WEIGHT * injuries[s].epidermal_wound_fraction;
+        /* coagulated surface: the epidermis, or the top of the dermis with the epidermis above
+         * it (ablative), as the open burn of course.c */
+        double burnt = injuries[s].epidermal_thermal_fraction;
+        if (injuries[s].thermal_fraction[0] > burnt)
+            burnt = injuries[s].thermal_fraction[0];
+        double area = burnt + PIH_MECHANICAL_WEIGHT * injuries[s].epidermal_wound_fraction;
         double ery = erythema_days && isfinite(erythema_days[s]) ? erythema_days[s] : 0.0;
         hazard += PIH_HAZARD_REF * skin_factor(pat->fitzpatrick) * area / PIH_AREA_REF * ery /
                   PIH_ERYTHEMA_REF_DAYS;

@@ -210,6 +210,34 @@ static void rf_burn_lengthens_downtime(void **state)
         fail_msg("downtime %.2f without, %.2f with coagulation", a, b);
 }
 
+/* A burn stays red while it is open (the previous model's miss: 2.2 d after a full-surface
+ * burn). Coagulating the top 200 µm of the dermis over the whole surface (fully ablative, as the
+ * CO2 calibration scenario) leaves a wound that re-epithelialises at 0.157 /d (Kim 2022): the
+ * redness lasts at least the 5-14 d a CO2-resurfaced face takes to heal (patient information of
+ * surgical centres; redness then fades over months, not modelled) and below two months; a 20 %
+ * fractional coagulation is red for less time, and a needle course without coagulation keeps its
+ * 1-5 days (test erythema_bounds). */
+static void burn_redness_lasts_while_open(void **state)
+{
+    mn_healing_params p = params();
+    mn_patient pat = fixture_patient(50);
+    mn_column col = fixture_cheek();
+    mn_healing_injury full, frac;
+    mn_healing_injury_none(&col, &full);
+    frac = full;
+    for (int k = 0; k < 4; k++) {
+        full.thermal_fraction[k] = 1.0;
+        frac.thermal_fraction[k] = 0.2;
+    }
+    mn_healing_result *rf = course_pat(&p, &pat, &full, 1, 28, 120);
+    mn_healing_result *rp = course_pat(&p, &pat, &frac, 1, 28, 120);
+    double ef = mn_healing_result_erythema_days(rf, 0), ep = mn_healing_result_erythema_days(rp, 0);
+    if (!(ef >= 7.0 && ef < 60.0 && ep < ef && ep > 0))
+        fail_msg("erythema: full-surface burn %.1f d, 20 %% fractional %.1f d", ef, ep);
+    mn_healing_result_free(rf);
+    mn_healing_result_free(rp);
+}
+
 /* A product with a cited healing effect (tretinoin, Griffiths 1993; PRP, Abuaf 2016) delivered
  * to the dermis (its peak amount there during the application) raises collagen; ones without a
  * cited effect size (caffeine, the growth-factor serum, vitamin C) leave the outcome unchanged;
@@ -357,6 +385,7 @@ int main(void)
         cmocka_unit_test(fibroblast_loss_from_wounded_volume),
         cmocka_unit_test(epidermis_bounded_and_returns),
         cmocka_unit_test(epidermis_tells_courses_apart),
+        cmocka_unit_test(burn_redness_lasts_while_open),
         cmocka_unit_test(elastin_not_collagen),
         cmocka_unit_test(smoking_and_diabetes_slow_healing),
         cmocka_unit_test(rf_burn_lengthens_downtime),
