@@ -4,6 +4,8 @@
  * - a thicker horny layer (more load to pierce, more tenting) gives a shallower reach;
  * - a stiffer site (compressed less under the device) gives a shallower reach and channel, a
  *   thicker and stiffer site (upper back) a shallower one than the forehead;
+ * - a 0.25 mm pen opens the horny layer in a good share of its punctures, without bleeding;
+ * - every zone of the site table has a skin modulus (data/site_stiffness.csv);
  * - the hole is narrower than the needle's base and grows with it;
  * - bleeding is a probability that rises with depth and is low for superficial settings;
  * - excised skin on a rigid support tents less (deeper reach) and does not bleed;
@@ -19,6 +21,7 @@
 #include "anatomy/anatomy.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "mnsim/tables.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
 
@@ -160,6 +163,53 @@ static void stiffer_site_is_reached_less_deep(void **state)
                  z[0].channel_depth_mean_um);
 }
 
+static void short_needles_open_the_horny_layer(void **state)
+{
+    (void)state;
+    /* 0.25 mm is set to open the stratum corneum for products: punctures that crossed it must
+     * leave a channel at least through it (the horny layer does not recoil), a good share of
+     * punctures must do so, and none should bleed. */
+    char yaml[512];
+    pen_yaml(yaml, sizeof yaml, 0.25, 0.25, "");
+    mn_model m;
+    mn_column col;
+    mn_punctures *p = punctures(yaml, &m, &col);
+    size_t crossed = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->tissue_depth_um[i] > col.sc_um) {
+            crossed++;
+            if (!(p->channel_depth_um[i] >= col.sc_um - 1e-9 && p->channel_diameter_um[i] > 0.0))
+                fail_msg("puncture %zu reached %.1f um past the %.1f um SC but left channel %.1f "
+                         "um, %.1f um wide",
+                         i, p->tissue_depth_um[i], col.sc_um, p->channel_depth_um[i],
+                         p->channel_diameter_um[i]);
+        }
+        assert_true(p->bleed_probability[i] < 0.01);
+    }
+    if (!(crossed > p->n / 3))
+        fail_msg("0.25 mm: %zu of %zu punctures crossed the SC", crossed, p->n);
+    mn_punctures_free(p);
+}
+
+static void every_zone_has_a_skin_modulus(void **state)
+{
+    (void)state;
+    mn_table *t = NULL;
+    assert_int_equal(mn_table_load_embedded("sites.csv", &t), MN_OK);
+    for (size_t r = 0; r < mn_table_rows(t); r++) {
+        const char *zone = mn_table_cell(t, r, mn_table_col(t, "zone"));
+        char yaml[256];
+        snprintf(yaml, sizeof yaml, "site: {zone: %s}\ndevice: {type: pen, depth_mm: 1.0}\n", zone);
+        mn_model m;
+        load(yaml, &m);
+        mn_column col;
+        if (mn_anatomy_column_for(&m, &col) != MN_OK)
+            fail_msg("zone %s: %s", zone, mn_last_error());
+        assert_true(col.skin_modulus_kpa > 1.0 && col.skin_modulus_kpa < 100.0);
+    }
+    mn_table_free(t);
+}
+
 static void hole_narrower_than_base_and_growing_with_it(void **state)
 {
     (void)state;
@@ -267,6 +317,8 @@ int main(void)
         cmocka_unit_test(deeper_settings_never_give_shallower_channels),
         cmocka_unit_test(thicker_horny_layer_gives_shallower_reach),
         cmocka_unit_test(stiffer_site_is_reached_less_deep),
+        cmocka_unit_test(short_needles_open_the_horny_layer),
+        cmocka_unit_test(every_zone_has_a_skin_modulus),
         cmocka_unit_test(hole_narrower_than_base_and_growing_with_it),
         cmocka_unit_test(bleeding_rises_with_depth_and_is_low_when_superficial),
         cmocka_unit_test(excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed),
