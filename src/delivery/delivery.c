@@ -728,7 +728,10 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
             for (size_t ij = 0; ij < plane; ij++)
                 if (chan[(size_t)k * plane + ij])
                     v_ch += L.dx_um * L.dx_um * L.dz_um[k];
-        double c_ch = CARRIED_FRACTION * conc;
+        /* In vivo the bled channels' lumen is flushed back to the surface while they bleed
+         * (the outflow that blocks inward diffusion, BLEEDING_TIME_H, replaces the lumen's
+         * fluid): only the unbled share keeps what the needles carried in. */
+        double c_ch = CARRIED_FRACTION * conc * (franz ? 1.0 : 1.0 - pat.bleed_fraction);
         if (isfinite(vol) && c_ch * v_ch > conc * vol)
             c_ch = conc * vol / v_ch;
         for (size_t v = 0; v < nvox; v++)
