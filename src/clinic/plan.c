@@ -10,6 +10,7 @@
 #include "core/table.h"
 #include "clinic/appointment.h"
 #include "clinic/modalities.h"
+#include "clinic/severity.h"
 #include "model/device.h"
 #include "model/scenario.h"
 #include "model/zones.h"
@@ -333,15 +334,16 @@ static mn_status setup_scoring(const char *concern, const mn_plan_band *bd, scor
     }
     mn_table_free(t);
     MN_TRY(st);
-    /* Severity on the clinical scale, when the severity scale is the same one. */
+    /* Severity on the clinical scale, when the severity scale is the same one (the rule
+     * `mnsim run` applies too: mn_clinic_severity_for_score). */
     double sev = -1;
-    int same_scale =
-        bd->has_scale && r >= 0 && fabs(bd->scale_lo - lo) < 1e-9 && fabs(bd->scale_hi - hi) < 1e-9;
-    if (same_scale && bd->level >= 0)
-        sev = isfinite(bd->value) ? bd->value
-              : bd->level == 0    ? bd->mild_max
-              : bd->level == 2    ? bd->severe_min
-                                  : 0.5 * (bd->mild_max + bd->severe_min);
+    if (bd->has_scale && bd->level >= 0)
+        MN_TRY(mn_clinic_severity_for_score(concern,
+                                            isfinite(bd->value) ? bd->value
+                                            : bd->level == 0    ? bd->mild_max
+                                            : bd->level == 2    ? bd->severe_min
+                                                : 0.5 * (bd->mild_max + bd->severe_min),
+                                            &sev));
     p->severity_value = sev;
     mn_healing_clinical probe;
     mn_healing_outcome zero;
@@ -501,6 +503,11 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     long bi = -1, bi_rf = -1; /* indices: evaluate() may move the array */
     double first = ceil(lo / step - 1e-9) * step;
     int passes[2] = {(int)cg->pmin, (int)cg->pmax};
+    /* Fitzpatrick IV-VI: "conservative passes" (screening rule fitzpatrick_4_plus, clinical.md
+     * §1; PIH rises with darker skin, Chu 2021), so only the guidance's fewest passes. */
+    int conservative = req->patient->fitzpatrick >= 4 && passes[1] > passes[0];
+    if (conservative)
+        passes[1] = passes[0];
     for (int t = 0; t < 3 && st == MN_OK && mech; t++) {
         if (!sr.have[t])
             continue;
@@ -771,6 +778,13 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
         describe(sr.sc, z->tradeoff, sizeof z->tradeoff,
                  cross->device == MN_DEVICE_RF ? "Best RF course" : "Best mechanical course", best,
                  cross);
+    if (conservative && best->device != MN_DEVICE_RF) {
+        size_t u = strlen(z->tradeoff);
+        snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                 " Passes kept to the guidance's fewest (%d, not up to %d): conservative passes "
+                 "for Fitzpatrick IV-VI (screening precaution).",
+                 (int)cg->pmin, (int)cg->pmax);
+    }
     if (below_range) {
         size_t u = strlen(z->tradeoff);
         snprintf(z->tradeoff + u, sizeof z->tradeoff - u,

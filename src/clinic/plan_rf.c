@@ -132,14 +132,19 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
     MN_TRY(mn_clinic_limit("rf_energy_low_mj", &e_lo));
     MN_TRY(mn_clinic_limit("rf_energy_high_mj", &e_hi));
     MN_TRY(mn_clinic_limit("rf_pulse_ms", &pulse));
+    char apart[48];
+    if (fabs(rg.imax - rg.imin) < 1e-9)
+        snprintf(apart, sizeof apart, "%.0f days apart", rg.imin);
+    else
+        snprintf(apart, sizeof apart, "%.0f-%.0f days apart", rg.imin, rg.imax);
     snprintf(z->rf_text, sizeof z->rf_text,
              "RF microneedling (simulated with the heat stage and healing): needle depth %s "
-             "(%s); %s %.0f-%.0f days apart%s%s (cited guidance). Energy per needle %g or %g mJ "
+             "(%s); %s %s%s%s (cited guidance). Energy per needle %g or %g mJ "
              "in %g ms pulses through an insulated bipolar array: the planner's set-up within "
              "the heat stage's trusted range, not a cited clinical setting (none is cited "
              "outside the validation set; assumption): use the device's own setting for this "
              "depth.",
-             depth, where, sessions, rg.imin, rg.imax, rb.name[0] ? ", severity " : "", rb.name,
+             depth, where, sessions, apart, rb.name[0] ? ", severity " : "", rb.name,
              e_lo, e_hi, pulse);
     return MN_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clinic/risks.h"
+#include "clinic/severity.h"
 #include "core/error.h"
 #include "healing/healing.h"
 #include "heat/heat.h"
@@ -119,7 +120,10 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
     /* The clinical score of the candidate's indication (the planner's objective): the concern
      * and severity travel in the candidate scenario, as in a run (run.c add_healing). */
     if (m->indication.present) {
-        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
+        double sev = -1.0; /* as run.c: on the clinical scale when severity.csv uses it */
+        MN_TRY_GOTO(
+            mn_clinic_severity_for_score(m->indication.concern, m->indication.severity, &sev),
+            done);
         MN_TRY_GOTO(mn_healing_clinical_score(m->indication.concern, sev, &o, &out->clinical),
                     done);
     }

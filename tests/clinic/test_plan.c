@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "clinic/plan.h"
+#include "clinic/plan_internal.h"
 #include "clinic/risks.h"
 #include "core/error.h"
 #include "core/table.h"
@@ -670,6 +671,38 @@ static void rf_is_simulated_and_ranked(void **state)
     mn_plan_free(plan);
 }
 
+/* Fitzpatrick IV-VI: the screening's "conservative passes" (rule fitzpatrick_4_plus): every
+ * mechanical candidate uses the guidance's fewest passes and the trade-off says why; type III
+ * considers the most passes too. */
+static void darker_skin_gets_conservative_passes(void **state)
+{
+    (void)state;
+    mn_plan_guide g;
+    assert_int_equal(mn_plan_guide_get("concern", "acne_scars", &g), MN_OK);
+    assert_true(g.pmax > g.pmin);
+    const char *zone = "cheek";
+    for (int fitz = 3; fitz <= 5; fitz += 2) {
+        mn_patient p;
+        mn_patient_defaults(&p);
+        p.fitzpatrick = fitz;
+        mn_plan_request req = request(&p, "acne_scars", &zone, 1, -1);
+        req.devices = 1u << MN_DEVICE_PEN;
+        mn_plan *plan = plan_req(&req);
+        const mn_plan_zone *z = &plan->zones[0];
+        assert_true(z->planned);
+        int most = 0;
+        for (size_t i = 0; i < z->n_cands; i++)
+            most = z->cands[i].passes > most ? z->cands[i].passes : most;
+        if (fitz >= 4) {
+            assert_int_equal(most, (int)g.pmin);
+            assert_non_null(strstr(z->tradeoff, "conservative passes"));
+        } else {
+            assert_int_equal(most, (int)g.pmax);
+        }
+        mn_plan_free(plan);
+    }
+}
+
 /* Home use never plans past the vendors' 1.0 mm home maximum; one device can be asked for. */
 static void home_setting_and_device_choice(void **state)
 {
@@ -706,6 +739,7 @@ int main(void)
         cmocka_unit_test(severity_moves_the_plan),
         cmocka_unit_test(objective_is_the_clinical_score),
         cmocka_unit_test(rf_is_simulated_and_ranked),
+        cmocka_unit_test(darker_skin_gets_conservative_passes),
         cmocka_unit_test(stretch_marks_on_the_body_plan),
         cmocka_unit_test(every_indication_on_its_usual_zones),
         cmocka_unit_test(home_setting_and_device_choice),
