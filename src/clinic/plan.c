@@ -341,7 +341,8 @@ static mn_status setup_scoring(const char *concern, const mn_plan_band *bd, scor
         MN_TRY(mn_clinic_severity_for_score(concern,
                                             isfinite(bd->value) ? bd->value
                                             : bd->level == 0    ? bd->mild_max
-                                            : bd->level == 2    ? bd->severe_min
+                                            : bd->level == 2
+                                                ? bd->severe_min
                                                 : 0.5 * (bd->mild_max + bd->severe_min),
                                             &sev));
     p->severity_value = sev;

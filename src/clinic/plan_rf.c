@@ -144,8 +144,8 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
              "the heat stage's trusted range, not a cited clinical setting (none is cited "
              "outside the validation set; assumption): use the device's own setting for this "
              "depth.",
-             depth, where, sessions, apart, rb.name[0] ? ", severity " : "", rb.name,
-             e_lo, e_hi, pulse);
+             depth, where, sessions, apart, rb.name[0] ? ", severity " : "", rb.name, e_lo, e_hi,
+             pulse);
     return MN_OK;
 }
 
