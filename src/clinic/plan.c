@@ -667,11 +667,17 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     z->predicted = best->pred;
     z->risks = best->risks;
 
+    char reach_text[160]; /* RF depths are bounded by their guidance, not the reach margin */
+    if (mech)
+        snprintf(reach_text, sizeof reach_text, "needling reach <= %.0f um%s", sr.reach_limit,
+                 rf ? "; RF within its cited depths" : "");
+    else
+        snprintf(reach_text, sizeof reach_text, "RF within its cited depths");
     snprintf(z->tradeoff, sizeof z->tradeoff,
              "Chosen for the highest %s (%+.2f) of %zu simulated candidates within the limits "
-             "(reach <= %.0f um, %s%s, no high risk); options within %.2f of it count as the "
-             "same and the cheaper one is kept.",
-             sc->label, best->objective, sr.n, sr.reach_limit,
+             "(%s, %s%s, no high risk); options within %.2f of it count as the same and the "
+             "cheaper one is kept.",
+             sc->label, best->objective, sr.n, reach_text,
              req->max_downtime_days >= 0 ? "downtime within the maximum" : "no downtime maximum",
              req->max_sessions > 0 ? ", sessions within the budget" : "",
              same_within(sc, best->objective));

@@ -79,7 +79,7 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
     }
     double bottom_mm = col.dermis_bottom_um / 1000.0;
     const char *target = rg.endpoint;
-    char where[320];
+    char where[512];
     int shallower = 0;
     if (!strcmp(target, "reticular_dermis")) {
         /* The tip stays in the dermis: the deepest step at or above this patient's dermis
@@ -100,7 +100,9 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
         snprintf(where, sizeof where,
                  "aimed at the sweat glands at the dermis-fat junction; this patient's tabulated "
                  "%s dermis ends at %.2f mm (sites.csv), so %.1f-%.1f mm places the tip %.1f-%.1f "
-                 "mm below it: check the depth on the device before treating",
+                 "mm below it: check the depth on the device before treating; the objective "
+                 "reads the dermis, not the sweat glands below it, so it does not rank the RF "
+                 "depths and energies for this target (a stand-in, said here)",
                  zone, bottom_mm, lo, hi, lo - bottom_mm, hi - bottom_mm);
     }
     if (hi < step - 1e-9) {
