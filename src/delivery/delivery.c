@@ -839,12 +839,15 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
             /* the open part of the cross-section is a pore of radius r·sqrt(open) */
             double lam = props.radius_nm * 1e-3 / (pore_r_um * sqrt(open));
             double d_open = d_fluid * mn_delivery_renkin(lam);
-            /* in vivo the mouth (the channel through the SC) passes what a wound surface does */
+            /* in vivo the mouth (the channel through the SC) passes what a wound surface does,
+             * never less than the SC it replaced (a lipophilic solute whose intact SC passes
+             * more than a wound surface's measured uptake is not slowed by the breach) */
             double d_mouth = franz ? d_open : fmin(d_open, d_wound * mn_delivery_renkin(lam));
             for (size_t v = 0; v < nvox; v++)
-                D[v] = chan[v] ? (v < (size_t)L.k_ve * plane ? d_mouth : d_open) * open +
-                                     Dt[v] * (1.0 - open)
-                               : Dt[v];
+                D[v] = chan[v]
+                           ? (v < (size_t)L.k_ve * plane ? fmax(d_mouth, Dt[v]) : d_open) * open +
+                                 Dt[v] * (1.0 - open)
+                           : Dt[v];
             MN_TRY_GOTO(mn_field_set_diffusivity(f, 0, D), done);
             open_set = open;
         } else if (open_set < 0) {
