@@ -38,6 +38,11 @@ typedef struct mn_punctures {
     double recovery_fraction;  /* mean share of the needle's width the hole loses on withdrawal
                                 * (each puncture draws its own about it) */
     size_t first_index;        /* session-wide index of element 0 (chunks of a streamed zone) */
+    /* Depths in the relaxed skin per unit of needle travel in the skin compressed under the
+     * device's face: 1 / (1 - compressive strain) >= 1 (src/needling/insertion.c). The
+     * needle's cone, seen in relaxed depths, is stretched by it: mn_channel_radius_at uses
+     * taper_tan / depth_stretch. 0 (unset) counts as 1. */
+    double depth_stretch;
 } mn_punctures;
 
 /* Open radius of channel i at depth z_um below the surface: the needle's cross-section there
@@ -98,7 +103,8 @@ typedef mn_status (*mn_puncture_sink)(void *ctx, const mn_punctures *chunk);
  * only the punctures of the central MN_NEEDLING_WINDOW_UM square, with coordinates relative to
  * it, and *window_model is *m with that square as its patch: the field stages (delivery,
  * healing) simulate this representative piece of the pattern. The punctures are the same as
- * when held whole. sink may be NULL. Free *window with mn_punctures_free. */
+ * when held whole. sink may be NULL; ns may be NULL when no summary is wanted (a patch held
+ * whole then skips it). Free *window with mn_punctures_free. */
 mn_status mn_needling_session(const mn_model *m, const mn_column *col, int session,
                               double stream_above_cm2, mn_puncture_sink sink, void *ctx,
                               mn_needling_summary *ns, mn_punctures **window,
