@@ -50,7 +50,7 @@ typedef struct mn_plan_options {
     double max_downtime_days;
     const char *severity; /* "mild" | "moderate" | "severe" | a number on the concern's scale */
     int max_sessions;     /* budget of appointments for the course (0: none) */
-    const char *device;   /* "pen" | "roller" | "stamp" | "any" (NULL: any) */
+    const char *device;   /* "pen" | "roller" | "stamp" | "rf" | "any" (NULL: any) */
     const char *setting;  /* "clinic" (NULL) | "home" (vendors' home depth maximum) */
 } mn_plan_options;
 
@@ -74,7 +74,7 @@ typedef struct mn_plan_zone_info {
     const char *zone;
     int planned;
     const char *why_not;
-    const char *device; /* "pen" | "roller" | "stamp" */
+    const char *device; /* "pen" | "roller" | "stamp" | "rf" */
     double depth_mm_min, depth_mm_max, depth_limit_mm, reach_limit_um;
     int passes, sessions;
     double interval_days, maintenance_days;

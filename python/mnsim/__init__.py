@@ -275,7 +275,7 @@ def plan(patient, concern, zones, *, max_downtime_days=None, severity=None, max_
     """Plans a course per zone for a patient file, as `mnsim plan --json`: zones is a list of
     zone names (or one comma-separated string); each candidate is simulated. severity ("mild",
     "moderate", "severe" or a number on the concern's scale), max_sessions, device ("pen",
-    "roller", "stamp", "any") and setting ("clinic", "home") are the options of `mnsim plan`.
+    "roller", "stamp", "rf", "any") and setting ("clinic", "home") are the options of `mnsim plan`.
     Returns the plan as a dict."""
     if not isinstance(zones, str):
         zones = ",".join(zones)

@@ -12,6 +12,7 @@
 
 #include "core/cnum.h"
 #include "clinic/screen.h"
+#include "clinic/severity.h"
 #include "core/error.h"
 #include "core/table.h"
 #include "core/progress.h"
@@ -307,8 +308,11 @@ static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c
     if (st == MN_OK && m->indication.present) { /* clinical score of the cited-parameter course */
         mn_healing_outcome o;
         mn_healing_result_outcome(h, &o);
-        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
-        st = mn_healing_clinical_score(m->indication.concern, sev, &o, &clin);
+        /* On the concern's clinical scale when data/severity.csv uses it (issue 19). */
+        double sev = -1.0;
+        st = mn_clinic_severity_for_score(m->indication.concern, m->indication.severity, &sev);
+        if (st == MN_OK)
+            st = mn_healing_clinical_score(m->indication.concern, sev, &o, &clin);
     }
     mn_healing_result_free(h);
     MN_TRY(st);
