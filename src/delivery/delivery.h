@@ -38,6 +38,12 @@ typedef struct mn_delivery_options {
     /* Also for the sensitivity analysis: the film's evaporation rate, and the stratum
      * corneum's partition (its diffusivity divided by the same factor: kp kept, lag scaled). */
     double scale_evaporation, scale_sc_partition;
+    /* Bled channels pass nothing after hemostasis (default: their plugged mouth passes what a
+     * wound surface does; docs/validation/delivery.md), for the sensitivity. */
+    bool seal_bled_channels;
+    /* Multiplier on the wound surface's uptake conductance in vivo (channel mouths), for the
+     * sensitivity; 0 means 1. */
+    double scale_wound;
 } mn_delivery_options;
 
 void mn_delivery_options_default(mn_delivery_options *opt);

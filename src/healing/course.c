@@ -8,12 +8,12 @@
 
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
-#include <sunlinsol/sunlinsol_band.h>
 #include <sunmatrix/sunmatrix_band.h>
 
 #include "core/error.h"
 #include "core/signals.h"
 #include "core/stats.h"
+#include "core/sunfast.h"
 #include "core/numcheck.h"
 #include "healing/healing_internal.h"
 
@@ -277,8 +277,11 @@ static mn_status solver_init(solver *s, rates *q)
     s->jac = SUNBandMatrix(NY, NV, NV, s->ctx);
     if (!s->y || !s->jac)
         return mn_error_set(MN_ENOMEM, "healing: SUNDIALS allocation failed");
+    /* optimised kernels and a LAPACK band LU in place of the Debian build's (core/sunfast.h) */
+    mn_sunfast_vector(s->y);
+    mn_sunfast_band_matrix(s->jac);
     N_VConst(0.0, s->y);
-    s->ls = SUNLinSol_Band(s->y, s->jac, s->ctx);
+    s->ls = mn_sunfast_band_solver(s->y, s->jac, s->ctx);
     s->mem = CVodeCreate(CV_BDF, s->ctx);
     if (!s->ls || !s->mem || CVodeInit(s->mem, rhs, 0.0, s->y) != CV_SUCCESS ||
         CVodeSStolerances(s->mem, MN_HEALING_RTOL, MN_HEALING_ATOL) != CV_SUCCESS ||

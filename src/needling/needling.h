@@ -98,7 +98,8 @@ typedef mn_status (*mn_puncture_sink)(void *ctx, const mn_punctures *chunk);
  * only the punctures of the central MN_NEEDLING_WINDOW_UM square, with coordinates relative to
  * it, and *window_model is *m with that square as its patch: the field stages (delivery,
  * healing) simulate this representative piece of the pattern. The punctures are the same as
- * when held whole. sink may be NULL. Free *window with mn_punctures_free. */
+ * when held whole. sink may be NULL; ns may be NULL when no summary is wanted (a patch held
+ * whole then skips it). Free *window with mn_punctures_free. */
 mn_status mn_needling_session(const mn_model *m, const mn_column *col, int session,
                               double stream_above_cm2, mn_puncture_sink sink, void *ctx,
                               mn_needling_summary *ns, mn_punctures **window,

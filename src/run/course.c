@@ -214,8 +214,19 @@ mn_status mn_course_needle(const mn_model *m, const mn_column *col, int s, mn_co
     cJSON *session = NULL;
     /* wm: the patch, or the representative window of a streamed whole zone (issue 12). */
     csv_sink k = {out->punctures_csv, s == 1};
+    /* Without a summary to write (trial and virtual patients) a patch held whole skips the
+     * needling summary; a streamed zone's bleeding fraction needs it (p is then a window). */
+    int summarize = out->summary || m->patch_width_um * m->patch_length_um / MN_UM2_PER_CM2 >
+                                        MN_NEEDLING_STREAM_ABOVE_CM2;
     MN_TRY(mn_needling_session(m, col, s, MN_NEEDLING_STREAM_ABOVE_CM2,
-                               out->punctures_csv ? write_punctures : NULL, &k, &ns, &p, wm));
+                               out->punctures_csv ? write_punctures : NULL, &k,
+                               summarize ? &ns : NULL, &p, wm));
+    if (!summarize) { /* the course still needs the bleeding fraction */
+        size_t bled = 0;
+        for (size_t i = 0; i < p->n; i++)
+            bled += p->bleeds[i] != 0;
+        ns.bleeding_fraction = p->n ? (double)bled / (double)p->n : 0.0;
+    }
     if (out->summary)
         MN_TRY_GOTO(mn_summary_add_session(out->summary, s, c->days[s - 1], &ns, &session), done);
     MN_TRY_GOTO(mn_healing_injury_from_punctures(p, col, wm->patch_width_um * wm->patch_length_um,

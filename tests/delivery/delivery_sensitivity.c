@@ -11,7 +11,8 @@
  *    10 mg/mL, infinite dose, 24 h.
  * Each parameter is halved and doubled alone: closure time constant, channel (pore) radius,
  * channel depth, pore-fluid diffusivity, partition of the viable tissue (K up, D down, K·D
- * kept), the film's evaporation rate, the SC partition (K up, D down: kp kept, lag scaled).
+ * kept), the film's evaporation rate, the SC partition (K up, D down: kp kept, lag scaled), the
+ * wound surface's conductance at the channel mouths in vivo (WOUND_P_CM_H).
  * Printed: enhancement ratio and the amount (past the SC in vivo, receptor in vitro), and the
  * elasticity ln(out(×2)/out(×½)) / ln 4. */
 #include <math.h>
@@ -25,10 +26,27 @@
 #include "model/scenario.h"
 #include "needling/needling.h"
 
-enum { P_BASE, P_TAU, P_RADIUS, P_DEPTH, P_FLUID, P_PARTITION, P_EVAP, P_SC_PARTITION, P_N };
-static const char *const NAMES[P_N] = {
-    "base",         "closure tau",      "pore radius",      "channel depth",
-    "pore-fluid D", "tissue partition", "film evaporation", "SC partition (lag)"};
+enum {
+    P_BASE,
+    P_TAU,
+    P_RADIUS,
+    P_DEPTH,
+    P_FLUID,
+    P_PARTITION,
+    P_EVAP,
+    P_SC_PARTITION,
+    P_WOUND,
+    P_N
+};
+static const char *const NAMES[P_N] = {"base",
+                                       "closure tau",
+                                       "pore radius",
+                                       "channel depth",
+                                       "pore-fluid D",
+                                       "tissue partition",
+                                       "film evaporation",
+                                       "SC partition (lag)",
+                                       "wound conductance (in vivo mouths)"};
 
 static int run_case(const mn_model *m, const mn_column *col, const mn_punctures *p0, int par,
                     double f, double *enh, double *amount)
@@ -63,6 +81,7 @@ static int run_case(const mn_model *m, const mn_column *col, const mn_punctures 
     o.scale_partition = par == P_PARTITION ? f : 1;
     o.scale_evaporation = par == P_EVAP ? f : 1;
     o.scale_sc_partition = par == P_SC_PARTITION ? f : 1;
+    o.scale_wound = par == P_WOUND ? f : 1;
     mn_delivery_result *r = NULL;
     mn_status st = mn_delivery_run(m, col, &p, &o, &r);
     free(depth), free(cdepth), free(cdiam);
