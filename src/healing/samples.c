@@ -361,11 +361,17 @@ mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *su
             cJSON_Delete(hi);
             hi = NULL;
         }
-        if (!hi || !cJSON_AddStringToObject(
-                       vp, "varies",
-                       "rows of data/healing_params.csv with between_patients yes or healing_rate "
-                       "(one latent healing-rate score, correlation 0.7); the rest is the same "
-                       "for all"))
+        /* A follow-up shorter than 90 days has no day-90 collagen to rank patients by: no
+         * percentile patients then, not a failure. */
+        int day90 = 0;
+        for (int i = 0; i < s->n && !day90; i++)
+            day90 = isfinite(s->outcome[i].collagen_change_percent[1]);
+        if (!vp || (!hi && day90) ||
+            !cJSON_AddStringToObject(
+                vp, "varies",
+                "rows of data/healing_params.csv with between_patients yes or healing_rate "
+                "(one latent healing-rate score, correlation 0.7); the rest is the same "
+                "for all"))
             st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
     }
 done:
