@@ -46,6 +46,21 @@ static mn_status site_row(const mn_table *t, const char *zone, const char *sex, 
     return mn_error_set(MN_EINPUT, "site table has no zone '%s' for sex %s", zone, sex);
 }
 
+/* Skin stiffness of a zone (data/site_stiffness.csv, cited there). */
+static mn_status skin_modulus(const char *zone, double *out)
+{
+    mn_table *t = NULL;
+    MN_TRY(mn_table_load_embedded("site_stiffness.csv", &t));
+    mn_status st = MN_OK;
+    long row = mn_table_find(t, "zone", zone);
+    if (row < 0)
+        st = mn_error_set(MN_EINTERNAL, "site_stiffness.csv has no zone '%s'", zone);
+    else
+        st = mn_table_double(t, (size_t)row, "skin_modulus_kpa", out);
+    mn_table_free(t);
+    return st;
+}
+
 mn_status mn_anatomy_column_for(const mn_model *m, mn_column *out)
 {
     mn_status st = MN_OK;
@@ -58,6 +73,7 @@ mn_status mn_anatomy_column_for(const mn_model *m, mn_column *out)
     long row = -1;
     MN_TRY_GOTO(site_row(sites, m->site.zone, sex, &row), done);
     MN_TRY_GOTO(mn_table_double(sites, (size_t)row, "area_cm2", &out->zone_area_cm2), done);
+    MN_TRY_GOTO(skin_modulus(m->site.zone, &out->skin_modulus_kpa), done);
     if (m->site.layers_given) {
         /* The user's measurement of this patient: no age or sex adjustment. */
         out->sc_um = m->site.stratum_corneum_um;

@@ -23,6 +23,9 @@ typedef struct mn_column {
     double capillary_depth_um; /* apex of the papillary capillary loops */
     double dermis_bottom_um;   /* dermis–subcutis boundary */
     double zone_area_cm2;      /* typical treatable area of the zone */
+    /* Young's modulus of the zone's skin in vivo (data/site_stiffness.csv; issue 12): how much
+     * it compresses under a device pressed on it (src/needling/insertion.c). */
+    double skin_modulus_kpa;
 } mn_column;
 
 /* Builds the column for the model's site and patient. */

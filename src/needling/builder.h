@@ -86,6 +86,11 @@ typedef struct mn_insertion_model {
     int perfused; /* living skin (bleeds) */
     double loop_apex_um, plexus_um, loop_limbs_per_um2, capillary_radius_um;
     double plexus_length_per_um, plexus_radius_um;
+    /* Added for issue 12's second pass. compression: strain of the skin above the tip under
+     * the device's face, so a depth d in the compressed skin is d / (1 - compression) once it
+     * relaxes (depth_stretch). sc_um: the horny layer, whose perforation stays open (it is dead
+     * tissue that does not recoil, unlike the viable skin beneath). */
+    double compression, depth_stretch, sc_um;
 } mn_insertion_model;
 
 typedef struct mn_insertion_result {

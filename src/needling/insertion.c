@@ -22,7 +22,20 @@
  *    (then cylindrical). channel_depth_um is the deepest open point; channel_diameter_um the
  *    open diameter at the surface, so it follows the needle's cross-section at the surface at
  *    the depth reached (a shallow puncture leaves a narrower hole).
- * 3. Bleeding. Graded: the chance of cutting a vessel of the papillary capillary loops (vertical
+ * 3. Compression under the device. The device's face (pen cartridge, roller drum, stamp plate)
+ *    presses on the skin, which compresses by a strain that falls with the zone's stiffness
+ *    (Young's modulus in vivo, data/site_stiffness.csv; same pressure everywhere, linear, capped):
+ *    the tip's travel into the compressed skin is a deeper point of the relaxed skin, depth /
+ *    (1 - strain). So a stiffer site is reached less deep at the same setting, a softer one
+ *    deeper. Every depth reported (reach, open channel) is in the relaxed skin, where histology
+ *    sees it.
+ * 4. The horny layer's perforation stays open: the stratum corneum is dead, cornified tissue
+ *    that does not recoil like the viable skin beneath (the elastic recovery above is the
+ *    living skin's), so a puncture that crossed it leaves at least a channel through it even
+ *    where the recovered hole beneath is narrower than the smallest open radius. Human
+ *    volunteers' skin loses its barrier (TEWL rises) after 200 um solid microneedles (Bal SM
+ *    et al. Eur J Pharm Sci 2008;35:193-202).
+ * 5. Bleeding. Graded: the chance of cutting a vessel of the papillary capillary loops (vertical
  *    limbs on a lattice, apex at the column's capillary depth) and of the horizontal
  *    subpapillary plexus, from the needle's cross-section where it crosses them. Excised skin
  *    has no perfusion and does not bleed. */
@@ -89,6 +102,14 @@ mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_par
     im.capillary_radius_um = np->capillary_radius_um;
     im.plexus_length_per_um = np->plexus_vessel_length_per_area_um;
     im.plexus_radius_um = np->plexus_vessel_radius_um;
+    im.compression = fmin(np->skin_compression_max, np->skin_compression_reference *
+                                                        np->skin_modulus_reference_kpa /
+                                                        fmax(col->skin_modulus_kpa, 1e-9));
+    if (!(col->skin_modulus_kpa > 0.0))
+        return mn_error_set(MN_EINPUT, "site %s: skin modulus %g kPa (expected > 0)", col->zone,
+                            col->skin_modulus_kpa);
+    im.depth_stretch = 1.0 / (1.0 - im.compression);
+    im.sc_um = col->sc_um;
     *out = im;
     return MN_OK;
 }
@@ -99,13 +120,16 @@ double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth
         return 0.0;
     /* The needle is widest where it crosses the loop apices: a limb within that radius (plus the
      * capillary's) is cut. Expected cuts, Poisson. */
-    double s_apex = (depth_um - im->loop_apex_um) / cos_t;
+    /* Relaxed depths back to the needle's travel in the compressed skin. */
+    const double c = im->depth_stretch > 0.0 ? 1.0 / im->depth_stretch : 1.0;
+    double s_apex = (depth_um - im->loop_apex_um) * c / cos_t;
     double r = needle_radius(im, s_apex) + im->capillary_radius_um;
     double hits = im->loop_limbs_per_um2 * MN_PI * r * r;
     if (depth_um > im->plexus_um) {
         /* A horizontal vessel network of length L per area is cut by a disc of radius r with
          * probability ~ 2 r L (Buffon). */
-        double rp = needle_radius(im, (depth_um - im->plexus_um) / cos_t) + im->plexus_radius_um;
+        double rp =
+            needle_radius(im, (depth_um - im->plexus_um) * c / cos_t) + im->plexus_radius_um;
         hits += 2.0 * rp * im->plexus_length_per_um;
     }
     return 1.0 - exp(-hits);
@@ -129,17 +153,26 @@ void mn_insertion_puncture(const mn_insertion_model *im, double tilt_deg, double
     double delta = im->tenting_mean_um * exp(sd * z_normal - 0.5 * sd * sd);
     double along = fmax(0.0, im->set_depth_um - delta);
     double cos_t = im->upright ? 1.0 : cos(tilt_deg * MN_PI / 180.0);
-    out->tissue_depth_um = along * cos_t;
+    const double stretch = im->depth_stretch > 0.0 ? im->depth_stretch : 1.0;
+    out->tissue_depth_um = along * cos_t * stretch;
     double recovery =
         fmin(RECOVERY_MAX, fmax(RECOVERY_MIN, im->recovery_mean + im->recovery_sd * z_recovery));
     double keep = 1.0 - recovery;
     double open_along = along - closed_tip_length(im, keep);
-    if (!(along > 0.0) || !(open_along > 0.0)) {
+    if (!(along > 0.0)) {
         out->channel_depth_um = 0.0;
         out->channel_diameter_um = 0.0;
-    } else {
-        out->channel_depth_um = open_along * cos_t;
+    } else if (open_along > 0.0) {
+        out->channel_depth_um =
+            fmax(open_along * cos_t * stretch, fmin(im->sc_um, out->tissue_depth_um));
         out->channel_diameter_um = 2.0 * keep * needle_radius(im, along);
+    } else if (out->tissue_depth_um > im->sc_um) {
+        /* Only a perforation of the horny layer is left open. */
+        out->channel_depth_um = im->sc_um;
+        out->channel_diameter_um = 2.0 * keep * needle_radius(im, along);
+    } else {
+        out->channel_depth_um = 0.0;
+        out->channel_diameter_um = 0.0;
     }
     out->bleed_probability = mn_insertion_bleed_probability(im, out->tissue_depth_um, cos_t);
     out->bleeds = u_bleed < out->bleed_probability;
@@ -154,6 +187,7 @@ mn_status mn_insertion_apply(const mn_device_spec *d, const mn_needling_params *
     p->taper_tan = im.taper_tan;
     p->recovery_fraction = im.recovery_mean;
     p->tip_radius_um = im.tip_radius_um;
+    p->depth_stretch = im.depth_stretch;
     const long n = (long)p->n;
 
 #pragma omp parallel for schedule(static)

@@ -31,9 +31,10 @@ double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um)
     /* The needle's cone at the (vertical-equivalent) distance from the tip, scaled so that
      * the surface value is this puncture's own open diameter (its elastic recovery is drawn
      * per puncture). */
+    const double taper = p->taper_tan / (p->depth_stretch > 0.0 ? p->depth_stretch : 1.0);
     double r_z = fmin(p->needle_radius_um,
-                      p->tip_radius_um + (p->tissue_depth_um[i] - fmax(0.0, z_um)) * p->taper_tan);
-    double r_0 = fmin(p->needle_radius_um, p->tip_radius_um + p->tissue_depth_um[i] * p->taper_tan);
+                      p->tip_radius_um + (p->tissue_depth_um[i] - fmax(0.0, z_um)) * taper);
+    double r_0 = fmin(p->needle_radius_um, p->tip_radius_um + p->tissue_depth_um[i] * taper);
     return r_0 > 0.0 ? 0.5 * p->channel_diameter_um[i] * r_z / r_0 : 0.0;
 }
 

@@ -38,6 +38,11 @@ typedef struct mn_punctures {
     double recovery_fraction;  /* mean share of the needle's width the hole loses on withdrawal
                                 * (each puncture draws its own about it) */
     size_t first_index;        /* session-wide index of element 0 (chunks of a streamed zone) */
+    /* Depths in the relaxed skin per unit of needle travel in the skin compressed under the
+     * device's face: 1 / (1 - compressive strain) >= 1 (src/needling/insertion.c). The
+     * needle's cone, seen in relaxed depths, is stretched by it: mn_channel_radius_at uses
+     * taper_tan / depth_stretch. 0 (unset) counts as 1. */
+    double depth_stretch;
 } mn_punctures;
 
 /* Open radius of channel i at depth z_um below the surface: the needle's cross-section there

@@ -52,6 +52,9 @@ mn_status mn_needling_params_load(mn_needling_params *p)
         {"pen_hand_sway_sd_um", 1.0, &p->pen_hand_sway_sd_um},
         {"pen_hand_turn_sd_deg", 1.0, &p->pen_hand_turn_sd_deg},
         {"pen_hand_correlation_um", 1.0, &p->pen_hand_correlation_um},
+        {"skin_compression_reference", 1.0, &p->skin_compression_reference},
+        {"skin_modulus_reference_kpa", 1.0, &p->skin_modulus_reference_kpa},
+        {"skin_compression_max", 1.0, &p->skin_compression_max},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == MN_OK; i++)
         st = get(t, fields[i].name, fields[i].scale, fields[i].dst);

@@ -20,6 +20,9 @@ typedef struct mn_needling_params {
     double roller_lane_jitter_sd_um, roller_angle_jitter_sd_deg;
     double pen_tilt_sd_deg, pen_lane_jitter_sd_um, stamp_press_time_s;
     double pen_hand_sway_sd_um, pen_hand_turn_sd_deg, pen_hand_correlation_um;
+    /* Compression of the skin under the device's face (insertion.c): strain at the reference
+     * modulus, that modulus, and the cap. */
+    double skin_compression_reference, skin_modulus_reference_kpa, skin_compression_max;
 } mn_needling_params;
 
 mn_status mn_needling_params_load(mn_needling_params *out);

@@ -214,6 +214,7 @@ static mn_status stream_session(const mn_model *m, const mn_column *col, int ses
     MN_TRY_GOTO(stream(&s, chunk, ns), done);
     s.window->taper_tan = chunk->taper_tan;
     s.window->recovery_fraction = chunk->recovery_fraction;
+    s.window->depth_stretch = chunk->depth_stretch;
     *window_model = *m;
     window_model->patch_width_um = s.ww;
     window_model->patch_length_um = s.wl;

@@ -2,6 +2,10 @@
  * - the open channel is never deeper than the tip's reach, and deeper settings never give
  *   shallower channels;
  * - a thicker horny layer (more load to pierce, more tenting) gives a shallower reach;
+ * - a stiffer site (compressed less under the device) gives a shallower reach and channel, a
+ *   thicker and stiffer site (upper back) a shallower one than the forehead;
+ * - a 0.25 mm pen opens the horny layer in a good share of its punctures, without bleeding;
+ * - every zone of the site table has a skin modulus (data/site_stiffness.csv);
  * - the hole is narrower than the needle's base and grows with it;
  * - bleeding is a probability that rises with depth and is low for superficial settings;
  * - excised skin on a rigid support tents less (deeper reach) and does not bleed;
@@ -17,6 +21,7 @@
 #include "anatomy/anatomy.h"
 #include "core/error.h"
 #include "core/units.h"
+#include "mnsim/tables.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
 
@@ -27,14 +32,17 @@ static void load(const char *yaml, mn_model *m)
         fail_msg("%s", mn_last_error());
 }
 
-/* Summary of session 1 of a scenario, optionally on a modified column. */
-static void run(const char *yaml, double sc_scale, mn_needling_summary *s)
+/* Summary of session 1 of a scenario, on the site's column with its horny layer and its skin's
+ * modulus scaled. */
+static void run_scaled(const char *yaml, double sc_scale, double modulus_scale,
+                       mn_needling_summary *s)
 {
     mn_model m;
     load(yaml, &m);
     mn_column col;
     assert_int_equal(mn_anatomy_column_for(&m, &col), MN_OK);
     col.sc_um *= sc_scale;
+    col.skin_modulus_kpa *= modulus_scale;
     mn_punctures *p = NULL;
     assert_int_equal(mn_needling_generate(&m, &col, 1, &p), MN_OK);
     assert_int_equal(mn_needling_summarize(&m, &col, p, s), MN_OK);
@@ -44,6 +52,11 @@ static void run(const char *yaml, double sc_scale, mn_needling_summary *s)
         assert_true(p->bleed_probability[i] >= 0.0 && p->bleed_probability[i] <= 1.0);
     }
     mn_punctures_free(p);
+}
+
+static void run(const char *yaml, double sc_scale, mn_needling_summary *s)
+{
+    run_scaled(yaml, sc_scale, 1.0, s);
 }
 
 static void pen_yaml(char *buf, size_t cap, double depth_mm, double diameter_mm, const char *extra)
@@ -77,7 +90,9 @@ static void deeper_settings_never_give_shallower_channels(void **state)
         mn_column col;
         mn_punctures *p = punctures(yaml, &m, &col);
         for (size_t i = 0; i < p->n; i++) {
-            assert_true(p->tissue_depth_um[i] < depth * MN_UM_PER_MM);
+            /* The tip never travels further than the setting into the compressed skin. */
+            assert_true(p->depth_stretch >= 1.0);
+            assert_true(p->tissue_depth_um[i] < depth * MN_UM_PER_MM * p->depth_stretch);
             assert_true(p->channel_depth_um[i] <= p->tissue_depth_um[i]);
         }
         if (prev) {
@@ -105,6 +120,94 @@ static void thicker_horny_layer_gives_shallower_reach(void **state)
     if (!(thick.depth_mean_um < thin.depth_mean_um - 50.0))
         fail_msg("twice the SC reaches %.0f um, the site's own SC %.0f um", thick.depth_mean_um,
                  thin.depth_mean_um);
+}
+
+static void stiffer_site_is_reached_less_deep(void **state)
+{
+    (void)state;
+    /* Same scenario, same draws: only the skin's modulus differs (twice, then half the cheek's):
+     * the stiffer skin compresses less under the device, so the tip and the open channel end
+     * higher in the relaxed skin, at every setting. */
+    for (double depth = 0.5; depth <= 2.5 + 1e-9; depth += 1.0) {
+        char yaml[512];
+        pen_yaml(yaml, sizeof yaml, depth, 0.25, "");
+        mn_needling_summary soft, site, stiff;
+        run_scaled(yaml, 1.0, 0.5, &soft);
+        run_scaled(yaml, 1.0, 1.0, &site);
+        run_scaled(yaml, 1.0, 2.0, &stiff);
+        if (!(stiff.depth_mean_um < site.depth_mean_um && site.depth_mean_um < soft.depth_mean_um))
+            fail_msg("%.1f mm: reach %.0f / %.0f / %.0f um for half, once, twice the modulus",
+                     depth, soft.depth_mean_um, site.depth_mean_um, stiff.depth_mean_um);
+        if (!(stiff.channel_depth_mean_um < site.channel_depth_mean_um &&
+              site.channel_depth_mean_um < soft.channel_depth_mean_um))
+            fail_msg("%.1f mm: channel %.0f / %.0f / %.0f um for half, once, twice the modulus",
+                     depth, soft.channel_depth_mean_um, site.channel_depth_mean_um,
+                     stiff.channel_depth_mean_um);
+    }
+    /* Real zones: the upper back (stiffer skin, thicker horny layer: data/site_stiffness.csv,
+     * data/sites.csv) is reached less deep than the forehead at the same dial. */
+    const char *zones[] = {"forehead", "upper_back"};
+    mn_needling_summary z[2];
+    for (int k = 0; k < 2; k++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "site: {zone: %s}\npatch: {width_mm: 8, length_mm: 8}\n"
+                 "device: {type: pen, depth_mm: 1.5, needle_diameter_mm: 0.25, passes: 1}\n",
+                 zones[k]);
+        run(yaml, 1.0, &z[k]);
+    }
+    if (!(z[1].depth_mean_um < z[0].depth_mean_um - 20.0 &&
+          z[1].channel_depth_mean_um < z[0].channel_depth_mean_um - 20.0))
+        fail_msg("1.5 mm: upper back reach %.0f, channel %.0f um; forehead %.0f, %.0f um",
+                 z[1].depth_mean_um, z[1].channel_depth_mean_um, z[0].depth_mean_um,
+                 z[0].channel_depth_mean_um);
+}
+
+static void short_needles_open_the_horny_layer(void **state)
+{
+    (void)state;
+    /* 0.25 mm is set to open the stratum corneum for products: punctures that crossed it must
+     * leave a channel at least through it (the horny layer does not recoil), a good share of
+     * punctures must do so, and none should bleed. */
+    char yaml[512];
+    pen_yaml(yaml, sizeof yaml, 0.25, 0.25, "");
+    mn_model m;
+    mn_column col;
+    mn_punctures *p = punctures(yaml, &m, &col);
+    size_t crossed = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->tissue_depth_um[i] > col.sc_um) {
+            crossed++;
+            if (!(p->channel_depth_um[i] >= col.sc_um - 1e-9 && p->channel_diameter_um[i] > 0.0))
+                fail_msg("puncture %zu reached %.1f um past the %.1f um SC but left channel %.1f "
+                         "um, %.1f um wide",
+                         i, p->tissue_depth_um[i], col.sc_um, p->channel_depth_um[i],
+                         p->channel_diameter_um[i]);
+        }
+        assert_true(p->bleed_probability[i] < 0.01);
+    }
+    if (!(crossed > p->n / 3))
+        fail_msg("0.25 mm: %zu of %zu punctures crossed the SC", crossed, p->n);
+    mn_punctures_free(p);
+}
+
+static void every_zone_has_a_skin_modulus(void **state)
+{
+    (void)state;
+    mn_table *t = NULL;
+    assert_int_equal(mn_table_load_embedded("sites.csv", &t), MN_OK);
+    for (size_t r = 0; r < mn_table_rows(t); r++) {
+        const char *zone = mn_table_cell(t, r, mn_table_col(t, "zone"));
+        char yaml[256];
+        snprintf(yaml, sizeof yaml, "site: {zone: %s}\ndevice: {type: pen, depth_mm: 1.0}\n", zone);
+        mn_model m;
+        load(yaml, &m);
+        mn_column col;
+        if (mn_anatomy_column_for(&m, &col) != MN_OK)
+            fail_msg("zone %s: %s", zone, mn_last_error());
+        assert_true(col.skin_modulus_kpa > 1.0 && col.skin_modulus_kpa < 100.0);
+    }
+    mn_table_free(t);
 }
 
 static void hole_narrower_than_base_and_growing_with_it(void **state)
@@ -213,6 +316,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deeper_settings_never_give_shallower_channels),
         cmocka_unit_test(thicker_horny_layer_gives_shallower_reach),
+        cmocka_unit_test(stiffer_site_is_reached_less_deep),
+        cmocka_unit_test(short_needles_open_the_horny_layer),
+        cmocka_unit_test(every_zone_has_a_skin_modulus),
         cmocka_unit_test(hole_narrower_than_base_and_growing_with_it),
         cmocka_unit_test(bleeding_rises_with_depth_and_is_low_when_superficial),
         cmocka_unit_test(excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed),
