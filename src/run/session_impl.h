@@ -55,7 +55,7 @@ struct mn_session {
     int csv_open;
     int boundaries;       /* treatment sessions whose end was recorded (checkpoint bookkeeping) */
     int stopped;          /* a stop request ended the stages: whole sessions only remain */
-    int written;          /* with dir: the outputs are published */
+    int written;          /* with dir: 1 the outputs are published, -1 a write failed */
     cJSON *before_course; /* summary at the end of the sessions, while the course stages run */
     unsigned char *done;  /* DONE_* per session */
     mn_punctures **punctures; /* per session, kept for the getters (a whole zone: its window) */

@@ -85,7 +85,12 @@ static mn_status write_session(mn_session *s, const char *dir)
                             "not %s)",
                             s->dir, dir);
     if (s->written)
-        return mn_error_set(MN_EUSAGE, "mn_session_write: %s is written already", dir);
+        return mn_error_set(MN_EUSAGE,
+                            "mn_session_write: %s %s (expected one write of a session that "
+                            "streams into its folder)",
+                            dir,
+                            s->written > 0 ? "is written already"
+                                           : "failed to be written; its streamed files are gone");
     mn_outdir *od = NULL;
     if (streamed) {
         od = s->od;
@@ -111,8 +116,10 @@ static mn_status write_session(mn_session *s, const char *dir)
         return st == MN_OK && s->stopped
                    ? mn_error_set(MN_EINTERRUPTED, "%s", s->ck.interrupt_message)
                    : st;
-    if (st != MN_OK)
+    if (st != MN_OK) {
+        s->written = -1; /* the streamed punctures.csv went with the failed transaction */
         return st;
+    }
     s->written = 1;
     /* The checkpoint of a finished run goes; an interrupted one's stays (MN_EINTERRUPTED). */
     return mn_runckpt_end(&s->ck);
