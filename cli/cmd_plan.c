@@ -35,7 +35,9 @@ static void help(FILE *out)
         "                           scale (data/severity.csv); moves the sessions considered\n"
         "  --max-downtime-days D    longest total downtime accepted over the course\n"
         "  --max-sessions N         budget of appointments for the course\n"
-        "  --device D               pen | roller | stamp | any (default any)\n"
+        "  --device D               pen | roller | stamp | rf | any (default any; rf where\n"
+        "                           the concern's cited guidance has RF: laxity, acne scars,\n"
+        "                           hyperhidrosis)\n"
         "  --setting S              clinic (default) or home (vendors' 1.0 mm home maximum)\n"
         "  --json                   print the plan as JSON, with every simulated candidate\n"
         "  --handout                write handout.md and handout.html for the patient (a\n"
@@ -172,12 +174,10 @@ int mn_cmd_plan(int argc, char **argv)
         } else if (!strcmp(a, "--device") && has_value) {
             const char *d = argv[++i];
             device = d;
-            if (strcmp(d, "pen") && strcmp(d, "roller") && strcmp(d, "stamp") && strcmp(d, "any"))
-                return mn_cli_usage_error("plan",
-                                          "--device: '%s' (expected pen, roller, stamp "
-                                          "or any; RF cannot be planned: no cited "
-                                          "energy setting)",
-                                          d);
+            if (strcmp(d, "pen") && strcmp(d, "roller") && strcmp(d, "stamp") && strcmp(d, "rf") &&
+                strcmp(d, "any"))
+                return mn_cli_usage_error(
+                    "plan", "--device: '%s' (expected pen, roller, stamp, rf or any)", d);
         } else if (!strcmp(a, "--setting") && has_value) {
             const char *v = argv[++i];
             if (!strcmp(v, "clinic") || !strcmp(v, "home"))

@@ -50,7 +50,7 @@ typedef struct mn_plan_options {
     double max_downtime_days;
     const char *severity; /* "mild" | "moderate" | "severe" | a number on the concern's scale */
     int max_sessions;     /* budget of appointments for the course (0: none) */
-    const char *device;   /* "pen" | "roller" | "stamp" | "any" (NULL: any) */
+    const char *device;   /* "pen" | "roller" | "stamp" | "rf" | "any" (NULL: any) */
     const char *setting;  /* "clinic" (NULL) | "home" (vendors' home depth maximum) */
 } mn_plan_options;
 
@@ -74,7 +74,7 @@ typedef struct mn_plan_zone_info {
     const char *zone;
     int planned;
     const char *why_not;
-    const char *device; /* "pen" | "roller" | "stamp" */
+    const char *device; /* "pen" | "roller" | "stamp" | "rf" */
     double depth_mm_min, depth_mm_max, depth_limit_mm, reach_limit_um;
     int passes, sessions;
     double interval_days, maintenance_days;
@@ -125,10 +125,12 @@ typedef struct mn_plan_clinical {
 MN_API mn_status mn_plan_result_zone_clinical(const mn_plan_result *p, size_t zone,
                                               mn_plan_clinical *out);
 
-/* RF microneedling for a zone from the cited guidance (data/guidance.csv kind rf): depth,
- * sessions and interval only, not simulated (no energy per needle is cited: the device's own
- * setting, an assumption text says). planned 0 with text set: why there is no RF plan; text ""
- * : the concern has no RF guidance. Texts owned by the result. */
+/* RF microneedling for a zone where the cited guidance makes it a usual device (data/guidance.csv
+ * kind rf): its depth range, sessions and interval bound the RF candidates, which are simulated
+ * and ranked with the others (candidates_simulated of them); the energy per needle is the
+ * planner's set-up, not a cited clinical value (an assumption text says). planned 0 with text
+ * set: why RF is not considered; text "": the concern has no RF guidance. energy_mj: the chosen
+ * plan's energy per needle when its device is RF, else 0. Texts owned by the result. */
 typedef struct mn_plan_rf {
     int planned;
     double depth_mm_min, depth_mm_max;
@@ -136,6 +138,8 @@ typedef struct mn_plan_rf {
     double interval_days_min, interval_days_max;
     const char *target; /* "reticular_dermis" | "dermis_fat_junction" */
     const char *text, *source;
+    int candidates_simulated;
+    double energy_mj;
 } mn_plan_rf;
 MN_API mn_status mn_plan_result_zone_rf(const mn_plan_result *p, size_t zone, mn_plan_rf *out);
 

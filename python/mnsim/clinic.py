@@ -209,7 +209,7 @@ def plan(patient, concern, zones, *, max_downtime_days=None, severity=None, max_
     """Plans a course per zone for a patient file, as `mnsim plan`: zones is a list of zone
     names (or one comma-separated string); each candidate is simulated. severity ("mild",
     "moderate", "severe" or a number on the concern's scale), max_sessions, device ("pen",
-    "roller", "stamp", "any") and setting ("clinic", "home") are the options of `mnsim plan`.
+    "roller", "stamp", "rf", "any") and setting ("clinic", "home") are the options of `mnsim plan`.
     Returns a Plan (zones as PlanZone, with their clinical objective and RF plan)."""
     if not isinstance(zones, str):
         zones = ",".join(zones)

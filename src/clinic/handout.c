@@ -157,6 +157,14 @@ static void clinician_section(doc *d, const mn_plan *p)
         pretty(z->zone, zname, sizeof zname);
         if (!z->planned)
             item(d, "%s: no plan. %s", zname, z->why_not);
+        else if (z->device == MN_DEVICE_RF) /* with its energy and the set-up's assumption */
+            item(d,
+                 "%s: rf, %.2f mm at %g mJ per needle, %d %s, %d %s every %.0f days; endpoint "
+                 "%s; objective (%s) %+.2f. %s Sources: %s",
+                 zname, z->depth_mm_max, z->energy_mj, z->passes,
+                 plural(z->passes, "pass", "passes"), z->sessions,
+                 plural(z->sessions, "session", "sessions"), z->interval_days, z->endpoint,
+                 p->objective, z->objective, z->rf_text, z->source);
         else
             item(d,
                  "%s: %s, %.2f-%.2f mm, %d passes, %d %s every %.0f days; endpoint %s; "
@@ -276,6 +284,14 @@ mn_status mn_clinic_handout_build(const mn_plan *p, char **markdown, char **html
     list_end(&d);
     para(&d, "These times are estimates from a computer simulation of your plan; your skin "
              "may settle sooner or later.");
+    int rf_chosen = 0;
+    for (size_t i = 0; i < p->n_zones; i++)
+        rf_chosen |= p->zones[i].planned && p->zones[i].device == MN_DEVICE_RF;
+    if (rf_chosen)
+        para(&d, "Your treatment uses radiofrequency (RF) microneedling, which heats the skin "
+                 "through fine needles. Your practitioner sets the energy on their device and "
+                 "may give you that device's own aftercare sheet as well: follow it where it "
+                 "says more than this one.");
 
     heading(&d, "Your appointment");
     list_begin(&d);

@@ -10,6 +10,7 @@
 #include "core/table.h"
 #include "clinic/appointment.h"
 #include "clinic/modalities.h"
+#include "clinic/severity.h"
 #include "model/device.h"
 #include "model/scenario.h"
 #include "model/zones.h"
@@ -100,7 +101,13 @@ static const char *const device_yaml[] = {
     "site: {zone: cheek}\ndevice: {type: roller, model: dermaroller_192, needle_length_mm: 1.0}\n",
     NULL,
     "site: {zone: cheek}\ndevice: {type: stamp, model: stamp_digital, needle_length_mm: 1.0}\n",
-    NULL};
+    /* RF (issue 19): an insulated bipolar array as in examples/rf_array_49.yaml (200 um needles,
+     * 1 mm pitch, 1 MHz), 5 x 5 needles: the heat stage solves one periodic unit cell, so the
+     * array size changes only the puncture count. Depth, exposed tip, energy and pulse are set
+     * per candidate (build_model, data/plan_limits.csv rf_* rows). */
+    "site: {zone: cheek}\ndevice: {type: rf, needles: 25, rows: 5, pitch_mm: 1.0, "
+    "needle_diameter_mm: 0.2, depth_mm: 1.0, insulated: true, tip_exposed_um: 500, polarity: "
+    "bipolar, frequency_mhz: 1.0, energy_mj_per_needle: 20, pulse_ms: 100}\n"};
 
 typedef struct search {
     const mn_plan_request *req;
@@ -115,6 +122,7 @@ typedef struct search {
     int max_sessions;
     mn_plan_candidate *c; /* every candidate of the zone */
     size_t n, cap;
+    double rf_pulse_ms; /* RF candidates' pulse (data/plan_limits.csv) */
 } search;
 
 static void build_model(const search *sr, const mn_plan_candidate *c, mn_model *m)
@@ -129,6 +137,16 @@ static void build_model(const search *sr, const mn_plan_candidate *c, mn_model *
         m->device.depth_min_um = m->device.depth_max_um = m->device.set_depth_um;
     m->device.passes = c->passes;
     m->device.setting = sr->req->setting;
+    if (m->device.type == MN_DEVICE_RF) {
+        /* Energy per needle and pulse of the candidate; the distal half of the needle, at most
+         * 500 um (the example array's exposed tip), is bare, so the insulation covers the
+         * epidermis at every cited depth (assumption: insulated handpieces expose the distal
+         * part; the bare length of real handpieces is not in the pack). */
+        m->device.energy_mj_per_needle = c->energy_mj;
+        m->device.power_w = -1.0;
+        m->device.pulse_ms = sr->rf_pulse_ms;
+        m->device.tip_exposed_um = fmin(500.0, 0.5 * m->device.set_depth_um);
+    }
     m->protocol.sessions = c->sessions;
     m->protocol.interval_days = c->interval_days;
     m->protocol.n_overrides = 0;
@@ -148,9 +166,12 @@ static int feasible(const search *sr, mn_plan_candidate *c)
 {
     double max_down = sr->req->max_downtime_days;
     c->why_not[0] = '\0';
+    /* RF depths come from the RF guidance already bounded by this patient's dermis (plan_rf.c;
+     * the hyperhidrosis target lies below it on purpose), so the mechanical reach margin does
+     * not apply to them. */
     if (!isfinite(c->objective))
         snprintf(c->why_not, sizeof c->why_not, "no %s predicted", sr->sc->label);
-    else if (c->pred.tissue_depth_max_um > sr->reach_limit)
+    else if (c->device != MN_DEVICE_RF && c->pred.tissue_depth_max_um > sr->reach_limit)
         snprintf(c->why_not, sizeof c->why_not, "reach %.0f um passes the safe limit %.0f um",
                  c->pred.tissue_depth_max_um, sr->reach_limit);
     else if (max_down >= 0 && c->pred.downtime_days_total > max_down)
@@ -171,12 +192,13 @@ static int feasible(const search *sr, mn_plan_candidate *c)
 }
 
 /* Simulates a candidate, or returns the one already simulated with the same inputs. */
-static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int passes, int sessions,
-                          double interval, mn_plan_candidate **out)
+static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, double energy_mj,
+                          int passes, int sessions, double interval, mn_plan_candidate **out)
 {
     for (size_t i = 0; i < sr->n; i++) {
         mn_plan_candidate *c = &sr->c[i];
-        if (c->device == dev && fabs(c->depth_mm - depth_mm) < 1e-9 && c->passes == passes &&
+        if (c->device == dev && fabs(c->depth_mm - depth_mm) < 1e-9 &&
+            fabs(c->energy_mj - energy_mj) < 1e-9 && c->passes == passes &&
             c->sessions == sessions && fabs(c->interval_days - interval) < 1e-9) {
             *out = c;
             return MN_OK;
@@ -194,6 +216,7 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
     memset(c, 0, sizeof *c);
     c->device = dev;
     c->depth_mm = depth_mm;
+    c->energy_mj = energy_mj;
     c->passes = passes;
     c->sessions = sessions;
     c->interval_days = interval;
@@ -216,6 +239,11 @@ static mn_status evaluate(search *sr, mn_device_type dev, double depth_mm, int p
     in.sterile = m.device.sterile;
     in.reuse_count = m.device.reuse_count;
     in.operator_ = m.operator_;
+    if (dev == MN_DEVICE_RF) { /* the burn rule reads the simulated epidermis */
+        in.epidermis_peak_temperature_c = c->pred.epidermis_peak_c;
+        in.heat_duration_s = c->pred.heat_on_time_s;
+        in.epidermis_omega = c->pred.epidermis_omega;
+    }
     MN_TRY(mn_clinic_risks(&in, &c->risks));
     c->objective = objective(sr->sc, &c->pred);
     feasible(sr, c);
@@ -241,6 +269,8 @@ static int better(const scoring *sc, const mn_plan_candidate *a, const mn_plan_c
         return a->interval_days > b->interval_days;
     if (fabs(a->depth_mm - b->depth_mm) > 1e-9)
         return a->depth_mm < b->depth_mm;
+    if (fabs(a->energy_mj - b->energy_mj) > 1e-9)
+        return a->energy_mj < b->energy_mj;
     return a->passes < b->passes;
 }
 
@@ -252,12 +282,16 @@ static void describe(const scoring *sc, char *buf, size_t cap, const char *label
         return;
     double d = alt->objective - best->objective, tol = same_within(sc, best->objective);
     const char *cmp = d > tol ? "better" : d < -tol ? "worse" : "about the same";
+    char energy[48] = "";
+    if (alt->device == MN_DEVICE_RF)
+        snprintf(energy, sizeof energy, " at %g mJ per needle", alt->energy_mj);
     u += (size_t)snprintf(buf + u, cap - u,
-                          " %s (%s %.2f mm, %d passes, %d %s every %.0f d): objective %+.2f "
+                          " %s (%s %.2f mm%s, %d %s, %d %s every %.0f d): objective %+.2f "
                           "(%s), downtime %+.1f d",
-                          label, device_names[alt->device], alt->depth_mm, alt->passes,
-                          alt->sessions, mn_plan_sessions_word(alt->sessions), alt->interval_days,
-                          d, cmp, alt->pred.downtime_days_total - best->pred.downtime_days_total);
+                          label, device_names[alt->device], alt->depth_mm, energy, alt->passes,
+                          alt->passes == 1 ? "pass" : "passes", alt->sessions,
+                          mn_plan_sessions_word(alt->sessions), alt->interval_days, d, cmp,
+                          alt->pred.downtime_days_total - best->pred.downtime_days_total);
     if (u >= cap)
         return;
     if (!alt->feasible)
@@ -300,15 +334,17 @@ static mn_status setup_scoring(const char *concern, const mn_plan_band *bd, scor
     }
     mn_table_free(t);
     MN_TRY(st);
-    /* Severity on the clinical scale, when the severity scale is the same one. */
+    /* Severity on the clinical scale, when the severity scale is the same one (the rule
+     * `mnsim run` applies too: mn_clinic_severity_for_score). */
     double sev = -1;
-    int same_scale =
-        bd->has_scale && r >= 0 && fabs(bd->scale_lo - lo) < 1e-9 && fabs(bd->scale_hi - hi) < 1e-9;
-    if (same_scale && bd->level >= 0)
-        sev = isfinite(bd->value) ? bd->value
-              : bd->level == 0    ? bd->mild_max
-              : bd->level == 2    ? bd->severe_min
-                                  : 0.5 * (bd->mild_max + bd->severe_min);
+    if (bd->has_scale && bd->level >= 0)
+        MN_TRY(mn_clinic_severity_for_score(concern,
+                                            isfinite(bd->value) ? bd->value
+                                            : bd->level == 0    ? bd->mild_max
+                                            : bd->level == 2
+                                                ? bd->severe_min
+                                                : 0.5 * (bd->mild_max + bd->severe_min),
+                                            &sev));
     p->severity_value = sev;
     mn_healing_clinical probe;
     mn_healing_outcome zero;
@@ -350,15 +386,17 @@ static mn_status setup_scoring(const char *concern, const mn_plan_band *bd, scor
     return MN_OK;
 }
 
-static mn_status load_devices(search *sr)
+/* The devices of the zone's candidates: the mechanical ones asked for where the concern has a
+ * needling depth (mech), RF where its cited guidance plans it here (rf: plan_rf.c). */
+static mn_status load_devices(search *sr, int mech, int rf)
 {
     unsigned mask = sr->req->devices ? sr->req->devices
                                      : (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) |
-                                           (1u << MN_DEVICE_STAMP);
+                                           (1u << MN_DEVICE_STAMP) | (1u << MN_DEVICE_RF);
     for (int t = 0; t < 4; t++) {
         sr->have[t] = 0;
-        if (!(mask & (1u << t)) || t == MN_DEVICE_RF)
-            continue; /* RF: no cited energy setting to plan with (guidance.csv notes) */
+        if (!(mask & (1u << t)) || (t == MN_DEVICE_RF ? !rf : !mech))
+            continue;
         if (t == (int)sr->base->device.type) {
             sr->dev[t] = sr->base->device;
         } else if (device_yaml[t]) {
@@ -374,30 +412,43 @@ static mn_status load_devices(search *sr)
     return MN_OK;
 }
 
+/* Why the first RF candidate was not allowed (for the RF text when none was). */
+static const char *first_rf_why(const search *sr)
+{
+    for (size_t i = 0; i < sr->n; i++)
+        if (sr->c[i].device == MN_DEVICE_RF)
+            return sr->c[i].why_not;
+    return "none simulated";
+}
+
 static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
                            const mn_plan_guide *cg, const mn_plan_band *bd, const scoring *sc,
                            double severity_value, const char *zone, mn_plan_zone *z)
 {
-    snprintf(z->zone, sizeof z->zone, "%s", zone);
-    int known = 0;
-    char list[1024];
-    MN_TRY(mn_model_zone_known(zone, &known, list, sizeof list));
-    if (!known)
-        return mn_error_set(MN_EINPUT, "--zones: unknown zone '%.60s' (expected one of: %s)", zone,
-                            list);
     mn_plan_guide zg;
     MN_TRY(mn_plan_guide_get("zone", zone, &zg));
-    if (zg.found && zg.dmax <= 0) {
+    if (zg.found && zg.dmax <= 0) { /* never needled: no RF either */
         snprintf(z->why_not, sizeof z->why_not, "%s: %s", zg.note, zg.source);
+        if (z->rf_planned) {
+            z->rf_planned = 0;
+            snprintf(z->rf_text, sizeof z->rf_text, "no RF microneedling here either: %s", zg.note);
+        }
         return MN_OK;
     }
-    if (!cg->has_depth) {
-        snprintf(z->why_not, sizeof z->why_not, "%s: %s", cg->note, cg->source);
+    unsigned mech_mask = (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) | (1u << MN_DEVICE_STAMP);
+    int mech = cg->has_depth && (!req->devices || (req->devices & mech_mask));
+    int rf = z->rf_planned;
+    if (!mech && !rf) {
+        if (!cg->has_depth)
+            snprintf(z->why_not, sizeof z->why_not, "%s: %s", cg->note, cg->source);
+        else
+            snprintf(z->why_not, sizeof z->why_not,
+                     "no mechanical needling: only RF microneedling was asked for");
         return MN_OK;
     }
     double lo = cg->dmin, hi = cg->dmax;
-    snprintf(z->source, sizeof z->source, "%s", cg->source);
-    if (zg.found) {
+    snprintf(z->source, sizeof z->source, "%s", cg->has_depth ? cg->source : z->rf_source);
+    if (zg.found && cg->has_depth) {
         /* The zone chart caps the indication's depth (thin and bony zones shallower); its
          * minimum is a vendor's starting point, not a floor. If the indication starts deeper
          * than the chart allows, the chart's range is used. */
@@ -425,33 +476,45 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     sr.base = base;
     sr.zone = zone;
     sr.max_sessions = req->max_sessions;
-    MN_TRY(load_devices(&sr));
-    mn_model m0 = *base;
-    m0.patient = *req->patient;
-    snprintf(m0.site.zone, sizeof m0.site.zone, "%s", zone);
-    m0.site.layers_given = false;
+    MN_TRY(load_devices(&sr, mech, rf));
     mn_column col;
-    MN_TRY(mn_anatomy_column_for(&m0, &col));
+    MN_TRY(mn_plan_zone_column(req, base, zone, &col));
     sr.col = &col;
     sr.reach_limit = col.dej_depth_um + f * col.dermis_um;
     z->reach_limit_um = sr.reach_limit;
     z->sessions_min = bd->lo;
     z->sessions_max = bd->hi;
+    /* RF candidates' set-up (data/plan_limits.csv): depths through the RF guidance's range in
+     * rf_depth_step_mm steps, two energies per needle, one pulse length, one pass. */
+    double rf_e[2] = {0, 0}, rf_step = 0, rf_passes = 1;
+    if (rf) {
+        MN_TRY(mn_clinic_limit("rf_energy_low_mj", &rf_e[0]));
+        MN_TRY(mn_clinic_limit("rf_energy_high_mj", &rf_e[1]));
+        MN_TRY(mn_clinic_limit("rf_pulse_ms", &sr.rf_pulse_ms));
+        MN_TRY(mn_clinic_limit("rf_depth_step_mm", &rf_step));
+        MN_TRY(mn_clinic_limit("rf_passes", &rf_passes));
+    }
 
-    /* Stage 1: device x depth x passes at the band's fewest sessions and longest interval.
-     * Stage 2: for the best of stage 1, every session count of the band at both intervals. */
+    /* Stage 1: device x depth x passes (RF: x energy) at the band's fewest sessions and longest
+     * interval. Stage 2: for the best mechanical setting and the best RF one, every session
+     * count of their band at both intervals. */
     mn_status st = MN_OK;
     mn_plan_candidate *cand = NULL;
     const mn_plan_candidate *best = NULL;
-    long bi = -1; /* index: evaluate() may move the array */
+    long bi = -1, bi_rf = -1; /* indices: evaluate() may move the array */
     double first = ceil(lo / step - 1e-9) * step;
     int passes[2] = {(int)cg->pmin, (int)cg->pmax};
-    for (int t = 0; t < 4 && st == MN_OK; t++) {
+    /* Fitzpatrick IV-VI: "conservative passes" (screening rule fitzpatrick_4_plus, clinical.md
+     * §1; PIH rises with darker skin, Chu 2021), so only the guidance's fewest passes. */
+    int conservative = req->patient->fitzpatrick >= 4 && passes[1] > passes[0];
+    if (conservative)
+        passes[1] = passes[0];
+    for (int t = 0; t < 3 && st == MN_OK && mech; t++) {
         if (!sr.have[t])
             continue;
         for (double d = first; d <= hi + 1e-9 && st == MN_OK; d += step)
             for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
-                st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
+                st = evaluate(&sr, (mn_device_type)t, d, 0, passes[k], bd->lo, cg->imax, &cand);
                 if (st == MN_OK && cand->feasible && better(sr.sc, cand, bi < 0 ? NULL : &sr.c[bi]))
                     bi = cand - sr.c;
             }
@@ -463,19 +526,34 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     int reach_only = sr.n > 0;
     for (size_t i = 0; i < sr.n; i++)
         reach_only &= strncmp(sr.c[i].why_not, "reach", 5) == 0;
-    if (st == MN_OK && bi < 0 && reach_only) {
+    if (st == MN_OK && mech && bi < 0 && reach_only) {
         below_range = 1;
-        for (int t = 0; t < 4 && st == MN_OK; t++) {
+        for (int t = 0; t < 3 && st == MN_OK; t++) {
             if (!sr.have[t])
                 continue;
             for (double d = step; d < first - 1e-9 && st == MN_OK; d += step)
                 for (int k = 0; k < (passes[1] != passes[0] ? 2 : 1) && st == MN_OK; k++) {
-                    st = evaluate(&sr, (mn_device_type)t, d, passes[k], bd->lo, cg->imax, &cand);
+                    st = evaluate(&sr, (mn_device_type)t, d, 0, passes[k], bd->lo, cg->imax, &cand);
                     if (st == MN_OK && cand->feasible &&
                         better(sr.sc, cand, bi < 0 ? NULL : &sr.c[bi]))
                         bi = cand - sr.c;
                 }
         }
+    }
+    if (rf && sr.have[MN_DEVICE_RF]) {
+        double rd[16];
+        int nd = 0;
+        for (double d = z->rf_depth_mm_min; d < z->rf_depth_mm_max - 1e-9 && nd < 15; d += rf_step)
+            rd[nd++] = d;
+        rd[nd++] = z->rf_depth_mm_max;
+        for (int j = 0; j < nd && st == MN_OK; j++)
+            for (int e = 0; e < 2 && st == MN_OK; e++) {
+                st = evaluate(&sr, MN_DEVICE_RF, rd[j], rf_e[e], (int)rf_passes, z->rf_sessions_min,
+                              z->rf_interval_days_max, &cand);
+                if (st == MN_OK && cand->feasible &&
+                    better(sr.sc, cand, bi_rf < 0 ? NULL : &sr.c[bi_rf]))
+                    bi_rf = cand - sr.c;
+            }
     }
     size_t stage1 = sr.n;
     if (st == MN_OK && bi >= 0) {
@@ -493,27 +571,69 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
                     double iv = k == 0 ? cg->imax : cg->imin;
                     if ((s == 1 && k == 1) || (k == 1 && cg->imin == cg->imax))
                         continue;
-                    st = evaluate(&sr, b1.device, depth, b1.passes, s, iv, &cand);
+                    st = evaluate(&sr, b1.device, depth, 0, b1.passes, s, iv, &cand);
                 }
         }
-        /* Pointers into sr.c may have moved: choose again over everything. */
-        best = NULL;
-        for (size_t i = 0; st == MN_OK && i < sr.n; i++)
-            if (sr.c[i].feasible && better(sr.sc, &sr.c[i], best))
-                best = &sr.c[i];
+    }
+    if (st == MN_OK && bi_rf >= 0) {
+        /* The RF band's schedules at the best RF setting (the heat solve is reused: only the
+         * needling and the healing are simulated again). */
+        mn_plan_candidate b1 = sr.c[bi_rf];
+        double iv2[2] = {z->rf_interval_days_max, z->rf_interval_days_min};
+        for (int s = z->rf_sessions_min; s <= z->rf_sessions_max && st == MN_OK; s++)
+            for (int k = 0; k < 2 && st == MN_OK; k++) {
+                if ((s == 1 && k == 1) || (k == 1 && iv2[0] == iv2[1]))
+                    continue;
+                st = evaluate(&sr, MN_DEVICE_RF, b1.depth_mm, b1.energy_mj, b1.passes, s, iv2[k],
+                              &cand);
+            }
+    }
+    /* Pointers into sr.c may have moved: choose again over everything. */
+    best = NULL;
+    const mn_plan_candidate *best_rf = NULL;
+    for (size_t i = 0; st == MN_OK && i < sr.n; i++) {
+        if (sr.c[i].feasible && better(sr.sc, &sr.c[i], best))
+            best = &sr.c[i];
+        if (sr.c[i].device == MN_DEVICE_RF && sr.c[i].feasible && better(sr.sc, &sr.c[i], best_rf))
+            best_rf = &sr.c[i];
     }
     if (st != MN_OK) {
         free(sr.c);
         return st;
+    }
+    if (rf) { /* the RF option's outcome, in the RF text every reader sees */
+        size_t u = strlen(z->rf_text);
+        int n_rf = 0;
+        for (size_t i = 0; i < sr.n; i++)
+            n_rf += sr.c[i].device == MN_DEVICE_RF;
+        z->rf_simulated = n_rf;
+        if (best_rf)
+            snprintf(z->rf_text + u, sizeof z->rf_text - u,
+                     " Simulated %d RF %s; the best RF course, %.2f mm at %g mJ per needle, %d "
+                     "%s every %.0f d, scores %+.2f on the plan's objective%s.",
+                     n_rf, n_rf == 1 ? "candidate" : "candidates", best_rf->depth_mm,
+                     best_rf->energy_mj, best_rf->sessions,
+                     mn_plan_sessions_word(best_rf->sessions), best_rf->interval_days,
+                     best_rf->objective, best_rf == best ? " and is the plan chosen" : "");
+        else
+            snprintf(z->rf_text + u, sizeof z->rf_text - u,
+                     " Simulated %d RF %s; none stays within the limits (%.200s).", n_rf,
+                     n_rf == 1 ? "candidate" : "candidates", first_rf_why(&sr));
     }
     z->candidates = (int)sr.n;
     z->n_cands = sr.n;
     z->cands = sr.c;
     z->depth_limit_mm = 0;
     for (size_t i = 0; i < sr.n; i++)
-        if (sr.c[i].pred.tissue_depth_max_um <= sr.reach_limit &&
+        if (sr.c[i].device != MN_DEVICE_RF && sr.c[i].pred.tissue_depth_max_um <= sr.reach_limit &&
             sr.c[i].depth_mm > z->depth_limit_mm)
             z->depth_limit_mm = sr.c[i].depth_mm;
+    if (best && best->device == MN_DEVICE_RF)
+        z->depth_limit_mm = z->rf_depth_mm_max;
+    if (!best && !mech) {
+        snprintf(z->why_not, sizeof z->why_not, "%s", cg->has_depth ? "" : cg->note);
+        return MN_OK;
+    }
     if (!best) {
         const char *why = sr.n ? sr.c[0].why_not : "no candidate depth";
         snprintf(z->why_not, sizeof z->why_not,
@@ -536,14 +656,28 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     z->maintenance_days = cg->maint;
     z->objective = best->objective;
     snprintf(z->endpoint, sizeof z->endpoint, "%s", cg->endpoint);
+    if (best->device == MN_DEVICE_RF) { /* the RF guidance's band, target and sources */
+        z->sessions_min = z->rf_sessions_min;
+        z->sessions_max = z->rf_sessions_max;
+        z->energy_mj = best->energy_mj;
+        z->maintenance_days = 0;
+        snprintf(z->endpoint, sizeof z->endpoint, "RF heat in the %s", z->rf_target);
+        snprintf(z->source, sizeof z->source, "%s", z->rf_source);
+    }
     z->predicted = best->pred;
     z->risks = best->risks;
 
+    char reach_text[160]; /* RF depths are bounded by their guidance, not the reach margin */
+    if (mech)
+        snprintf(reach_text, sizeof reach_text, "needling reach <= %.0f um%s", sr.reach_limit,
+                 rf ? "; RF within its cited depths" : "");
+    else
+        snprintf(reach_text, sizeof reach_text, "RF within its cited depths");
     snprintf(z->tradeoff, sizeof z->tradeoff,
              "Chosen for the highest %s (%+.2f) of %zu simulated candidates within the limits "
-             "(reach <= %.0f um, %s%s, no high risk); options within %.2f of it count as the "
-             "same and the cheaper one is kept.",
-             sc->label, best->objective, sr.n, sr.reach_limit,
+             "(%s, %s%s, no high risk); options within %.2f of it count as the same and the "
+             "cheaper one is kept.",
+             sc->label, best->objective, sr.n, reach_text,
              req->max_downtime_days >= 0 ? "downtime within the maximum" : "no downtime maximum",
              req->max_sessions > 0 ? ", sessions within the budget" : "",
              same_within(sc, best->objective));
@@ -569,9 +703,10 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
         int same_dev = c->device == best->device, same_p = c->passes == best->passes;
         int same_sched =
             c->sessions == best->sessions && fabs(c->interval_days - best->interval_days) < 1e-9;
-        int same_set = same_dev && same_p && fabs(c->depth_mm - best->depth_mm) < 1e-9;
-        if (same_dev && same_p && same_sched && c->depth_mm > best->depth_mm + 1e-9 &&
-            (!deeper || c->depth_mm < deeper->depth_mm))
+        int same_set = same_dev && same_p && fabs(c->depth_mm - best->depth_mm) < 1e-9 &&
+                       fabs(c->energy_mj - best->energy_mj) < 1e-9;
+        if (same_dev && same_p && same_sched && fabs(c->energy_mj - best->energy_mj) < 1e-9 &&
+            c->depth_mm > best->depth_mm + 1e-9 && (!deeper || c->depth_mm < deeper->depth_mm))
             deeper = c;
         if (same_set && fabs(c->interval_days - best->interval_days) < 1e-9) {
             if (c->sessions == best->sessions + 1)
@@ -587,9 +722,10 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
         nb[nn] = deeper, label[nn++] = "One step deeper";
     else {
         size_t u = strlen(z->tradeoff);
-        if (best->depth_mm >= hi - 1e-9)
+        double top = best->device == MN_DEVICE_RF ? z->rf_depth_mm_max : hi;
+        if (best->depth_mm >= top - 1e-9)
             snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
-                     " No deeper setting: %.2f mm is the deepest the guidance allows here.", hi);
+                     " No deeper setting: %.2f mm is the deepest the guidance allows here.", top);
         else
             snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
                      " Deeper settings were simulated at the first schedule only (--json lists "
@@ -608,7 +744,7 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
         if (sr.c[i].device == best->device && fabs(sr.c[i].depth_mm - best->depth_mm) < 1e-9 &&
             sr.c[i].passes == best->passes)
             ref = &sr.c[i];
-    for (int t = 0; t < 4 && ref; t++) {
+    for (int t = 0; t < 3 && ref && best->device != MN_DEVICE_RF; t++) {
         if (t == (int)best->device || !sr.have[t])
             continue;
         const mn_plan_candidate *bt = NULL;
@@ -637,6 +773,24 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
                      device_names[ref->device], ref->objective);
         }
         describe(sr.sc, z->tradeoff, sizeof z->tradeoff, label[i], i < n_same ? best : ref, nb[i]);
+    }
+    /* RF against mechanical needling: each family's best whole course (their guidance gives
+     * them different schedules), by the same objective. */
+    const mn_plan_candidate *cross = NULL;
+    for (size_t i = 0; i < sr.n; i++)
+        if ((sr.c[i].device == MN_DEVICE_RF) != (best->device == MN_DEVICE_RF) &&
+            sr.c[i].feasible && better(sr.sc, &sr.c[i], cross))
+            cross = &sr.c[i];
+    if (cross)
+        describe(sr.sc, z->tradeoff, sizeof z->tradeoff,
+                 cross->device == MN_DEVICE_RF ? "Best RF course" : "Best mechanical course", best,
+                 cross);
+    if (conservative && best->device != MN_DEVICE_RF) {
+        size_t u = strlen(z->tradeoff);
+        snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
+                 " Passes kept to the guidance's fewest (%d, not up to %d): conservative passes "
+                 "for Fitzpatrick IV-VI (screening precaution).",
+                 (int)cg->pmin, (int)cg->pmax);
     }
     if (below_range) {
         size_t u = strlen(z->tradeoff);
@@ -707,17 +861,19 @@ mn_status mn_clinic_plan(const mn_plan_request *req, mn_plan **out)
                                           p->screening->findings[k].reason);
             continue;
         }
-        /* A request for RF alone plans no mechanical needling. */
-        unsigned mech = (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) | (1u << MN_DEVICE_STAMP);
-        if (req->devices && !(req->devices & mech)) {
-            snprintf(z->zone, sizeof z->zone, "%s", req->zones[i]);
-            snprintf(z->why_not, sizeof z->why_not,
-                     "no mechanical needling: only RF microneedling was asked for");
-        } else {
-            MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, &sc, p->severity_value, req->zones[i], z),
-                        fail);
+        /* RF's set-up from its guidance first: plan_zone simulates its candidates with the
+         * mechanical ones (a request for RF alone simulates RF only). */
+        snprintf(z->zone, sizeof z->zone, "%s", req->zones[i]);
+        int known = 0;
+        char list[1024];
+        MN_TRY_GOTO(mn_model_zone_known(z->zone, &known, list, sizeof list), fail);
+        if (!known) {
+            st = mn_error_set(MN_EINPUT, "--zones: unknown zone '%.60s' (expected one of: %s)",
+                              z->zone, list);
+            goto fail;
         }
         MN_TRY_GOTO(mn_plan_rf_zone(req, base, p->screening, req->zones[i], z), fail);
+        MN_TRY_GOTO(plan_zone(req, base, &cg, &bd, &sc, p->severity_value, req->zones[i], z), fail);
         if (z->rf_text[0]) { /* so every reader of the plan's texts sees the RF option too */
             char *t = z->planned ? z->tradeoff : z->why_not;
             size_t cap = z->planned ? sizeof z->tradeoff : sizeof z->why_not, u = strlen(t);
@@ -754,6 +910,8 @@ static cJSON *candidates_json(const mn_plan_zone *z)
         cJSON_AddItemToArray(arr, o);
         cJSON_AddStringToObject(o, "device", mn_device_type_name(c->device));
         cJSON_AddNumberToObject(o, "depth_mm", c->depth_mm);
+        if (c->device == MN_DEVICE_RF)
+            cJSON_AddNumberToObject(o, "energy_mj_per_needle", c->energy_mj);
         cJSON_AddNumberToObject(o, "passes", c->passes);
         cJSON_AddNumberToObject(o, "sessions", c->sessions);
         cJSON_AddNumberToObject(o, "interval_days", c->interval_days);
@@ -803,6 +961,12 @@ static cJSON *prediction_json(const mn_plan_prediction *p)
         cJSON_AddNumberToObject(pr, "pih_probability", p->pih_probability);
     cJSON_AddItemToObject(pr, "papillary_collagen_change_percent",
                           by_day(p->papillary_collagen_change_percent));
+    if (isfinite(p->coagulated_nl_per_cm2)) { /* RF: the heat stage's (issue 19) */
+        cJSON *h = cJSON_AddObjectToObject(pr, "thermal");
+        cJSON_AddNumberToObject(h, "coagulated_nl_per_cm2", p->coagulated_nl_per_cm2);
+        cJSON_AddItemToObject(h, "epidermis_peak_temperature_c", num_or_null(p->epidermis_peak_c));
+        cJSON_AddItemToObject(h, "epidermis_omega", num_or_null(p->epidermis_omega));
+    }
     /* The clinical score (issue 19), null numbers where the scale is not calibrated. */
     if (p->clinical.scale[0]) {
         cJSON *c = cJSON_AddObjectToObject(pr, "clinical");
@@ -856,6 +1020,8 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
             continue;
         }
         cJSON_AddStringToObject(o, "device", mn_device_type_name(z->device));
+        if (z->device == MN_DEVICE_RF)
+            cJSON_AddNumberToObject(o, "energy_mj_per_needle", z->energy_mj);
         cJSON_AddNumberToObject(o, "sessions_min", z->sessions_min);
         cJSON_AddNumberToObject(o, "sessions_max", z->sessions_max);
         cJSON_AddNumberToObject(o, "objective", z->objective);

@@ -37,6 +37,11 @@ typedef struct mn_plan_prediction {
     double papillary_collagen_change_percent[4];
     mn_healing_clinical clinical;
     double pih_probability; /* over the course (healing); < 0 unknown */
+    /* RF candidates (issue 19: RF is simulated like the other devices): the heat stage's
+     * coagulated volume per cm2 of skin for one session, the hottest epidermis, its burn integral
+     * and the pulse time; NAN for mechanical needling. */
+    double coagulated_nl_per_cm2;
+    double epidermis_peak_c, epidermis_omega, heat_on_time_s;
 } mn_plan_prediction;
 
 extern const int mn_plan_days[4]; /* 30, 90, 180, 365 */
@@ -59,7 +64,8 @@ typedef struct mn_plan_request {
     /* Added by issue 19; zero means "no limit / any". */
     const char *severity; /* "mild" | "moderate" | "severe" | a number on the concern's scale */
     int max_sessions;     /* budget of appointments for the course (0: none) */
-    unsigned devices;     /* bit mask of 1 << mn_device_type (0: pen, roller and stamp) */
+    unsigned devices;     /* bit mask of 1 << mn_device_type (0: any: pen, roller, stamp and,
+                             where the concern has cited RF guidance, rf) */
     mn_device_setting setting; /* home: vendors' home depth maximum applies */
 } mn_plan_request;
 
@@ -67,6 +73,7 @@ typedef struct mn_plan_request {
 typedef struct mn_plan_candidate {
     mn_device_type device;
     double depth_mm;
+    double energy_mj; /* RF: energy per needle of one pulse (data/plan_limits.csv); 0 otherwise */
     int passes, sessions;
     double interval_days;
     mn_plan_prediction pred;
@@ -99,11 +106,15 @@ typedef struct mn_plan_zone {
     mn_plan_prediction predicted;
     mn_risks risks;
     char tradeoff[2 * MN_PLAN_TEXT_CAP];
-    /* RF microneedling from the cited guidance (issue 19; data/guidance.csv kind rf): depth,
-     * sessions and interval only. Not simulated: no energy per needle is cited, so the energy is
-     * the device's own setting (assumption, said in rf_text). rf_planned 0 with rf_text set:
-     * why there is no RF plan; rf_text empty: the concern has no RF guidance. */
+    /* RF microneedling where the cited guidance makes it the usual device (issue 19;
+     * data/guidance.csv kind rf): its depth range, sessions and interval bound the RF
+     * candidates, which are simulated (heat stage and healing with the thermal injury) and
+     * ranked with the others; the energies per needle are the planner's set-up
+     * (data/plan_limits.csv rf_*: no cited clinical energy, said in rf_text). rf_planned 0 with
+     * rf_text set: why RF is not considered; rf_text empty: the concern has no RF guidance. */
     int rf_planned;
+    int rf_simulated; /* RF candidates simulated */
+    double energy_mj; /* the chosen plan's energy per needle when its device is RF, else 0 */
     double rf_depth_mm_min, rf_depth_mm_max;
     int rf_sessions_min, rf_sessions_max;
     double rf_interval_days_min, rf_interval_days_max;

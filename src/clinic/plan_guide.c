@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic/severity.h"
 #include "core/error.h"
 #include "core/table.h"
 
@@ -49,26 +50,18 @@ mn_status mn_plan_guide_get(const char *kind, const char *name, mn_plan_guide *g
     return MN_OK;
 }
 
-/* The concern's row of data/severity.csv, if any. */
+/* The concern's row of data/severity.csv, if any (the table `mnsim run` reads too). */
 static mn_status severity_scale(const char *concern, mn_plan_band *b)
 {
-    mn_table *t = NULL;
-    MN_TRY(mn_table_load_embedded("severity.csv", &t));
-    long r = mn_table_find(t, "concern", concern);
-    mn_status st = MN_OK;
-    b->has_scale = r >= 0;
-    if (r >= 0) {
-        snprintf(b->scale, sizeof b->scale, "%s", mn_table_cell(t, (size_t)r, 1));
-        st = mn_table_double(t, (size_t)r, "scale_min", &b->scale_lo);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "scale_max", &b->scale_hi);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "mild_max", &b->mild_max);
-        if (st == MN_OK)
-            st = mn_table_double(t, (size_t)r, "severe_min", &b->severe_min);
-    }
-    mn_table_free(t);
-    return st;
+    mn_severity_scale s;
+    MN_TRY(mn_clinic_severity_scale(concern, &s));
+    b->has_scale = s.found;
+    snprintf(b->scale, sizeof b->scale, "%s", s.name);
+    b->scale_lo = s.lo;
+    b->scale_hi = s.hi;
+    b->mild_max = s.mild_max;
+    b->severe_min = s.severe_min;
+    return MN_OK;
 }
 
 /* Severity -> the session band within the guidance (data/severity.csv header). */

@@ -32,7 +32,12 @@ mn_status mn_plan_severity_band(const char *concern, const char *severity, const
 /* "session" or "sessions". */
 const char *mn_plan_sessions_word(int n);
 
-/* The RF plan of a zone from the cited guidance (plan_rf.c); fills z->rf_*. */
+/* This patient's column at a zone: the base scenario with the request's patient (plan_rf.c). */
+mn_status mn_plan_zone_column(const mn_plan_request *req, const mn_model *base, const char *zone,
+                              mn_column *col);
+
+/* The RF set-up of a zone from the cited guidance (plan_rf.c): fills z->rf_* (depth range,
+ * sessions band, interval, target, text); rf_planned 1 when RF candidates are to be simulated. */
 mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, const mn_screening *scr,
                           const char *zone, mn_plan_zone *z);
 /* The zone's `rf` object of the plan JSON. */

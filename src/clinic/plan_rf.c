@@ -1,5 +1,6 @@
-/* RF microneedling where it is the usual device, planned from the cited guidance only
- * (data/guidance.csv kinds rf and rf_zone): see mn_plan_zone.rf_* in plan.h. */
+/* RF microneedling where it is the usual device: its set-up from the cited guidance (data/
+ * guidance.csv kinds rf and rf_zone), whose candidates plan.c simulates and ranks; see
+ * mn_plan_zone.rf_* in plan.h. */
 #include "clinic/plan_internal.h"
 
 #include <math.h>
@@ -8,6 +9,16 @@
 
 #include "core/error.h"
 #include "clinic/risks.h"
+
+mn_status mn_plan_zone_column(const mn_plan_request *req, const mn_model *base, const char *zone,
+                              mn_column *col)
+{
+    mn_model m0 = *base;
+    m0.patient = *req->patient;
+    snprintf(m0.site.zone, sizeof m0.site.zone, "%s", zone);
+    m0.site.layers_given = false;
+    return mn_anatomy_column_for(&m0, col);
+}
 
 /* A screening finding that rules out RF current (metal or electronics under the area). */
 static const char *rf_excluded_by(const mn_screening *s)
@@ -19,9 +30,9 @@ static const char *rf_excluded_by(const mn_screening *s)
     return NULL;
 }
 
-/* The RF plan of a zone from the cited guidance (kind rf, capped by kind rf_zone and, for a tip
- * aimed at the reticular dermis, by this patient's dermis), sessions by severity as for
- * needling. Nothing is simulated: see mn_plan_zone.rf_*. */
+/* The RF set-up of a zone from the cited guidance (kind rf, capped by kind rf_zone and, for a
+ * tip aimed at the reticular dermis, by this patient's dermis), sessions by severity as for
+ * needling; plan.c simulates its candidates. */
 mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, const mn_screening *scr,
                           const char *zone, mn_plan_zone *z)
 {
@@ -53,12 +64,8 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
     }
     mn_plan_band rb;
     MN_TRY(mn_plan_severity_band(req->concern, req->severity, &rg, &rb));
-    mn_model m0 = *base;
-    m0.patient = *req->patient;
-    snprintf(m0.site.zone, sizeof m0.site.zone, "%s", zone);
-    m0.site.layers_given = false;
     mn_column col;
-    MN_TRY(mn_anatomy_column_for(&m0, &col));
+    MN_TRY(mn_plan_zone_column(req, base, zone, &col));
     double step = 0;
     MN_TRY(mn_clinic_limit("depth_step_mm", &step));
     double lo = rg.dmin, hi = rg.dmax;
@@ -72,7 +79,7 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
     }
     double bottom_mm = col.dermis_bottom_um / 1000.0;
     const char *target = rg.endpoint;
-    char where[320];
+    char where[512];
     int shallower = 0;
     if (!strcmp(target, "reticular_dermis")) {
         /* The tip stays in the dermis: the deepest step at or above this patient's dermis
@@ -93,7 +100,9 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
         snprintf(where, sizeof where,
                  "aimed at the sweat glands at the dermis-fat junction; this patient's tabulated "
                  "%s dermis ends at %.2f mm (sites.csv), so %.1f-%.1f mm places the tip %.1f-%.1f "
-                 "mm below it: check the depth on the device before treating",
+                 "mm below it: check the depth on the device before treating; the objective "
+                 "reads the dermis, not the sweat glands below it, so it does not rank the RF "
+                 "depths and energies for this target (a stand-in, said here)",
                  zone, bottom_mm, lo, hi, lo - bottom_mm, hi - bottom_mm);
     }
     if (hi < step - 1e-9) {
@@ -121,12 +130,24 @@ mn_status mn_plan_rf_zone(const mn_plan_request *req, const mn_model *base, cons
         snprintf(sessions, sizeof sessions, "%d %s", rb.lo, mn_plan_sessions_word(rb.lo));
     else
         snprintf(sessions, sizeof sessions, "%d to %d sessions", rb.lo, rb.hi);
+    double e_lo = 0, e_hi = 0, pulse = 0;
+    MN_TRY(mn_clinic_limit("rf_energy_low_mj", &e_lo));
+    MN_TRY(mn_clinic_limit("rf_energy_high_mj", &e_hi));
+    MN_TRY(mn_clinic_limit("rf_pulse_ms", &pulse));
+    char apart[48];
+    if (fabs(rg.imax - rg.imin) < 1e-9)
+        snprintf(apart, sizeof apart, "%.0f days apart", rg.imin);
+    else
+        snprintf(apart, sizeof apart, "%.0f-%.0f days apart", rg.imin, rg.imax);
     snprintf(z->rf_text, sizeof z->rf_text,
-             "RF microneedling (from cited guidance, not simulated): needle depth %s (%s); "
-             "%s %.0f-%.0f days apart%s%s. Energy per needle: the device's own setting for this "
-             "depth; no energy per needle is cited outside the validation set, so mnsim neither "
-             "chooses nor simulates it (assumption).",
-             depth, where, sessions, rg.imin, rg.imax, rb.name[0] ? ", severity " : "", rb.name);
+             "RF microneedling (simulated with the heat stage and healing): needle depth %s "
+             "(%s); %s %s%s%s (cited guidance). Energy per needle %g or %g mJ "
+             "in %g ms pulses through an insulated bipolar array: the planner's set-up within "
+             "the heat stage's trusted range, not a cited clinical setting (none is cited "
+             "outside the validation set; assumption): use the device's own setting for this "
+             "depth.",
+             depth, where, sessions, apart, rb.name[0] ? ", severity " : "", rb.name, e_lo, e_hi,
+             pulse);
     return MN_OK;
 }
 
@@ -136,7 +157,8 @@ cJSON *mn_plan_rf_json(const mn_plan_zone *z)
     if (!o)
         return NULL;
     cJSON_AddBoolToObject(o, "planned", z->rf_planned);
-    cJSON_AddBoolToObject(o, "simulated", 0);
+    cJSON_AddBoolToObject(o, "simulated", z->rf_simulated > 0);
+    cJSON_AddNumberToObject(o, "candidates_simulated", z->rf_simulated);
     if (z->rf_planned) {
         cJSON_AddNumberToObject(o, "depth_mm_min", z->rf_depth_mm_min);
         cJSON_AddNumberToObject(o, "depth_mm_max", z->rf_depth_mm_max);
@@ -145,7 +167,9 @@ cJSON *mn_plan_rf_json(const mn_plan_zone *z)
         cJSON_AddNumberToObject(o, "interval_days_min", z->rf_interval_days_min);
         cJSON_AddNumberToObject(o, "interval_days_max", z->rf_interval_days_max);
         cJSON_AddStringToObject(o, "target", z->rf_target);
-        cJSON_AddStringToObject(o, "energy", "device default (assumption: no cited energy)");
+        cJSON_AddStringToObject(o, "energy",
+                                "planner set-up, data/plan_limits.csv rf_energy_* (assumption: "
+                                "no cited clinical energy per needle)");
         cJSON_AddStringToObject(o, "source", z->rf_source);
     }
     cJSON_AddStringToObject(o, "text", z->rf_text);

@@ -189,11 +189,11 @@ static mn_status plan_request(const mn_plan_options *opt, const mn_patient *pati
             devices = 1u << MN_DEVICE_ROLLER;
         else if (!strcmp(d, "stamp"))
             devices = 1u << MN_DEVICE_STAMP;
+        else if (!strcmp(d, "rf"))
+            devices = 1u << MN_DEVICE_RF;
         else
             return mn_error_set(MN_EINPUT,
-                                "device: '%.40s' (expected pen, roller, stamp or any; RF cannot "
-                                "be planned: no cited energy setting)",
-                                d);
+                                "device: '%.40s' (expected pen, roller, stamp, rf or any)", d);
     }
     mn_device_setting setting = MN_SETTING_CLINIC;
     if (opt->setting && !strcmp(opt->setting, "home"))
@@ -227,7 +227,13 @@ static mn_status plan_compute(const char *patient_path, const mn_plan_options *o
         return mn_error_set(MN_EUSAGE, "plan: expected a patient file, a concern and zones");
     MN_TRY(mn_patient_load(patient_path, &patient));
     MN_TRY(plan_request(opt, &patient, buf, sizeof buf, zones, &req));
-    return mn_clinic_plan(&req, plan);
+    /* Repeated RF heat solves are simulated once per plan (issue 19). */
+    mn_run_predict_cache *cache = NULL;
+    MN_TRY(mn_run_predict_cache_create(&cache));
+    req.predict_ctx = cache;
+    mn_status st = mn_clinic_plan(&req, plan);
+    mn_run_predict_cache_free(cache);
+    return st;
 }
 
 mn_status mn_plan_file(const char *patient_path, const mn_plan_options *opt, char **json)
@@ -367,7 +373,9 @@ mn_status mn_plan_result_zone_rf(const mn_plan_result *p, size_t zone, mn_plan_r
                         z->rf_interval_days_max,
                         z->rf_target,
                         z->rf_text,
-                        z->rf_source};
+                        z->rf_source,
+                        z->rf_simulated,
+                        z->energy_mj};
     return MN_OK;
 }
 

@@ -6,7 +6,14 @@
 
 #include "clinic/plan.h"
 
-/* Fills out for m; ctx is unused (NULL). */
+/* Fills out for m. ctx: NULL, or a cache from mn_run_predict_cache_create, which keeps the RF
+ * heat solves of the candidates (issue 19: the unit cell depends only on the device and the
+ * column, so candidates that differ in sessions or interval reuse it) and solves them on the
+ * planner's grid (data/plan_limits.csv rf_voxel_um). */
 mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out);
+
+typedef struct mn_run_predict_cache mn_run_predict_cache;
+mn_status mn_run_predict_cache_create(mn_run_predict_cache **out);
+void mn_run_predict_cache_free(mn_run_predict_cache *c);
 
 #endif

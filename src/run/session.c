@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "clinic/screen.h"
+#include "clinic/severity.h"
 #include "core/checkpoint.h"
 #include "core/cnum.h"
 #include "core/error.h"
@@ -758,7 +759,9 @@ static mn_status heal_course(mn_session *s)
     if (m->indication.present) { /* clinical score of the cited-parameter course */
         mn_healing_outcome o;
         mn_healing_result_outcome(s->healing, &o);
-        double sev = isnan(m->indication.severity) ? -1.0 : m->indication.severity;
+        /* On the concern's clinical scale when data/severity.csv uses it (issue 19). */
+        double sev = -1.0;
+        MN_TRY(mn_clinic_severity_for_score(m->indication.concern, m->indication.severity, &sev));
         MN_TRY(mn_healing_clinical_score(m->indication.concern, sev, &o, &clin));
     }
     if (s->samples > 0) {

@@ -105,4 +105,38 @@ PY
 # since issue 14).
 expect_rc 0 "$M" plan "$T/ok.yaml" --concern fine_lines --zones forehead --device pen
 grep -q "standing in for the clinical score" "$T/out" || fail "the fallback objective is not stated"
+# RF with the real pipeline (issue 19): laxity of the cheek ranks pen, roller, stamp and RF
+# candidates together; every RF candidate went through the heat stage (its thermal prediction)
+# and healing, and has an objective on the same scale; no feasible candidate beats the chosen
+# one; --device rf keeps only RF candidates and --device stamp none.
+printf 'age_years: 52\nsex: female\nfitzpatrick: 2\n' >"$T/lax.yaml"
+expect_rc 0 "$M" plan "$T/lax.yaml" --concern laxity --zones cheek --json
+cp "$T/out" "$T/lax_any.json"
+expect_rc 0 "$M" plan "$T/lax.yaml" --concern laxity --zones cheek --device rf --json
+python3 - "$T/lax_any.json" "$T/out" <<'PY' || fail "RF ranked with the real pipeline"
+import json, math, sys
+anyd, rfd = (json.load(open(f)) for f in sys.argv[1:3])
+z = anyd["zones"][0]
+devs = {c["device"] for c in z["candidates"]}
+assert {"pen", "rf"} <= devs, devs
+rf = [c for c in z["candidates"] if c["device"] == "rf"]
+for c in rf:
+    assert c["energy_mj_per_needle"] in (20, 40), c
+    assert "thermal" in c["predicted"], c
+    assert c["objective"] is not None and math.isfinite(c["objective"]), c
+assert z["rf"]["simulated"] and z["rf"]["candidates_simulated"] == len(rf)
+tol = max(anyd["objective_tolerance"], 0.01 * abs(z["objective"]))
+assert all(c["objective"] <= z["objective"] + tol for c in z["candidates"] if c["feasible"])
+assert "RF" in z["tradeoff"], z["tradeoff"]
+zr = rfd["zones"][0]
+assert zr["planned"] and zr["device"] == "rf", zr.get("why_not")
+assert {c["device"] for c in zr["candidates"]} == {"rf"}
+PY
+expect_rc 0 "$M" plan "$T/lax.yaml" --concern laxity --zones cheek --device stamp --json
+python3 - "$T/out" <<'PY' || fail "--device stamp"
+import json, sys
+z = json.load(open(sys.argv[1]))["zones"][0]
+assert {c["device"] for c in z["candidates"]} == {"stamp"}, z["candidates"]
+assert not z["rf"]["planned"] and "not among the devices" in z["rf"]["text"]
+PY
 echo ok

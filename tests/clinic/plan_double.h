@@ -27,7 +27,9 @@ static mn_status plan_double(void *ctx, const mn_model *m, mn_plan_prediction *o
     if (st != MN_OK)
         return st;
     memset(out, 0, sizeof *out);
-    out->pih_probability = -1.0; /* not simulated: the risks use the erythema */
+    out->pih_probability = -1.0;      /* not simulated: the risks use the erythema */
+    out->coagulated_nl_per_cm2 = NAN; /* no heat stage: RF candidates heal as punctures */
+    out->epidermis_peak_c = out->epidermis_omega = out->heat_on_time_s = NAN;
     double depth_mm = m->device.set_depth_um / 1000.0;
     double reach = fmax(0.0, m->device.set_depth_um - 100.0);
     out->tissue_depth_max_um = reach;

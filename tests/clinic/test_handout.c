@@ -156,27 +156,28 @@ static void no_aftercare_for_untreated_patients(void **state)
     }
 }
 
-/* Hyperhidrosis of the axilla: no mechanical plan, an RF plan from guidance that mnsim does not
- * simulate. The patient learns RF is an option whose set-up and aftercare sheet come from the
- * practitioner's device, gets no simulated aftercare, and sees no codes; the practitioner's part
- * has the RF plan with its assumption. */
-static void rf_only_plan_gets_a_note_not_aftercare(void **state)
+/* Hyperhidrosis of the axilla: no mechanical needling, an RF plan simulated like the others
+ * (issue 19). The patient gets the aftercare sheet and learns that RF heats the skin and that
+ * the device's own sheet may add to it, with no codes; the practitioner's part gives the energy
+ * per needle and says it is the planner's assumption. */
+static void rf_plan_gets_aftercare_and_its_note(void **state)
 {
     const char *zone = "axilla";
     mn_patient_defaults(&pat);
     mn_plan *plan = make_plan("hyperhidrosis", &zone, 1);
-    assert_true(plan->zones[0].rf_planned);
+    assert_true(plan->zones[0].planned);
+    assert_int_equal(plan->zones[0].device, MN_DEVICE_RF);
     char *md = NULL, *html = NULL;
     assert_int_equal(mn_clinic_handout_build(plan, &md, &html), MN_OK);
-    assert_null(strstr(md, "Aftercare after microneedling"));
-    assert_null(strstr(md, "ice pack"));
+    assert_non_null(strstr(md, "Aftercare after microneedling"));
+    assert_non_null(strstr(md, "ice pack"));
     char *part = patient_part(md);
     assert_non_null(strstr(part, "radiofrequency (RF) microneedling"));
     no_codes(part);
     free(part);
     const char *pro = strstr(md, "For the practitioner");
     assert_non_null(pro);
-    assert_non_null(strstr(pro, "not simulated"));
+    assert_non_null(strstr(pro, "mJ per needle"));
     assert_non_null(strstr(pro, "assumption"));
     assert_non_null(strstr(html, "radiofrequency (RF) microneedling"));
     free(md);
@@ -225,7 +226,7 @@ int main(void)
         cmocka_unit_test(handout_content),
         cmocka_unit_test(one_session_reads_well),
         cmocka_unit_test(no_aftercare_for_untreated_patients),
-        cmocka_unit_test(rf_only_plan_gets_a_note_not_aftercare),
+        cmocka_unit_test(rf_plan_gets_aftercare_and_its_note),
         cmocka_unit_test(handout_written_atomically_and_never_overwritten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
