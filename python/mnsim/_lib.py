@@ -233,7 +233,8 @@ class PlanRF(ctypes.Structure):
     _fields_ = [("planned", c_int), ("depth_mm_min", c_double), ("depth_mm_max", c_double),
                 ("sessions_min", c_int), ("sessions_max", c_int),
                 ("interval_days_min", c_double), ("interval_days_max", c_double),
-                ("target", c_char_p), ("text", c_char_p), ("source", c_char_p)]
+                ("target", c_char_p), ("text", c_char_p), ("source", c_char_p),
+                ("candidates_simulated", c_int), ("energy_mj", c_double)]
 
 
 class Estimate(ctypes.Structure):

@@ -100,8 +100,10 @@ class PlanClinical:
 
 @dataclass
 class PlanRF:
-    """RF microneedling from the cited guidance (not simulated: no energy per needle is
-    cited). planned False with text: why there is none."""
+    """RF microneedling where the cited guidance makes it a usual device: its range, the RF
+    candidates simulated and ranked with the others, and the chosen plan's energy per needle
+    (mJ; 0 unless the chosen device is RF; the planner's set-up, not a cited clinical value).
+    planned False with text: why RF is not considered."""
 
     planned: bool
     depth_mm: tuple
@@ -110,6 +112,8 @@ class PlanRF:
     target: str
     text: str
     source: str
+    candidates_simulated: int = 0
+    energy_mj: float = 0.0
 
 
 @dataclass
@@ -180,7 +184,7 @@ def _zone(L, h, i, doc):
         prf = PlanRF(bool(rf.planned), (rf.depth_mm_min, rf.depth_mm_max),
                      (rf.sessions_min, rf.sessions_max),
                      (rf.interval_days_min, rf.interval_days_max), s(rf.target), s(rf.text),
-                     s(rf.source))
+                     s(rf.source), rf.candidates_simulated, rf.energy_mj)
     if not z.planned:
         return PlanZone(s(z.zone), False, why_not=s(z.why_not), rf=prf, document=doc)
     c = _lib.PlanClinical()

@@ -49,7 +49,9 @@ def test_screen_and_plan_are_dataclasses(tmp_path):
     assert c.change[1] == pytest.approx(dz["predicted"]["clinical"]["change"]["day_180"],
                                         rel=1e-12)
     assert c.objective == pytest.approx(-c.change[1], rel=1e-12)
-    assert z.rf is None  # no RF guidance for acne scars
+    # RF is among the usual devices for acne scars: its candidates were simulated
+    assert isinstance(z.rf, mnsim.PlanRF) and z.rf.planned
+    assert z.rf.candidates_simulated == dz["rf"]["candidates_simulated"] > 0
 
     lax = mnsim.plan(healthy, "laxity", "cheek")
     rf, drf = lax.zones[0].rf, _cli_json("plan", str(healthy), "--concern", "laxity",

@@ -77,13 +77,14 @@ static void plan_has_the_zones_asked_for(void **state)
 }
 
 /* The typed getters of the plan's newer fields say what the plan document says: the clinical
- * objective (a calibrated acne-scar grade) and the RF plan from the cited guidance (laxity). */
+ * objective (a calibrated acne-scar grade; laxity's uncalibrated scale) and the RF plan (its
+ * simulated candidates). */
 static void plan_clinical_and_rf_getters_match_the_document(void **state)
 {
     static const struct {
         const char *concern;
-        int rf;
-    } cases[] = {{"acne_scars", 0}, {"laxity", 1}};
+        int calibrated;
+    } cases[] = {{"acne_scars", 1}, {"laxity", 0}};
     const char *path = patient("q", "age_years: 50\nsex: female\nfitzpatrick: 2\n");
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         mn_plan_options o = {
@@ -99,7 +100,7 @@ static void plan_clinical_and_rf_getters_match_the_document(void **state)
         assert_int_equal(mn_plan_result_zone_clinical(r, 0, &cl), MN_OK);
         assert_true(cl.objective == cJSON_GetObjectItem(z, "objective")->valuedouble);
         const cJSON *pc = cJSON_GetObjectItem(cJSON_GetObjectItem(z, "predicted"), "clinical");
-        if (cases[c].rf == 0) {
+        if (cases[c].calibrated) {
             assert_non_null(pc);
             assert_true(cl.calibrated);
             assert_string_equal(cl.scale, cJSON_GetObjectItem(pc, "scale")->valuestring);
@@ -113,9 +114,12 @@ static void plan_clinical_and_rf_getters_match_the_document(void **state)
         mn_plan_rf rf;
         assert_int_equal(mn_plan_result_zone_rf(r, 0, &rf), MN_OK);
         const cJSON *jr = cJSON_GetObjectItem(z, "rf");
-        assert_int_equal(rf.planned, cJSON_IsTrue(cJSON_GetObjectItem(jr, "planned")));
-        if (cases[c].rf) {
+        if (jr) { /* RF is a usual device for both concerns: its candidates were simulated */
+            assert_int_equal(rf.planned, cJSON_IsTrue(cJSON_GetObjectItem(jr, "planned")));
             assert_true(rf.planned);
+            assert_int_equal(rf.candidates_simulated,
+                             cJSON_GetObjectItem(jr, "candidates_simulated")->valueint);
+            assert_true(rf.candidates_simulated > 0);
             assert_true(rf.depth_mm_min == cJSON_GetObjectItem(jr, "depth_mm_min")->valuedouble);
             assert_true(rf.depth_mm_max == cJSON_GetObjectItem(jr, "depth_mm_max")->valuedouble);
             assert_int_equal(rf.sessions_max, cJSON_GetObjectItem(jr, "sessions_max")->valueint);
@@ -123,8 +127,10 @@ static void plan_clinical_and_rf_getters_match_the_document(void **state)
                         cJSON_GetObjectItem(jr, "interval_days_min")->valuedouble);
             assert_string_equal(rf.target, cJSON_GetObjectItem(jr, "target")->valuestring);
             assert_string_equal(rf.text, cJSON_GetObjectItem(jr, "text")->valuestring);
+            /* the chosen plan's energy only when the chosen device is RF */
+            assert_true(rf.energy_mj == 0.0 ||
+                        !strcmp(cJSON_GetObjectItem(z, "device")->valuestring, "rf"));
         } else {
-            assert_null(jr);
             assert_false(rf.planned);
             assert_string_equal(rf.text, "");
         }
