@@ -44,10 +44,9 @@ typedef struct mn_cop {
 mn_status mn_cop_alloc(mn_cop *a, const mn_hgrid *g);
 void mn_cop_clear(mn_cop *a);
 
-void mn_cop_apply(const mn_cop *a, const double complex *u, double complex *y);
-
-/* Jacobi-preconditioned COCG (conjugate orthogonal CG) for the complex symmetric operator
- * with positive real and imaginary parts (σ + jωε). */
+/* COCG (conjugate orthogonal CG) preconditioned by a multigrid V-cycle (aggregation, D-ILU
+ * smoothing) for the complex symmetric operator with positive real and imaginary parts
+ * (σ + jωε); u holds the initial guess. */
 mn_status mn_cop_solve(const mn_cop *a, const double complex *b, double complex *u, double rtol,
                        int maxit, int *iters);
 

@@ -20,6 +20,14 @@
 
 #define S_UM_TO_S 1.0e-6 /* σ·area/length with σ in S/m and lengths in µm → S */
 
+/* a / b for the well-scaled admittances here (|b| between 1e-6 and 1e6): the textbook formula,
+ * without libgcc's scaled division (__divdc3), which took 3 % of an RF session. */
+static inline double complex cdiv(double complex a, double complex b)
+{
+    const double br = creal(b), bi = cimag(b), m = br * br + bi * bi;
+    return CMPLX((creal(a) * br + cimag(a) * bi) / m, (cimag(a) * br - creal(a) * bi) / m);
+}
+
 static double complex bc_value(const mn_potential *p, double x, double y, double z)
 {
     return p->bc ? p->bc(x, y, z, p->bc_ctx) : 0.0;
@@ -89,9 +97,9 @@ mn_status mn_potential_solve(const mn_potential *p, double complex *v, double *p
                         rhs[w] += y * p->v_electrode;
                     } else if (p->role[nb] == PV_TISSUE && nbrs[f].gslot) {
                         /* series of the two half cells: 1/Y = h1/(Aσ1) + h2/(Aσ2) */
-                        double complex z1 = nbrs[f].h / (nbrs[f].area * p->sigma[w]);
-                        double complex z2 = nbrs[f].hn / (nbrs[f].area * p->sigma[nb]);
-                        *nbrs[f].gslot = 1.0 / (z1 + z2);
+                        double complex z1 = cdiv(nbrs[f].h, nbrs[f].area * p->sigma[w]);
+                        double complex z2 = cdiv(nbrs[f].hn, nbrs[f].area * p->sigma[nb]);
+                        *nbrs[f].gslot = cdiv(1.0, z1 + z2);
                     }
                 }
             }
@@ -130,7 +138,7 @@ mn_status mn_potential_solve(const mn_potential *p, double complex *v, double *p
                      HF_ZLO, 0},
                 };
                 for (int f = 0; f < 6; f++) {
-                    double complex zhalf = nbrs[f].h / (nbrs[f].area * p->sigma[w]); /* Ω·1e-6 */
+                    double complex zhalf = cdiv(nbrs[f].h, nbrs[f].area * p->sigma[w]); /* Ω·1e-6 */
                     double complex other;
                     double complex zsum;
                     if (!nbrs[f].ok) {
@@ -147,11 +155,11 @@ mn_status mn_potential_solve(const mn_potential *p, double complex *v, double *p
                             zsum = zhalf;
                         } else {
                             other = v[nb];
-                            zsum = zhalf + nbrs[f].hn / (nbrs[f].area * p->sigma[nb]);
+                            zsum = zhalf + cdiv(nbrs[f].hn, nbrs[f].area * p->sigma[nb]);
                         }
                     }
                     /* true current (A) through the face and the power in this half cell */
-                    double complex ia = (v[w] - other) / zsum * S_UM_TO_S;
+                    double complex ia = cdiv(v[w] - other, zsum) * S_UM_TO_S;
                     double pw = 0.5 * creal(ia * conj(ia)) * creal(zhalf) / S_UM_TO_S;
                     power_w[w] += pw;
                     total += pw;
