@@ -1,6 +1,7 @@
 # mnsim — top-level entry points. `make run` and `make check` work on a fresh Debian machine:
 # they install missing Debian packages (as root), configure, build, then run or test.
-# `make check` is the fast suite (minutes); `make check-all` adds the whole suite under
+# `make check` is the fast suite (minutes); `make check-all` adds the fault-injection suite
+# (kills, stops, crafted checkpoints, full disks: ctest label `fault`), the whole suite under
 # ASan+UBSan+LSan and a short run of each fuzzer. Output stays quiet: make echoes no commands;
 # V=1 shows them.
 BUILD ?= build
@@ -12,7 +13,8 @@ ifneq ($(V),1)
 .SILENT:
 endif
 
-.PHONY: all deps configure build run check check-all check-asan check-fuzz fuzz fuzz-build install \
+.PHONY: all deps configure build run check check-all check-fault check-asan check-fuzz fuzz \
+	fuzz-build install \
 	format format-check clean
 
 all: build
@@ -36,14 +38,21 @@ build: configure
 run: build
 	./$(BUILD)/mnsim run
 
-# The suite: build, then every ctest test (a few minutes).
+# The suite: build, then every ctest test but the fault-injection suite (a few minutes).
 check: build
 	echo "mnsim: running the test suite ($(BUILD))"
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --progress
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --progress -LE fault
 
-# Everything: the suite, the same suite under ASan + UBSan + LeakSanitizer, each fuzzer briefly.
-# `make check check-all` (what .ci/run does) runs the plain suite once.
+# The fault-injection suite (tests labelled `fault` in tests/CMakeLists.txt).
+check-fault: build
+	echo "mnsim: running the fault-injection suite ($(BUILD))"
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --progress -L fault
+
+# Everything: the suite, the fault-injection suite, the same suite under ASan + UBSan +
+# LeakSanitizer, each fuzzer briefly. `make check check-all` (what .ci/run does) runs the plain
+# suite once.
 check-all: check
+	$(MAKE) check-fault
 	$(MAKE) check-asan
 	$(MAKE) check-fuzz
 

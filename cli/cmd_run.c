@@ -240,9 +240,31 @@ static void print_table(const char *json, const char *dir, int colour)
     cJSON_Delete(s);
 }
 
-/* Executes a configured run (st: how configuring went) with the progress bar, and prints its
+/* The run: every stage of every session in order, then the outputs (a stop request makes the
+ * stage running return MN_EINTERRUPTED; the session then writes its whole sessions). */
+static mn_status run_stages(mn_session *s, const char *dir)
+{
+    mn_status st = MN_OK;
+    int n = mn_session_count(s);
+    for (int k = 1; k <= n && st == MN_OK; k++) {
+        st = mn_session_needle(s, k);
+        if (st == MN_OK)
+            st = mn_session_heat(s, k);
+        if (st == MN_OK)
+            st = mn_session_deliver(s, k);
+    }
+    if (st == MN_OK)
+        st = mn_session_heal(s);
+    if (st == MN_OK)
+        st = mn_session_assess(s);
+    if (st == MN_OK || st == MN_EINTERRUPTED)
+        st = mn_session_write(s, dir);
+    return st;
+}
+
+/* Runs a configured session (st: how configuring went) with the progress bar, and prints its
  * result. A run stopped by a signal exits with 128 + the signal number, as shells report it. */
-static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, const char *dir)
+static int execute_and_report(mn_session *s, mn_status st, int json, int quiet, const char *dir)
 {
     {
         /* Progress on stderr only when it is a terminal (and not --quiet); shown once the run
@@ -251,11 +273,11 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
         int show = !quiet && isatty(STDERR_FILENO);
         if (show) {
             mn_progress_bar_init(&bar, stderr, !getenv("NO_COLOR"), 0.25);
-            st = st == MN_OK ? mn_run_set_progress(run, mn_progress_bar_handler, &bar) : st;
+            st = st == MN_OK ? mn_session_set_progress(s, mn_progress_bar_handler, &bar) : st;
         }
         if (st == MN_OK) {
             mn_signals_install();
-            st = mn_run_execute(run);
+            st = run_stages(s, dir);
         }
         if (show)
             mn_progress_bar_finish(&bar);
@@ -265,17 +287,30 @@ static int execute_and_report(mn_run *run, mn_status st, int json, int quiet, co
         int signo = mn_signals_stop_requested();
         if (st == MN_EINTERRUPTED && signo > 0)
             code = 128 + signo;
-        mn_run_free(run);
+        mn_session_free(s);
         return code;
     }
     const char *summary = NULL;
-    mn_run_get_summary_json(run, &summary);
+    mn_session_get_summary_json(s, &summary);
     if (json)
         printf("%s\n", summary);
     else if (!quiet)
         print_table(summary, dir, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
-    mn_run_free(run);
+    mn_session_free(s);
     return 0;
+}
+
+/* The scenario and a session of it for `mnsim run`. */
+static mn_status make_session(const char *scenario, int seed_given, uint64_t seed, mn_session **s)
+{
+    mn_scenario *sc = NULL;
+    mn_status st = scenario ? mn_scenario_read_file(scenario, &sc) : mn_scenario_read_default(&sc);
+    if (st == MN_OK && seed_given)
+        st = mn_scenario_set_seed(sc, seed);
+    if (st == MN_OK)
+        st = mn_session_create(sc, s);
+    mn_scenario_free(sc);
+    return st;
 }
 
 int mn_cmd_run(int argc, char **argv)
@@ -311,7 +346,7 @@ int mn_cmd_run(int argc, char **argv)
                 return 2;
             i++;
         } else if (!strcmp(a, "--samples")) {
-            if (!mn_cli_parse_long("run", a, next, 1, MN_RUN_MAX_SAMPLES, &samples))
+            if (!mn_cli_parse_long("run", a, next, 1, MN_MAX_SAMPLES, &samples))
                 return 2;
             i++;
         } else if (!strcmp(a, "--json")) {
@@ -338,38 +373,37 @@ int mn_cmd_run(int argc, char **argv)
         }
     }
 
-    mn_run *run = NULL;
-    mn_status st = mn_run_create(&run);
-    if (st == MN_OK)
-        st = scenario ? mn_run_set_scenario_file(run, scenario) : mn_run_set_default_scenario(run);
-    if (st == MN_OK && seed_given)
-        st = mn_run_set_seed(run, seed);
+    mn_session *s = NULL;
+    mn_status st = make_session(scenario, seed_given, seed, &s);
     if (st == MN_OK && threads > 0)
-        st = mn_run_set_threads(run, (int)threads);
+        st = mn_session_set_threads(s, (int)threads);
     if (st == MN_OK && max_memory_mb > 0)
-        st = mn_run_set_max_memory(run, (size_t)max_memory_mb << 20);
+        st = mn_session_set_max_memory(s, (size_t)max_memory_mb << 20);
     if (st == MN_OK && samples > 0)
-        st = mn_run_set_samples(run, (int)samples);
+        st = mn_session_set_samples(s, (int)samples);
     if (st == MN_OK && estimate) {
         mn_estimate e;
-        st = mn_run_estimate(run, &e);
+        st = mn_session_estimate(s, &e);
         if (st == MN_OK)
             printf("{\"punctures_per_session\": %.0f, \"punctures\": %.0f, \"punctures_held\": "
                    "%.0f, \"memory_mb\": %.1f, \"disk_mb\": %.1f, \"cpu_seconds\": %.1f}\n",
                    e.punctures_per_session, e.punctures, e.punctures_held, e.memory_bytes / 1e6,
                    e.disk_bytes / 1e6, e.seconds);
-        mn_run_free(run);
+        mn_session_free(s);
         return st == MN_OK ? 0 : mn_cli_fail(st);
     }
     if (st == MN_OK)
-        st = mn_run_set_output_dir(run, dir);
+        st = mn_session_set_output_dir(s, dir);
     if (st == MN_OK)
-        st = mn_run_set_force(run, force);
+        st = mn_session_set_force(s, force);
     if (st == MN_OK)
-        st = mn_run_set_override_screening(run, override);
+        st = mn_session_set_override_screening(s, override);
     if (st == MN_OK)
-        st = mn_run_set_checkpoint_every(run, checkpoint_min);
-    return execute_and_report(run, st, json, quiet, dir);
+        st = mn_session_set_checkpoint_every(s, checkpoint_min);
+    /* The run reads no punctures back: memory stays that of one session. */
+    if (st == MN_OK)
+        st = mn_session_set_keep_punctures(s, 0);
+    return execute_and_report(s, st, json, quiet, dir);
 }
 
 /* mnsim resume DIR: continues the checkpoint an interrupted or killed run left in DIR. */
@@ -415,11 +449,11 @@ int mn_cmd_resume(int argc, char **argv)
     }
     if (!dir)
         return mn_cli_usage_error("resume", "which folder? (expected the -o DIR of the run)");
-    mn_run *run = NULL;
-    mn_status st = mn_run_create(&run);
-    if (st == MN_OK)
-        st = mn_run_resume(run, dir);
+    mn_session *s = NULL;
+    mn_status st = mn_session_resume(dir, &s);
     if (st == MN_OK && threads > 0)
-        st = mn_run_set_threads(run, (int)threads);
-    return execute_and_report(run, st, json, quiet, dir);
+        st = mn_session_set_threads(s, (int)threads);
+    if (st == MN_OK)
+        st = mn_session_set_keep_punctures(s, 0);
+    return execute_and_report(s, st, json, quiet, dir);
 }

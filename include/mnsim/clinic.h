@@ -107,6 +107,42 @@ MN_API mn_status mn_plan_result_screening(const mn_plan_result *p, const mn_scre
 MN_API mn_status mn_plan_result_zone(const mn_plan_result *p, size_t i, mn_plan_zone_info *out);
 MN_API mn_status mn_plan_result_zone_risk(const mn_plan_result *p, size_t zone, size_t k,
                                           mn_plan_risk *out);
+/* What the planner maximised for a planned zone (issue 19): the predicted change on the
+ * concern's clinical scale when that scale is calibrated (data/clinical_scales.csv), else the
+ * day-180 collagen change (calibrated 0; change and baseline NAN). change index 0..2 = day 90,
+ * 180, 365; papillary collagen index 0..3 = day 30, 90, 180, 365. Texts owned by the result.
+ * MN_EUSAGE for a zone that is not planned. */
+typedef struct mn_plan_clinical {
+    int calibrated;
+    const char *scale; /* "" when the concern has none */
+    double baseline;   /* severity on the scale the score starts from */
+    double change[3];
+    double responder_fraction;
+    double objective; /* the chosen candidate's value of what was maximised */
+    double papillary_collagen_change_percent[4];
+    double pih_probability; /* over the course; < 0 unknown */
+} mn_plan_clinical;
+MN_API mn_status mn_plan_result_zone_clinical(const mn_plan_result *p, size_t zone,
+                                              mn_plan_clinical *out);
+
+/* RF microneedling for a zone where the cited guidance makes it a usual device (data/guidance.csv
+ * kind rf): its depth range, sessions and interval bound the RF candidates, which are simulated
+ * and ranked with the others (candidates_simulated of them); the energy per needle is the
+ * planner's set-up, not a cited clinical value (an assumption text says). planned 0 with text
+ * set: why RF is not considered; text "": the concern has no RF guidance. energy_mj: the chosen
+ * plan's energy per needle when its device is RF, else 0. Texts owned by the result. */
+typedef struct mn_plan_rf {
+    int planned;
+    double depth_mm_min, depth_mm_max;
+    int sessions_min, sessions_max;
+    double interval_days_min, interval_days_max;
+    const char *target; /* "reticular_dermis" | "dermis_fat_junction" */
+    const char *text, *source;
+    int candidates_simulated;
+    double energy_mj;
+} mn_plan_rf;
+MN_API mn_status mn_plan_result_zone_rf(const mn_plan_result *p, size_t zone, mn_plan_rf *out);
+
 /* The document of mn_plan_file (free with mn_free). */
 MN_API mn_status mn_plan_result_json(const mn_plan_result *p, char **json);
 /* handout.md and handout.html for the patient into dir (a referral note when the patient must

@@ -1,7 +1,9 @@
 /* libmnsim — public interface (this header includes every other one of include/mnsim/).
  *
  * A run takes a treatment scenario through the pipeline (anatomy -> needling -> fields ->
- * delivery -> healing -> clinic) and writes its results:
+ * delivery -> healing -> clinic) and writes its results. It is a thin wrapper over the session
+ * API of mnsim/session.h (what `mnsim run` itself uses): mn_run_execute creates a session with
+ * the run's settings, runs every stage in order and writes the session's outputs.
  *
  *   mn_run *run = NULL;
  *   if (mn_run_create(&run) != MN_OK) ...
@@ -50,7 +52,7 @@ MN_API mn_status mn_run_set_seed(mn_run *run, uint64_t seed);
 MN_API mn_status mn_run_set_threads(mn_run *run, int threads);
 /* Virtual patients drawn from the cited parameter ranges (0: none). With N > 0 every outcome
  * number of summary.json becomes {median, p5, p95}; the draws are reproducible from the seed. */
-#define MN_RUN_MAX_SAMPLES 100000
+#define MN_RUN_MAX_SAMPLES MN_MAX_SAMPLES
 MN_API mn_status mn_run_set_samples(mn_run *run, int samples);
 /* Progress of mn_run_execute, reported to fn on the calling thread (NULL: none). */
 MN_API mn_status mn_run_set_progress(mn_run *run, mn_progress_fn fn, void *user);
@@ -76,10 +78,6 @@ MN_API mn_status mn_run_resume(mn_run *run, const char *dir);
  * refuses (MN_EINPUT, naming the scenario keys) a run whose memory exceeds the budget of
  * mn_run_set_max_memory or whose files exceed the output folder's free disk. Estimates are good
  * to a factor of about two; seconds are CPU seconds of the development machine. */
-typedef struct mn_estimate {
-    double punctures_per_session, punctures, punctures_held;
-    double memory_bytes, disk_bytes, seconds;
-} mn_estimate;
 MN_API mn_status mn_run_estimate(const mn_run *run, mn_estimate *out);
 /* Runs the scenario. A stop request (SIGINT/SIGTERM once the command installed its handler)
  * ends it at a session boundary with MN_EINTERRUPTED: the outputs hold the whole sessions done,

@@ -75,7 +75,55 @@ MN_API mn_status mn_session_set_output_dir(mn_session *s, const char *dir);
 /* Treatment sessions (k = 1 .. count in the stage calls). */
 MN_API int mn_session_count(const mn_session *s);
 
-/* The stages. k is the treatment session, 1-based. */
+/* ---- What a run sets (`mnsim run` is a loop over these calls) -------------------------
+ * Set these before the first stage: once a stage ran they are fixed (MN_EUSAGE). */
+
+/* Virtual patients drawn from the cited parameter ranges at mn_session_heal (0, the default:
+ * none). With N > 0 every outcome number of summary.json becomes {median, p5, p95} (the typed
+ * getters report the median); the draws are reproducible from the seed. */
+#define MN_MAX_SAMPLES 100000
+MN_API mn_status mn_session_set_samples(mn_session *s, int samples);
+/* Every session screens its patient (summary.json `screening`); a do-not-treat decision makes
+ * the first stage fail with MN_EINPUT before anything is written, unless this is set (then
+ * `screening.overridden` is true). */
+MN_API mn_status mn_session_set_override_screening(mn_session *s, int override);
+/* Allow the output folder (mn_session_set_output_dir) to be an existing folder that is not an
+ * mnsim output; mnsim then removes or overwrites only its own files. */
+MN_API mn_status mn_session_set_force(mn_session *s, int force);
+/* With an output folder: checkpoint to DIR/checkpoint/ at the end of a treatment session once
+ * `minutes` of wall time have passed since the last one (0: after every session), and while
+ * the virtual patients of mn_session_set_samples are drawn; negative: never (the default).
+ * A stopped session (below) always leaves one. */
+MN_API mn_status mn_session_set_checkpoint_every(mn_session *s, double minutes);
+/* all != 0 (the default): the punctures of every session stay readable through
+ * mn_session_get_punctures/get_channels until the session is freed. 0: only those of the
+ * session needled last are kept (what a long run needs: memory stays that of one session). */
+MN_API mn_status mn_session_set_keep_punctures(mn_session *s, int all);
+/* The pre-flight estimate of the session's scenario with its samples, from the scenario alone:
+ * nothing is allocated or written. The first stage computes the same and refuses (MN_EINPUT,
+ * naming the scenario keys) a session whose memory exceeds mn_session_set_max_memory's budget
+ * or whose files exceed the output folder's free disk. Estimates are good to a factor of
+ * about two; seconds are CPU seconds of the development machine. */
+typedef struct mn_estimate {
+    double punctures_per_session, punctures, punctures_held;
+    double memory_bytes, disk_bytes, seconds;
+} mn_estimate;
+MN_API mn_status mn_session_estimate(const mn_session *s, mn_estimate *out);
+/* A new session continuing the checkpoint in dir (scenario, seed, samples, checkpoint interval
+ * and output folder come from it; threads, progress and memory may be set after). A
+ * checkpoint is validated as a scenario is: a damaged or crafted one is refused with
+ * MN_EINPUT. The stages of the sessions it holds are done already (their calls return MN_OK;
+ * their punctures are not kept); the loop of stage calls then continues where it stopped and
+ * mn_session_write(s, dir) writes the bytes an uninterrupted session would have written. */
+MN_API mn_status mn_session_resume(const char *dir, mn_session **out);
+
+/* The stages. k is the treatment session, 1-based.
+ * A stop request (mn_signals_request_stop, or SIGINT/SIGTERM once mn_signals_install ran) makes
+ * the stage running return MN_EINTERRUPTED within a second; the session falls back to the last
+ * whole treatment session (no course outcome), later stages return MN_EINTERRUPTED, and
+ * mn_session_write then writes those whole sessions with "complete": false, leaves a checkpoint
+ * in an output folder for mn_session_resume, and returns MN_EINTERRUPTED with a message saying
+ * how to continue. */
 MN_API mn_status mn_session_needle(mn_session *s, int k);
 MN_API mn_status mn_session_heat(mn_session *s, int k);
 MN_API mn_status mn_session_deliver(mn_session *s, int k);
@@ -190,11 +238,14 @@ MN_API mn_status mn_session_get_risk(const mn_session *s, size_t i, mn_risk_item
 MN_API mn_status mn_session_get_summary_json(mn_session *s, const char **json);
 
 /* Writes summary.json, punctures.csv, timeline.csv (after healing), the stage tables and
- * report.html into dir (created if missing; field files only where the session's output
- * folder is dir, see mn_session_set_output_dir). All or nothing, as a run: the session owns the
- * folder (lock, manifest of mnsim's files) and publishes every file at once, summary.json last;
- * on failure the folder keeps its previous state, and the field files the stages wrote into it
- * are discarded too. */
+ * report.html into dir (created if missing). All or nothing: the session owns the folder
+ * (lock, manifest of mnsim's files) and publishes every file at once, summary.json last
+ * ("complete": true when every stage of every session ran); on failure the folder keeps its
+ * previous state, and the field files the stages wrote into it are discarded too.
+ * With an output folder set (mn_session_set_output_dir) the stages stream into it (punctures,
+ * fields, checkpoints) and dir must be that folder; the session then writes it once (a second
+ * call fails with MN_EUSAGE) and removes its checkpoint. Without one, dir may be any folder and
+ * the session may be written several times. After a stop see the stages above. */
 MN_API mn_status mn_session_write(mn_session *s, const char *dir);
 MN_API void mn_session_free(mn_session *s);
 

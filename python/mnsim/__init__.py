@@ -42,6 +42,16 @@ __all__ = [
     "Session",
     "screen",
     "plan",
+    "Screening",
+    "Finding",
+    "Plan",
+    "PlanZone",
+    "PlanClinical",
+    "PlanRF",
+    "trial",
+    "TrialResult",
+    "permeability",
+    "Permeability",
     "Result",
     "MnsimError",
     "scenario_yaml",
@@ -251,45 +261,6 @@ def resume(out, *, threads=None, progress=None):
         L.mn_run_free(handle)
 
 
-def _json_call(fn, *args):
-    """Calls a libmnsim function that returns JSON text in its last argument; a dict."""
-    L = lib()
-    out = ctypes.c_void_p()
-    check(fn(*args, ctypes.byref(out)))
-    try:
-        return json.loads(ctypes.string_at(out).decode("utf-8"))
-    finally:
-        L.mn_free(out)
-
-
-def screen(patient):
-    """Screens a patient file (YAML path) against the cited contraindication rules, as
-    `mnsim screen --json`: {"decision": "proceed" | "proceed_with_caution" | "defer" |
-    "do_not_treat", "findings": [...]}. It supports and does not replace the practitioner's
-    judgement."""
-    return _json_call(lib().mn_screen_file, os.fsencode(patient))
-
-
-def plan(patient, concern, zones, *, max_downtime_days=None, severity=None, max_sessions=None,
-         device=None, setting=None):
-    """Plans a course per zone for a patient file, as `mnsim plan --json`: zones is a list of
-    zone names (or one comma-separated string); each candidate is simulated. severity ("mild",
-    "moderate", "severe" or a number on the concern's scale), max_sessions, device ("pen",
-    "roller", "stamp", "rf", "any") and setting ("clinic", "home") are the options of `mnsim plan`.
-    Returns the plan as a dict."""
-    if not isinstance(zones, str):
-        zones = ",".join(zones)
-
-    def enc(v):
-        return None if v is None else str(v).encode("utf-8")
-
-    o = _lib.PlanOptions(concern.encode("utf-8"), zones.encode("utf-8"),
-                         -1.0 if max_downtime_days is None else float(max_downtime_days),
-                         enc(severity), 0 if max_sessions is None else int(max_sessions),
-                         enc(device), enc(setting))
-    return _json_call(lib().mn_plan_file, os.fsencode(patient), ctypes.byref(o))
-
-
 def _view(ptr, n, ctype, owner):
     """A read-only numpy view of n C values at ptr, keeping owner (the Session) alive."""
     import numpy as np
@@ -306,9 +277,14 @@ def _view(ptr, n, ctype, owner):
 class Session:
     """A scenario run one stage at a time (include/mnsim/session.h).
 
-    Session(scenario=None, *, seed=None, threads=None, out=None, progress=None): scenario is
-    None (the default), a YAML path or a dict. out: folder where field files (fields/*.vti) and
-    stage tables are written as the stages run; write(folder) writes the rest.
+    Session(scenario=None, *, seed=None, threads=None, out=None, progress=None, samples=None,
+    override_screening=False, force=False, checkpoint_every=None): scenario is None (the
+    default), a YAML path or a dict. out: the output folder the stages stream into (punctures,
+    fields, checkpoints every checkpoint_every minutes); write(out) then writes the rest, once.
+    Without out everything stays in memory and write(folder) may be called for any folder.
+    samples=N draws N virtual patients at heal(); a patient the screening says must not be
+    treated is refused at the first stage unless override_screening. Session.resume(out)
+    continues a checkpoint; estimate() gives the pre-flight estimate.
 
     Stages, k = 1 .. len(session) (the treatment sessions): needle(k), heat(k) (RF devices),
     deliver(k) (a product), then heal() and assess() for the course; run_all() does all of them.
@@ -316,9 +292,20 @@ class Session:
     punctures(k) (numpy views, no copy), needling(k), doses(k), thermal(k), outcome(),
     erythema_days(k), risks(), summary. Use it as a context manager or call close()."""
 
-    def __init__(self, scenario=None, *, seed=None, threads=None, out=None, progress=None, label="<dict>"):
+    def __init__(self, scenario=None, *, seed=None, threads=None, out=None, progress=None,
+                 label="<dict>", samples=None, override_screening=False, force=False,
+                 checkpoint_every=None, _resume=None):
         L = lib()
         self._h = None
+        if _resume is not None:
+            h = ctypes.c_void_p()
+            check(L.mn_session_resume(os.fsencode(_resume), ctypes.byref(h)))
+            self._h = h
+            if threads is not None:
+                check(L.mn_session_set_threads(self._h, int(threads)))
+            self._cb = _progress_callback(progress)
+            check(L.mn_session_set_progress(self._h, self._cb, None))
+            return
         sc = ctypes.c_void_p()
         if scenario is None:
             check(L.mn_scenario_read_default(ctypes.byref(sc)))
@@ -341,8 +328,30 @@ class Session:
             check(L.mn_session_set_threads(self._h, int(threads)))
         if out is not None:
             check(L.mn_session_set_output_dir(self._h, os.fsencode(out)))
+        if samples:
+            check(L.mn_session_set_samples(self._h, int(samples)))
+        if override_screening:
+            check(L.mn_session_set_override_screening(self._h, 1))
+        if force:
+            check(L.mn_session_set_force(self._h, 1))
+        if checkpoint_every is not None:
+            check(L.mn_session_set_checkpoint_every(self._h, float(checkpoint_every)))
         self._cb = _progress_callback(progress)  # kept alive as long as the session
         check(L.mn_session_set_progress(self._h, self._cb, None))
+
+    @classmethod
+    def resume(cls, out, *, threads=None, progress=None):
+        """A session continuing the checkpoint in out (left by Ctrl-C, a kill or
+        checkpoint_every): scenario, seed, samples and folder come from it; run_all() then
+        write(out) give the files an uninterrupted session would have written."""
+        return cls(threads=threads, progress=progress, _resume=out)
+
+    def estimate(self):
+        """The pre-flight estimate (nothing is allocated or written): a dict of punctures per
+        session, punctures, punctures held at once, memory and disk bytes, CPU seconds."""
+        e = _lib.Estimate()
+        check(lib().mn_session_estimate(self._handle(), ctypes.byref(e)))
+        return {n: getattr(e, n) for n, _ in _lib.Estimate._fields_}
 
     # -- lifetime --
     # The C session is freed when this object is collected; arrays from punctures() hold a
@@ -515,3 +524,7 @@ class Session:
         if self._h is None or getattr(self, "_closed", False):
             return "<mnsim.Session: closed>"
         return f"<mnsim.Session: {len(self)} sessions>"
+
+
+from .clinic import Finding, Plan, PlanClinical, PlanRF, PlanZone, Screening, plan, screen  # noqa: E402
+from .trial import Permeability, TrialResult, permeability, trial  # noqa: E402

@@ -191,6 +191,79 @@ class PlanOptions(ctypes.Structure):
                 ("setting", c_char_p)]
 
 
+class PlanHeader(ctypes.Structure):
+    # mn_plan_header of <mnsim/clinic.h>
+    _fields_ = [("concern", c_char_p), ("severity", c_char_p), ("objective", c_char_p),
+                ("zones", c_size_t)]
+
+
+class PlanZoneInfo(ctypes.Structure):
+    # mn_plan_zone_info of <mnsim/clinic.h>
+    _fields_ = [("zone", c_char_p), ("planned", c_int), ("why_not", c_char_p),
+                ("device", c_char_p)] + [
+        (n, c_double) for n in ("depth_mm_min", "depth_mm_max", "depth_limit_mm",
+                                "reach_limit_um")] + [
+        ("passes", c_int), ("sessions", c_int), ("interval_days", c_double),
+        ("maintenance_days", c_double), ("endpoint", c_char_p),
+        ("predicted_collagen_change_percent", c_double * 4),
+        ("predicted_elastin_change_percent", c_double * 4),
+        ("predicted_epidermal_thickness_change_percent", c_double * 4),
+        ("predicted_downtime_days_total", c_double), ("numbing_minutes", c_double),
+        ("needling_minutes", c_double), ("aftercare_minutes", c_double),
+        ("chair_minutes", c_double), ("pain", c_int), ("pain_text", c_char_p),
+        ("risks", c_size_t), ("tradeoff", c_char_p), ("source", c_char_p),
+        ("candidates", c_int)]
+
+
+class PlanRisk(ctypes.Structure):
+    # mn_plan_risk
+    _fields_ = [("id", c_char_p), ("level", c_char_p), ("reason", c_char_p)]
+
+
+class PlanClinical(ctypes.Structure):
+    # mn_plan_clinical
+    _fields_ = [("calibrated", c_int), ("scale", c_char_p), ("baseline", c_double),
+                ("change", c_double * 3), ("responder_fraction", c_double),
+                ("objective", c_double), ("papillary_collagen_change_percent", c_double * 4),
+                ("pih_probability", c_double)]
+
+
+class PlanRF(ctypes.Structure):
+    # mn_plan_rf
+    _fields_ = [("planned", c_int), ("depth_mm_min", c_double), ("depth_mm_max", c_double),
+                ("sessions_min", c_int), ("sessions_max", c_int),
+                ("interval_days_min", c_double), ("interval_days_max", c_double),
+                ("target", c_char_p), ("text", c_char_p), ("source", c_char_p),
+                ("candidates_simulated", c_int), ("energy_mj", c_double)]
+
+
+class Estimate(ctypes.Structure):
+    # mn_estimate of <mnsim/session.h>
+    _fields_ = [(n, c_double) for n in ("punctures_per_session", "punctures", "punctures_held",
+                                        "memory_bytes", "disk_bytes", "seconds")]
+
+
+class PermMolecule(ctypes.Structure):
+    # mn_perm_molecule of <mnsim/permeability.h>
+    _fields_ = [("mw_da", c_double), ("log_kow", c_double), ("ionisation", c_int),
+                ("pka", c_double), ("ph", c_double), ("solubility_mg_ml", c_double)]
+
+
+class PermResult(ctypes.Structure):
+    # mn_perm_result
+    _fields_ = [(n, c_double) for n in (
+        "kp_cm_h", "lag_time_h", "share_lipid", "share_polar", "share_viable",
+        "kp_potts_guy_cm_h", "f_unionised", "kp_neutral_cm_h", "kp_ion_cm_h",
+        "max_flux_ug_cm2_h")]
+
+
+class TrialInfo(ctypes.Structure):
+    # mn_trial_info of <mnsim/trial.h>
+    _fields_ = [("name", c_char_p), ("size", ctypes.c_long), ("arms", c_int)]
+
+
+TRIAL_PATIENT_FN = ctypes.CFUNCTYPE(None, c_void_p, ctypes.c_long)
+
 PROGRESS_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_double, c_double)
 
 # name: (argtypes, restype); restype int is an mn_status.
@@ -241,6 +314,33 @@ _SIGNATURES = {
     "mn_session_get_risk": ([c_void_p, c_size_t, _P(RiskItem)], c_int),
     "mn_session_get_summary_json": ([c_void_p, _P(c_char_p)], c_int),
     "mn_session_write": ([c_void_p, c_char_p], c_int),
+    "mn_session_set_samples": ([c_void_p, c_int], c_int),
+    "mn_session_set_override_screening": ([c_void_p, c_int], c_int),
+    "mn_session_set_force": ([c_void_p, c_int], c_int),
+    "mn_session_set_checkpoint_every": ([c_void_p, c_double], c_int),
+    "mn_session_set_keep_punctures": ([c_void_p, c_int], c_int),
+    "mn_session_estimate": ([c_void_p, _P(Estimate)], c_int),
+    "mn_session_resume": ([c_char_p, _P(c_void_p)], c_int),
+    "mn_plan_patient_file": ([c_char_p, _P(PlanOptions), _P(c_void_p)], c_int),
+    "mn_plan_result_header": ([c_void_p, _P(PlanHeader)], c_int),
+    "mn_plan_result_zone": ([c_void_p, c_size_t, _P(PlanZoneInfo)], c_int),
+    "mn_plan_result_zone_risk": ([c_void_p, c_size_t, c_size_t, _P(PlanRisk)], c_int),
+    "mn_plan_result_zone_clinical": ([c_void_p, c_size_t, _P(PlanClinical)], c_int),
+    "mn_plan_result_zone_rf": ([c_void_p, c_size_t, _P(PlanRF)], c_int),
+    "mn_plan_result_json": ([c_void_p, _P(c_void_p)], c_int),
+    "mn_plan_result_free": ([c_void_p], None),
+    "mn_permeability_estimate": ([_P(PermMolecule), c_int, _P(PermResult)], c_int),
+    "mn_trial_read_file": ([c_char_p, _P(c_void_p)], c_int),
+    "mn_trial_free": ([c_void_p], None),
+    "mn_trial_get_info": ([c_void_p, _P(TrialInfo)], c_int),
+    "mn_trial_prepare_dir": ([c_void_p, c_char_p, c_int], c_int),
+    "mn_trial_resume": ([c_void_p, c_char_p, _P(ctypes.c_long)], c_int),
+    "mn_trial_set_journal": ([c_void_p, c_char_p, c_int], c_int),
+    "mn_trial_simulate": ([c_void_p, ctypes.c_long, ctypes.c_long, c_int, TRIAL_PATIENT_FN,
+                           c_void_p, _P(c_int)], c_int),
+    "mn_trial_endpoints": ([c_void_p, _P(_P(c_double)), _P(c_size_t)], c_int),
+    "mn_trial_write": ([c_void_p, c_char_p], c_int),
+    "mn_trial_remove_journals": ([c_char_p], c_int),
     "mn_session_free": ([c_void_p], None),
     "mn_screen_file": ([c_char_p, _P(c_void_p)], c_int),
     "mn_plan_file": ([c_char_p, _P(PlanOptions), _P(c_void_p)], c_int),

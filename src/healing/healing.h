@@ -189,6 +189,22 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
                                  const mn_healing_injury *injuries, int n_sessions, double end_day,
                                  mn_healing_samples **out);
 void mn_healing_samples_free(mn_healing_samples *s);
+/* The same in parts, so a run can checkpoint between batches (src/run): create allocates the
+ * slots of n_samples patients; run_range fills patients first .. first+count-1 (the result of
+ * every patient depends only on its index). A patient's row of doubles (row_doubles of them)
+ * goes into a checkpoint with get_rows and back with set_rows, which refuses (MN_EINPUT) values
+ * no course produces. */
+mn_status mn_healing_samples_create(int n_samples, int n_sessions, const mn_patient *pat,
+                                    mn_healing_samples **out);
+mn_status mn_healing_samples_run_range(mn_healing_samples *s, int first, int count, uint64_t seed,
+                                       int threads, const mn_patient *pat, const mn_column *col,
+                                       const double *session_days,
+                                       const mn_healing_injury *injuries, int n_sessions,
+                                       double end_day);
+size_t mn_healing_samples_row_doubles(const mn_healing_samples *s);
+void mn_healing_samples_get_rows(const mn_healing_samples *s, int first, int count, double *out);
+mn_status mn_healing_samples_set_rows(mn_healing_samples *s, int first, int count,
+                                      const double *in);
 int mn_healing_samples_count(const mn_healing_samples *s);
 /* Outcome and per-session erythema days of sample i. */
 const mn_healing_outcome *mn_healing_samples_outcome(const mn_healing_samples *s, int i);

@@ -45,10 +45,8 @@ void mn_healing_samples_free(mn_healing_samples *s)
     free(s);
 }
 
-mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, const mn_patient *pat,
-                                 const mn_column *col, const double *session_days,
-                                 const mn_healing_injury *injuries, int n_sessions, double end_day,
-                                 mn_healing_samples **out)
+mn_status mn_healing_samples_create(int n_samples, int n_sessions, const mn_patient *pat,
+                                    mn_healing_samples **out)
 {
     *out = NULL;
     if (n_samples < 1)
@@ -62,7 +60,6 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
     s->erythema =
         calloc((size_t)n_samples * (size_t)(n_sessions > 0 ? n_sessions : 1), sizeof *s->erythema);
     s->why = calloc((size_t)n_samples * NW, sizeof *s->why);
-    mn_status *status = calloc((size_t)n_samples, sizeof *status);
     {
         mn_healing_params d;
         if (mn_healing_params_default(&d) == MN_OK) {
@@ -74,16 +71,34 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
             s->why_default[W_DERMIS] = d.dermis_thickness_factor;
         }
     }
-    if (!s->outcome || !s->erythema || !s->why || !status) {
-        free(status);
+    if (!s->outcome || !s->erythema || !s->why) {
         mn_healing_samples_free(s);
         return mn_error_set(MN_ENOMEM, "healing: out of memory");
     }
-    int first_bad = n_samples;
+    *out = s;
+    return MN_OK;
+}
+
+mn_status mn_healing_samples_run_range(mn_healing_samples *s, int first, int count, uint64_t seed,
+                                       int threads, const mn_patient *pat, const mn_column *col,
+                                       const double *session_days,
+                                       const mn_healing_injury *injuries, int n_sessions,
+                                       double end_day)
+{
+    if (first < 0 || count < 0 || first > s->n - count || n_sessions != s->n_sessions)
+        return mn_error_set(MN_EINTERNAL, "healing: virtual patients %d..%d of %d", first,
+                            first + count, s->n);
+    if (count == 0)
+        return MN_OK;
+    mn_status *status = calloc((size_t)count, sizeof *status);
+    if (!status)
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    int first_bad = count;
     char message[512] = "";
     int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 4) num_threads(nt)
-    for (int i = 0; i < n_samples; i++) {
+    for (int j = 0; j < count; j++) {
+        int i = first + j;
         mn_healing_params p;
         mn_healing_result *r = NULL;
         /* A stop request skips the patients not yet begun (core/signals.h). */
@@ -106,28 +121,101 @@ mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, cons
                 s->erythema[(size_t)i * n_sessions + k] = mn_healing_result_erythema_days(r, k);
         } else {
 #pragma omp critical /* unnamed: a named one is a global symbol of the library */
-            if (i < first_bad) {
-                first_bad = i;
+            if (j < first_bad) {
+                first_bad = j;
                 snprintf(message, sizeof message, "%s", mn_last_error());
             }
         }
-        status[i] = st;
+        status[j] = st;
         mn_healing_result_free(r);
     }
-    if (first_bad < n_samples && status[first_bad] == MN_EINTERRUPTED) {
-        free(status);
-        mn_healing_samples_free(s);
-        return mn_error_set(MN_EINTERRUPTED, "stopped on request (virtual patients)");
-    }
-    if (first_bad < n_samples) {
-        mn_status st =
-            mn_error_set(status[first_bad], "virtual patient %d: %s", first_bad, message);
-        free(status);
+    mn_status st = MN_OK;
+    if (first_bad < count && status[first_bad] == MN_EINTERRUPTED)
+        st = mn_error_set(MN_EINTERRUPTED, "stopped on request (virtual patients)");
+    else if (first_bad < count)
+        st = mn_error_set(status[first_bad], "virtual patient %d: %s", first + first_bad, message);
+    free(status);
+    return st;
+}
+
+mn_status mn_healing_samples_run(uint64_t seed, int n_samples, int threads, const mn_patient *pat,
+                                 const mn_column *col, const double *session_days,
+                                 const mn_healing_injury *injuries, int n_sessions, double end_day,
+                                 mn_healing_samples **out)
+{
+    mn_healing_samples *s = NULL;
+    *out = NULL;
+    MN_TRY(mn_healing_samples_create(n_samples, n_sessions, pat, &s));
+    mn_status st = mn_healing_samples_run_range(s, 0, n_samples, seed, threads, pat, col,
+                                                session_days, injuries, n_sessions, end_day);
+    if (st != MN_OK) {
         mn_healing_samples_free(s);
         return st;
     }
-    free(status);
     *out = s;
+    return MN_OK;
+}
+
+/* A patient's row: the outcome's doubles, erythema days per session, what was drawn. */
+#define OUTCOME_DOUBLES (sizeof(mn_healing_outcome) / sizeof(double))
+
+size_t mn_healing_samples_row_doubles(const mn_healing_samples *s)
+{
+    return OUTCOME_DOUBLES + (size_t)s->n_sessions + NW;
+}
+
+void mn_healing_samples_get_rows(const mn_healing_samples *s, int first, int count, double *out)
+{
+    size_t row = mn_healing_samples_row_doubles(s);
+    for (int i = first; i < first + count; i++, out += row) {
+        memcpy(out, &s->outcome[i], sizeof(mn_healing_outcome));
+        memcpy(out + OUTCOME_DOUBLES, s->erythema + (size_t)i * (size_t)s->n_sessions,
+               (size_t)s->n_sessions * sizeof(double));
+        memcpy(out + OUTCOME_DOUBLES + s->n_sessions, s->why + (size_t)i * NW, NW * sizeof(double));
+    }
+}
+
+/* Values a course can produce: a crafted checkpoint's rows must be refused, not summarised.
+ * Changes in percent and days are bounded (NaN: a day beyond the follow-up, or no figure);
+ * probabilities in [0, 1]; erythema days >= 0; drawn rates finite and non-negative. */
+static int row_valid(const double *r, int n_sessions)
+{
+    const mn_healing_outcome *o = (const void *)r;
+    for (size_t d = 0; d < OUTCOME_DOUBLES; d++)
+        if (!isnan(r[d]) && !(fabs(r[d]) <= 1e6))
+            return 0;
+    if (!isnan(o->pih_probability) && !(o->pih_probability >= 0 && o->pih_probability <= 1))
+        return 0;
+    if (!isnan(o->downtime_days_total) && !(o->downtime_days_total >= 0))
+        return 0;
+    for (int k = 0; k < n_sessions; k++) {
+        double e = r[OUTCOME_DOUBLES + (size_t)k];
+        if (!isnan(e) && !(e >= 0 && e <= 1e6))
+            return 0;
+    }
+    const double *w = r + OUTCOME_DOUBLES + n_sessions;
+    return fabs(w[W_RATE_Z]) <= 100 && w[W_SYNTHESIS] >= 0 && w[W_SYNTHESIS] <= 1e3 &&
+           w[W_LEUK] >= 0 && w[W_LEUK] <= 1e3 && w[W_REEPI] >= 0 && w[W_REEPI] <= 1e3;
+}
+
+mn_status mn_healing_samples_set_rows(mn_healing_samples *s, int first, int count, const double *in)
+{
+    size_t row = mn_healing_samples_row_doubles(s);
+    if (first < 0 || count < 0 || first > s->n - count)
+        return mn_error_set(MN_EINPUT, "virtual patients %d..%d: out of range (expected 0 to %d)",
+                            first, first + count, s->n);
+    for (int j = 0; j < count; j++)
+        if (!row_valid(in + (size_t)j * row, s->n_sessions))
+            return mn_error_set(MN_EINPUT,
+                                "virtual patient %d: values no course produces (expected "
+                                "finite changes, probabilities in [0, 1], days >= 0)",
+                                first + j);
+    for (int i = first; i < first + count; i++, in += row) {
+        memcpy(&s->outcome[i], in, sizeof(mn_healing_outcome));
+        memcpy(s->erythema + (size_t)i * (size_t)s->n_sessions, in + OUTCOME_DOUBLES,
+               (size_t)s->n_sessions * sizeof(double));
+        memcpy(s->why + (size_t)i * NW, in + OUTCOME_DOUBLES + s->n_sessions, NW * sizeof(double));
+    }
     return MN_OK;
 }
 
@@ -287,11 +375,17 @@ mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *su
             cJSON_Delete(hi);
             hi = NULL;
         }
-        if (!hi || !cJSON_AddStringToObject(
-                       vp, "varies",
-                       "rows of data/healing_params.csv with between_patients yes or healing_rate "
-                       "(one latent healing-rate score, correlation 0.7); the rest is the same "
-                       "for all"))
+        /* A follow-up shorter than 90 days has no day-90 collagen to rank patients by: no
+         * percentile patients then, not a failure. */
+        int day90 = 0;
+        for (int i = 0; i < s->n && !day90; i++)
+            day90 = isfinite(s->outcome[i].collagen_change_percent[1]);
+        if (!vp || (!hi && day90) ||
+            !cJSON_AddStringToObject(
+                vp, "varies",
+                "rows of data/healing_params.csv with between_patients yes or healing_rate "
+                "(one latent healing-rate score, correlation 0.7); the rest is the same "
+                "for all"))
             st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
     }
 done:

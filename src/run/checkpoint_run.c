@@ -376,6 +376,14 @@ mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, m
     return MN_OK;
 }
 
+mn_status mn_runckpt_tick(mn_runckpt *k, const cJSON *summary, mn_afile *csv)
+{
+    if (k->dir && k->enabled && !k->unsupported &&
+        (k->every_min == 0.0 || now_s() - k->last_s >= 60.0 * k->every_min))
+        return write_checkpoint(k, summary, csv);
+    return MN_OK;
+}
+
 mn_status mn_runckpt_finish(mn_runckpt *k, mn_status st, cJSON *summary, mn_afile *csv)
 {
     if (st == MN_EINTERRUPTED) {

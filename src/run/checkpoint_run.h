@@ -71,6 +71,9 @@ mn_status mn_runckpt_open_csv(mn_runckpt *k, const char *path, mn_afile *csv);
 /* After session s completed (summary and CSV hold it). Writes a checkpoint when one is due;
  * returns MN_EINTERRUPTED when a stop was requested. csv may be NULL. */
 mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, mn_afile *csv);
+/* Inside a long course-level stage (the virtual patients): writes a checkpoint when one is
+ * due, with summary as the sessions left it (the stage's progress is in `stages`). */
+mn_status mn_runckpt_tick(mn_runckpt *k, const cJSON *summary, mn_afile *csv);
 /* After the session loop returned st: on MN_EINTERRUPTED rolls summary and CSV back to the
  * last boundary, writes a checkpoint and returns MN_OK (k->interrupted set) so the partial
  * outputs get written. Any other failure is returned unchanged. */

@@ -3,6 +3,7 @@
 #include "mnsim/clinic.h"
 
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,57 @@ mn_status mn_plan_result_zone(const mn_plan_result *p, size_t i, mn_plan_zone_in
     out->tradeoff = z->tradeoff;
     out->source = z->source;
     out->candidates = z->candidates;
+    return MN_OK;
+}
+
+mn_status mn_plan_result_zone_clinical(const mn_plan_result *p, size_t zone, mn_plan_clinical *out)
+{
+    MN_TRY(check_plan(p, "mn_plan_result_zone_clinical"));
+    NEED(out, "mn_plan_result_zone_clinical");
+    if (zone >= p->plan->n_zones)
+        return mn_error_set(MN_EUSAGE, "mn_plan_result_zone_clinical: zone %zu of %zu", zone,
+                            p->plan->n_zones);
+    const mn_plan_zone *z = &p->plan->zones[zone];
+    if (!z->planned)
+        return mn_error_set(MN_EUSAGE, "mn_plan_result_zone_clinical: zone %s is not planned (%s)",
+                            z->zone, z->why_not);
+    const mn_healing_clinical *c = &z->predicted.clinical;
+    int has = c->scale[0] != '\0'; /* as the plan document: numbers where the score exists */
+    memset(out, 0, sizeof *out);
+    out->calibrated = has && c->calibrated;
+    out->scale = c->scale;
+    out->baseline = has ? c->baseline : NAN;
+    for (int d = 0; d < 3; d++)
+        out->change[d] = has ? c->change[d] : NAN;
+    out->responder_fraction = has ? c->responder_fraction : NAN;
+    out->objective = z->objective;
+    for (int d = 0; d < 4; d++)
+        out->papillary_collagen_change_percent[d] =
+            z->predicted.papillary_collagen_change_percent[d];
+    out->pih_probability = z->predicted.pih_probability;
+    return MN_OK;
+}
+
+mn_status mn_plan_result_zone_rf(const mn_plan_result *p, size_t zone, mn_plan_rf *out)
+{
+    MN_TRY(check_plan(p, "mn_plan_result_zone_rf"));
+    NEED(out, "mn_plan_result_zone_rf");
+    if (zone >= p->plan->n_zones)
+        return mn_error_set(MN_EUSAGE, "mn_plan_result_zone_rf: zone %zu of %zu", zone,
+                            p->plan->n_zones);
+    const mn_plan_zone *z = &p->plan->zones[zone];
+    *out = (mn_plan_rf){z->rf_planned,
+                        z->rf_depth_mm_min,
+                        z->rf_depth_mm_max,
+                        z->rf_sessions_min,
+                        z->rf_sessions_max,
+                        z->rf_interval_days_min,
+                        z->rf_interval_days_max,
+                        z->rf_target,
+                        z->rf_text,
+                        z->rf_source,
+                        z->rf_simulated,
+                        z->energy_mj};
     return MN_OK;
 }
 

@@ -1,34 +1,16 @@
-/* The pipeline of one run: scenario -> anatomy -> needling -> (RF heat, delivery) -> healing ->
- * clinic -> outputs. The per-session stages run for every session of the protocol (course.c);
- * healing integrates the whole course from the sessions' injuries; the clinic stage judges the
- * course; the report reads back the files. This file holds the mn_run handle and that order. */
+/* mn_run (include/mnsim/mnsim.h): the one-call interface, a thin wrapper over the session API
+ * (include/mnsim/session.h, src/run/session.c). mn_run_execute creates a session with the
+ * run's settings, runs every stage in order and writes the session's outputs, exactly what
+ * `mnsim run` does with the session calls themselves. */
 #include "mnsim/mnsim.h"
 
-#include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cnum.h"
-#include "clinic/screen.h"
-#include "clinic/severity.h"
 #include "core/error.h"
-#include "core/table.h"
-#include "core/progress.h"
-#include "core/signals.h"
-#include "healing/healing.h"
-#include "io/csv_meta.h"
-#include "io/outdir.h"
-#include "io/provenance.h"
-#include "io/report.h"
-#include "io/summary.h"
-#include "model/scenario.h"
-#include "model/ydoc.h"
-#include "needling/needling.h"
-#include "run/checkpoint_run.h"
-#include "run/course.h"
 #include "run/preflight.h"
+#include "run/session_impl.h"
 
 /* A live handle starts with this; a freed one with RUN_DEAD, so a call on a freed handle is
  * refused while its memory is still mapped (use after free caught where possible). */
@@ -37,8 +19,7 @@
 
 struct mn_run {
     uint32_t magic;
-    mn_model model;
-    int have_model;
+    mn_scenario *sc; /* NULL until a scenario setter succeeded */
     int seed_set;
     uint64_t seed;
     int threads;
@@ -46,12 +27,12 @@ struct mn_run {
     int force;
     int override_screening;  /* simulate a do-not-treat patient anyway (recorded) */
     size_t max_memory_bytes; /* 0: half of physical memory */
+    double checkpoint_every; /* minutes; negative: never */
     char *output_dir;
     char *summary_json;
-    char *input; /* the scenario text, for summary.json's provenance (NULL: unknown) */
     mn_progress_fn progress;
     void *progress_user;
-    mn_runckpt ck; /* checkpoint, resume and interruption (run/checkpoint_run.h) */
+    mn_session *resumed; /* mn_run_resume's session, run by the next execute */
 };
 
 /* Every public entry point checks its handle first (issue 18, item 5). */
@@ -79,6 +60,7 @@ mn_status mn_run_create(mn_run **out)
         free(r);
         return mn_error_set(MN_ENOMEM, "out of memory creating a run");
     }
+    r->checkpoint_every = -1.0;
     r->magic = RUN_MAGIC;
     *out = r;
     return MN_OK;
@@ -89,69 +71,50 @@ void mn_run_free(mn_run *r)
     if (!r || r->magic != RUN_MAGIC)
         return;
     r->magic = RUN_DEAD;
+    mn_scenario_free(r->sc);
+    mn_session_free(r->resumed);
     free(r->output_dir);
     free(r->summary_json);
-    free(r->input);
-    mn_runckpt_free(&r->ck);
     free(r);
 }
 
-/* Scenario setters load into a new model and keep it only when it is valid: a rejected scenario
- * leaves the previous one (or none) in place, never a half-loaded one. Every scenario is parsed
- * from text, which the run keeps for its checkpoints (run/checkpoint_run.h) and for
- * summary.json's provenance. */
-static mn_status set_model(mn_run *r, const char *label, const char *text, size_t len)
+/* A scenario setter keeps the new scenario only when it is valid: a rejected one leaves the
+ * previous one (or none) in place, never a half-loaded one. */
+static mn_status set_scenario(mn_run *r, mn_status st, mn_scenario *sc)
 {
-    mn_model *m = malloc(sizeof *m);
-    if (!m)
-        return mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
-    mn_cnum loc;
-    mn_cnum_enter(&loc);
-    mn_status st = mn_scenario_load_text(label, text, len, m);
-    mn_cnum_leave(&loc);
-    char *input = st == MN_OK ? strndup(text, len) : NULL;
-    if (st == MN_OK && !input)
-        st = mn_error_set(MN_ENOMEM, "out of memory loading a scenario");
-    if (st == MN_OK)
-        st = mn_runckpt_set_scenario(&r->ck, label, text, len);
-    if (st == MN_OK) {
-        r->model = *m;
-        r->have_model = 1;
-        free(r->input);
-        r->input = input;
-        input = NULL;
-    }
-    free(input);
-    free(m);
-    return st;
+    if (st != MN_OK)
+        return st;
+    mn_scenario_free(r->sc);
+    r->sc = sc;
+    mn_session_free(r->resumed); /* a new scenario replaces a resumed run */
+    r->resumed = NULL;
+    return MN_OK;
 }
 
 mn_status mn_run_set_scenario_file(mn_run *r, const char *path)
 {
     CHECK_RUN(r, "mn_run_set_scenario_file");
     CHECK_ARG(path, "mn_run_set_scenario_file", "path");
-    char *text;
-    size_t len;
-    MN_TRY(mn_ydoc_read_file(path, &text, &len));
-    mn_status st = set_model(r, path, text, len);
-    free(text);
-    return st;
+    mn_scenario *sc = NULL;
+    mn_status st = mn_scenario_read_file(path, &sc); /* before sc is read */
+    return set_scenario(r, st, sc);
 }
 
 mn_status mn_run_set_scenario_text(mn_run *r, const char *label, const char *yaml)
 {
     CHECK_RUN(r, "mn_run_set_scenario_text");
     CHECK_ARG(yaml, "mn_run_set_scenario_text", "yaml");
-    return set_model(r, label ? label : "<text>", yaml, strlen(yaml));
+    mn_scenario *sc = NULL;
+    mn_status st = mn_scenario_read_text(label, yaml, &sc); /* before sc is read */
+    return set_scenario(r, st, sc);
 }
 
 mn_status mn_run_set_default_scenario(mn_run *r)
 {
     CHECK_RUN(r, "mn_run_set_default_scenario");
-    const char *text;
-    size_t len;
-    MN_TRY(mn_embedded_get("default_scenario.yaml", &text, &len));
-    return set_model(r, "(built-in default scenario)", text, len);
+    mn_scenario *sc = NULL;
+    mn_status st = mn_scenario_read_default(&sc); /* before sc is read */
+    return set_scenario(r, st, sc);
 }
 
 mn_status mn_run_set_seed(mn_run *r, uint64_t seed)
@@ -174,9 +137,9 @@ mn_status mn_run_set_threads(mn_run *r, int threads)
 mn_status mn_run_set_samples(mn_run *r, int samples)
 {
     CHECK_RUN(r, "mn_run_set_samples");
-    if (samples < 0 || samples > MN_RUN_MAX_SAMPLES)
+    if (samples < 0 || samples > MN_MAX_SAMPLES)
         return mn_error_set(MN_EINPUT, "samples: %d is out of range (expected 0 to %d)", samples,
-                            MN_RUN_MAX_SAMPLES);
+                            MN_MAX_SAMPLES);
     r->samples = samples;
     return MN_OK;
 }
@@ -208,76 +171,48 @@ mn_status mn_run_set_force(mn_run *r, int force)
 
 mn_status mn_run_set_override_screening(mn_run *r, int override)
 {
+    CHECK_RUN(r, "mn_run_set_override_screening");
     r->override_screening = override != 0;
     return MN_OK;
-}
-
-/* Every run screens its patient (DESIGN.md summary.json `screening`). A do-not-treat decision
- * stops the run before anything is written unless the user overrides it; the override is
- * recorded. A resumed run keeps the screening its checkpoint's summary holds. */
-static mn_status screen_patient(const mn_run *r, mn_screening **s)
-{
-    MN_TRY(mn_clinic_screen(&r->model.patient, s));
-    if ((*s)->decision < MN_DECISION_DO_NOT_TREAT || r->override_screening || r->ck.resuming)
-        return MN_OK;
-    char why[768] = "";
-    size_t u = 0;
-    for (size_t i = 0; i < (*s)->n_findings && u < sizeof why; i++)
-        if ((*s)->findings[i].decision == MN_DECISION_DO_NOT_TREAT)
-            u += (size_t)snprintf(why + u, sizeof why - u, "%s%s (%s)", u ? "; " : "",
-                                  (*s)->findings[i].id, (*s)->findings[i].reason);
-    mn_screening_free(*s);
-    *s = NULL;
-    return mn_error_set(MN_EINPUT,
-                        "patient: screening decision do_not_treat: %s (mnsim screen shows the "
-                        "findings; pass --override-screening to simulate anyway, for teaching "
-                        "or research: the override is recorded in summary.json)",
-                        why);
-}
-
-static mn_status add_screening(const mn_run *r, const mn_screening *s, cJSON *summary)
-{
-    if (r->ck.resuming && cJSON_GetObjectItemCaseSensitive(summary, "screening"))
-        return MN_OK;
-    return mn_clinic_screening_summary(
-        s, r->override_screening && s->decision == MN_DECISION_DO_NOT_TREAT, summary);
 }
 
 mn_status mn_run_set_checkpoint_every(mn_run *r, double minutes)
 {
     CHECK_RUN(r, "mn_run_set_checkpoint_every");
-    return mn_runckpt_set_every(&r->ck, minutes);
+    if (!(minutes <= 525600.0))
+        return mn_error_set(MN_EINPUT,
+                            "checkpoint interval %g min is out of range (expected 0 "
+                            "to 525600 minutes, or negative for none)",
+                            minutes);
+    r->checkpoint_every = minutes;
+    return MN_OK;
+}
+
+mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
+{
+    CHECK_RUN(r, "mn_run_set_progress");
+    r->progress = fn;
+    r->progress_user = user;
+    return MN_OK;
 }
 
 mn_status mn_run_resume(mn_run *r, const char *dir)
 {
     CHECK_RUN(r, "mn_run_resume");
     CHECK_ARG(dir, "mn_run_resume", "dir");
-    /* Loaded aside and kept only when the whole checkpoint is valid. */
-    mn_runckpt ck = {0};
-    mn_model *m = malloc(sizeof *m);
+    /* Validated now, kept only when the whole checkpoint is valid. */
+    mn_session *s = NULL;
+    MN_TRY(mn_session_resume(dir, &s));
     char *copy = strdup(dir);
-    int threads = 0;
-    mn_status st = m && copy ? MN_OK : mn_error_set(MN_ENOMEM, "out of memory resuming %s", dir);
-    mn_cnum loc;
-    mn_cnum_enter(&loc);
-    if (st == MN_OK)
-        st = mn_runckpt_load(&ck, dir, m, &threads);
-    mn_cnum_leave(&loc);
-    if (st != MN_OK) {
-        mn_runckpt_free(&ck);
-        free(m);
-        free(copy);
-        return st;
+    if (!copy) {
+        mn_session_free(s);
+        return mn_error_set(MN_ENOMEM, "out of memory resuming %s", dir);
     }
-    mn_runckpt_free(&r->ck);
-    r->ck = ck;
-    r->model = *m;
-    r->threads = threads;
-    free(m);
+    mn_session_free(r->resumed);
+    r->resumed = s;
     free(r->output_dir);
     r->output_dir = copy;
-    r->have_model = 1;
+    r->threads = s->threads;
     r->seed_set = 0; /* the checkpoint's model holds the seed it ran with */
     return MN_OK;
 }
@@ -292,226 +227,88 @@ mn_status mn_run_get_summary_json(const mn_run *r, const char **json)
     return MN_OK;
 }
 
-/* The healing block: one course with the cited parameters, or --samples virtual patients
- * whose outcomes become {median, p5, p95}. */
-static mn_status add_healing(const mn_run *r, const mn_column *col, mn_course *c, int threads,
-                             cJSON *summary, const char *timeline_path)
-{
-    const mn_model *m = &r->model;
-    cJSON *sessions = cJSON_GetObjectItemCaseSensitive(summary, "sessions");
-    mn_healing_result *h = NULL;
-    mn_healing_clinical clin;
-    MN_TRY(mn_course_heal(m, col, c, &h));
-    mn_status st = mn_healing_summary_json(h, summary, sessions);
-    if (st == MN_OK && timeline_path)
-        st = mn_healing_write_timeline_csv(h, timeline_path);
-    if (st == MN_OK && m->indication.present) { /* clinical score of the cited-parameter course */
-        mn_healing_outcome o;
-        mn_healing_result_outcome(h, &o);
-        /* On the concern's clinical scale when data/severity.csv uses it (issue 19). */
-        double sev = -1.0;
-        st = mn_clinic_severity_for_score(m->indication.concern, m->indication.severity, &sev);
-        if (st == MN_OK)
-            st = mn_healing_clinical_score(m->indication.concern, sev, &o, &clin);
-    }
-    mn_healing_result_free(h);
-    MN_TRY(st);
-    if (r->samples > 0) {
-        mn_healing_samples *hs = NULL;
-        MN_TRY(mn_healing_samples_run(m->seed, r->samples, threads, &m->patient, col, c->days,
-                                      c->injuries, c->n_sessions, c->end_day, &hs));
-        st = mn_healing_samples_summary_json(hs, summary, sessions);
-        mn_healing_samples_free(hs);
-        MN_TRY(st);
-        cJSON_AddNumberToObject(summary, "samples", r->samples);
-    }
-    if (m->indication.present)
-        MN_TRY(mn_healing_clinical_json(&clin, summary));
-    return MN_OK;
-}
-
-static mn_status execute(mn_run *r);
-
 mn_status mn_run_estimate(const mn_run *r, mn_estimate *out)
 {
     CHECK_RUN(r, "mn_run_estimate");
     CHECK_ARG(out, "mn_run_estimate", "out");
-    if (!r->have_model)
+    if (!r->sc && !r->resumed)
         return mn_error_set(MN_EUSAGE, "mn_run_estimate: no scenario set");
-    mn_model m = r->model;
+    mn_model m = r->resumed ? r->resumed->model : r->sc->model;
     if (r->seed_set)
         m.seed = r->seed;
     mn_preflight pf;
-    MN_TRY(mn_preflight_estimate(&m, r->samples, &pf));
+    MN_TRY(mn_preflight_estimate(&m, r->resumed ? r->resumed->samples : r->samples, &pf));
     *out = (mn_estimate){pf.punctures_per_session, pf.punctures,  pf.punctures_held,
                          pf.memory_bytes,          pf.disk_bytes, pf.seconds};
+    return MN_OK;
+}
+
+/* The session of the next execute, with the run's settings. */
+static mn_status configure(mn_run *r, mn_session **out)
+{
+    mn_session *s = r->resumed;
+    r->resumed = NULL;
+    mn_status st = MN_OK;
+    if (!s) {
+        if (r->seed_set)
+            MN_TRY(mn_scenario_set_seed(r->sc, r->seed));
+        MN_TRY(mn_session_create(r->sc, &s));
+        st = mn_session_set_samples(s, r->samples);
+        if (st == MN_OK)
+            st = mn_session_set_force(s, r->force);
+        if (st == MN_OK)
+            st = mn_session_set_override_screening(s, r->override_screening);
+        if (st == MN_OK && r->output_dir)
+            st = mn_session_set_checkpoint_every(s, r->checkpoint_every);
+        if (st == MN_OK)
+            st = mn_session_set_output_dir(s, r->output_dir);
+    }
+    if (st == MN_OK && r->threads > 0)
+        st = mn_session_set_threads(s, r->threads);
+    if (st == MN_OK)
+        st = mn_session_set_max_memory(s, r->max_memory_bytes);
+    if (st == MN_OK)
+        st = mn_session_set_progress(s, r->progress, r->progress_user);
+    if (st == MN_OK)
+        st = mn_session_set_keep_punctures(s, 0); /* a run reads no punctures back */
+    if (st != MN_OK) {
+        mn_session_free(s);
+        return st;
+    }
+    *out = s;
     return MN_OK;
 }
 
 mn_status mn_run_execute(mn_run *r)
 {
     CHECK_RUN(r, "mn_run_execute");
-    /* Numbers in every file and message in the C locale, whatever the host set. */
-    mn_cnum loc;
-    mn_cnum_enter(&loc);
-    /* The stages report to core/progress.h's process-wide handler: this run's, while it runs. */
-    if (r->progress)
-        mn_progress_set_handler(r->progress, r->progress_user);
-    mn_status st = execute(r);
-    if (r->progress)
-        mn_progress_set_handler(NULL, NULL);
-    mn_cnum_leave(&loc);
-    return st;
-}
-
-mn_status mn_run_set_progress(mn_run *r, mn_progress_fn fn, void *user)
-{
-    CHECK_RUN(r, "mn_run_set_progress");
-    r->progress = fn;
-    r->progress_user = user;
-    return MN_OK;
-}
-
-/* A stop while the report was drawn: the course is whole, so everything but the report is
- * published, marked "complete": false; the checkpoint written after the last session stays,
- * and `mnsim resume` redoes the course stages (deterministically) and writes the report. */
-static mn_status report_stopped(mn_run *r, cJSON *summary, const char *summary_path)
-{
-    r->ck.interrupted = 1;
-    r->ck.stop_signal = mn_signals_stop_requested();
-    snprintf(r->ck.interrupt_message, sizeof r->ck.interrupt_message,
-             "interrupted (signal %d) while writing the report: results in %s/ without "
-             "report.html, marked \"complete\": false; `mnsim resume %s` writes it",
-             r->ck.stop_signal, r->output_dir, r->output_dir);
-    cJSON_ReplaceItemInObjectCaseSensitive(summary, "complete", cJSON_CreateFalse());
-    char *text = cJSON_Print(summary);
-    if (!text)
-        return mn_error_set(MN_ENOMEM, "out of memory printing summary.json");
-    free(r->summary_json);
-    r->summary_json = text;
-    return mn_io_write_text(summary_path, r->summary_json);
-}
-
-static mn_status execute(mn_run *r)
-{
-    mn_status st = MN_OK;
-    cJSON *summary = NULL;
-    mn_afile csv = {0};
-    int csv_open = 0;
-    mn_course c = {0};
-    mn_outdir *od = NULL; /* the output folder this run owns (io/outdir.h) */
-    if (!r->have_model)
+    if (!r->sc && !r->resumed)
         return mn_error_set(MN_EUSAGE, "no scenario set (expected mn_run_set_scenario_file or "
                                        "mn_run_set_default_scenario first)");
-    if (r->seed_set)
-        r->model.seed = r->seed;
-    const mn_model *m = &r->model;
-    int threads = r->threads > 0 ? r->threads : omp_get_max_threads();
-    omp_set_num_threads(threads);
-
-    mn_column col;
-    mn_screening *screening = NULL;
-    MN_TRY(mn_anatomy_column_for(m, &col));
-    /* Before anything is allocated or written: refuse a run whose punctures cannot fit the
-     * memory budget or the output folder's disk (run/preflight.h). */
-    mn_preflight pf;
-    MN_TRY(mn_preflight_estimate(m, r->samples, &pf));
-    MN_TRY(mn_preflight_check(&pf, r->max_memory_bytes, r->output_dir));
-    MN_TRY(screen_patient(r, &screening));
-    st = mn_course_init(m, &c);
-    if (st != MN_OK) {
-        mn_screening_free(screening);
-        return st;
-    }
-    MN_TRY_GOTO(mn_runckpt_begin(&r->ck, m, threads, r->output_dir, &summary), done);
-    MN_TRY_GOTO(mn_summary_set_seed(summary, m->seed), done);
-    MN_TRY_GOTO(add_screening(r, screening, summary), done);
-    if (r->ck.resuming)
-        MN_TRY_GOTO(mn_course_restore(&r->ck, &c, &r->samples), done);
-    else /* a resumed run's summary holds the provenance of the run that started it */
-        MN_TRY_GOTO(mn_provenance_add(summary, m, &col, r->input), done);
-    if (!r->ck.resuming)
-        MN_TRY_GOTO(mn_course_save(&r->ck, &c, r->samples, 0), done);
-    char path[4200], timeline[4200];
-    if (r->output_dir) {
-        MN_TRY_GOTO(mn_outdir_open(r->output_dir, r->force, r->ck.resuming,
-                                   r->ck.resuming ? r->ck.resume_csv_tmp : NULL, &od),
-                    done);
-        MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "punctures.csv"), done);
-        MN_TRY_GOTO(mn_io_join(timeline, sizeof timeline, r->output_dir, "timeline.csv"), done);
-        MN_TRY_GOTO(mn_runckpt_open_csv(&r->ck, path, &csv), done);
-        csv_open = 1;
-    }
-    mn_session_sinks sinks = {summary, csv_open ? csv.f : NULL, r->output_dir, r->max_memory_bytes};
-    int units = c.n_sessions + 2; /* progress (core/progress.h): sessions, healing, outputs */
-    for (int s = r->ck.first_session; s <= c.n_sessions && st == MN_OK; s++) {
-        char stage[64];
-        snprintf(stage, sizeof stage, "session %d/%d: needling", s, c.n_sessions);
-        mn_progress_report(stage, s - 1, units);
-        st = mn_course_run_session(m, &col, s, &c, &sinks);
-        if (st == MN_OK)
-            st = mn_course_save(&r->ck, &c, r->samples, s);
-        if (st == MN_OK)
-            st = mn_runckpt_after_session(&r->ck, s, summary, csv_open ? &csv : NULL);
-    }
-    /* Interrupted: whole sessions only, no course-level stages on a partial course. */
-    MN_TRY_GOTO(mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL), done);
-    if (!r->ck.interrupted) {
-        mn_progress_report(r->samples > 0 ? "healing, virtual patients" : "healing", c.n_sessions,
-                           units);
-        /* A stop during healing or the virtual patients ends the run like one at the last
-         * session's end: the summary as it was then, and a checkpoint to resume from. */
-        cJSON *before = cJSON_Duplicate(summary, 1);
-        if (!before) {
-            st = mn_error_set(MN_ENOMEM, "out of memory building summary.json");
-            goto done;
+    mn_session *s = NULL;
+    MN_TRY(configure(r, &s));
+    mn_status st = mn_session_run_all(s);
+    /* A stop leaves the whole sessions done: they are written, marked incomplete. */
+    if (st == MN_OK || st == MN_EINTERRUPTED) {
+        if (r->output_dir)
+            st = mn_session_write(s, r->output_dir);
+        else {
+            mn_status f = mn_session_finish_summary(s);
+            st = f != MN_OK ? f : st;
         }
-        st = add_healing(r, &col, &c, threads, summary, r->output_dir ? timeline : NULL);
-        if (st == MN_OK)
-            st = mn_course_add_risks(m, &col, &c, summary);
-        if (st == MN_EINTERRUPTED) {
-            cJSON_Delete(summary);
-            summary = before;
-            before = NULL;
-            st = mn_runckpt_finish(&r->ck, st, summary, csv_open ? &csv : NULL);
+    }
+    const char *json = NULL;
+    if ((st == MN_OK || st == MN_EINTERRUPTED) && s->started) {
+        char *msg = st == MN_EINTERRUPTED ? strdup(mn_last_error()) : NULL;
+        if (mn_session_get_summary_json(s, &json) == MN_OK) {
+            free(r->summary_json);
+            r->summary_json = strdup(json);
         }
-        cJSON_Delete(before);
-        MN_TRY_GOTO(st, done);
-    }
-    MN_TRY_GOTO(mn_runckpt_mark_complete(&r->ck, summary), done);
-
-    free(r->summary_json);
-    r->summary_json = cJSON_Print(summary);
-    if (!r->summary_json) {
-        st = mn_error_set(MN_ENOMEM, "out of memory printing summary.json");
-        goto done;
-    }
-    if (r->output_dir) {
-        csv_open = 0;
-        MN_TRY_GOTO(mn_afile_commit(&csv), done);
-        MN_TRY_GOTO(mn_course_write_tables(&c, r->ck.done_sessions, r->output_dir), done);
-        MN_TRY_GOTO(mn_io_join(path, sizeof path, r->output_dir, "summary.json"), done);
-        MN_TRY_GOTO(mn_io_write_text(path, r->summary_json), done);
-        MN_TRY_GOTO(mn_io_write_csv_metadata(r->output_dir), done);
-        /* Last: report.html reads back the files the stages wrote (src/io/report.h). An
-         * interrupted run has none: it exits at once, and its resume writes the report. */
-        if (!r->ck.interrupted) {
-            mn_progress_report("writing the report", c.n_sessions + 1, units);
-            st = mn_report_write(r->output_dir, m, &col);
-            if (st == MN_EINTERRUPTED)
-                st = report_stopped(r, summary, path);
-            MN_TRY_GOTO(st, done);
+        if (msg) {
+            mn_error_set(MN_EINTERRUPTED, "%s", msg);
+            free(msg);
         }
-        /* Every file succeeded: all of them into place at once, summary.json last. */
-        MN_TRY_GOTO(mn_outdir_publish(od), done);
     }
-    st = mn_runckpt_end(&r->ck);
-done:
-    if (csv_open)
-        mn_afile_abort(&csv);
-    mn_outdir_close(od);
-    cJSON_Delete(summary);
-    mn_course_free(&c);
-    mn_screening_free(screening);
+    mn_session_free(s);
     return st;
 }

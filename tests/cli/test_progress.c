@@ -7,7 +7,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/progress.h"
 #include "progress_bar.h" /* cli/: the command draws the bar */
 
 static char buf[4096];
@@ -79,35 +78,12 @@ static void colour_and_clear(void **state)
     fclose(f);
 }
 
-static int calls;
-static double last_done, last_total;
-static void count(void *user, const char *stage, double done, double total)
-{
-    calls++;
-    last_done = done;
-    last_total = total;
-}
-
-/* Stages report through the installed handler; with none installed, reporting does nothing. */
-static void handler_receives_reports(void **state)
-{
-    mn_progress_report("ignored", 1, 2);
-    mn_progress_set_handler(count, NULL);
-    mn_progress_report("session 1/3: needling", 0, 4);
-    mn_progress_report("writing the report", 3, 4);
-    mn_progress_set_handler(NULL, NULL);
-    mn_progress_report("ignored", 1, 2);
-    assert_int_equal(calls, 2);
-    assert_true(last_done == 3 && last_total == 4);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(eta_from_rate_so_far),
         cmocka_unit_test(short_work_stays_silent),
         cmocka_unit_test(colour_and_clear),
-        cmocka_unit_test(handler_receives_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

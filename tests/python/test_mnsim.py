@@ -357,7 +357,8 @@ def test_samples_give_median_and_range():
 
 
 def test_screen_and_plan_from_python(tmp_path):
-    """mnsim.screen and mnsim.plan give the command's --json documents as dicts."""
+    """mnsim.screen and mnsim.plan give typed results read like the command's --json documents
+    (which they hold as .document)."""
     healthy, pregnant = tmp_path / "healthy.yaml", tmp_path / "pregnant.yaml"
     healthy.write_text("age_years: 40\nsex: female\nfitzpatrick: 2\n")
     pregnant.write_text("age_years: 30\npregnant: true\n")
@@ -367,7 +368,7 @@ def test_screen_and_plan_from_python(tmp_path):
     assert p["concern"] == "acne_scars" and [z["zone"] for z in p["zones"]] == ["cheek"]
     cli = subprocess.run([os.environ["MNSIM_EXE"], "plan", str(healthy), "--concern", "acne_scars",
                           "--zones", "cheek", "--json"], capture_output=True, text=True, check=True)
-    assert json.loads(cli.stdout) == p
+    assert json.loads(cli.stdout) == p.document
     # The command's options reach the planner: a budget of 2 appointments plans no acne-scar
     # course (3 sessions at least), as `mnsim plan --max-sessions 2` says.
     q = mnsim.plan(healthy, "acne_scars", "cheek", max_sessions=2, device="pen")

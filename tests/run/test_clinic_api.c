@@ -76,6 +76,71 @@ static void plan_has_the_zones_asked_for(void **state)
     assert_int_equal(mn_plan_file(patient("p", "age_years: 40\n"), &bad, &json), MN_EINPUT);
 }
 
+/* The typed getters of the plan's newer fields say what the plan document says: the clinical
+ * objective (a calibrated acne-scar grade; laxity's uncalibrated scale) and the RF plan (its
+ * simulated candidates). */
+static void plan_clinical_and_rf_getters_match_the_document(void **state)
+{
+    static const struct {
+        const char *concern;
+        int calibrated;
+    } cases[] = {{"acne_scars", 1}, {"laxity", 0}};
+    const char *path = patient("q", "age_years: 50\nsex: female\nfitzpatrick: 2\n");
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        mn_plan_options o = {
+            .concern = cases[c].concern, .zones = "cheek", .max_downtime_days = -1};
+        mn_plan_result *r = NULL;
+        char *json = NULL;
+        assert_int_equal(mn_plan_patient_file(path, &o, &r), MN_OK);
+        assert_int_equal(mn_plan_result_json(r, &json), MN_OK);
+        cJSON *doc = cJSON_Parse(json);
+        mn_free(json);
+        const cJSON *z = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "zones"), 0);
+        mn_plan_clinical cl;
+        assert_int_equal(mn_plan_result_zone_clinical(r, 0, &cl), MN_OK);
+        assert_true(cl.objective == cJSON_GetObjectItem(z, "objective")->valuedouble);
+        const cJSON *pc = cJSON_GetObjectItem(cJSON_GetObjectItem(z, "predicted"), "clinical");
+        if (cases[c].calibrated) {
+            assert_non_null(pc);
+            assert_true(cl.calibrated);
+            assert_string_equal(cl.scale, cJSON_GetObjectItem(pc, "scale")->valuestring);
+            assert_true(cl.baseline == cJSON_GetObjectItem(pc, "baseline")->valuedouble);
+            const cJSON *ch = cJSON_GetObjectItem(pc, "change");
+            assert_true(cl.change[1] == cJSON_GetObjectItem(ch, "day_180")->valuedouble);
+            assert_true(cl.change[2] == cJSON_GetObjectItem(ch, "day_365")->valuedouble);
+            /* the planner maximised the improvement on that grade at day 180 */
+            assert_true(cl.objective == -cl.change[1] || cl.objective == cl.change[1]);
+        }
+        mn_plan_rf rf;
+        assert_int_equal(mn_plan_result_zone_rf(r, 0, &rf), MN_OK);
+        const cJSON *jr = cJSON_GetObjectItem(z, "rf");
+        if (jr) { /* RF is a usual device for both concerns: its candidates were simulated */
+            assert_int_equal(rf.planned, cJSON_IsTrue(cJSON_GetObjectItem(jr, "planned")));
+            assert_true(rf.planned);
+            assert_int_equal(rf.candidates_simulated,
+                             cJSON_GetObjectItem(jr, "candidates_simulated")->valueint);
+            assert_true(rf.candidates_simulated > 0);
+            assert_true(rf.depth_mm_min == cJSON_GetObjectItem(jr, "depth_mm_min")->valuedouble);
+            assert_true(rf.depth_mm_max == cJSON_GetObjectItem(jr, "depth_mm_max")->valuedouble);
+            assert_int_equal(rf.sessions_max, cJSON_GetObjectItem(jr, "sessions_max")->valueint);
+            assert_true(rf.interval_days_min ==
+                        cJSON_GetObjectItem(jr, "interval_days_min")->valuedouble);
+            assert_string_equal(rf.target, cJSON_GetObjectItem(jr, "target")->valuestring);
+            assert_string_equal(rf.text, cJSON_GetObjectItem(jr, "text")->valuestring);
+            /* the chosen plan's energy only when the chosen device is RF */
+            assert_true(rf.energy_mj == 0.0 ||
+                        !strcmp(cJSON_GetObjectItem(z, "device")->valuestring, "rf"));
+        } else {
+            assert_false(rf.planned);
+            assert_string_equal(rf.text, "");
+        }
+        assert_int_equal(mn_plan_result_zone_rf(r, 5, &rf), MN_EUSAGE);
+        assert_int_equal(mn_plan_result_zone_clinical(NULL, 0, &cl), MN_EUSAGE);
+        cJSON_Delete(doc);
+        mn_plan_result_free(r);
+    }
+}
+
 static int setup(void **state)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -93,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(screening_decides_by_the_rules),
         cmocka_unit_test(plan_has_the_zones_asked_for),
+        cmocka_unit_test(plan_clinical_and_rf_getters_match_the_document),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
