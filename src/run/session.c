@@ -564,18 +564,18 @@ static mn_session_sinks sinks_of(const mn_session *s)
 
 /* ---- The stages ----------------------------------------------------------------------- */
 
-static mn_status check_session(const mn_session *s, int k)
+mn_status mn_session_check(const mn_session *s, int k, const char *fn)
 {
-    CHECK_S(s, "session stage");
+    CHECK_S(s, fn);
     if (k < 1 || k > s->c.n_sessions)
         return mn_error_set(MN_EUSAGE, "session %d does not exist (expected 1 to %d)", k,
                             s->c.n_sessions);
     return MN_OK;
 }
 
-static mn_status check_needled(const mn_session *s, int k, const char *stage)
+mn_status mn_session_check_needled(const mn_session *s, int k, const char *fn, const char *stage)
 {
-    MN_TRY(check_session(s, k));
+    MN_TRY(mn_session_check(s, k, fn));
     if (!(s->done[k - 1] & DONE_NEEDLE))
         return mn_error_set(MN_EUSAGE,
                             "%s of session %d: session %d is not needled yet (expected "
@@ -586,7 +586,7 @@ static mn_status check_needled(const mn_session *s, int k, const char *stage)
 
 static mn_status needle(mn_session *s, int k)
 {
-    MN_TRY(check_session(s, k));
+    MN_TRY(mn_session_check(s, k, "session stage"));
     if (s->done[k - 1] & DONE_NEEDLE)
         return MN_OK;
     /* Sessions are appended to summary.json in order, and healing's injuries follow them. */
@@ -628,7 +628,7 @@ static mn_status needle(mn_session *s, int k)
 
 static mn_status heat(mn_session *s, int k)
 {
-    MN_TRY(check_needled(s, k, "heating"));
+    MN_TRY(mn_session_check_needled(s, k, "session stage", "heating"));
     if (s->done[k - 1] & DONE_HEAT)
         return MN_OK;
     if (s->model.device.type == MN_DEVICE_RF) {
@@ -643,7 +643,7 @@ static mn_status heat(mn_session *s, int k)
 
 static mn_status deliver(mn_session *s, int k)
 {
-    MN_TRY(check_needled(s, k, "delivery"));
+    MN_TRY(mn_session_check_needled(s, k, "session stage", "delivery"));
     if (s->done[k - 1] & DONE_DELIVER)
         return MN_OK;
     /* Heat first, as in a run: its thermal block precedes delivery in summary.json. */

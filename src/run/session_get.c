@@ -22,30 +22,10 @@
             return mn_error_set(MN_EUSAGE, "%s: " #p " is NULL", fn);                              \
     } while (0)
 
-static mn_status check_session(const mn_session *s, int k)
-{
-    CHECK_S(s, "session getter");
-    if (k < 1 || k > s->c.n_sessions)
-        return mn_error_set(MN_EUSAGE, "session %d does not exist (expected 1 to %d)", k,
-                            s->c.n_sessions);
-    return MN_OK;
-}
-
-static mn_status check_needled(const mn_session *s, int k, const char *stage)
-{
-    MN_TRY(check_session(s, k));
-    if (!(s->done[k - 1] & DONE_NEEDLE))
-        return mn_error_set(MN_EUSAGE,
-                            "%s of session %d: session %d is not needled yet (expected "
-                            "mn_session_needle first)",
-                            stage, k, k);
-    return MN_OK;
-}
-
 /* The punctures of session k, which a session keeps unless told otherwise. */
 static mn_status check_kept(const mn_session *s, int k, const char *what)
 {
-    MN_TRY(check_needled(s, k, what));
+    MN_TRY(mn_session_check_needled(s, k, "session getter", what));
     if (!s->punctures[k - 1])
         return mn_error_set(
             MN_EUSAGE, "%s of session %d: not kept (%s)", what, k,
@@ -86,7 +66,7 @@ mn_status mn_session_get_punctures(const mn_session *s, int k, mn_puncture_array
 mn_status mn_session_get_needling(const mn_session *s, int k, mn_needling_figures *out)
 {
     CHECK_ARG(out, "mn_session_get_needling");
-    MN_TRY(check_needled(s, k, "needling figures"));
+    MN_TRY(mn_session_check_needled(s, k, "session getter", "needling figures"));
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "needling");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(n, "tissue_depth_um");
     *out = (mn_needling_figures){(size_t)num(n, "punctures"),
@@ -116,7 +96,7 @@ mn_status mn_session_get_channels(const mn_session *s, int k, mn_channel_arrays 
 mn_status mn_session_get_channel_figures(const mn_session *s, int k, mn_channel_figures *out)
 {
     CHECK_ARG(out, "mn_session_get_channel_figures");
-    MN_TRY(check_needled(s, k, "channel figures"));
+    MN_TRY(mn_session_check_needled(s, k, "session getter", "channel figures"));
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "needling");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(n, "channel_depth_um");
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(n, "channel_diameter_um");
@@ -132,7 +112,7 @@ static const char *const DOSE_KEYS[MN_DOSE_LAYERS] = {"stratum_corneum", "epider
 mn_status mn_session_get_doses(const mn_session *s, int k, mn_doses *out)
 {
     CHECK_ARG(out, "mn_session_get_doses");
-    MN_TRY(check_needled(s, k, "doses"));
+    MN_TRY(mn_session_check_needled(s, k, "session getter", "doses"));
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "delivery");
     if (!d)
         return mn_error_set(MN_EUSAGE, "doses of session %d: %s", k,
@@ -158,7 +138,7 @@ mn_status mn_session_get_doses(const mn_session *s, int k, mn_doses *out)
 mn_status mn_session_get_thermal(const mn_session *s, int k, mn_thermal *out)
 {
     CHECK_ARG(out, "mn_session_get_thermal");
-    MN_TRY(check_needled(s, k, "thermal results"));
+    MN_TRY(mn_session_check_needled(s, k, "session getter", "thermal results"));
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->session_json[k - 1], "thermal");
     if (!t)
         return mn_error_set(MN_EUSAGE, "thermal results of session %d: %s", k,
@@ -196,7 +176,7 @@ mn_status mn_session_get_outcome(const mn_session *s, mn_outcome *out)
 mn_status mn_session_get_erythema_days(const mn_session *s, int k, double *days)
 {
     CHECK_ARG(days, "mn_session_get_erythema_days");
-    MN_TRY(check_session(s, k));
+    MN_TRY(mn_session_check(s, k, "session getter"));
     if (!s->healing)
         return mn_error_set(MN_EUSAGE, "erythema: the course is not healed yet (expected "
                                        "mn_session_heal first)");

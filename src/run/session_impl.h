@@ -70,6 +70,10 @@ struct mn_session {
 mn_status mn_session_start(mn_session *s);
 /* Adds "complete" as summary.json's last key: every stage of every session ran, unstopped. */
 mn_status mn_session_finish_summary(mn_session *s);
+/* MN_OK if s is a session and k one of its sessions (1-based); else MN_EUSAGE naming fn. */
+mn_status mn_session_check(const mn_session *s, int k, const char *fn);
+/* mn_session_check, and session k needled already; else MN_EUSAGE naming the stage. */
+mn_status mn_session_check_needled(const mn_session *s, int k, const char *fn, const char *stage);
 /* Sessions needled, in order. */
 int mn_session_needled(const mn_session *s);
 
