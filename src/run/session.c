@@ -34,12 +34,6 @@
             return mn_error_set(MN_EUSAGE, "%s: %s (expected a scenario from mn_scenario_read_*)", \
                                 fn, !(sc) ? "scenario is NULL" : "not a live scenario (freed?)");  \
     } while (0)
-#define CHECK_S(s, fn)                                                                             \
-    do {                                                                                           \
-        if (!(s) || (s)->magic != SESSION_MAGIC)                                                   \
-            return mn_error_set(MN_EUSAGE, "%s: %s (expected a session from mn_session_create)",   \
-                                fn, !(s) ? "session is NULL" : "not a live session (freed?)");     \
-    } while (0)
 #define CHECK_ARG(p, fn)                                                                           \
     do {                                                                                           \
         if (!(p))                                                                                  \

@@ -10,18 +10,11 @@
 #include "core/error.h"
 #include "run/session_impl.h"
 
-#define CHECK_S(s, fn)                                                                             \
-    do {                                                                                           \
-        if (!(s) || (s)->magic != SESSION_MAGIC)                                                   \
-            return mn_error_set(MN_EUSAGE, "%s: %s (expected a session from mn_session_create)",   \
-                                fn, !(s) ? "session is NULL" : "not a live session (freed?)");     \
-    } while (0)
 #define CHECK_ARG(p, fn)                                                                           \
     do {                                                                                           \
         if (!(p))                                                                                  \
             return mn_error_set(MN_EUSAGE, "%s: " #p " is NULL", fn);                              \
     } while (0)
-
 /* The punctures of session k, which a session keeps unless told otherwise. */
 static mn_status check_kept(const mn_session *s, int k, const char *what)
 {

@@ -14,6 +14,7 @@
 #include "mnsim/session.h"
 #include "model/model.h"
 #include "run/checkpoint_run.h"
+#include "core/error.h"
 #include "run/course.h"
 
 /* Handles start with a magic number; a freed one is overwritten, so a call on it (while its
@@ -65,6 +66,14 @@ struct mn_session {
     mn_healing_result *healing;
     int assessed;
 };
+
+/* The check every public entry point of a session starts with: a live session. */
+#define CHECK_S(s, fn)                                                                             \
+    do {                                                                                           \
+        if (!(s) || (s)->magic != SESSION_MAGIC)                                                   \
+            return mn_error_set(MN_EUSAGE, "%s: %s (expected a session from mn_session_create)",   \
+                                fn, !(s) ? "session is NULL" : "not a live session (freed?)");     \
+    } while (0)
 
 /* Starts the stages (once): pre-flight check, screening, summary, output folder. */
 mn_status mn_session_start(mn_session *s);
