@@ -130,8 +130,8 @@ static void print_plan(const char *file, const mn_plan_result *p)
         printf("  appointment %.0f min in the chair: numbing %.0f min%s, needling %.0f min, "
                "aftercare %.0f min\n",
                z.chair_minutes, z.numbing_minutes,
-               z.numbing_minutes > 0 && z.depth_mm_max <= 1.0 ? " (optional at this depth)" : "",
-               z.needling_minutes, z.aftercare_minutes);
+               z.numbing_optional ? " (optional at this depth)" : "", z.needling_minutes,
+               z.aftercare_minutes);
         printf("  pain       %s\n", z.pain_text);
         for (size_t k = 0; k < z.risks; k++) {
             mn_plan_risk r;
