@@ -43,24 +43,40 @@ static double channel_radius(const mn_punctures *p, size_t i)
     return p->channel_diameter_um ? 0.5 * p->channel_diameter_um[i] : p->needle_radius_um;
 }
 
-mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
+/* Whether puncture i reached the dermis (its deepest layer, else its depth against the
+ * column's dermal-epidermal junction). */
+static bool reached_dermis(const mn_column *col, const mn_punctures *p, size_t i)
+{
+    if (p->layer)
+        return p->layer[i] >= MN_LAYER_DERMIS;
+    return p->tissue_depth_um[i] > col->dej_depth_um;
+}
+
+mn_status mn_channel_pattern_measure(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                      mn_channel_pattern *out)
 {
     memset(out, 0, sizeof *out);
     const double W = m->patch_width_um, Lp = m->patch_length_um;
     if (!(W > 0 && Lp > 0))
         return mn_error_set(MN_EINPUT, "patch: %g x %g um (expected > 0)", W, Lp);
+    /* a channel must pass the SC to be a pore (a few nm of rounding allowed) */
+    const double min_depth = col->sc_um * (1.0 - 1e-9);
     size_t pierced = 0, open = 0, bled = 0;
+    double area = 0, wound_area = 0;
     double r = INFINITY; /* the narrowest open channel sets the raster */
     for (size_t i = 0; i < p->n; i++) {
         pierced += p->tissue_depth_um[i] > 0;
-        if (channel_depth(p, i) > 0) {
+        if (channel_depth(p, i) >= min_depth) {
             open++;
             bled += p->bleeds && p->bleeds[i];
-            r = fmin(r, channel_radius(p, i));
+            const double ri = channel_radius(p, i);
+            r = fmin(r, ri);
+            area += ri * ri;
+            wound_area += reached_dermis(col, p, i) ? ri * ri : 0.0;
         }
     }
     out->bleed_fraction = open > 0 ? (double)bled / open : 0.0;
+    out->wound_fraction = area > 0 ? wound_area / area : 0.0;
     out->punctures_per_cm2 = pierced / (W * Lp / MN_UM2_PER_CM2);
     if (open == 0)
         return MN_OK;
@@ -73,7 +89,7 @@ mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
         return mn_error_set(MN_ENOMEM, "out of memory for the channel raster (%ld x %ld)", nx, ny);
     for (size_t n = 0; n < p->n; n++) {
         double d = channel_depth(p, n);
-        if (!(d > 0))
+        if (!(d >= min_depth))
             continue;
         const double rc = channel_radius(p, n);
         double x = p->x_um[n], y = p->y_um[n];

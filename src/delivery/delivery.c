@@ -97,6 +97,14 @@
  * 4.3e-3 cm/h. It is used as the conductance of each open channel's mouth per open area
  * (through the SC's thickness), for a small solute scaled by its free diffusivity relative to
  * lidocaine's (MW 234.34; D ∝ MW^-0.655, permeation.md K1): the exudate layer is aqueous.
+ * What it applies to: wounds into the dermis, as the ablation was (the fractional laser's
+ * columns and the full ablation both reach the papillary dermis), whose vessels weep exudate
+ * and bleed. A puncture that stays in the SC and the avascular epidermis (a 0.25 mm pen, a
+ * shallow roller) has no vessel to weep or bleed: its SC hole is a dry perforation, filled by
+ * the applied film, and passes as an open pore of pore fluid (the mouth is split by the open
+ * area of the two kinds, mn_channel_pattern.wound_fraction). That is what makes shallow
+ * needling a way to let products in, and what permeation through microneedle-pretreated skin
+ * measures (docs/validation/delivery.md).
  * Not in vitro: excised skin neither bleeds nor weeps. */
 #define WOUND_P_CM_H 4.3e-3
 #define WOUND_REF_MW 234.34
@@ -268,7 +276,7 @@ static mn_status add_receptor(const mn_experiment *e, mn_cell *L)
 static mn_status plan(const mn_model *m, const mn_column *col, const mn_punctures *p,
                       const mn_delivery_options *opt, mn_channel_pattern *pat, mn_cell *cell)
 {
-    MN_TRY(mn_channel_pattern_measure(m, p, pat));
+    MN_TRY(mn_channel_pattern_measure(m, col, p, pat));
     if (!is_franz(m))
         return mn_cell_plan(col, pat, opt->cell_voxels, cell);
     mn_column cf;
@@ -785,6 +793,8 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     const double d_wound = WOUND_P_CM_H * scale_or_1(opt.scale_wound) * 1e4 / MN_S_PER_H *
                            pow(WOUND_REF_MW / sol.mw_da, 0.655) * h_sc_um;
     r->pore_d_um2_s = d_fluid;
+    /* the share of the open mouths that are wounds into the dermis (in vivo) */
+    const double wound_share = pat.wound_fraction;
 
     /* March between output times; the channel D is refreshed when the open fraction at the
      * step midpoint has moved by more than OPEN_TOL since it was last set. */
@@ -845,10 +855,14 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
             /* the open part of the cross-section is a pore of radius r·sqrt(open) */
             double lam = props.radius_nm * 1e-3 / (pore_r_um * sqrt(open));
             double d_open = d_fluid * mn_delivery_renkin(lam);
-            /* in vivo the mouth (the channel through the SC) passes what a wound surface does,
-             * never less than the SC it replaced (a lipophilic solute whose intact SC passes
-             * more than a wound surface's measured uptake is not slowed by the breach) */
-            double d_mouth = franz ? d_open : fmin(d_open, d_wound * mn_delivery_renkin(lam));
+            /* in vivo the mouth (the channel through the SC) of a puncture into the dermis
+             * passes what a wound surface does; a dry perforation of the SC and avascular
+             * epidermis is an open pore (WOUND_P_CM_H); the two kinds of mouth in parallel by
+             * their open area. Never less than the SC it replaced (a lipophilic solute whose
+             * intact SC passes more than a wound surface's measured uptake is not slowed). */
+            double d_mouth = franz ? d_open
+                                   : wound_share * fmin(d_open, d_wound * mn_delivery_renkin(lam)) +
+                                         (1.0 - wound_share) * d_open;
             for (size_t v = 0; v < nvox; v++)
                 D[v] = chan[v]
                            ? (v < (size_t)L.k_ve * plane ? fmax(d_mouth, Dt[v]) : d_open) * open +
