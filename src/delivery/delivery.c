@@ -287,7 +287,7 @@ static mn_status plan(const mn_model *m, const mn_column *col, const mn_puncture
 
 static size_t bytes_needed(const mn_model *m, const mn_cell *c)
 {
-    size_t nvox = (size_t)c->n * c->n * c->nz;
+    size_t nvox = (size_t)c->n * (size_t)c->n * (size_t)c->nz;
     size_t b = mn_field_memory_bytes(c->n, c->n, c->nz, 1);
     if (b == SIZE_MAX)
         return SIZE_MAX;
@@ -418,7 +418,7 @@ static mn_status take_sample(march *M, mn_delivery_result *r, double t)
     if (!M->franz) {
         const mn_cell *L = M->L;
         double pc, pi = 0;
-        MN_TRY(perfused(M->f, L, (size_t)L->n * L->n, M->decay, M->area_ch, M->buf, &pc));
+        MN_TRY(perfused(M->f, L, (size_t)L->n * (size_t)L->n, M->decay, M->area_ch, M->buf, &pc));
         /* the twin is one column of side half: dx_um differs, so compute it directly */
         MN_TRY(mn_field_get_values(M->fi, 0, M->bufi));
         for (int k = L->k_cap; k < L->k_rec; k++)
@@ -454,7 +454,7 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
     r->nprof++;
     MN_TRY(mn_field_get_values(M->fi, 0, p->intact));
     MN_TRY(mn_field_get_values(M->f, 0, buf));
-    const size_t plane = (size_t)L->n * L->n;
+    const size_t plane = (size_t)L->n * (size_t)L->n;
     /* A NaN, an infinity or a negative concentration stops the run with the voxel (issue 7).
      * The engine's SDIRK2 is L-stable but not positivity-preserving: behind a steep front it
      * undershoots by a small fraction of the peak. With a strong partition contrast the
@@ -471,11 +471,11 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
     MN_TRY(mn_numcheck_field_floor(p->intact, (size_t)L->nz, 1, 1, (size_t)L->nz,
                                    "delivery (intact skin)", t * MN_S_PER_H, -1e-4 * peak, NULL));
     for (int k = 0; k < L->nz; k++) {
-        const double *b = buf + k * plane;
+        const double *b = buf + (size_t)k * plane;
         double s = 0;
         for (size_t ij = 0; ij < plane; ij++)
             s += b[ij];
-        s /= plane;
+        s /= (double)plane;
         p->mean[k] = p->intact[k] + L->weight * (s - p->intact[k]);
         p->axis[k] = b[0];            /* the channel axis is the corner (0, 0) */
         p->between[k] = b[plane - 1]; /* the cell's far corner */
@@ -485,7 +485,7 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
 
 static mn_status take_snapshot(march *M, mn_delivery_result *r, double t)
 {
-    const size_t nvox = (size_t)M->L->n * M->L->n * M->L->nz;
+    const size_t nvox = (size_t)M->L->n * (size_t)M->L->n * (size_t)M->L->nz;
     mn_delivery_snapshot *s = &r->snap[r->nsnap];
     s->t_h = t;
     s->c = malloc(nvox * sizeof *s->c);
@@ -540,12 +540,13 @@ static void steady_line(const mn_delivery_result *r, const mn_experiment *e, boo
     double st = 0, sq = 0, stt = 0, stq = 0;
     for (size_t i = i0; i < n; i++)
         st += t[i], sq += q[i], stt += t[i] * t[i], stq += t[i] * q[i];
-    double den = k * stt - st * st;
-    double slope = den > 0 ? (k * stq - st * sq) / den : NAN;
+    const double dk = (double)k;
+    double den = dk * stt - st * st;
+    double slope = den > 0 ? (dk * stq - st * sq) / den : NAN;
     window[0] = t[i0], window[1] = t[n - 1];
     *flux = slope;
     if (slope > 0)
-        *lag = (st - sq / slope) / k; /* t where the line reaches 0: mean t − mean q / slope */
+        *lag = (st - sq / slope) / dk; /* t where the line reaches 0: mean t − mean q / slope */
 }
 
 static void franz_analysis(mn_delivery_result *r, const mn_experiment *e)
@@ -607,7 +608,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
         return mn_error_set(MN_EINPUT,
                             "delivery grid %d x %d x %d voxels needs %.3g MB, over the "
                             "memory budget of %.3g MB (raise --max-memory or use fewer voxels)",
-                            L.n, L.n, L.nz, need / 1e6, budget / 1e6);
+                            L.n, L.n, L.nz, (double)need / 1e6, (double)budget / 1e6);
 
     mn_product_properties props;
     MN_TRY(mn_delivery_product_properties(prod, &props));
@@ -660,7 +661,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     r->half_life_h = half_life_h;
     r->kp_cm_h = perm.kp_cm_h;
     const int n = L.n, nz = L.nz;
-    const size_t plane = (size_t)n * n, nvox = plane * nz;
+    const size_t plane = (size_t)n * (size_t)n, nvox = plane * (size_t)nz;
     K = malloc(nvox * sizeof *K), Dt = malloc(nvox * sizeof *Dt), D = malloc(nvox * sizeof *D);
     decay = calloc(nvox, sizeof *decay), c0 = calloc(nvox, sizeof *c0);
     buf = malloc(nvox * sizeof *buf), chan = calloc(nvox, 1);
@@ -694,7 +695,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
                                  : 0.0;
         for (int j = 0; j < n; j++)
             for (int i = 0; i < n; i++) {
-                size_t v = (size_t)k * plane + (size_t)j * n + i;
+                size_t v = (size_t)k * plane + (size_t)j * (size_t)n + (size_t)i;
                 chan[v] = k < L.channel_depth_k && mn_cell_is_channel(&L, i, j);
                 K[v] = chan[v] ? 1.0 : Ki[k];
                 Dt[v] = chan[v] ? Ki[k] * Di[k] : Di[k]; /* healed channel: tissue K·D, K = 1 */
