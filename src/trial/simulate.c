@@ -152,8 +152,9 @@ mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *
     MN_TRY_GOTO(mn_healing_course_run(&prm, &m->patient, &col, c.days, c.injuries, c.n_sessions,
                                       c.end_day, &h),
                 done);
-    /* The clinical model takes the scale's typical baseline for a severity < 0. */
-    double severity = t->severity_given ? p->severity : -1.0;
+    /* The clinical model takes the scale's typical baseline for a severity < 0: no severity, or
+     * one on a scale other than the clinical one (the clinic's rule, as in a run). */
+    double severity = t->severity_given && t->severity_scores ? p->severity : -1.0;
     *endpoint = mn_trial_round(endpoint_of(t, h, &col, severity));
     if (!isfinite(*endpoint))
         st = mn_error_set(MN_ENUMERIC, "the endpoint is not finite at day %g", t->day);

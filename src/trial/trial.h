@@ -71,8 +71,10 @@ typedef struct mn_trial_spec {
     char zones[MN_TRIAL_ZONE_CAP][MN_NAME_CAP];
     char concern[MN_NAME_CAP]; /* "" when not given */
     int severity_lo, severity_hi;
-    bool severity_given; /* else each patient has the scale's typical baseline */
-    int n_conditions;    /* each present with its prevalence */
+    bool severity_given;  /* else each patient has the scale's typical baseline */
+    bool severity_scores; /* the severity scale is the clinical scale: the score starts from it
+                             (mn_clinic_severity_for_score), else from the typical baseline */
+    int n_conditions;     /* each present with its prevalence */
     char conditions[MN_TRIAL_CONDITION_CAP][MN_NAME_CAP];
     double prevalence[MN_TRIAL_CONDITION_CAP];
     /* arms; arms[0] is the reference */

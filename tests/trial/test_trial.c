@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "clinic/severity.h"
 #include "core/error.h"
 #include "trial/trial.h"
 
@@ -168,6 +169,32 @@ static void clinical_endpoint_on_the_scale(void **state)
     mn_trial_spec_free(t);
 }
 
+/* Cohort severity follows the clinic's one rule (data/severity.csv, mn_clinic_severity_for_score,
+ * as `mnsim run` and `plan` apply it): the clinical score starts from the severity where the
+ * severity scale is the clinical scale (acne scars: Goodman & Baron on both), else from the
+ * clinical scale's typical baseline (alopecia: a Hamilton-Norwood stage against a hair count).
+ * Would fail if the trial fed the stage to the hair-count score, as it did before. */
+static void severity_by_the_clinic_rule(void **state)
+{
+    (void)state;
+    const char *concerns[2] = {"acne_scars", "alopecia"};
+    const char *ranges[2] = {"[1, 4]", "[1, 7]"};
+    for (int k = 0; k < 2; k++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "cohort: {size: 4, zone: %s, concern: %s, severity: %s}\narms:\n" ARM("a", "0.5")
+                     ARM("b", "1.0") "endpoint: {measure: collagen_change_percent, day: 90}\n",
+                 k ? "scalp" : "cheek", concerns[k], ranges[k]);
+        mn_trial_spec *t = load(yaml);
+        double score = -1;
+        assert_int_equal(mn_clinic_severity_for_score(concerns[k], 2.0, &score), MN_OK);
+        assert_true(t->severity_given);
+        assert_int_equal(t->severity_scores, score >= 0);
+        assert_int_equal(t->severity_scores, k == 0);
+        mn_trial_spec_free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +203,7 @@ int main(void)
         cmocka_unit_test(patients_keyed_on_index),
         cmocka_unit_test(sessions_after_endpoint_do_not_count),
         cmocka_unit_test(clinical_endpoint_on_the_scale),
+        cmocka_unit_test(severity_by_the_clinic_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
