@@ -123,7 +123,7 @@ static void patient_model(const mn_trial_spec *t, const mn_trial_patient *p, int
 }
 
 mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *p, int arm,
-                                double *endpoint)
+                                mn_healing_solver *sv, double *endpoint)
 {
     mn_status st = MN_OK;
     mn_model *m = malloc(sizeof *m);
@@ -149,8 +149,8 @@ mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *
         }
     }
     MN_TRY_GOTO(mn_healing_params_sample(t->seed, p->index, &prm), done);
-    MN_TRY_GOTO(mn_healing_course_run(&prm, &m->patient, &col, c.days, c.injuries, c.n_sessions,
-                                      c.end_day, &h),
+    MN_TRY_GOTO(mn_healing_course_run_on(sv, &prm, &m->patient, &col, c.days, c.injuries,
+                                         c.n_sessions, c.end_day, &h),
                 done);
     /* The clinical model takes the scale's typical baseline for a severity < 0: no severity, or
      * one on a scale other than the clinical one (the clinic's rule, as in a run). */
@@ -174,7 +174,12 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
     mn_status bad_status = MN_OK;
     char message[512] = "";
     int nt = threads > 0 ? threads : omp_get_max_threads();
+    /* One CVODE object per thread, made by its first patient and reused by the next (the same
+     * bits as a new one per patient, so the table does not depend on threads or ranks). */
+    mn_healing_solver **sv = calloc((size_t)nt, sizeof *sv);
     *stopped = 0;
+    if (!sv)
+        return mn_error_set(MN_ENOMEM, "out of memory for the trial's solvers");
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (long i = first; i < last; i++) {
         int halt;
@@ -190,11 +195,14 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
         mn_trial_patient p;
         mn_trial_patient_draw(t, (uint32_t)i, &p);
         double y[MN_TRIAL_ARM_CAP];
+        mn_healing_solver **mine = &sv[omp_get_thread_num()];
+        if (!*mine && mn_healing_solver_create(mine) != MN_OK)
+            *mine = NULL; /* then each course makes its own, and says why it cannot */
         mn_status st = MN_OK;
         for (int a = 0; a < t->n_arms && st == MN_OK; a++) {
             y[a] = NAN;
             if (p.arm < 0 || p.arm == a)
-                st = mn_trial_simulate_one(t, &p, a, &y[a]);
+                st = mn_trial_simulate_one(t, &p, a, *mine, &y[a]);
             /* A stop request inside a stage (field step, healing) ends this patient unfinished:
              * a stop, not an error; the journal resumes it. */
             if (st == MN_EINTERRUPTED) {
@@ -222,6 +230,9 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
                 on_done(user, i, y, t->n_arms);
         }
     }
+    for (int k = 0; k < nt; k++)
+        mn_healing_solver_free(sv[k]);
+    free(sv);
     if (first_bad < last)
         return mn_error_set(bad_status, "virtual patient %ld, %s", first_bad, message);
     *stopped = stop;

@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "healing/healing.h"
 #include "model/model.h"
 #include "mnsim/status.h"
 
@@ -154,8 +155,10 @@ void mn_trial_doses_free(mn_trial_doses *d);
 mn_status mn_trial_product_dose(const mn_trial_spec *t, int arm, int zone, int session,
                                 double *dermis_ug_per_cm2);
 
+/* Patient p through arm `arm` to the endpoint; healing on solver sv (a thread's own, reused
+ * across its patients; NULL: a new one for this patient — the same bits either way). */
 mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *p, int arm,
-                                double *endpoint);
+                                mn_healing_solver *sv, double *endpoint);
 
 /* Statistics and outputs of a complete table. */
 mn_status mn_trial_json(const mn_trial_spec *t, const mn_trial_table *tab, cJSON **out);

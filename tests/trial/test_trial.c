@@ -137,8 +137,8 @@ static void sessions_after_endpoint_do_not_count(void **state)
         mn_trial_patient p;
         double y1, y3;
         mn_trial_patient_draw(t, 1, &p);
-        assert_int_equal(mn_trial_simulate_one(t, &p, 0, &y1), MN_OK);
-        assert_int_equal(mn_trial_simulate_one(t, &p, 1, &y3), MN_OK);
+        assert_int_equal(mn_trial_simulate_one(t, &p, 0, NULL, &y1), MN_OK);
+        assert_int_equal(mn_trial_simulate_one(t, &p, 1, NULL, &y3), MN_OK);
         assert_true(isfinite(y1) && y1 != 0.0);
         assert_true(y1 == y3);
         mn_trial_spec_free(t);
@@ -160,7 +160,7 @@ static void clinical_endpoint_on_the_scale(void **state)
         mn_trial_patient p;
         double y;
         mn_trial_patient_draw(t, i, &p);
-        assert_int_equal(mn_trial_simulate_one(t, &p, 1, &y), MN_OK);
+        assert_int_equal(mn_trial_simulate_one(t, &p, 1, NULL, &y), MN_OK);
         assert_true(y < 0.0 && y >= -(p.severity - 1.0));
     }
     double d, lo, hi;
@@ -195,6 +195,41 @@ static void severity_by_the_clinic_rule(void **state)
     }
 }
 
+/* One CVODE object per thread, reused across that thread's patients (issue 16, deliverable 4):
+ * the table is the same bits with 1 and 2 threads, and every entry equals the patient simulated
+ * alone on a new solver (the path without reuse). Would fail if a patient's course depended on
+ * the patients its thread ran before. */
+static void solver_reuse_changes_nothing(void **state)
+{
+    (void)state;
+    mn_trial_spec *t =
+        load("seed: 5\ncohort: {size: 6, zone: [cheek, forehead], fitzpatrick: [1, "
+             "6]}\narms:\n" ARM("a", "0.5")
+                 ARM("b", "1.5") "endpoint: {measure: collagen_change_percent, day: 60}\n");
+    mn_trial_table one, two;
+    int stopped = 0;
+    assert_int_equal(mn_trial_table_init(&one, t->size, t->n_arms), MN_OK);
+    assert_int_equal(mn_trial_table_init(&two, t->size, t->n_arms), MN_OK);
+    assert_int_equal(mn_trial_simulate_range(t, 0, t->size, 1, &one, NULL, NULL, &stopped), MN_OK);
+    assert_int_equal(mn_trial_simulate_range(t, 0, t->size, 2, &two, NULL, NULL, &stopped), MN_OK);
+    size_t n = (size_t)t->size * (size_t)t->n_arms;
+    assert_memory_equal(one.endpoint, two.endpoint, n * sizeof(double));
+    for (uint32_t i = 0; i < (uint32_t)t->size; i++) {
+        mn_trial_patient p;
+        mn_trial_patient_draw(t, i, &p);
+        for (int a = 0; a < t->n_arms; a++) {
+            double y = NAN;
+            assert_int_equal(mn_trial_simulate_one(t, &p, a, NULL, &y), MN_OK);
+            assert_true(isfinite(y));
+            assert_memory_equal(&y, &one.endpoint[(size_t)i * (size_t)t->n_arms + (size_t)a],
+                                sizeof y);
+        }
+    }
+    mn_trial_table_free(&one);
+    mn_trial_table_free(&two);
+    mn_trial_spec_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +239,7 @@ int main(void)
         cmocka_unit_test(sessions_after_endpoint_do_not_count),
         cmocka_unit_test(clinical_endpoint_on_the_scale),
         cmocka_unit_test(severity_by_the_clinic_rule),
+        cmocka_unit_test(solver_reuse_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
