@@ -41,7 +41,6 @@ void mn_trial_spec_free(mn_trial_spec *t)
     if (!t)
         return;
     free(t->text);
-    mn_trial_doses_free(t->doses);
     free(t);
 }
 
@@ -449,8 +448,6 @@ mn_status mn_trial_load_text(const char *label, const char *text, size_t len, mn
     mn_ydoc_free(doc);
     if (st == MN_OK && !(t->text = malloc(len + 1)))
         st = mn_error_set(MN_ENOMEM, "out of memory reading a trial");
-    if (st == MN_OK)
-        st = mn_trial_doses_create(&t->doses);
     if (st != MN_OK) {
         mn_trial_spec_free(t);
         return st;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -230,6 +231,45 @@ static void solver_reuse_changes_nothing(void **state)
     mn_trial_spec_free(t);
 }
 
+/* A product's dermal dose is the patient's own (delivered through this patient's channels into
+ * this patient's skin), as in a run: the same patient aged 20 and 70 (same draws otherwise) gets
+ * different doses — the dose shared by every patient of a zone gave both the same — and the
+ * same patient twice gets the same bits. */
+static void product_dose_is_the_patients_own(void **state)
+{
+    (void)state;
+    double dose[2][2];
+    for (int k = 0; k < 2; k++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 3\ncohort: {size: 2, age_years: %d, zone: cheek}\narms:\n" ARM(
+                     "plain", "1.0") "  - {name: prp, device: {type: pen, depth_mm: 1.0}, "
+                                     "protocol: {sessions: 1},"
+                                     " patch: {width_mm: 3, length_mm: 3}, product: {name: prp}}\n"
+                                     "endpoint: {measure: collagen_change_percent, day: 30}\n",
+                 k ? 70 : 20);
+        mn_trial_spec *t = load(yaml);
+        mn_trial_patient p;
+        mn_trial_patient_draw(t, 0, &p);
+        mn_model *m = malloc(sizeof *m);
+        assert_non_null(m);
+        for (int rep = 0; rep < 2; rep++) {
+            mn_column col;
+            mn_course c;
+            assert_int_equal(mn_trial_patient_course(t, &p, 1, m, &col, &c), MN_OK);
+            assert_int_equal(c.n_sessions, 1);
+            assert_string_equal(c.injuries[0].product, "prp");
+            dose[k][rep] = c.injuries[0].product_dermis_ug_per_cm2;
+            mn_course_free(&c);
+        }
+        free(m);
+        mn_trial_spec_free(t);
+        assert_true(dose[k][0] > 0);
+        assert_memory_equal(&dose[k][0], &dose[k][1], sizeof(double));
+    }
+    assert_true(dose[0][0] != dose[1][0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +280,7 @@ int main(void)
         cmocka_unit_test(clinical_endpoint_on_the_scale),
         cmocka_unit_test(severity_by_the_clinic_rule),
         cmocka_unit_test(solver_reuse_changes_nothing),
+        cmocka_unit_test(product_dose_is_the_patients_own),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
