@@ -241,12 +241,19 @@ static void apply_injury(const mn_healing_params *p, const rates *q, const mn_he
         double n = inj->density_per_um2[k];
         double bleed = n > 0 ? inj->bleed_density_per_um2[k] / n : 0.0;
         double w = inj->wound_fraction[k], th = inj->thermal_fraction[k];
+        /* cells die in the whole heat-killed zone, which contains the coagulated one */
+        double kill = inj->thermal_kill_fraction[k] > th ? inj->thermal_kill_fraction[k] : th;
         double load = (w + th) / p->injury_ref_wound_fraction;
         u[V_A] += load;
-        double hit = w + th < 1.0 ? w + th : 1.0;
+        /* Thermal repair stimulus: the heat-killed volume, weighted by the heat-shock gain (the
+         * sublethally heated rim around each zone expresses HSP70 and the collagen chaperone
+         * HSP47 for months, Xu 2011; gain fitted to Orringer's fractional vs fully ablative
+         * collagen induction, healing.md §1). */
+        double stim = w + kill * p->thermal_stimulus_gain;
+        double hit = stim < 1.0 ? stim : 1.0;
         u[V_D] += (1.0 - u[V_D]) * hit;
         u[V_C] += q->c_w * p->bleed_signal_rel * bleed * w;
-        double cells = (1.0 - w) * (1.0 - th);
+        double cells = (1.0 - w) * (1.0 - kill);
         u[V_F] = (1.0 + u[V_F]) * cells - 1.0;
         u[V_X3] = (q->c3_base + u[V_X3]) * (1.0 - th) - q->c3_base;
         u[V_X1] = (q->c1_base + u[V_X1]) * (1.0 - th) - q->c1_base;

@@ -65,6 +65,7 @@ static const param_slot slots[] = {
     SLOT(epidermis_thickness_factor),
     SLOT(dermis_thickness_factor),
     SLOT(burn_reepi_per_day),
+    SLOT(thermal_stimulus_gain),
 };
 #undef SLOT
 enum { N_SLOTS = sizeof slots / sizeof slots[0] };

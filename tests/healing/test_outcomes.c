@@ -93,6 +93,56 @@ static void fibroblast_loss_from_wounded_volume(void **state)
     assert_true(inj.wound_fraction[10] < inj.wound_fraction[0]);
 }
 
+/* The needling stage reports relaxed-skin depths: a needle pushed in under the device's face
+ * spans depth_stretch times its cone length once the skin relaxes (src/needling). The wound
+ * follows that stretched cone: with a stretch of 1.25 the narrow tip part reaches further up,
+ * so the cells just above the depth reached hold less wounded volume, the cells above the cone
+ * (the shaft's cylinder) hold the same, and the result equals a stretch of 1 with the taper
+ * divided by 1.25. An unset stretch (0) counts as 1. */
+static mn_healing_injury needles_stretched(double taper, double stretch)
+{
+    mn_column c = fixture_cheek();
+    enum { N = 500 };
+    double d[N];
+    unsigned char layer[N], bleeds[N];
+    for (size_t i = 0; i < N; i++) {
+        d[i] = 1100.0;
+        layer[i] = MN_LAYER_DERMIS;
+        bleeds[i] = 1;
+    }
+    mn_punctures p = {0};
+    p.n = N;
+    p.tissue_depth_um = d;
+    p.layer = layer;
+    p.bleeds = bleeds;
+    p.needle_radius_um = 125;
+    p.tip_radius_um = 4;
+    p.taper_tan = taper;
+    p.depth_stretch = stretch;
+    mn_healing_injury inj;
+    assert_int_equal(mn_healing_injury_from_punctures(&p, &c, 25e6, &inj), MN_OK);
+    return inj;
+}
+
+static void depth_stretch_lengthens_the_cone(void **state)
+{
+    const double taper = 121.0 / 770.0;
+    mn_healing_injury one = needles_stretched(taper, 1.0), unset = needles_stretched(taper, 0.0);
+    mn_healing_injury st = needles_stretched(taper, 1.25);
+    mn_healing_injury same = needles_stretched(taper / 1.25, 1.0);
+    /* dermis cells of 47.9 um from 87 um: depth 1100 um is in cell 21; the cone (770 um, or
+     * 962 um stretched) starts in cell 5 (or 1); cell 0 is shaft in both */
+    assert_float_equal(st.wound_fraction[0], one.wound_fraction[0], 1e-12);
+    for (int k = 10; k <= 20; k++)
+        if (!(st.wound_fraction[k] < one.wound_fraction[k]))
+            fail_msg("cell %d: stretched %g, unstretched %g", k, st.wound_fraction[k],
+                     one.wound_fraction[k]);
+    for (int k = 0; k < MN_HEALING_NZ; k++) {
+        assert_float_equal(st.wound_fraction[k], same.wound_fraction[k], 1e-12);
+        assert_float_equal(unset.wound_fraction[k], one.wound_fraction[k], 1e-12);
+    }
+}
+
 /* The epidermis never exceeds its stated bound (epi_max_rel) even for six dense sessions, and
  * returns toward baseline after the course: thinner at day 365 than at its peak. */
 static void epidermis_bounded_and_returns(void **state)
@@ -208,6 +258,59 @@ static void rf_burn_lengthens_downtime(void **state)
     double b = outcome_of(&p, &pat, &hot, 1).downtime_days_total;
     if (!(b > a + 0.3))
         fail_msg("downtime %.2f without, %.2f with coagulation", a, b);
+}
+
+/* Thermal injury as a repair stimulus (issue 14, RF). (1) Calibration: a 20 % fractional
+ * coagulation of the top 200 um gives 40-50 % of the collagen of a full-surface one at 1 y
+ * (Orringer: fractionated CO2 induced collagen 40-50 % as strongly as fully ablative;
+ * thermal_stimulus_gain fitted to 45 %). With the old rule (a coagulated volume stimulating like
+ * the same volume of needle channel) the ratio was 26 %. (2) The heat kills cells in a zone wider
+ * than the coagulated one (src/heat: Omega_skin >= 1 around Omega_collagen >= 1): reporting it
+ * kills more fibroblasts and, once they are replaced, gives more collagen than the coagulated
+ * band alone. (3) A coagulated band of the reticular dermis gives more collagen at 1 y than the
+ * same volume of needle channels (the heat-shocked rim, HSP47 high for months, Xu 2011). */
+static void thermal_injury_stimulates_repair(void **state)
+{
+    mn_healing_params p = params();
+    mn_patient pat = fixture_patient(50);
+    mn_column col = fixture_cheek();
+    mn_healing_injury full, frac;
+    mn_healing_injury_none(&col, &full);
+    frac = full;
+    for (int k = 0; k < 4; k++) {
+        full.thermal_fraction[k] = 1.0;
+        frac.thermal_fraction[k] = 0.2;
+    }
+    double cf = outcome_of(&p, &pat, &full, 1).collagen_change_percent[3];
+    double cp = outcome_of(&p, &pat, &frac, 1).collagen_change_percent[3];
+    if (!(cf > 0 && cp / cf >= 0.40 && cp / cf <= 0.50))
+        fail_msg("fractional / full collagen at 1 y: %.2f / %.2f = %.2f", cp, cf, cp / cf);
+
+    mn_healing_injury band, killed, needles;
+    mn_healing_injury_none(&col, &band);
+    needles = band;
+    for (int k = 10; k < 20; k++) {
+        band.thermal_fraction[k] = 0.08;
+        needles.wound_fraction[k] = 0.08;
+    }
+    killed = band;
+    for (int k = 9; k < 21; k++)
+        killed.thermal_kill_fraction[k] = 0.18;
+    mn_healing_outcome ob = outcome_of(&p, &pat, &band, 1), ok = outcome_of(&p, &pat, &killed, 1);
+    mn_healing_outcome on = outcome_of(&p, &pat, &needles, 1);
+    if (!(ok.collagen_change_percent[2] > ob.collagen_change_percent[2] + 0.5))
+        fail_msg("day 180: killed zone %.2f %%, coagulated band alone %.2f %%",
+                 ok.collagen_change_percent[2], ob.collagen_change_percent[2]);
+    if (!(ob.collagen_change_percent[3] > on.collagen_change_percent[3]))
+        fail_msg("day 365: coagulated band %.2f %%, same volume of channels %.2f %%",
+                 ob.collagen_change_percent[3], on.collagen_change_percent[3]);
+    /* fibroblasts just after the session (first timeline row after day 0) */
+    mn_healing_result *rb = course_pat(&p, &pat, &band, 1, 28, 30);
+    mn_healing_result *rk = course_pat(&p, &pat, &killed, 1, 28, 30);
+    const double *tb = mn_healing_result_timeline(rb), *tk = mn_healing_result_timeline(rk);
+    assert_true(tk[MN_TL_NCOL + MN_TL_FIBROBLASTS] < tb[MN_TL_NCOL + MN_TL_FIBROBLASTS]);
+    mn_healing_result_free(rb);
+    mn_healing_result_free(rk);
 }
 
 /* A burn stays red while it is open (the previous model's miss: 2.2 d after a full-surface
@@ -383,12 +486,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(density_more_injury_diminishing_returns),
         cmocka_unit_test(fibroblast_loss_from_wounded_volume),
+        cmocka_unit_test(depth_stretch_lengthens_the_cone),
         cmocka_unit_test(epidermis_bounded_and_returns),
         cmocka_unit_test(epidermis_tells_courses_apart),
         cmocka_unit_test(burn_redness_lasts_while_open),
         cmocka_unit_test(elastin_not_collagen),
         cmocka_unit_test(smoking_and_diabetes_slow_healing),
         cmocka_unit_test(rf_burn_lengthens_downtime),
+        cmocka_unit_test(thermal_injury_stimulates_repair),
         cmocka_unit_test(products_through_delivered_dose),
         cmocka_unit_test(erythema_starts_each_session),
         cmocka_unit_test(pih_probability_behaviour),
