@@ -179,6 +179,20 @@ double mn_healing_synthesis_factor(const mn_healing_params *p, const mn_patient 
     return f;
 }
 
+/* Re-epithelialisation rate relative to a healthy non-smoker: epidermal barrier recovery of
+ * suction-blister wounds, slower in smokers (Sorensen 2009) and in type 1 diabetes
+ * (Koivukangas 1999), applied to uncontrolled diabetes only (controlled type 2 diabetics close
+ * biopsy wounds at the control rate, Diabetes Care 2007;30:3058). data/healing_params.csv. */
+double mn_healing_reepi_factor(const mn_healing_params *p, const mn_patient *pat)
+{
+    double f = 1.0;
+    if (has_condition(pat, "smoker"))
+        f *= p->smoking_reepi_factor;
+    if (has_condition(pat, "diabetes_uncontrolled"))
+        f *= p->diabetes_reepi_factor;
+    return f;
+}
+
 static void set_rates(const mn_healing_params *p, const mn_patient *pat, double dz,
                       double product_factor, rates *q)
 {
@@ -218,7 +232,7 @@ static void set_rates(const mn_healing_params *p, const mn_patient *pat, double 
     q->k_asm = p->elastin_assembly_per_day;
     q->k_el_turn = p->elastin_turnover_per_day;
     q->k_mmp_el = p->mmp_elastin_rel * q->k_mmp_deg;
-    q->k_open = p->burn_reepi_per_day;
+    q->k_open = p->burn_reepi_per_day * mn_healing_reepi_factor(p, pat);
     q->open_load = 1.0 / p->injury_ref_wound_fraction;
     /* the cells whose redness shows: down to the papillary capillary loops */
     while (q->n_open_cells < MN_HEALING_NZ && (q->n_open_cells + 0.5) * dz < p->erythema_visible_um)
@@ -370,10 +384,10 @@ static mn_status advance(solver *s, double *t, double to)
  * Each growth term stops at its own bound, so e = H + P <= epi_max_rel always. */
 static void epidermis(const mn_healing_params *p, const mn_column *col, const double *session_days,
                       const mn_healing_injury *injuries, int n_sessions, mn_healing_result *r,
-                      const double *rpap)
+                      const double *rpap, double reepi_factor)
 {
     double w = 0, h = 0, pb = 0;
-    double k_re = p->reepi_per_day, k_e = p->epi_relax_per_day;
+    double k_re = p->reepi_per_day * reepi_factor, k_e = p->epi_relax_per_day;
     double k_p = 1.0 / p->epi_turnover_days;
     double hmax = p->epi_transient_max_rel, pmax = p->epi_max_rel - p->epi_transient_max_rel;
     int si = 0;
@@ -528,7 +542,8 @@ static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
         }
     }
 
-    epidermis(prm, col, session_days, injuries, n_sessions, r, gpap);
+    epidermis(prm, col, session_days, injuries, n_sessions, r, gpap,
+              mn_healing_reepi_factor(prm, pat));
     free(pap);
     free(gpap);
     pap = gpap = NULL;

@@ -90,6 +90,8 @@ typedef struct mn_healing_params {
     /* Stimulus of a thermally coagulated volume relative to the same volume of needle channel:
      * the heat-shocked rim around each coagulation zone (course.c apply_injury). */
     double thermal_stimulus_gain;
+    /* Patient modifiers of re-epithelialisation (needle channels and burns). */
+    double smoking_reepi_factor, diabetes_reepi_factor;
     /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
      * defaults), kept so a sample can say why it differs from the cohort. */
     double healing_rate_z;

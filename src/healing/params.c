@@ -66,6 +66,8 @@ static const param_slot slots[] = {
     SLOT(dermis_thickness_factor),
     SLOT(burn_reepi_per_day),
     SLOT(thermal_stimulus_gain),
+    SLOT(smoking_reepi_factor),
+    SLOT(diabetes_reepi_factor),
 };
 #undef SLOT
 enum { N_SLOTS = sizeof slots / sizeof slots[0] };
