@@ -51,9 +51,12 @@
 #define RECOVERY_MIN 0.3
 #define RECOVERY_MAX 0.95
 
-/* Needle radius at distance s (µm) from its tip, along its axis. */
+/* Needle radius at distance s (µm) from its tip, along its axis (no taper: a cylinder of the
+ * shaft's radius, as in the heat stage). */
 static double needle_radius(const mn_insertion_model *im, double s)
 {
+    if (!(im->taper_tan > 0.0))
+        return im->shaft_radius_um;
     return fmin(im->shaft_radius_um, im->tip_radius_um + fmax(0.0, s) * im->taper_tan);
 }
 
@@ -145,6 +148,8 @@ double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth
 static double closed_tip_length(const mn_insertion_model *im, double keep)
 {
     double r_open = im->min_open_radius_um / keep;
+    if (!(im->taper_tan > 0.0))
+        return r_open <= im->shaft_radius_um ? 0.0 : INFINITY;
     return r_open <= im->tip_radius_um     ? 0.0
            : r_open >= im->shaft_radius_um ? INFINITY
                                            : (r_open - im->tip_radius_um) / im->taper_tan;
