@@ -48,12 +48,10 @@ static inline mn_healing_injury fixture_injury(double needle_mm, double per_cm2,
     return inj;
 }
 
-/* Injury of identical punctures on the needle shape the healing calibration was fitted on (a
- * cone of the taper from a 4 µm tip over 770 µm, capped at the shaft radius: the needling
- * stage's needle before issue 12's third pass, whose source is reserved; the needling stage now
- * uses a 5 µm tip and a 410 µm taper, data/devices.csv and data/needling_params.csv — to be
- * refitted by the healing stage's owner), per_cm2 punctures on a 5 x 5 mm patch all reaching depth_um, bleeding below
- * the capillary loops. */
+/* Injury of identical punctures on the needling stage's default needle (a cone from the 5 um
+ * tip of data/devices.csv default_pen_cartridge, an assumption there, over the 410 um taper of
+ * data/needling_params.csv, capped at the shaft radius), per_cm2 punctures on a 5 x 5 mm patch
+ * all reaching depth_um, bleeding below the capillary loops. */
 static inline mn_healing_injury fixture_real_needles(double per_cm2, double shaft_radius_um,
                                                      double depth_um)
 {
@@ -72,8 +70,8 @@ static inline mn_healing_injury fixture_real_needles(double per_cm2, double shaf
     p.layer = layer;
     p.bleeds = bleeds;
     p.needle_radius_um = shaft_radius_um;
-    p.tip_radius_um = 4;
-    p.taper_tan = (125.0 - 4.0) / 770.0;
+    p.tip_radius_um = 5;
+    p.taper_tan = (125.0 - 5.0) / 410.0;
     mn_healing_injury inj;
     mn_healing_injury_from_punctures(&p, &c, 25e6, &inj);
     free(d);

@@ -56,8 +56,8 @@ static double mean_wound(const mn_healing_injury *inj)
 }
 
 /* 5, 10, 15 roller passes and pens at 1000, 2000, 4000 punctures/cm², on the needles' real
- * shape (0.25 mm shaft over the needling stage's taper): each step wounds more tissue and gives more
- * collagen at day 90, and the second doubling gains less than the first (diminishing returns,
+ * shape (0.25 mm shaft over the needling stage's taper): each step wounds more tissue and gives
+ * more collagen at day 90, and the second doubling gains less than the first (diminishing returns,
  * not a ceiling at a few dozen punctures/cm²). With the previous inflammatory anchor the pen
  * steps all gave the same collagen (docs/validation/healing.md). */
 static void density_more_injury_diminishing_returns(void **state)
@@ -117,7 +117,7 @@ static mn_healing_injury needles_stretched(double taper, double stretch)
     p.layer = layer;
     p.bleeds = bleeds;
     p.needle_radius_um = 125;
-    p.tip_radius_um = 4;
+    p.tip_radius_um = 5;
     p.taper_tan = taper;
     p.depth_stretch = stretch;
     mn_healing_injury inj;
@@ -127,12 +127,12 @@ static mn_healing_injury needles_stretched(double taper, double stretch)
 
 static void depth_stretch_lengthens_the_cone(void **state)
 {
-    const double taper = 121.0 / 770.0;
+    const double taper = 120.0 / 700.0; /* a test geometry: 5 um tip, 700 um cone */
     mn_healing_injury one = needles_stretched(taper, 1.0), unset = needles_stretched(taper, 0.0);
     mn_healing_injury st = needles_stretched(taper, 1.25);
     mn_healing_injury same = needles_stretched(taper / 1.25, 1.0);
-    /* dermis cells of 47.9 um from 87 um: depth 1100 um is in cell 21; the cone (770 um, or
-     * 962 um stretched) starts in cell 5 (or 1); cell 0 is shaft in both */
+    /* dermis cells of 47.9 um from 87 um: depth 1100 um is in cell 21; the cone (700 um, or
+     * 875 um stretched) starts in cell 6 (or 2); cell 0 is shaft in both */
     assert_float_equal(st.wound_fraction[0], one.wound_fraction[0], 1e-12);
     for (int k = 10; k <= 20; k++)
         if (!(st.wound_fraction[k] < one.wound_fraction[k]))
