@@ -74,6 +74,8 @@ static mn_status check_device(const mn_device_spec *d)
         return mn_error_set(MN_EINPUT, "device.stacks: must be >= 1");
     if (d->cooled && !(d->cooling_c >= -30.0 && d->cooling_c <= 37.0))
         return mn_error_set(MN_EINPUT, "device.cooling_c: must be in -30 ... 37");
+    if (d->cooled && !(d->precool_s >= 0.0 && d->precool_s <= 60.0))
+        return mn_error_set(MN_EINPUT, "device.precool_s: must be in 0 ... 60");
     return MN_OK;
 }
 
@@ -421,7 +423,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
         double zc = mn_hgrid_zc(g, k);
         for (int j = 0; j < nxy; j++)
             for (int i = 0; i < nxy; i++) {
-                size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
+                size_t w = (size_t)i + (size_t)j * (size_t)nxy + (size_t)k * sz;
                 double x = (i + 0.5) * dx, y = (j + 0.5) * dx;
                 const double rz = taper_tan > 0 ? fmin(rad, tip_r + (tip - zc) * taper_tan) : rad;
                 int in_needle = (hypot(x, y) < rz || (i == 0 && j == 0)) && zc < tip;
@@ -478,6 +480,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     r->sum.cooled = d->cooled;
     r->sum.cooling_plate_c = d->cooled ? d->cooling_c : 0.0;
     r->sum.cooling_h_w_m2k = d->cooled && d->cooling_h_w_m2k > 0 ? d->cooling_h_w_m2k : 0.0;
+    r->sum.precool_s = d->cooled && d->precool_s > 0 ? d->precool_s : 0.0;
     r->sum.taper_length_um = taper_tan > 0 ? taper_um : 0.0;
     r->sum.energy_per_needle_mj = p_needle * r->sum.on_time_ms;
 
@@ -495,17 +498,24 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
      * train (its pulses and the gaps between them) and is lifted between passes and after. */
     const double gap_ms = o.pulse_gap_ms >= 0 ? o.pulse_gap_ms : d->pulse_ms;
     const double pass_gap_ms = r->same_spot ? d->pass_interval_s * 1e3 : 0.0;
+    /* Pre-cooling: with a plate, each pass begins with the plate alone on the skin for
+     * precool_s (segment 0 of the pass); time 0 stays the first pulse. */
+    const double precool_ms = d->cooled && d->precool_s > 0 ? d->precool_s * 1e3 : 0.0;
+    const int pre = precool_ms > 0;
     int plate_on = 0;
     const double cell_w_per_needle = 4.0; /* the quarter cell carries a quarter of a needle */
-    double t_ms = 0.0, peak = o.arterial_temperature_c, epi_peak = peak, tip_peak = peak;
+    double t_ms = pre ? -precool_ms : 0.0, peak = o.arterial_temperature_c, epi_peak = peak,
+           tip_peak = peak;
     double lpeak[4] = {peak, peak, peak, peak}, on_ms = 0.0, z_now = r->sum.impedance_ohm;
-    double row0[MN_HCURVE_COLS] = {0, peak, peak, peak, 0, 0};
+    double row0[MN_HCURVE_COLS] = {t_ms, peak, peak, peak, 0, 0};
     MN_TRY_GOTO(curve_push(r, row0), fail);
-    const int seg_pass = 2 * d->stacks, nseg = seg_pass * passes_sim;
+    const int seg_pass = pre + 2 * d->stacks, nseg = seg_pass * passes_sim;
     for (int sg = 0; sg < nseg; sg++) {
-        const int on = sg % 2 == 0, last = sg == nseg - 1;
-        const int pass_end = sg % seg_pass == seg_pass - 1;
-        const double seg_ms = on         ? d->pulse_ms
+        const int q = sg % seg_pass, precooling = pre && q == 0;
+        const int on = !precooling && (q - pre) % 2 == 0, last = sg == nseg - 1;
+        const int pass_end = q == seg_pass - 1;
+        const double seg_ms = precooling ? precool_ms
+                              : on       ? d->pulse_ms
                               : last     ? o.cooldown_max_ms
                               : pass_end ? pass_gap_ms
                                          : gap_ms;
@@ -608,7 +618,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     for (int k = 0; k < g->nz; k++)
         for (int j = 0; j < nxy; j++)
             for (int i = 0; i < nxy; i++) {
-                size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
+                size_t w = (size_t)i + (size_t)j * (size_t)nxy + (size_t)k * sz;
                 if (r->label[w] == MN_HMAT_NEEDLE)
                     continue;
                 double rr = hypot((i + 0.5) * dx, (j + 0.5) * dx) + 0.5 * dx;
@@ -616,7 +626,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
                 if (r->label[w] == MN_HMAT_EPIDERMIS) {
                     epi_om = fmax(epi_om, s.om_skin[w]);
                     if (s.om_skin[w] >= 1.0)
-                        epi_hit[(size_t)i + (size_t)j * nxy] = 1;
+                        epi_hit[(size_t)i + (size_t)j * (size_t)nxy] = 1;
                 }
                 if (s.water[w] <= 0.0 && s.latent[w] > 0.0)
                     vap_nl += vol_nl;
