@@ -209,6 +209,13 @@ static void run_state_clear(run_state *s)
     mn_bioheat_clear(&s->bh);
 }
 
+/* max(a, b) for the per-voxel loops: the temperatures and integrals there are finite, and libm's
+ * fmax (a call, for its NaN rules) was 1 % of an RF session. */
+static inline double max2(double a, double b)
+{
+    return b > a ? b : a;
+}
+
 /* Damage integral of one step from t0 to t1 (°C) over dt_s; *rate holds the rate at the end of
  * the previous step (the start of this one) when ok, and takes the end rate of this one. */
 static inline double damage_step(const mn_arrhenius *a, double t0, double t1, double dt_s, int ok,
@@ -248,7 +255,7 @@ static double sigma_now(run_state *s, double complex *out)
         const double ref2 =
             creal(s->sigma[w]) * creal(s->sigma[w]) + cimag(s->sigma[w]) * cimag(s->sigma[w]);
         if (ref2 > 0)
-            dmax = fmax(dmax, (creal(dv) * creal(dv) + cimag(dv) * cimag(dv)) / ref2);
+            dmax = max2(dmax, (creal(dv) * creal(dv) + cimag(dv) * cimag(dv)) / ref2);
     }
     return sqrt(dmax);
 }
@@ -589,11 +596,11 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
             for (size_t w = 0; w < n; w++) {
                 double t0 = s.t_old[w], t1 = s.t[w];
                 if (r->tpeak)
-                    r->tpeak[w] = fmax(r->tpeak[w], t1);
+                    r->tpeak[w] = max2(r->tpeak[w], t1);
                 const int lab = r->label[w];
                 if (lab == MN_HMAT_NEEDLE)
                     continue;
-                dtmax = fmax(dtmax, fabs(t1 - t0));
+                dtmax = max2(dtmax, fabs(t1 - t0));
                 if (t0 > OMEGA_FLOOR_C || t1 > OMEGA_FLOOR_C) {
                     const int ok = s.rate_ok[w];
                     s.om_skin[w] += damage_step(&skin, t0, t1, dt * 1e-3, ok, &s.rate_skin[w]);
@@ -607,15 +614,15 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
                 } else {
                     s.rate_ok[w] = 0;
                 }
-                tmax = fmax(tmax, t1);
-                lpeak[lab] = fmax(lpeak[lab], t1);
+                tmax = max2(tmax, t1);
+                lpeak[lab] = max2(lpeak[lab], t1);
                 if (lab <= MN_HMAT_EPIDERMIS)
-                    emax = fmax(emax, t1);
-                osk = fmax(osk, s.om_skin[w]);
-                ocol = fmax(ocol, s.om_col[w]);
+                    emax = max2(emax, t1);
+                osk = max2(osk, s.om_skin[w]);
+                ocol = max2(ocol, s.om_col[w]);
             }
-            peak = fmax(peak, tmax);
-            epi_peak = fmax(epi_peak, emax);
+            peak = max2(peak, tmax);
+            epi_peak = max2(epi_peak, emax);
             tip_peak = fmax(tip_peak, s.t[tip_w]);
             double row[MN_HCURVE_COLS] = {t_ms, s.t[tip_w], emax, tmax, osk, ocol};
             MN_TRY_GOTO(curve_push(r, row), fail);
