@@ -116,6 +116,9 @@ static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, con
     MN_TRY(mn_y_double(doc, map, path, "needle_diameter_mm", 0.05, 0.6, &v));
     d->needle_diameter_um = v * MN_UM_PER_MM;
     MN_TRY(mn_y_double(doc, map, path, "tip_radius_um", 1.0, 100.0, &d->tip_radius_um));
+    /* The needle's point (any device; issue 12): the needle narrows to tip_radius_um over this
+     * length; unset (< 0) the needling stage's needle_taper_length_um; 0 a cylinder. */
+    MN_TRY(mn_y_double(doc, map, path, "taper_length_um", 0.0, 5000.0, &d->taper_length_um));
     MN_TRY(mn_y_double(doc, map, path, "frequency_hz", MN_DEVICE_FREQ_MIN_HZ, MN_DEVICE_FREQ_MAX_HZ,
                        &d->frequency_hz));
     v = d->glide_speed_um_s / MN_UM_PER_MM;
@@ -287,23 +290,11 @@ static mn_status resolve_rf_array(const mn_ydoc *doc, const mn_ynode *map, const
 mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           mn_device_spec *out)
 {
-    static const char *const rf_keys[] = {"insulated",
-                                          "tip_exposed_um",
-                                          "polarity",
-                                          "power_w",
-                                          "energy_mj_per_needle",
-                                          "pulse_ms",
-                                          "frequency_mhz",
-                                          "stacks",
-                                          "tip_width_mm",
-                                          "pitch_mm",
-                                          "taper_length_um",
-                                          "cooling_c",
-                                          "cooling_h_w_m2k",
-                                          "precool_s",
-                                          "pass_interval_s",
-                                          "contact_cooling",
-                                          NULL};
+    static const char *const rf_keys[] = {
+        "insulated", "tip_exposed_um",  "polarity",  "power_w",         "energy_mj_per_needle",
+        "pulse_ms",  "frequency_mhz",   "stacks",    "tip_width_mm",    "pitch_mm",
+        "cooling_c", "cooling_h_w_m2k", "precool_s", "pass_interval_s", "contact_cooling",
+        NULL};
     /* the keys of every device; an rf device also takes rf_keys */
     static const char *const general_keys[] = {"type",
                                                "model",
@@ -313,6 +304,7 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                                                "drum_width_mm",
                                                "needle_diameter_mm",
                                                "tip_radius_um",
+                                               "taper_length_um",
                                                "needle_length_mm",
                                                "depth_mm",
                                                "frequency_hz",
@@ -342,6 +334,7 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     /* Hands and hygiene: a clinic's sterile single-use needles unless the scenario says
      * otherwise. Reuse: up to 1000 uses covers any home roller's life. */
     out->tip_width_um = out->pitch_um = -1.0;
+    out->taper_length_um = -1.0;
     out->sterile = true;
     int setting = MN_SETTING_CLINIC;
     MN_TRY(mn_y_choice(doc, map, path, "setting", settings, &setting));
