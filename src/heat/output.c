@@ -85,6 +85,7 @@ mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
         MN_TRY(add_number(c, "plate_c", s->cooling_plate_c));
         /* 0: perfect contact, the surface held at the plate's temperature */
         MN_TRY(add_number(c, "h_w_m2k", s->cooling_h_w_m2k));
+        MN_TRY(add_number(c, "precool_s", s->precool_s));
     }
     return MN_OK;
 }
@@ -125,7 +126,7 @@ mn_status mn_heat_write_lesion_csv(const mn_heat_result *r, FILE *f, int session
         int tissue = 0;
         for (int j = 0; j < g->ny; j++)
             for (int i = 0; i < g->nx; i++) {
-                const size_t w = (size_t)i + (size_t)j * g->nx + (size_t)k * sz;
+                const size_t w = (size_t)i + (size_t)j * (size_t)g->nx + (size_t)k * sz;
                 if (r->label[w] == MN_HMAT_NEEDLE)
                     continue;
                 tissue = 1;
