@@ -8,7 +8,7 @@
  *   MN_TRY(mn_delivery_write_fields(r, outdir));     // fields/delivery_s<session>_<t>h.vti
  *   ... after the last session, all sessions into one pair of files:
  *   MN_TRY(mn_delivery_write_csv_sessions(rs, nsessions, outdir)); // delivery*.csv
- *   mn_delivery_summary_json(r, session_json);       // summary.json "delivery" block
+ * and src/io/summary_delivery.h turns the result into summary.json's "delivery" block.
  *   mn_delivery_result_free(r);
  */
 #ifndef MN_DELIVERY_DELIVERY_H

@@ -15,6 +15,7 @@
 #include "core/signals.h"
 #include "io/csv_meta.h"
 #include "io/report.h"
+#include "io/summary_healing.h"
 #include "run/session_impl.h"
 
 mn_status mn_session_finish_summary(mn_session *s)
@@ -47,7 +48,7 @@ static mn_status write_files(mn_session *s, const char *dir, int streamed)
     MN_TRY(mn_course_write_tables(&s->c, n, dir));
     if (s->healing) {
         MN_TRY(mn_io_join(path, sizeof path, dir, "timeline.csv"));
-        MN_TRY(mn_healing_write_timeline_csv(s->healing, path));
+        MN_TRY(mn_io_write_timeline_csv(path, s->healing));
     }
     MN_TRY(mn_session_finish_summary(s));
     MN_TRY(mn_session_get_summary_json(s, &json));

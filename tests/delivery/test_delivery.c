@@ -18,7 +18,7 @@
 #include "delivery/cell.h"
 #include "delivery/delivery.h"
 #include "delivery/delivery_impl.h"
-#include "delivery/delivery_json.h"
+#include "io/summary_delivery.h"
 #include "delivery/permeability.h"
 
 #include "delivery/fixtures.h"
@@ -402,7 +402,7 @@ static void outputs_are_complete(void **state)
     assert_int_equal(system(cmd), 0);
 
     cJSON *session = cJSON_CreateObject();
-    assert_int_equal(mn_delivery_summary_json(r, session), MN_OK);
+    assert_int_equal(mn_summary_add_delivery(session, r), MN_OK);
     cJSON *d = cJSON_GetObjectItem(session, "delivery");
     const char *keys[] = {
         "product",    "dose_ug_per_cm2",     "intact_dose_ug_per_cm2", "enhancement_ratio",
@@ -449,7 +449,7 @@ static void outputs_are_complete(void **state)
     assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, false) > 0);
     assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, true) == 0);
     session = cJSON_CreateObject();
-    assert_int_equal(mn_delivery_summary_json(r, session), MN_OK);
+    assert_int_equal(mn_summary_add_delivery(session, r), MN_OK);
     char *text = cJSON_PrintUnformatted(session);
     assert_non_null(strstr(text, "\"enhancement_ratio\":null"));
     cJSON_free(text);
