@@ -22,7 +22,7 @@ static void help(FILE *out)
         "                  [--setting clinic|home] [--json] [--handout] [-o DIR] [--force]\n"
         "       mnsim plan --list\n\n"
         "Screens the patient, then for each zone simulates candidate treatments over device\n"
-        "(pen, roller, stamp), depth, passes, sessions and interval from the cited guidance\n"
+        "(pen, roller, stamp, RF), depth, passes, sessions and interval from the cited guidance\n"
         "(data/guidance.csv; sessions by severity, data/severity.csv), keeps those whose reach\n"
         "stays within 0.63 of this patient's dermis (data/plan_limits.csv) and whose downtime,\n"
         "sessions and risks stay within the limits, and picks the best predicted outcome.\n"
@@ -37,7 +37,7 @@ static void help(FILE *out)
         "  --max-sessions N         budget of appointments for the course\n"
         "  --device D               pen | roller | stamp | rf | any (default any; rf where\n"
         "                           the concern's cited guidance has RF: laxity, acne scars,\n"
-        "                           hyperhidrosis)\n"
+        "                           active acne, rosacea, hyperhidrosis)\n"
         "  --setting S              clinic (default) or home (vendors' 1.0 mm home maximum)\n"
         "  --json                   print the plan as JSON, with every simulated candidate\n"
         "  --handout                write handout.md and handout.html for the patient (a\n"
@@ -130,8 +130,8 @@ static void print_plan(const char *file, const mn_plan_result *p)
         printf("  appointment %.0f min in the chair: numbing %.0f min%s, needling %.0f min, "
                "aftercare %.0f min\n",
                z.chair_minutes, z.numbing_minutes,
-               z.numbing_minutes > 0 && z.depth_mm_max <= 1.0 ? " (optional at this depth)" : "",
-               z.needling_minutes, z.aftercare_minutes);
+               z.numbing_optional ? " (optional at this depth)" : "", z.needling_minutes,
+               z.aftercare_minutes);
         printf("  pain       %s\n", z.pain_text);
         for (size_t k = 0; k < z.risks; k++) {
             mn_plan_risk r;

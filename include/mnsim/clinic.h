@@ -89,7 +89,8 @@ typedef struct mn_plan_zone_info {
     size_t risks; /* mn_plan_result_zone_risk 0 .. risks-1 */
     const char *tradeoff;
     const char *source;
-    int candidates; /* simulated */
+    int candidates;       /* simulated */
+    int numbing_optional; /* numbing is usually skipped at this setting (mechanical, shallow) */
 } mn_plan_zone_info;
 
 /* One risk of a planned zone: level "low" | "moderate" | "high". */

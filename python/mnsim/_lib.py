@@ -212,7 +212,7 @@ class PlanZoneInfo(ctypes.Structure):
         ("needling_minutes", c_double), ("aftercare_minutes", c_double),
         ("chair_minutes", c_double), ("pain", c_int), ("pain_text", c_char_p),
         ("risks", c_size_t), ("tradeoff", c_char_p), ("source", c_char_p),
-        ("candidates", c_int)]
+        ("candidates", c_int), ("numbing_optional", c_int)]
 
 
 class PlanRisk(ctypes.Structure):

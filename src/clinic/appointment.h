@@ -1,9 +1,11 @@
 /* The appointment of one session: numbing time (by depth), the needling of the whole zone
  * (from the device kinematics and the zone's area, needling/needling.h), aftercare, the total
- * chair time, and the pain a patient may expect (0-10, by depth and zone). Values and sources:
- * data/plan_limits.csv (numbing, aftercare) and data/pain.csv. */
+ * chair time, and the pain a patient may expect (0-10, by depth or RF, and zone). Values and
+ * sources: data/plan_limits.csv (numbing, aftercare) and data/pain.csv. */
 #ifndef MN_CLINIC_APPOINTMENT_H
 #define MN_CLINIC_APPOINTMENT_H
+
+#include <stdbool.h>
 
 #include "mnsim/status.h"
 
@@ -18,11 +20,12 @@ typedef struct mn_appointment {
 } mn_appointment;
 
 /* zone_needling_min < 0 (unknown) counts as 0 and says so in nothing: callers pass the
- * simulated value. */
-mn_status mn_clinic_appointment(const char *zone, double depth_mm, double zone_needling_min,
-                                mn_appointment *out);
+ * simulated value. rf: an RF microneedling session (its own pain row; numbing never optional). */
+mn_status mn_clinic_appointment(const char *zone, double depth_mm, bool rf,
+                                double zone_needling_min, mn_appointment *out);
 
-/* Expected pain (VAS 0-10) at a set depth in a zone (data/pain.csv). */
-mn_status mn_clinic_pain(const char *zone, double depth_mm, double *vas);
+/* Expected pain (VAS 0-10) at a set depth in a zone (data/pain.csv); for RF microneedling the
+ * RF studies' value replaces the needling depth curve. */
+mn_status mn_clinic_pain(const char *zone, double depth_mm, bool rf, double *vas);
 
 #endif

@@ -807,8 +807,10 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     }
     double zone_min = best->pred.zone_minutes;
     mn_appointment ap;
-    MN_TRY(mn_clinic_appointment(zone, best->depth_mm, zone_min, &ap));
+    MN_TRY(
+        mn_clinic_appointment(zone, best->depth_mm, best->device == MN_DEVICE_RF, zone_min, &ap));
     z->numbing_minutes = ap.numbing_min;
+    z->numbing_optional = ap.numbing_optional;
     z->needling_minutes = ap.needling_min;
     z->aftercare_minutes = ap.aftercare_min;
     z->chair_minutes = ap.chair_min;
@@ -1027,6 +1029,7 @@ mn_status mn_clinic_plan_json(const mn_plan *p, cJSON **out)
         cJSON_AddNumberToObject(o, "objective", z->objective);
         cJSON *ap = cJSON_AddObjectToObject(o, "appointment");
         cJSON_AddNumberToObject(ap, "numbing_min", z->numbing_minutes);
+        cJSON_AddBoolToObject(ap, "numbing_optional", z->numbing_optional);
         cJSON_AddNumberToObject(ap, "needling_min", z->needling_minutes);
         cJSON_AddNumberToObject(ap, "aftercare_min", z->aftercare_minutes);
         cJSON_AddNumberToObject(ap, "chair_min", z->chair_minutes);

@@ -99,8 +99,9 @@ typedef struct mn_plan_zone {
     int sessions_min, sessions_max;         /* the band severity allows */
     double objective;                       /* of the chosen candidate */
     double numbing_minutes, needling_minutes, aftercare_minutes, chair_minutes;
-    int pain;            /* expected pain 0-10 (clinic/pain.h) */
-    char pain_text[256]; /* how it feels and why */
+    int numbing_optional; /* mn_appointment.numbing_optional */
+    int pain;             /* expected pain 0-10 (clinic/pain.h) */
+    char pain_text[256];  /* how it feels and why */
     char endpoint[128];
     char source[MN_PLAN_TEXT_CAP];
     mn_plan_prediction predicted;

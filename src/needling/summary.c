@@ -81,11 +81,13 @@ static mn_status coverage_fraction(const mn_model *m, const mn_punctures *p, dou
 }
 
 /* Minutes to treat an area once per pass: glided devices sweep lanes of their head width at
- * the glide speed; stamps are pressed side by side. */
+ * the glide speed; stamps are pressed side by side, and so is an RF handpiece, which is pressed
+ * and fired spot by spot over its needle field (the glide formula of a pen would underestimate
+ * it several-fold). */
 double mn_treatment_minutes(const mn_device_spec *d, const mn_needling_params *np, double area_um2)
 {
     double seconds;
-    if (d->type == MN_DEVICE_STAMP)
+    if (d->type == MN_DEVICE_STAMP || d->type == MN_DEVICE_RF)
         seconds = area_um2 / (d->drum_width_um * d->drum_width_um) * np->stamp_press_time_s;
     else
         seconds = area_um2 / (d->drum_width_um * d->glide_speed_um_s);

@@ -316,6 +316,7 @@ mn_status mn_plan_result_zone(const mn_plan_result *p, size_t i, mn_plan_zone_in
     }
     out->predicted_downtime_days_total = z->predicted.downtime_days_total;
     out->numbing_minutes = z->numbing_minutes;
+    out->numbing_optional = z->numbing_optional;
     out->needling_minutes = z->needling_minutes;
     out->aftercare_minutes = z->aftercare_minutes;
     out->chair_minutes = z->chair_minutes;

@@ -140,16 +140,7 @@ mn_status mn_run_predict(void *ctx, const mn_model *m, mn_plan_prediction *out)
         out->epidermis_omega = c.max_epidermis_omega;
         out->heat_on_time_s = c.heat_on_time_s;
     }
-    if (m->device.type == MN_DEVICE_RF) {
-        /* An RF handpiece is pressed and fired spot by spot, not glided: time it as a stamp of
-         * its needle field (the needling stage's stamp press time), which the glide formula
-         * of a pen would underestimate several-fold. */
-        mn_model ms = *m;
-        ms.device.type = MN_DEVICE_STAMP;
-        MN_TRY_GOTO(mn_needling_zone_minutes(&ms, &col, 1, &out->zone_minutes), done);
-    } else {
-        MN_TRY_GOTO(mn_needling_zone_minutes(m, &col, 1, &out->zone_minutes), done);
-    }
+    MN_TRY_GOTO(mn_needling_zone_minutes(m, &col, 1, &out->zone_minutes), done);
 done:
     if (lent && c.heat == lent)
         c.heat = NULL; /* the cache's */

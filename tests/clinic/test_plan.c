@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "clinic/appointment.h"
 #include "clinic/plan.h"
 #include "clinic/plan_internal.h"
 #include "clinic/risks.h"
@@ -196,24 +197,42 @@ static void screening_blocks_plans(void **state)
     mn_plan_free(plan);
 }
 
-/* Rosacea studies used RF needles, and no RF depth is cited for it: no plan, and the reason
- * names RF. Hyperhidrosis has no cited mechanical depth either: only RF candidates. */
-static void no_plan_without_cited_depth(void **state)
+/* Rosacea, active acne and hyperhidrosis have no cited mechanical depth (their studies used RF
+ * needles): only RF candidates, from the cited RF guidance, and a mechanical-only request gets
+ * no plan with a reason that names RF. An RF appointment never calls numbing optional (the
+ * depth rule was said of mechanical needling) and expects the RF studies' pain, not the
+ * needling depth curve's (data/pain.csv). */
+static void rf_only_indications_plan_rf(void **state)
 {
     mn_patient p;
     mn_patient_defaults(&p);
-    const char *zone = "cheek";
-    mn_plan *plan = plan_for(&p, "rosacea", &zone, 1, -1);
-    assert_false(plan->zones[0].planned);
-    assert_int_equal(plan->zones[0].n_cands, 0);
-    assert_non_null(strstr(plan->zones[0].why_not, "RF"));
-    mn_plan_free(plan);
-    zone = "upper_arm";
-    plan = plan_for(&p, "hyperhidrosis", &zone, 1, -1);
-    assert_true(plan->zones[0].n_cands > 0);
-    for (size_t i = 0; i < plan->zones[0].n_cands; i++)
-        assert_int_equal(plan->zones[0].cands[i].device, MN_DEVICE_RF);
-    mn_plan_free(plan);
+    static const struct {
+        const char *concern, *zone;
+    } cases[] = {{"rosacea", "cheek"}, {"acne", "cheek"}, {"hyperhidrosis", "upper_arm"}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const char *zone = cases[c].zone;
+        mn_plan *plan = plan_for(&p, cases[c].concern, &zone, 1, -1);
+        const mn_plan_zone *z = &plan->zones[0];
+        assert_true(z->n_cands > 0);
+        for (size_t i = 0; i < z->n_cands; i++)
+            assert_int_equal(z->cands[i].device, MN_DEVICE_RF);
+        if (!z->planned || z->device != MN_DEVICE_RF)
+            fail_msg("%s: %s", cases[c].concern, z->why_not);
+        assert_false(z->numbing_optional);
+        double rf_pain = -1, needle_pain = -1;
+        assert_int_equal(mn_clinic_pain(zone, z->depth_mm_max, true, &rf_pain), MN_OK);
+        assert_int_equal(mn_clinic_pain(zone, z->depth_mm_max, false, &needle_pain), MN_OK);
+        assert_int_equal(z->pain, (int)lround(rf_pain));
+        assert_true(rf_pain < needle_pain); /* 1.9 against 5.2 at 1.0 mm on the cheek */
+        mn_plan_free(plan);
+        mn_plan_request req = request(&p, cases[c].concern, &zone, 1, -1);
+        req.devices = 1u << MN_DEVICE_PEN;
+        plan = plan_req(&req);
+        assert_false(plan->zones[0].planned);
+        if (!strstr(plan->zones[0].why_not, "RF"))
+            fail_msg("%s, pen only: %s", cases[c].concern, plan->zones[0].why_not);
+        mn_plan_free(plan);
+    }
 }
 
 static void unknown_concern_and_zone_are_input_errors(void **state)
@@ -452,8 +471,7 @@ static void stretch_marks_on_the_body_plan(void **state)
     mn_plan_free(plan);
 }
 
-/* Every indication of the issue on its usual zones: planned, or (RF-only indications) a
- * reason that names RF. */
+/* Every indication of the issue on its usual zones: planned (RF-only indications by RF). */
 static void every_indication_on_its_usual_zones(void **state)
 {
     static const struct {
@@ -488,17 +506,14 @@ static void every_indication_on_its_usual_zones(void **state)
         mn_patient p;
         mn_patient_defaults(&p);
         mn_plan *plan = plan_for(&p, cases[c].concern, cases[c].zones, n, -1);
-        int rf_only = !strcmp(cases[c].concern, "rosacea") || !strcmp(cases[c].concern, "acne");
+        int rf_only = !strcmp(cases[c].concern, "rosacea") || !strcmp(cases[c].concern, "acne") ||
+                      !strcmp(cases[c].concern, "hyperhidrosis");
         for (size_t i = 0; i < n; i++) {
             const mn_plan_zone *z = &plan->zones[i];
             if (rf_only) {
-                assert_false(z->planned);
-                if (!strstr(z->why_not, "RF"))
-                    fail_msg("%s/%s: %s", cases[c].concern, z->zone, z->why_not);
-            } else if (!strcmp(cases[c].concern, "hyperhidrosis")) {
                 /* Cited RF guidance only: an RF plan, simulated. */
                 if (!z->planned || z->device != MN_DEVICE_RF)
-                    fail_msg("hyperhidrosis/%s: %s", z->zone, z->why_not);
+                    fail_msg("%s/%s: %s", cases[c].concern, z->zone, z->why_not);
                 assert_true(z->rf_simulated > 0);
             } else if (!z->planned) {
                 fail_msg("%s/%s not planned: %s", cases[c].concern, z->zone, z->why_not);
@@ -732,7 +747,7 @@ int main(void)
         cmocka_unit_test(respects_max_downtime),
         cmocka_unit_test(anticoagulated_patient_planned_above_capillaries),
         cmocka_unit_test(screening_blocks_plans),
-        cmocka_unit_test(no_plan_without_cited_depth),
+        cmocka_unit_test(rf_only_indications_plan_rf),
         cmocka_unit_test(unknown_concern_and_zone_are_input_errors),
         cmocka_unit_test(json_has_the_contract_keys),
         cmocka_unit_test(more_sessions_when_better),

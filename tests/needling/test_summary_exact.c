@@ -6,7 +6,9 @@
  * a needle that did not pierce nothing, and disks tiling the patch all of it;
  *  - a glided pen treats area / (head width x glide speed) per pass: 1 cm^2 with a 5 mm head
  *    at 10 mm/s is 2 s a pass, 3 passes 0.1 min, and a 50 cm^2 zone 5 min;
- *  - a stamp is pressed area / head^2 times per pass, each press taking the cited press time. */
+ *  - a stamp is pressed area / head^2 times per pass, each press taking the cited press time;
+ *  - an RF handpiece is pressed and fired spot by spot over its needle field, like a stamp
+ *    (it was timed as a gliding pen, several-fold too fast). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -103,17 +105,31 @@ static void coverage_is_the_union_of_pierced_disks(void **state)
     assert_true(coverage(&m, &col, tiles, n, 1000) == 1.0);
 }
 
+/* The summary of one puncture at the patch centre of scenario yaml, its zone zone_area_cm2. */
+static mn_needling_summary one_puncture(const char *yaml, double zone_area_cm2, mn_model *m)
+{
+    mn_column col;
+    load(yaml, m, &col);
+    col.zone_area_cm2 = zone_area_cm2;
+    hole a[] = {{m->patch_width_um / 2, m->patch_length_um / 2, 400}};
+    mn_punctures *p = punctures(a, 1, 100);
+    mn_needling_summary s;
+    assert_int_equal(mn_needling_summarize(m, &col, p, &s), MN_OK);
+    mn_punctures_free(p);
+    return s;
+}
+
+static double press_time_s(void)
+{
+    mn_needling_params np;
+    assert_int_equal(mn_needling_params_load(&np), MN_OK);
+    return np.stamp_press_time_s;
+}
+
 static void pen_minutes_are_area_over_head_width_times_speed(void **state)
 {
     mn_model m;
-    mn_column col;
-    load(PEN, &m, &col);
-    col.zone_area_cm2 = 50;
-    hole a[] = {{5000, 5000, 400}};
-    mn_punctures *p = punctures(a, 1, 100);
-    mn_needling_summary s;
-    assert_int_equal(mn_needling_summarize(&m, &col, p, &s), MN_OK);
-    mn_punctures_free(p);
+    mn_needling_summary s = one_puncture(PEN, 50, &m);
     assert_true(s.area_cm2 == 1.0);
     /* 1e8 µm² / (5000 µm x 10000 µm/s) = 2 s per pass; 3 passes = 6 s = 0.1 min. */
     assert_true(fabs(s.duration_min - 0.1) < 1e-12);
@@ -127,20 +143,29 @@ static void stamp_minutes_are_presses_times_press_time(void **state)
                        "device: {type: stamp, model: stamp_digital, drum_width_mm: 9, passes: 2}\n"
                        "protocol: {sessions: 1}\n";
     mn_model m;
-    mn_column col;
-    mn_needling_params np;
-    load(yaml, &m, &col);
-    assert_int_equal(mn_needling_params_load(&np), MN_OK);
-    col.zone_area_cm2 = 81; /* 100 heads of 0.81 cm² */
-    hole a[] = {{4500, 4500, 400}};
-    mn_punctures *p = punctures(a, 1, 100);
-    mn_needling_summary s;
-    assert_int_equal(mn_needling_summarize(&m, &col, p, &s), MN_OK);
-    mn_punctures_free(p);
+    mn_needling_summary s = one_puncture(yaml, 81, &m); /* 100 heads of 0.81 cm² */
     /* 9 x 18 mm = 2 presses of the 9 mm head per pass, 2 passes = 4 presses. */
-    assert_true(fabs(s.duration_min - 4 * np.stamp_press_time_s / 60) < 1e-12);
+    assert_true(fabs(s.duration_min - 4 * press_time_s() / 60) < 1e-12);
     /* 81 cm² = 100 presses per pass, 200 in all. */
-    assert_true(fabs(s.zone_duration_min - 200 * np.stamp_press_time_s / 60) < 1e-9);
+    assert_true(fabs(s.zone_duration_min - 200 * press_time_s() / 60) < 1e-9);
+}
+
+static void rf_minutes_are_spots_times_press_time(void **state)
+{
+    const char *yaml = "name: exact rf\nseed: 1\nsite: {zone: cheek}\n"
+                       "patch: {width_mm: 10, length_mm: 10}\n"
+                       "device: {type: rf, needles: 25, rows: 5, pitch_mm: 1.0,"
+                       " needle_diameter_mm: 0.2, depth_mm: 1.5, insulated: true,"
+                       " tip_exposed_um: 500, energy_mj_per_needle: 20, pulse_ms: 100,"
+                       " passes: 2}\n"
+                       "protocol: {sessions: 1}\n";
+    mn_model m;
+    mn_needling_summary s = one_puncture(yaml, 25, &m);        /* 100 spots of 0.25 cm² */
+    assert_true(fabs(m.device.drum_width_um - 5000.0) < 1e-9); /* 5 columns at 1 mm */
+    /* 10 x 10 mm = 4 spots of the 5 mm field per pass, 2 passes = 8 spots. */
+    assert_true(fabs(s.duration_min - 8 * press_time_s() / 60) < 1e-12);
+    /* 25 cm² = 100 spots per pass, 200 in all. */
+    assert_true(fabs(s.zone_duration_min - 200 * press_time_s() / 60) < 1e-9);
 }
 
 int main(void)
@@ -149,6 +174,7 @@ int main(void)
         cmocka_unit_test(coverage_is_the_union_of_pierced_disks),
         cmocka_unit_test(pen_minutes_are_area_over_head_width_times_speed),
         cmocka_unit_test(stamp_minutes_are_presses_times_press_time),
+        cmocka_unit_test(rf_minutes_are_spots_times_press_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
