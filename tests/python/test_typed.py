@@ -154,3 +154,35 @@ def test_session_carries_the_run_settings_and_resumes(tmp_path):
     with mnsim.Session(dnt, override_screening=True) as s:
         s.needle(1)
         assert s.summary["screening"]["overridden"] is True
+
+
+def test_session_writes_its_own_folder_again(tmp_path):
+    # A session that streamed into its folder writes it again with the same bytes (a file
+    # removed since comes back); another folder or another run's folder is refused.
+    out = tmp_path / "run"
+    with mnsim.Session(SMALL, out=out) as s:
+        s.run_all()
+        s.write(out)
+        first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+                 if p.is_file() and not p.name.startswith(".mnsim-lock")}
+        (out / "timeline.csv").unlink()
+        r = s.write(out)
+        assert r.summary == s.summary
+        again = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+                 if p.is_file() and not p.name.startswith(".mnsim-lock")}
+        assert again == first
+        with pytest.raises(mnsim.MnsimError) as e:
+            s.write(tmp_path / "elsewhere")
+        assert e.value.status == "usage"
+        (out / "summary.json").write_text('{"schema": "another run"}')
+        with pytest.raises(mnsim.MnsimError) as e:
+            s.write(out)
+        assert e.value.status == "usage" and "no longer holds" in e.value.message
+    # in memory (no out=): any folder, as often as wanted, the same bytes
+    with mnsim.Session(SMALL) as s:
+        s.run_all()
+        s.write(tmp_path / "m1")
+        s.write(tmp_path / "m1")
+        s.write(tmp_path / "m2")
+        for name in ("summary.json", "punctures.csv", "timeline.csv"):
+            assert (tmp_path / "m1" / name).read_bytes() == (tmp_path / "m2" / name).read_bytes()
