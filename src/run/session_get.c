@@ -24,7 +24,9 @@
 static mn_status check_kept(const mn_session *s, int k, const char *what)
 {
     MN_TRY(mn_session_check_needled(s, k, "session getter", what));
-    if (!s->punctures[k - 1] && s->keep_all && s->ck.resuming && k < s->ck.first_session) {
+    /* Keeping all, a needled session without punctures is one done before the checkpoint
+     * (also once the resumed session is written and its checkpoint gone). */
+    if (!s->punctures[k - 1] && s->keep_all) {
         mn_session *w = (mn_session *)s;
         mn_needling_summary ns;
         mn_model wm;

@@ -1,8 +1,8 @@
 """The typed Python results (issue 11): screen and plan return dataclasses whose attributes are
 the library's typed getters and agree with the command's --json documents; permeability and
 trial bindings give the numbers `mnsim permeability` and `mnsim trial` give; a Session carries
-the run's settings (samples, screening override) and resumes a checkpoint to the bytes of an
-uninterrupted session."""
+the run's settings (samples, screening override) and resumes a checkpoint to the bytes (and
+punctures) of an uninterrupted session; it writes its own folder again."""
 
 import json
 import math
@@ -140,9 +140,13 @@ def test_session_carries_the_run_settings_and_resumes(tmp_path):
         finally:
             mnsim._lib.lib().mn_signals_clear()
     assert json.loads((tmp_path / "b" / "summary.json").read_text())["complete"] is False
-    with mnsim.Session.resume(tmp_path / "b", threads=1) as s:
+    with mnsim.Session.resume(tmp_path / "b", threads=1) as s, mnsim.Session(SMALL) as fresh:
         s.run_all()
         s.write(tmp_path / "b")
+        # session 1 was done before the checkpoint: needled again, the same punctures
+        fresh.needle(1)
+        assert (s.punctures(1)["x_um"] == fresh.punctures(1)["x_um"]).all()
+        assert (s.punctures(1)["tissue_depth_um"] == fresh.punctures(1)["tissue_depth_um"]).all()
     for name in ("summary.json", "punctures.csv", "timeline.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     # a patient who must not be treated: refused at the first stage, unless overridden
