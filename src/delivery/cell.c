@@ -43,47 +43,70 @@ static double channel_radius(const mn_punctures *p, size_t i)
     return p->channel_diameter_um ? 0.5 * p->channel_diameter_um[i] : p->needle_radius_um;
 }
 
-mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
+/* Whether puncture i reached the dermis (its deepest layer, else its depth against the
+ * column's dermal-epidermal junction). */
+static bool reached_dermis(const mn_column *col, const mn_punctures *p, size_t i)
+{
+    if (p->layer)
+        return p->layer[i] >= MN_LAYER_DERMIS;
+    return p->tissue_depth_um[i] > col->dej_depth_um;
+}
+
+/* Index of raster cell (i, j), both >= 0, in a raster nx cells wide. */
+static size_t raster_at(size_t nx, long i, long j)
+{
+    return (size_t)j * nx + (size_t)i;
+}
+
+mn_status mn_channel_pattern_measure(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                      mn_channel_pattern *out)
 {
     memset(out, 0, sizeof *out);
     const double W = m->patch_width_um, Lp = m->patch_length_um;
     if (!(W > 0 && Lp > 0))
         return mn_error_set(MN_EINPUT, "patch: %g x %g um (expected > 0)", W, Lp);
+    /* a channel must pass the SC to be a pore (a few nm of rounding allowed) */
+    const double min_depth = col->sc_um * (1.0 - 1e-9);
     size_t pierced = 0, open = 0, bled = 0;
+    double area = 0, wound_area = 0;
     double r = INFINITY; /* the narrowest open channel sets the raster */
     for (size_t i = 0; i < p->n; i++) {
         pierced += p->tissue_depth_um[i] > 0;
-        if (channel_depth(p, i) > 0) {
+        if (channel_depth(p, i) >= min_depth) {
             open++;
             bled += p->bleeds && p->bleeds[i];
-            r = fmin(r, channel_radius(p, i));
+            const double ri = channel_radius(p, i);
+            r = fmin(r, ri);
+            area += ri * ri;
+            wound_area += reached_dermis(col, p, i) ? ri * ri : 0.0;
         }
     }
-    out->bleed_fraction = open > 0 ? (double)bled / open : 0.0;
-    out->punctures_per_cm2 = pierced / (W * Lp / MN_UM2_PER_CM2);
+    out->bleed_fraction = open > 0 ? (double)bled / (double)open : 0.0;
+    out->wound_fraction = area > 0 ? wound_area / area : 0.0;
+    out->punctures_per_cm2 = (double)pierced / (W * Lp / MN_UM2_PER_CM2);
     if (open == 0)
         return MN_OK;
     if (!(r > 0))
         return mn_error_set(MN_EINPUT, "channel radius %g um (expected > 0 for channels)", r);
     const double h = fmax(0.2 * r, sqrt(W * Lp / PATTERN_MAX_CELLS));
     const long nx = (long)ceil(W / h), ny = (long)ceil(Lp / h);
-    float *depth = calloc((size_t)nx * (size_t)ny, sizeof *depth);
+    const size_t snx = (size_t)nx;
+    float *depth = calloc(snx * (size_t)ny, sizeof *depth);
     if (!depth)
         return mn_error_set(MN_ENOMEM, "out of memory for the channel raster (%ld x %ld)", nx, ny);
     for (size_t n = 0; n < p->n; n++) {
         double d = channel_depth(p, n);
-        if (!(d > 0))
+        if (!(d >= min_depth))
             continue;
         const double rc = channel_radius(p, n);
         double x = p->x_um[n], y = p->y_um[n];
         long i0 = (long)floor((x - rc) / h), i1 = (long)floor((x + rc) / h);
         long j0 = (long)floor((y - rc) / h), j1 = (long)floor((y + rc) / h);
         for (long j = j0 < 0 ? 0 : j0; j <= j1 && j < ny; j++) {
-            double yc = (j + 0.5) * h - y;
+            double yc = ((double)j + 0.5) * h - y;
             for (long i = i0 < 0 ? 0 : i0; i <= i1 && i < nx; i++) {
-                double xc = (i + 0.5) * h - x;
-                float *c = &depth[(size_t)j * nx + i];
+                double xc = ((double)i + 0.5) * h - x;
+                float *c = &depth[raster_at(snx, i, j)];
                 if (xc * xc + yc * yc <= rc * rc && d > *c)
                     *c = (float)d;
             }
@@ -92,15 +115,16 @@ mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
     double covered = 0, dsum = 0, edges = 0;
     for (long j = 0; j < ny; j++)
         for (long i = 0; i < nx; i++) {
-            int in = depth[(size_t)j * nx + i] > 0;
-            covered += in, dsum += depth[(size_t)j * nx + i];
-            if (i + 1 < nx && in != (depth[(size_t)j * nx + i + 1] > 0))
+            const float dij = depth[raster_at(snx, i, j)];
+            int in = dij > 0;
+            covered += in, dsum += dij;
+            if (i + 1 < nx && in != (depth[raster_at(snx, i + 1, j)] > 0))
                 edges++;
-            if (j + 1 < ny && in != (depth[(size_t)(j + 1) * nx + i] > 0))
+            if (j + 1 < ny && in != (depth[raster_at(snx, i, j + 1)] > 0))
                 edges++;
         }
     free(depth);
-    double cells = (double)nx * ny;
+    double cells = (double)nx * (double)ny;
     out->area_fraction = covered / cells;
     out->depth_um = covered > 0 ? dsum / covered : 0;
     /* A staircase is 4/π longer than the smooth edge it follows, averaged over directions
@@ -187,15 +211,15 @@ mn_status mn_cell_plan(const mn_column *col, const mn_channel_pattern *pat, int 
     c->n = n, c->side_um = side, c->dx_um = half / n;
     /* Smallest disc (in voxels) holding at least f of the cell: its area is then matched to
      * one ring of voxels, and the excess is taken out by the weight below. */
-    size_t nn = (size_t)n * n;
+    const size_t sn = (size_t)n, nn = sn * sn;
     double *d2 = malloc(nn * sizeof *d2);
     if (!d2)
         return mn_error_set(MN_ENOMEM, "out of memory planning the delivery cell");
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++)
-            d2[(size_t)j * n + i] = centre_dist2(i, j);
+            d2[(size_t)j * sn + (size_t)i] = centre_dist2(i, j);
     mn_stats_sort(d2, nn);
-    size_t want = (size_t)ceil(f * nn - 1e-9);
+    size_t want = (size_t)ceil(f * (double)nn - 1e-9);
     if (want < 1)
         want = 1;
     if (want > nn)
@@ -206,7 +230,7 @@ mn_status mn_cell_plan(const mn_column *col, const mn_channel_pattern *pat, int 
         count++;
     free(d2);
     c->rho2 = rho2;
-    c->channel_fraction = (double)count / nn;
+    c->channel_fraction = (double)count / (double)nn;
     c->weight = fmin(1.0, f / c->channel_fraction);
     return MN_OK;
 }

@@ -26,9 +26,15 @@ typedef struct mn_channel_pattern {
     double radius_um;     /* equivalent radius 2·area/perimeter (the needle's for a disc) */
     double punctures_per_cm2;
     double bleed_fraction; /* share of the open channels whose puncture bled (blood-filled) */
+    /* Share of the open channel area whose puncture reached the dermis: a wound into vascular,
+     * weeping tissue. The rest are dry perforations of the SC and avascular epidermis. */
+    double wound_fraction;
 } mn_channel_pattern;
 
-mn_status mn_channel_pattern_measure(const mn_model *m, const mn_punctures *p,
+/* Measures the pattern of the channels that perforate the stratum corneum of the column the
+ * punctures were made in (col: the needling stage's site). A hole that ends inside the SC is
+ * not a path past it and is left out (the intact route covers that skin). */
+mn_status mn_channel_pattern_measure(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                      mn_channel_pattern *out);
 
 typedef struct mn_cell {

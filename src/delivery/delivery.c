@@ -97,6 +97,14 @@
  * 4.3e-3 cm/h. It is used as the conductance of each open channel's mouth per open area
  * (through the SC's thickness), for a small solute scaled by its free diffusivity relative to
  * lidocaine's (MW 234.34; D ∝ MW^-0.655, permeation.md K1): the exudate layer is aqueous.
+ * What it applies to: wounds into the dermis, as the ablation was (the fractional laser's
+ * columns and the full ablation both reach the papillary dermis), whose vessels weep exudate
+ * and bleed. A puncture that stays in the SC and the avascular epidermis (a 0.25 mm pen, a
+ * shallow roller) has no vessel to weep or bleed: its SC hole is a dry perforation, filled by
+ * the applied film, and passes as an open pore of pore fluid (the mouth is split by the open
+ * area of the two kinds, mn_channel_pattern.wound_fraction). That is what makes shallow
+ * needling a way to let products in, and what permeation through microneedle-pretreated skin
+ * measures (docs/validation/delivery.md).
  * Not in vitro: excised skin neither bleeds nor weeps. */
 #define WOUND_P_CM_H 4.3e-3
 #define WOUND_REF_MW 234.34
@@ -268,7 +276,7 @@ static mn_status add_receptor(const mn_experiment *e, mn_cell *L)
 static mn_status plan(const mn_model *m, const mn_column *col, const mn_punctures *p,
                       const mn_delivery_options *opt, mn_channel_pattern *pat, mn_cell *cell)
 {
-    MN_TRY(mn_channel_pattern_measure(m, p, pat));
+    MN_TRY(mn_channel_pattern_measure(m, col, p, pat));
     if (!is_franz(m))
         return mn_cell_plan(col, pat, opt->cell_voxels, cell);
     mn_column cf;
@@ -279,7 +287,7 @@ static mn_status plan(const mn_model *m, const mn_column *col, const mn_puncture
 
 static size_t bytes_needed(const mn_model *m, const mn_cell *c)
 {
-    size_t nvox = (size_t)c->n * c->n * c->nz;
+    size_t nvox = (size_t)c->n * (size_t)c->n * (size_t)c->nz;
     size_t b = mn_field_memory_bytes(c->n, c->n, c->nz, 1);
     if (b == SIZE_MAX)
         return SIZE_MAX;
@@ -410,7 +418,7 @@ static mn_status take_sample(march *M, mn_delivery_result *r, double t)
     if (!M->franz) {
         const mn_cell *L = M->L;
         double pc, pi = 0;
-        MN_TRY(perfused(M->f, L, (size_t)L->n * L->n, M->decay, M->area_ch, M->buf, &pc));
+        MN_TRY(perfused(M->f, L, (size_t)L->n * (size_t)L->n, M->decay, M->area_ch, M->buf, &pc));
         /* the twin is one column of side half: dx_um differs, so compute it directly */
         MN_TRY(mn_field_get_values(M->fi, 0, M->bufi));
         for (int k = L->k_cap; k < L->k_rec; k++)
@@ -446,7 +454,7 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
     r->nprof++;
     MN_TRY(mn_field_get_values(M->fi, 0, p->intact));
     MN_TRY(mn_field_get_values(M->f, 0, buf));
-    const size_t plane = (size_t)L->n * L->n;
+    const size_t plane = (size_t)L->n * (size_t)L->n;
     /* A NaN, an infinity or a negative concentration stops the run with the voxel (issue 7).
      * The engine's SDIRK2 is L-stable but not positivity-preserving: behind a steep front it
      * undershoots by a small fraction of the peak. With a strong partition contrast the
@@ -463,11 +471,11 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
     MN_TRY(mn_numcheck_field_floor(p->intact, (size_t)L->nz, 1, 1, (size_t)L->nz,
                                    "delivery (intact skin)", t * MN_S_PER_H, -1e-4 * peak, NULL));
     for (int k = 0; k < L->nz; k++) {
-        const double *b = buf + k * plane;
+        const double *b = buf + (size_t)k * plane;
         double s = 0;
         for (size_t ij = 0; ij < plane; ij++)
             s += b[ij];
-        s /= plane;
+        s /= (double)plane;
         p->mean[k] = p->intact[k] + L->weight * (s - p->intact[k]);
         p->axis[k] = b[0];            /* the channel axis is the corner (0, 0) */
         p->between[k] = b[plane - 1]; /* the cell's far corner */
@@ -477,7 +485,7 @@ static mn_status take_profile(march *M, mn_delivery_result *r, double t, double 
 
 static mn_status take_snapshot(march *M, mn_delivery_result *r, double t)
 {
-    const size_t nvox = (size_t)M->L->n * M->L->n * M->L->nz;
+    const size_t nvox = (size_t)M->L->n * (size_t)M->L->n * (size_t)M->L->nz;
     mn_delivery_snapshot *s = &r->snap[r->nsnap];
     s->t_h = t;
     s->c = malloc(nvox * sizeof *s->c);
@@ -532,12 +540,13 @@ static void steady_line(const mn_delivery_result *r, const mn_experiment *e, boo
     double st = 0, sq = 0, stt = 0, stq = 0;
     for (size_t i = i0; i < n; i++)
         st += t[i], sq += q[i], stt += t[i] * t[i], stq += t[i] * q[i];
-    double den = k * stt - st * st;
-    double slope = den > 0 ? (k * stq - st * sq) / den : NAN;
+    const double dk = (double)k;
+    double den = dk * stt - st * st;
+    double slope = den > 0 ? (dk * stq - st * sq) / den : NAN;
     window[0] = t[i0], window[1] = t[n - 1];
     *flux = slope;
     if (slope > 0)
-        *lag = (st - sq / slope) / k; /* t where the line reaches 0: mean t − mean q / slope */
+        *lag = (st - sq / slope) / dk; /* t where the line reaches 0: mean t − mean q / slope */
 }
 
 static void franz_analysis(mn_delivery_result *r, const mn_experiment *e)
@@ -599,7 +608,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
         return mn_error_set(MN_EINPUT,
                             "delivery grid %d x %d x %d voxels needs %.3g MB, over the "
                             "memory budget of %.3g MB (raise --max-memory or use fewer voxels)",
-                            L.n, L.n, L.nz, need / 1e6, budget / 1e6);
+                            L.n, L.n, L.nz, (double)need / 1e6, (double)budget / 1e6);
 
     mn_product_properties props;
     MN_TRY(mn_delivery_product_properties(prod, &props));
@@ -652,7 +661,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     r->half_life_h = half_life_h;
     r->kp_cm_h = perm.kp_cm_h;
     const int n = L.n, nz = L.nz;
-    const size_t plane = (size_t)n * n, nvox = plane * nz;
+    const size_t plane = (size_t)n * (size_t)n, nvox = plane * (size_t)nz;
     K = malloc(nvox * sizeof *K), Dt = malloc(nvox * sizeof *Dt), D = malloc(nvox * sizeof *D);
     decay = calloc(nvox, sizeof *decay), c0 = calloc(nvox, sizeof *c0);
     buf = malloc(nvox * sizeof *buf), chan = calloc(nvox, 1);
@@ -686,7 +695,7 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
                                  : 0.0;
         for (int j = 0; j < n; j++)
             for (int i = 0; i < n; i++) {
-                size_t v = (size_t)k * plane + (size_t)j * n + i;
+                size_t v = (size_t)k * plane + (size_t)j * (size_t)n + (size_t)i;
                 chan[v] = k < L.channel_depth_k && mn_cell_is_channel(&L, i, j);
                 K[v] = chan[v] ? 1.0 : Ki[k];
                 Dt[v] = chan[v] ? Ki[k] * Di[k] : Di[k]; /* healed channel: tissue K·D, K = 1 */
@@ -785,6 +794,8 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
     const double d_wound = WOUND_P_CM_H * scale_or_1(opt.scale_wound) * 1e4 / MN_S_PER_H *
                            pow(WOUND_REF_MW / sol.mw_da, 0.655) * h_sc_um;
     r->pore_d_um2_s = d_fluid;
+    /* the share of the open mouths that are wounds into the dermis (in vivo) */
+    const double wound_share = pat.wound_fraction;
 
     /* March between output times; the channel D is refreshed when the open fraction at the
      * step midpoint has moved by more than OPEN_TOL since it was last set. */
@@ -845,10 +856,14 @@ mn_status mn_delivery_run(const mn_model *m, const mn_column *col, const mn_punc
             /* the open part of the cross-section is a pore of radius r·sqrt(open) */
             double lam = props.radius_nm * 1e-3 / (pore_r_um * sqrt(open));
             double d_open = d_fluid * mn_delivery_renkin(lam);
-            /* in vivo the mouth (the channel through the SC) passes what a wound surface does,
-             * never less than the SC it replaced (a lipophilic solute whose intact SC passes
-             * more than a wound surface's measured uptake is not slowed by the breach) */
-            double d_mouth = franz ? d_open : fmin(d_open, d_wound * mn_delivery_renkin(lam));
+            /* in vivo the mouth (the channel through the SC) of a puncture into the dermis
+             * passes what a wound surface does; a dry perforation of the SC and avascular
+             * epidermis is an open pore (WOUND_P_CM_H); the two kinds of mouth in parallel by
+             * their open area. Never less than the SC it replaced (a lipophilic solute whose
+             * intact SC passes more than a wound surface's measured uptake is not slowed). */
+            double d_mouth = franz ? d_open
+                                   : wound_share * fmin(d_open, d_wound * mn_delivery_renkin(lam)) +
+                                         (1.0 - wound_share) * d_open;
             for (size_t v = 0; v < nvox; v++)
                 D[v] = chan[v]
                            ? (v < (size_t)L.k_ve * plane ? fmax(d_mouth, Dt[v]) : d_open) * open +

@@ -120,14 +120,15 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
     const int nzo = (int)ceil(total / h - 1e-9);
     /* The quarter cell is mirrored into the whole cell (2n × 2n, channel in the middle). */
     const int n = L->n, n2 = 2 * n;
-    const size_t plane = (size_t)n * n, plane2 = (size_t)n2 * n2;
-    double *img = malloc(2 * plane2 * nzo * sizeof *img);
-    int *kof = malloc(nzo * sizeof *kof);
+    const size_t sn = (size_t)n, sn2 = (size_t)n2, snzo = (size_t)nzo;
+    const size_t plane = sn * sn, plane2 = sn2 * sn2;
+    double *img = malloc(2 * plane2 * snzo * sizeof *img);
+    int *kof = malloc(snzo * sizeof *kof);
     if (!img || !kof) {
         free(img), free(kof);
         return mn_error_set(MN_ENOMEM, "out of memory resampling the field");
     }
-    double *mask = img + plane2 * nzo;
+    double *mask = img + plane2 * snzo;
     for (int ko = 0, k = 0; ko < nzo; ko++) {
         double zc = (ko + 0.5) * h, ztop = 0;
         for (k = 0; k < L->k_rec - 1 && zc > ztop + L->dz_um[k]; k++)
@@ -136,7 +137,7 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
         for (int J = 0; J < n2; J++)
             for (int I = 0; I < n2; I++) {
                 int i = I < n ? n - 1 - I : I - n, j = J < n ? n - 1 - J : J - n;
-                mask[(size_t)ko * plane2 + (size_t)J * n2 + I] =
+                mask[(size_t)ko * plane2 + (size_t)J * sn2 + (size_t)I] =
                     k < L->channel_depth_k && mn_cell_is_channel(L, i, j);
             }
     }
@@ -152,8 +153,8 @@ mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
             for (int J = 0; J < n2; J++)
                 for (int I = 0; I < n2; I++) {
                     int i = I < n ? n - 1 - I : I - n, j = J < n ? n - 1 - J : J - n;
-                    img[(size_t)ko * plane2 + (size_t)J * n2 + I] =
-                        src[(size_t)j * n + i] * MN_UM3_PER_ML;
+                    img[(size_t)ko * plane2 + (size_t)J * sn2 + (size_t)I] =
+                        src[(size_t)j * sn + (size_t)i] * MN_UM3_PER_ML;
                 }
         }
         mn_vti_array a[2] = {{"concentration_ug_ml", img}, {"channel", mask}};

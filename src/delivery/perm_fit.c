@@ -250,8 +250,9 @@ mn_status mn_permeability_fit_solutes(const mn_solute *sol, const double *log_kp
         double r = out->reg[0] + out->reg[1] * log_kow[i] + out->reg[2] * mw[i] - log_kp[i];
         rq += r * r;
     }
-    out->rmse = sqrt(sq / n), out->loo_rmse = sqrt(sl / n), out->bias = bias / n;
-    out->reg_rmse = sqrt(rq / n), out->reg_loo_rmse = sqrt(rl / n);
+    const double dn = (double)n;
+    out->rmse = sqrt(sq / dn), out->loo_rmse = sqrt(sl / dn), out->bias = bias / dn;
+    out->reg_rmse = sqrt(rq / dn), out->reg_loo_rmse = sqrt(rl / dn);
     free(pts), free(mw);
     return MN_OK;
 }

@@ -347,7 +347,7 @@ static void pattern_uses_the_recovered_channels(void **state)
         cd[k] = 200, cdiam[k] = 60;
     L->p.channel_depth_um = cd, L->p.channel_diameter_um = cdiam;
     mn_channel_pattern pat;
-    assert_int_equal(mn_channel_pattern_measure(&m, &L->p, &pat), MN_OK);
+    assert_int_equal(mn_channel_pattern_measure(&m, &c, &L->p, &pat), MN_OK);
     assert_float_equal(pat.area_fraction, 25 * MN_PI * 900 / 1e6, 0.02 * 0.0707);
     assert_float_equal(pat.radius_um, 30, 0.02 * 30);
     assert_float_equal(pat.depth_um, 200, 1e-9);
