@@ -9,6 +9,7 @@
 #include "core/units.h"
 #include "delivery/delivery.h"
 #include "io/atomic.h"
+#include "io/delivery_out.h"
 #include "io/heat_vti.h"
 #include "io/pvd.h"
 #include "io/summary.h"
@@ -142,12 +143,12 @@ mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_pu
         MN_TRY_GOTO(mn_summary_add_delivery(session, d), done);
     if (out->dir) {
         text_sink t;
-        MN_TRY_GOTO(mn_delivery_write_fields(d, out->dir), done);
+        MN_TRY_GOTO(mn_io_write_delivery_fields(d, out->dir), done);
         MN_TRY_GOTO(text_open(&t), done);
-        mn_delivery_write_series(t.f, d, s == 1);
+        mn_io_write_delivery_series(t.f, d, s == 1);
         MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_DELIVERY][s - 1]), done);
         MN_TRY_GOTO(text_open(&t), done);
-        mn_delivery_write_profiles(t.f, d, s == 1);
+        mn_io_write_delivery_profiles(t.f, d, s == 1);
         MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_PROFILES][s - 1]), done);
     }
 done:
