@@ -5,10 +5,13 @@
  * disassembly spills every variable to the stack), and the package has no LAPACK band solver.
  * On the healing course (288 unknowns, half-bandwidth 12) the band LU, the band-matrix and
  * serial-vector kernels of that build were two thirds of each virtual patient's time (callgrind,
- * BENCHMARKS.md). The band solver here factorises with LAPACK's dgbtrf/dgbtrs on the
- * SUNBandMatrix storage itself (SUNDIALS' band storage is LAPACK's, fill rows included), as
- * SUNDIALS' own SUNLinSol_LapackBand does; the vector kernels are the serial ones, compiled
- * with the project's flags. Results agree with SUNDIALS' to rounding (tests/core). */
+ * BENCHMARKS.md). The band solver here factorises as LAPACK's dgbtrf does (its unblocked
+ * dgbtf2, operation for operation, so the factors are LAPACK's) on the SUNBandMatrix storage
+ * itself (SUNDIALS' band storage is LAPACK's, fill rows included), as SUNDIALS' own
+ * SUNLinSol_LapackBand does, but in loops the compiler vectorises instead of a BLAS call per
+ * column; the vector kernels are the serial ones, compiled with the project's flags and cloned
+ * for AVX2 and AVX-512 (no contraction: the same bits). Results agree with SUNDIALS' to
+ * rounding and with dgbtrf's factors (tests/core). */
 #ifndef MN_SUNFAST_H
 #define MN_SUNFAST_H
 

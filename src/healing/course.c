@@ -282,16 +282,23 @@ static mn_status output_times(const double *days, int n, double end_day, double 
     return MN_OK;
 }
 
-typedef struct solver {
+/* CVODE and its band solver for one course at a time. Created once and reused across courses
+ * (virtual patients, trial patients on one thread: issue 16, 17): every course starts with
+ * solver_start, which resets the integrator's whole history (CVodeReInit: order, step size,
+ * counters, the Jacobian's age), so a reused object gives the same bits as a new one. */
+struct mn_healing_solver {
     SUNContext ctx;
     N_Vector y;
     SUNMatrix jac;
     SUNLinearSolver ls;
     void *mem;
-} solver;
+};
+typedef mn_healing_solver solver;
 
-static void solver_free(solver *s)
+void mn_healing_solver_free(mn_healing_solver *s)
 {
+    if (!s)
+        return;
     if (s->mem)
         CVodeFree(&s->mem);
     if (s->ls)
@@ -302,17 +309,25 @@ static void solver_free(solver *s)
         N_VDestroy(s->y);
     if (s->ctx)
         SUNContext_Free(&s->ctx);
+    free(s);
 }
 
-static mn_status solver_init(solver *s, rates *q)
+mn_status mn_healing_solver_create(mn_healing_solver **out)
 {
-    memset(s, 0, sizeof *s);
-    if (SUNContext_Create(NULL, &s->ctx) != 0)
+    mn_healing_solver *s = calloc(1, sizeof *s);
+    *out = NULL;
+    if (!s)
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    if (SUNContext_Create(NULL, &s->ctx) != 0) {
+        free(s);
         return mn_error_set(MN_ESOLVER, "healing: SUNDIALS context creation failed");
+    }
     s->y = N_VNew_Serial(NY, s->ctx);
     s->jac = SUNBandMatrix(NY, NV, NV, s->ctx);
-    if (!s->y || !s->jac)
+    if (!s->y || !s->jac) {
+        mn_healing_solver_free(s);
         return mn_error_set(MN_ENOMEM, "healing: SUNDIALS allocation failed");
+    }
     /* optimised kernels and a LAPACK band LU in place of the Debian build's (core/sunfast.h) */
     mn_sunfast_vector(s->y);
     mn_sunfast_band_matrix(s->jac);
@@ -321,9 +336,21 @@ static mn_status solver_init(solver *s, rates *q)
     s->mem = CVodeCreate(CV_BDF, s->ctx);
     if (!s->ls || !s->mem || CVodeInit(s->mem, rhs, 0.0, s->y) != CV_SUCCESS ||
         CVodeSStolerances(s->mem, MN_HEALING_RTOL, MN_HEALING_ATOL) != CV_SUCCESS ||
-        CVodeSetUserData(s->mem, q) != CV_SUCCESS ||
         CVodeSetLinearSolver(s->mem, s->ls, s->jac) != CV_SUCCESS ||
-        CVodeSetMaxNumSteps(s->mem, 20000) != CV_SUCCESS)
+        CVodeSetMaxNumSteps(s->mem, 20000) != CV_SUCCESS) {
+        mn_healing_solver_free(s);
+        return mn_error_set(MN_ESOLVER, "healing: CVODE setup failed");
+    }
+    *out = s;
+    return MN_OK;
+}
+
+/* A new course from day 0 on this course's rates: zero state, no integrator history. The stop
+ * time a previous course left is replaced before every advance (course_run). */
+static mn_status solver_start(solver *s, rates *q)
+{
+    N_VConst(0.0, s->y);
+    if (CVodeReInit(s->mem, 0.0, s->y) != CV_SUCCESS || CVodeSetUserData(s->mem, q) != CV_SUCCESS)
         return mn_error_set(MN_ESOLVER, "healing: CVODE setup failed");
     return MN_OK;
 }
@@ -399,7 +426,7 @@ static void epidermis(const mn_healing_params *p, const mn_column *col, const do
     }
 }
 
-static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
+static mn_status course_run(solver *given, const mn_healing_params *prm, const mn_patient *pat,
                             const mn_column *col, const double *session_days,
                             const mn_healing_injury *injuries, int n_sessions, double end_day,
                             mn_healing_result **out)
@@ -418,7 +445,7 @@ static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
     mn_status st = MN_OK;
     mn_healing_result *r = NULL;
     double *pap = NULL, *gpap = NULL;
-    solver sv;
+    solver *sv = given, *own = NULL;
     rates q;
     double dz = (col->dermis_bottom_um - col->dej_depth_um) / MN_HEALING_NZ;
     double product_factor = 1.0, pih_factor = 1.0;
@@ -426,7 +453,6 @@ static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
     MN_TRY(mn_healing_product_pih_factor(injuries, n_sessions, &pih_factor));
     set_rates(prm, pat, dz, product_factor, &q);
     q.inj = injuries, q.days = session_days, q.n_sess = n_sessions; /* open burns (rhs) */
-    memset(&sv, 0, sizeof sv);
 
     r = calloc(1, sizeof *r);
     if (!r)
@@ -460,28 +486,31 @@ static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
     int n_pap = (int)ceil(2.0 * loop / dz);
     n_pap = n_pap < 1 ? 1 : (n_pap > MN_HEALING_NZ ? MN_HEALING_NZ : n_pap);
 
-    MN_TRY_GOTO(solver_init(&sv, &q), fail_pap);
+    if (!sv)
+        MN_TRY_GOTO(mn_healing_solver_create(&own), fail_pap);
+    sv = sv ? sv : own;
+    MN_TRY_GOTO(solver_start(sv, &q), fail_pap);
     double t = 0;
     int si = 0;
-    double *y = N_VGetArrayPointer(sv.y);
+    double *y = N_VGetArrayPointer(sv->y);
     for (size_t i = 0; i < r->rows; i++) {
         double T = r->times[i];
         while (si < n_sessions && session_days[si] <= T + 1e-9) {
             double ts = session_days[si];
-            MN_TRY_GOTO(advance(&sv, &t, ts), fail_pap);
+            MN_TRY_GOTO(advance(sv, &t, ts), fail_pap);
             apply_injury(prm, &q, &injuries[si], y);
             t = ts;
-            if (CVodeReInit(sv.mem, t, sv.y) != CV_SUCCESS) {
+            if (CVodeReInit(sv->mem, t, sv->y) != CV_SUCCESS) {
                 st = mn_error_set(MN_ESOLVER, "healing: CVODE reinit failed");
                 goto fail_pap;
             }
             double next = si + 1 < n_sessions ? session_days[si + 1] : end_day;
-            CVodeSetStopTime(sv.mem, next > t ? next : end_day);
+            CVodeSetStopTime(sv->mem, next > t ? next : end_day);
             si++;
         }
         if (si == 0)
-            CVodeSetStopTime(sv.mem, n_sessions > 0 ? session_days[0] : end_day);
-        MN_TRY_GOTO(advance(&sv, &t, T), fail_pap);
+            CVodeSetStopTime(sv->mem, n_sessions > 0 ? session_days[0] : end_day);
+        MN_TRY_GOTO(advance(sv, &t, T), fail_pap);
 
         double c1 = 0, c3 = 0, el = 0, fb = 0, med = 0, infl = 0, xp = 0, gp = 0;
         for (int k = 0; k < MN_HEALING_NZ; k++) {
@@ -530,7 +559,7 @@ static mn_status course_run(const mn_healing_params *prm, const mn_patient *pat,
     r->pih_probability =
         1.0 - pow(1.0 - mn_healing_pih_probability(pat, injuries, r->erythema_days, n_sessions),
                   pih_factor);
-    solver_free(&sv);
+    mn_healing_solver_free(own);
     *out = r;
     return MN_OK;
 
@@ -538,7 +567,7 @@ fail_pap:
     free(pap);
     free(gpap);
 fail:
-    solver_free(&sv);
+    mn_healing_solver_free(own);
     mn_healing_result_free(r);
     return st;
 }
@@ -549,6 +578,15 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
                                 const mn_column *col, const double *session_days,
                                 const mn_healing_injury *injuries, int n_sessions, double end_day,
                                 mn_healing_result **out)
+{
+    return mn_healing_course_run_on(NULL, prm, pat, col, session_days, injuries, n_sessions,
+                                    end_day, out);
+}
+
+mn_status mn_healing_course_run_on(mn_healing_solver *sv, const mn_healing_params *prm,
+                                   const mn_patient *pat, const mn_column *col,
+                                   const double *session_days, const mn_healing_injury *injuries,
+                                   int n_sessions, double end_day, mn_healing_result **out)
 {
     mn_column pcol;
     mn_healing_injury *pin = NULL;
@@ -561,7 +599,7 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
             pin = NULL;
         }
     }
-    mn_status st = course_run(prm, pat, pin ? &pcol : col, session_days, pin ? pin : injuries,
+    mn_status st = course_run(sv, prm, pat, pin ? &pcol : col, session_days, pin ? pin : injuries,
                               n_sessions, end_day, out);
     free(pin);
     return st;

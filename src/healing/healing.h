@@ -128,6 +128,19 @@ mn_status mn_healing_course_run(const mn_healing_params *prm, const mn_patient *
                                 mn_healing_result **out);
 void mn_healing_result_free(mn_healing_result *r);
 
+/* CVODE with its band solver, reusable across courses: one per thread for virtual or trial
+ * patients (creating one per course is a context, vectors, a band matrix and CVODE's memory).
+ * A course on a reused solver gives the same bits as on a new one (tests/healing). Not for two
+ * threads at once. */
+typedef struct mn_healing_solver mn_healing_solver;
+mn_status mn_healing_solver_create(mn_healing_solver **out);
+void mn_healing_solver_free(mn_healing_solver *s);
+/* mn_healing_course_run on solver sv (NULL: a new one for this course). */
+mn_status mn_healing_course_run_on(mn_healing_solver *sv, const mn_healing_params *prm,
+                                   const mn_patient *pat, const mn_column *col,
+                                   const double *session_days, const mn_healing_injury *injuries,
+                                   int n_sessions, double end_day, mn_healing_result **out);
+
 /* Outcome days (from the first session) at which changes are reported. */
 enum { MN_HEALING_N_OUTCOME_DAYS = 4 };
 extern const double mn_healing_outcome_days[MN_HEALING_N_OUTCOME_DAYS]; /* 30, 90, 180, 365 */

@@ -96,6 +96,14 @@ mn_status mn_healing_samples_run_range(mn_healing_samples *s, int first, int cou
     int first_bad = count;
     char message[512] = "";
     int nt = threads > 0 ? threads : omp_get_max_threads();
+    /* One CVODE object per thread, made by its first patient and reused by the next (a reused
+     * solver gives the same bits as a new one: the result does not depend on the thread count);
+     * a thread that cannot make one lets each course make its own. */
+    mn_healing_solver **sv = calloc((size_t)nt, sizeof *sv);
+    if (!sv) {
+        free(status);
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
+    }
 #pragma omp parallel for schedule(dynamic, 4) num_threads(nt)
     for (int j = 0; j < count; j++) {
         int i = first + j;
@@ -105,9 +113,12 @@ mn_status mn_healing_samples_run_range(mn_healing_samples *s, int first, int cou
         mn_status st = mn_signals_stop_requested()
                            ? MN_EINTERRUPTED
                            : mn_healing_params_sample(seed, (uint32_t)i, &p);
+        mn_healing_solver **mine = &sv[omp_get_thread_num()];
+        if (st == MN_OK && !*mine && mn_healing_solver_create(mine) != MN_OK)
+            *mine = NULL;
         if (st == MN_OK)
-            st = mn_healing_course_run(&p, pat, col, session_days, injuries, n_sessions, end_day,
-                                       &r);
+            st = mn_healing_course_run_on(*mine, &p, pat, col, session_days, injuries, n_sessions,
+                                          end_day, &r);
         if (st == MN_OK) {
             double *w = s->why + (size_t)i * NW;
             w[W_RATE_Z] = p.healing_rate_z;
@@ -129,6 +140,9 @@ mn_status mn_healing_samples_run_range(mn_healing_samples *s, int first, int cou
         status[j] = st;
         mn_healing_result_free(r);
     }
+    for (int k = 0; k < nt; k++)
+        mn_healing_solver_free(sv[k]);
+    free(sv);
     mn_status st = MN_OK;
     if (first_bad < count && status[first_bad] == MN_EINTERRUPTED)
         st = mn_error_set(MN_EINTERRUPTED, "stopped on request (virtual patients)");

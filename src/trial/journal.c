@@ -84,7 +84,8 @@ static mn_status load_one(const char *path, void *user)
         }
         if (!ok || c->tab->done[i])
             continue;
-        memcpy(&c->tab->endpoint[(size_t)i * c->tab->n_arms], y, sizeof(double) * c->tab->n_arms);
+        memcpy(&c->tab->endpoint[(size_t)i * (size_t)c->tab->n_arms], y,
+               sizeof(double) * (size_t)c->tab->n_arms);
         c->tab->done[i] = 1;
         c->restored++;
     }

@@ -84,8 +84,8 @@ static mn_status effect_of(const mn_trial_spec *t, const mn_trial_table *tab, in
     for (long i = 0; i < tab->n; i++) {
         if (mask && !mask[i])
             continue;
-        double y0 = tab->endpoint[(size_t)i * tab->n_arms],
-               y1 = tab->endpoint[(size_t)i * tab->n_arms + a];
+        double y0 = tab->endpoint[(size_t)i * (size_t)tab->n_arms],
+               y1 = tab->endpoint[(size_t)i * (size_t)tab->n_arms + (size_t)a];
         if (t->design == MN_TRIAL_PAIRED) {
             ref[n0++] = y0;
             arm[n1++] = y1;
@@ -246,7 +246,7 @@ static mn_status build_json(const mn_trial_spec *t, const mn_trial_table *tab, c
     for (int a = 0; a < t->n_arms; a++) {
         long n = 0;
         for (long i = 0; i < tab->n; i++) {
-            double y = tab->endpoint[(size_t)i * tab->n_arms + a];
+            double y = tab->endpoint[(size_t)i * (size_t)tab->n_arms + (size_t)a];
             if (isfinite(y))
                 v[n++] = y;
         }
@@ -339,7 +339,7 @@ mn_status mn_trial_write_patients_csv(const mn_trial_spec *t, const mn_trial_tab
         mn_trial_patient_draw(t, (uint32_t)i, &p);
         conditions_text(t, p.conditions, cond, sizeof cond);
         for (int a = 0; a < t->n_arms; a++) {
-            double y = tab->endpoint[(size_t)i * tab->n_arms + a];
+            double y = tab->endpoint[(size_t)i * (size_t)tab->n_arms + (size_t)a];
             if (!isfinite(y))
                 continue;
             fprintf(af.f, "%ld,%s,%.1f,%s,%d,%s,%s,", i, t->arms[a].name, p.age_years,
@@ -395,7 +395,7 @@ mn_status mn_trial_read_patients_csv(const mn_trial_spec *t, const char *path, m
             st = mn_error_set(MN_EINPUT, "%s:%ld: unknown arm or bad endpoint value", path, lineno);
             break;
         }
-        size_t slot = (size_t)i * t->n_arms + a;
+        size_t slot = (size_t)i * (size_t)t->n_arms + (size_t)a;
         if (seen[slot] || tab->done[i]) {
             st = mn_error_set(MN_EINPUT, "%s:%ld: patient %ld in arm %s appears twice", path,
                               lineno, i, t->arms[a].name);
@@ -410,12 +410,12 @@ mn_status mn_trial_read_patients_csv(const mn_trial_spec *t, const char *path, m
         int any = 0, all = 1;
         mn_trial_patient p;
         for (int a = 0; a < t->n_arms; a++)
-            any |= seen[(size_t)i * t->n_arms + a];
+            any |= seen[(size_t)i * (size_t)t->n_arms + (size_t)a];
         if (!any)
             continue;
         mn_trial_patient_draw(t, (uint32_t)i, &p);
         for (int a = 0; a < t->n_arms; a++)
-            if ((p.arm < 0 || p.arm == a) != seen[(size_t)i * t->n_arms + a])
+            if ((p.arm < 0 || p.arm == a) != seen[(size_t)i * (size_t)t->n_arms + (size_t)a])
                 all = 0;
         if (!all)
             st = mn_error_set(MN_EINPUT,
@@ -466,12 +466,12 @@ mn_status mn_trial_write_outputs(const mn_trial_spec *t, const mn_trial_table *t
     }
     for (int a = 0; a < t->n_arms; a++) {
         arms[a].name = t->arms[a].name;
-        arms[a].values = vals + (size_t)a * tab->n;
+        arms[a].values = vals + (size_t)a * (size_t)tab->n;
         arms[a].n = 0;
         for (long i = 0; i < tab->n; i++) {
-            double y = tab->endpoint[(size_t)i * tab->n_arms + a];
+            double y = tab->endpoint[(size_t)i * (size_t)tab->n_arms + (size_t)a];
             if (isfinite(y))
-                vals[(size_t)a * tab->n + arms[a].n++] = y;
+                vals[(size_t)a * (size_t)tab->n + (size_t)arms[a].n++] = y;
         }
     }
     char xlabel[128];

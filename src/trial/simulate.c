@@ -1,8 +1,8 @@
 /* One virtual patient through one arm, simulating only what the endpoint needs: the sessions
  * up to the endpoint day (needling, RF heat where the device heats) and healing to that day
  * with the patient's own healing parameters. A product acts on healing through its dermal dose,
- * simulated once per arm, zone and session (doses.c) rather than for every patient. No files,
- * no summary. */
+ * delivered through this patient's own channels into this patient's skin (docs/TRIAL.md: a dose
+ * shared by the patients of a zone lost a thousandfold spread with age). No files, no summary. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +58,9 @@ static double timeline_at(const mn_healing_result *h, double day, int c)
     }
     double t0 = tl[lo * MN_TL_NCOL], t1 = tl[hi * MN_TL_NCOL];
     if (hi == lo || t1 == t0)
-        return tl[lo * MN_TL_NCOL + c];
+        return tl[lo * MN_TL_NCOL + (size_t)c];
     double w = fmin(1.0, fmax(0.0, (day - t0) / (t1 - t0)));
-    return (1 - w) * tl[lo * MN_TL_NCOL + c] + w * tl[hi * MN_TL_NCOL + c];
+    return (1 - w) * tl[lo * MN_TL_NCOL + (size_t)c] + w * tl[hi * MN_TL_NCOL + (size_t)c];
 }
 
 static double endpoint_of(const mn_trial_spec *t, const mn_healing_result *h, const mn_column *col,
@@ -111,7 +111,7 @@ static void patient_model(const mn_trial_spec *t, const mn_trial_patient *p, int
     if (t->concern[0]) {
         m->indication.present = true;
         snprintf(m->indication.concern, sizeof m->indication.concern, "%s", t->concern);
-        m->indication.severity = t->severity_given ? p->severity : NAN;
+        m->indication.severity = t->severity_given ? (double)p->severity : NAN;
     }
     /* Sessions after the endpoint day cannot change it; healing runs to the endpoint day. */
     mn_protocol *pr = &m->protocol;
@@ -122,8 +122,41 @@ static void patient_model(const mn_trial_spec *t, const mn_trial_patient *p, int
     pr->follow_up_days = t->day - (keep - 1) * pr->interval_days;
 }
 
+mn_status mn_trial_patient_course(const mn_trial_spec *t, const mn_trial_patient *p, int arm,
+                                  mn_model *m, mn_column *col, mn_course *c)
+{
+    mn_status st = MN_OK;
+    const mn_session_sinks none = {NULL, NULL, NULL, 0};
+    mn_model *wm = NULL;
+    patient_model(t, p, arm, m);
+    memset(c, 0, sizeof *c);
+    MN_TRY(mn_anatomy_column_for(m, col));
+    st = mn_course_init(m, c);
+    if (st == MN_OK && m->product.present && !(wm = malloc(sizeof *wm)))
+        st = mn_error_set(MN_ENOMEM, "out of memory simulating a patient");
+    for (int s = 1; s <= c->n_sessions && st == MN_OK; s++) {
+        if (!m->product.present) {
+            st = mn_course_run_session(m, col, s, c, &none);
+            continue;
+        }
+        /* The session's stages as a run takes them, delivery included (mn_course_run_session
+         * delivers only when it reports): the dose is this patient's own. */
+        mn_punctures *pp = NULL;
+        st = mn_course_needle(m, col, s, c, &none, NULL, &pp, wm);
+        if (st == MN_OK && m->device.type == MN_DEVICE_RF)
+            st = mn_course_heat(m, col, s, c, NULL, &none);
+        if (st == MN_OK)
+            st = mn_course_deliver(wm, col, pp, s, c, NULL, &none);
+        mn_punctures_free(pp);
+    }
+    free(wm);
+    if (st != MN_OK)
+        mn_course_free(c);
+    return st;
+}
+
 mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *p, int arm,
-                                double *endpoint)
+                                mn_healing_solver *sv, double *endpoint)
 {
     mn_status st = MN_OK;
     mn_model *m = malloc(sizeof *m);
@@ -131,29 +164,21 @@ mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *
     mn_column col;
     mn_healing_params prm;
     mn_healing_result *h = NULL;
-    const mn_session_sinks none = {NULL, NULL, NULL, 0};
     *endpoint = NAN;
     if (!m)
         return mn_error_set(MN_ENOMEM, "out of memory simulating a patient");
-    patient_model(t, p, arm, m);
-    memset(&c, 0, sizeof c);
-    MN_TRY_GOTO(mn_anatomy_column_for(m, &col), done);
-    MN_TRY_GOTO(mn_course_init(m, &c), done);
-    for (int s = 1; s <= c.n_sessions; s++) {
-        MN_TRY_GOTO(mn_course_run_session(m, &col, s, &c, &none), done);
-        if (m->product.present) {
-            mn_healing_injury *in = &c.injuries[s - 1];
-            snprintf(in->product, sizeof in->product, "%s", m->product.name);
-            MN_TRY_GOTO(mn_trial_product_dose(t, arm, p->zone, s, &in->product_dermis_ug_per_cm2),
-                        done);
-        }
+    st = mn_trial_patient_course(t, p, arm, m, &col, &c);
+    if (st != MN_OK) {
+        free(m);
+        return st;
     }
     MN_TRY_GOTO(mn_healing_params_sample(t->seed, p->index, &prm), done);
-    MN_TRY_GOTO(mn_healing_course_run(&prm, &m->patient, &col, c.days, c.injuries, c.n_sessions,
-                                      c.end_day, &h),
+    MN_TRY_GOTO(mn_healing_course_run_on(sv, &prm, &m->patient, &col, c.days, c.injuries,
+                                         c.n_sessions, c.end_day, &h),
                 done);
-    /* The clinical model takes the scale's typical baseline for a severity < 0. */
-    double severity = t->severity_given ? p->severity : -1.0;
+    /* The clinical model takes the scale's typical baseline for a severity < 0: no severity, or
+     * one on a scale other than the clinical one (the clinic's rule, as in a run). */
+    double severity = t->severity_given && t->severity_scores ? p->severity : -1.0;
     *endpoint = mn_trial_round(endpoint_of(t, h, &col, severity));
     if (!isfinite(*endpoint))
         st = mn_error_set(MN_ENUMERIC, "the endpoint is not finite at day %g", t->day);
@@ -173,7 +198,12 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
     mn_status bad_status = MN_OK;
     char message[512] = "";
     int nt = threads > 0 ? threads : omp_get_max_threads();
+    /* One CVODE object per thread, made by its first patient and reused by the next (the same
+     * bits as a new one per patient, so the table does not depend on threads or ranks). */
+    mn_healing_solver **sv = calloc((size_t)nt, sizeof *sv);
     *stopped = 0;
+    if (!sv)
+        return mn_error_set(MN_ENOMEM, "out of memory for the trial's solvers");
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (long i = first; i < last; i++) {
         int halt;
@@ -189,11 +219,14 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
         mn_trial_patient p;
         mn_trial_patient_draw(t, (uint32_t)i, &p);
         double y[MN_TRIAL_ARM_CAP];
+        mn_healing_solver **mine = &sv[omp_get_thread_num()];
+        if (!*mine && mn_healing_solver_create(mine) != MN_OK)
+            *mine = NULL; /* then each course makes its own, and says why it cannot */
         mn_status st = MN_OK;
         for (int a = 0; a < t->n_arms && st == MN_OK; a++) {
             y[a] = NAN;
             if (p.arm < 0 || p.arm == a)
-                st = mn_trial_simulate_one(t, &p, a, &y[a]);
+                st = mn_trial_simulate_one(t, &p, a, *mine, &y[a]);
             /* A stop request inside a stage (field step, healing) ends this patient unfinished:
              * a stop, not an error; the journal resumes it. */
             if (st == MN_EINTERRUPTED) {
@@ -215,12 +248,16 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
             continue;
 #pragma omp critical(mn_trial_done)
         {
-            memcpy(&tab->endpoint[(size_t)i * t->n_arms], y, sizeof(double) * t->n_arms);
+            memcpy(&tab->endpoint[(size_t)i * (size_t)t->n_arms], y,
+                   sizeof(double) * (size_t)t->n_arms);
             tab->done[i] = 1;
             if (on_done)
                 on_done(user, i, y, t->n_arms);
         }
     }
+    for (int k = 0; k < nt; k++)
+        mn_healing_solver_free(sv[k]);
+    free(sv);
     if (first_bad < last)
         return mn_error_set(bad_status, "virtual patient %ld, %s", first_bad, message);
     *stopped = stop;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "anatomy/anatomy.h"
+#include "clinic/severity.h"
 #include "core/error.h"
 #include "core/table.h"
 #include "healing/healing.h"
@@ -40,7 +41,6 @@ void mn_trial_spec_free(mn_trial_spec *t)
     if (!t)
         return;
     free(t->text);
-    mn_trial_doses_free(t->doses);
     free(t);
 }
 
@@ -114,6 +114,63 @@ static mn_status check_condition(const mn_ydoc *doc, const mn_ynode *at, const c
                       known);
 }
 
+/* The end of the severity range [s0, s1] that lies off the scale [lo, hi]: the node itself, or
+ * the range's entry that does (its path and value written to ip and v); NULL when on it. */
+static const mn_ynode *off_scale(const mn_ynode *n, double s0, double s1, double lo, double hi,
+                                 char *ip, size_t cap, double *v)
+{
+    int seq = n->kind == MN_Y_SEQ;
+    for (size_t i = 0; i < 2; i++) {
+        *v = i ? s1 : s0;
+        if (*v < lo || *v > hi) {
+            if (!seq) {
+                snprintf(ip, cap, "cohort.severity");
+                return n;
+            }
+            snprintf(ip, cap, "cohort.severity[%zu]", i);
+            return n->items[i];
+        }
+    }
+    return NULL;
+}
+
+/* Severity by the clinic's one rule (data/severity.csv, src/clinic/severity.c), as `mnsim run`
+ * (indication.severity) and `mnsim plan --severity` read it: a number on the concern's own
+ * scale, refused off it or for a concern without a scale; the clinical score starts from it
+ * only where that scale is the clinical scale (mn_clinic_severity_for_score), else from the
+ * clinical scale's typical baseline, as in a run. */
+static mn_status parse_severity(const mn_ydoc *doc, const mn_ynode *map, mn_trial_spec *t)
+{
+    const mn_ynode *n = mn_ynode_get(map, "severity");
+    double s0 = 0, s1 = 0;
+    if (!n)
+        return MN_OK;
+    if (!t->concern[0])
+        return mn_y_error(doc, n, "cohort.severity",
+                          "given without a concern (expected cohort.concern)");
+    /* First the widest scale any concern has (the scenario loader's bound, SALT's 0–100). */
+    MN_TRY(read_range(doc, map, "cohort", "severity", 0, 100, 1, &s0, &s1));
+    mn_severity_scale sc;
+    MN_TRY(mn_clinic_severity_scale(t->concern, &sc));
+    if (!sc.found)
+        return mn_y_error(doc, n, "cohort.severity",
+                          "%s has no severity scale in data/severity.csv (expected no severity)",
+                          t->concern);
+    char ip[64];
+    double v = 0;
+    const mn_ynode *bad = off_scale(n, s0, s1, sc.lo, sc.hi, ip, sizeof ip, &v);
+    if (bad)
+        return mn_y_error(doc, bad, ip, "%g is off the %s of %s (expected %g to %g)", v, sc.name,
+                          t->concern, sc.lo, sc.hi);
+    double score = -1.0;
+    MN_TRY(mn_clinic_severity_for_score(t->concern, s0, &score));
+    t->severity_lo = (int)s0;
+    t->severity_hi = (int)s1;
+    t->severity_given = true;
+    t->severity_scores = score >= 0;
+    return MN_OK;
+}
+
 static mn_status parse_cohort(const mn_ydoc *doc, const mn_ynode *map, mn_trial_spec *t)
 {
     static const char *const keys[] = {"size",    "age_years", "sex",        "fitzpatrick", "zone",
@@ -159,15 +216,7 @@ static mn_status parse_cohort(const mn_ydoc *doc, const mn_ynode *map, mn_trial_
         MN_TRY(mn_y_choice(doc, map, path, "concern", mn_indication_concerns(), &idx));
         snprintf(t->concern, sizeof t->concern, "%s", mn_indication_concerns()[idx]);
     }
-    double s0 = 0, s1 = 0;
-    /* Severity on the concern's own scale; the scenario loader's bound (MASI's 0–48). */
-    MN_TRY(read_range(doc, map, path, "severity", 0, 48, 1, &s0, &s1));
-    if (mn_ynode_get(map, "severity") && !concern)
-        return mn_y_error(doc, mn_ynode_get(map, "severity"), "cohort.severity",
-                          "given without a concern (expected cohort.concern)");
-    t->severity_lo = (int)s0;
-    t->severity_hi = (int)s1;
-    t->severity_given = mn_ynode_get(map, "severity") != NULL;
+    MN_TRY(parse_severity(doc, map, t));
     const mn_ynode *cond = mn_ynode_get(map, "conditions");
     if (cond) {
         mn_y_path(p, sizeof p, path, "conditions");
@@ -399,8 +448,6 @@ mn_status mn_trial_load_text(const char *label, const char *text, size_t len, mn
     mn_ydoc_free(doc);
     if (st == MN_OK && !(t->text = malloc(len + 1)))
         st = mn_error_set(MN_ENOMEM, "out of memory reading a trial");
-    if (st == MN_OK)
-        st = mn_trial_doses_create(&t->doses);
     if (st != MN_OK) {
         mn_trial_spec_free(t);
         return st;

@@ -32,7 +32,7 @@ static double pooled_sd(const double *a, long na, const double *b, long nb)
     if (na < 2 || nb < 2)
         return NAN;
     double va = gsl_stats_variance(a, 1, (size_t)na), vb = gsl_stats_variance(b, 1, (size_t)nb);
-    return sqrt(((na - 1) * va + (nb - 1) * vb) / (double)(na + nb - 2));
+    return sqrt(((double)(na - 1) * va + (double)(nb - 1) * vb) / (double)(na + nb - 2));
 }
 
 static void finish(mn_trial_effect *out)
@@ -71,11 +71,12 @@ void mn_trial_effect_parallel(const double *ref, long n_ref, const double *arm, 
     double m0 = gsl_stats_mean(ref, 1, (size_t)n_ref), m1 = gsl_stats_mean(arm, 1, (size_t)n_arm);
     out->difference = m1 - m0;
     if (n_ref >= 2 && n_arm >= 2) {
-        double q0 = gsl_stats_variance_m(ref, 1, (size_t)n_ref, m0) / n_ref;
-        double q1 = gsl_stats_variance_m(arm, 1, (size_t)n_arm, m1) / n_arm;
+        double q0 = gsl_stats_variance_m(ref, 1, (size_t)n_ref, m0) / (double)n_ref;
+        double q1 = gsl_stats_variance_m(arm, 1, (size_t)n_arm, m1) / (double)n_arm;
         double se = sqrt(q0 + q1);
         if (se > 0) {
-            double df = (q0 + q1) * (q0 + q1) / (q0 * q0 / (n_ref - 1) + q1 * q1 / (n_arm - 1));
+            double df = (q0 + q1) * (q0 + q1) /
+                        (q0 * q0 / (double)(n_ref - 1) + q1 * q1 / (double)(n_arm - 1));
             double half = gsl_cdf_tdist_Pinv(0.975, df) * se;
             out->lo = out->difference - half;
             out->hi = out->difference + half;

@@ -17,7 +17,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "healing/healing.h"
 #include "model/model.h"
+#include "run/course.h"
 #include "mnsim/status.h"
 
 enum {
@@ -56,9 +58,6 @@ typedef struct mn_trial_arm {
     mn_model model; /* device, product, protocol, patch; patient and site are set per patient */
 } mn_trial_arm;
 
-/* The product doses of the arms, simulated once per (arm, zone, session): doses.c. */
-typedef struct mn_trial_doses mn_trial_doses;
-
 typedef struct mn_trial_spec {
     char name[MN_TEXT_CAP];
     uint64_t seed;
@@ -71,8 +70,10 @@ typedef struct mn_trial_spec {
     char zones[MN_TRIAL_ZONE_CAP][MN_NAME_CAP];
     char concern[MN_NAME_CAP]; /* "" when not given */
     int severity_lo, severity_hi;
-    bool severity_given; /* else each patient has the scale's typical baseline */
-    int n_conditions;    /* each present with its prevalence */
+    bool severity_given;  /* else each patient has the scale's typical baseline */
+    bool severity_scores; /* the severity scale is the clinical scale: the score starts from it
+                             (mn_clinic_severity_for_score), else from the typical baseline */
+    int n_conditions;     /* each present with its prevalence */
     char conditions[MN_TRIAL_CONDITION_CAP][MN_NAME_CAP];
     double prevalence[MN_TRIAL_CONDITION_CAP];
     /* arms; arms[0] is the reference */
@@ -91,8 +92,7 @@ typedef struct mn_trial_spec {
     /* the file as read, for the slice folders (a merge re-reads it) and the fingerprint */
     char *text;
     size_t text_len;
-    uint64_t fingerprint;  /* FNV-1a of the text and the mnsim version */
-    mn_trial_doses *doses; /* filled on first use, under its own lock */
+    uint64_t fingerprint; /* FNV-1a of the text and the mnsim version */
 } mn_trial_spec;
 
 /* Loads and validates TRIAL.yaml; messages FILE:LINE:COL: key.path: problem (expected ...),
@@ -144,16 +144,16 @@ mn_status mn_trial_simulate_range(const mn_trial_spec *t, long first, long last,
                                   mn_trial_table *tab, mn_trial_done_fn on_done, void *user,
                                   int *stopped);
 
-/* The endpoint of one patient in one arm (the pipeline up to the endpoint day, no files). */
-mn_status mn_trial_doses_create(mn_trial_doses **out);
-void mn_trial_doses_free(mn_trial_doses *d);
-/* The dermal dose (µg/cm²) of session s of the arm's product at the cohort's zone index; 0 for
- * an arm without a product. Thread-safe; the first call per (arm, zone) simulates it. */
-mn_status mn_trial_product_dose(const mn_trial_spec *t, int arm, int zone, int session,
-                                double *dermis_ug_per_cm2);
-
+/* Patient p's sessions in arm `arm` up to the endpoint day, as a run takes them (needling, RF
+ * heat, the product's delivery into this patient's skin): m the patient's scenario, col the
+ * column, c the course with each session's injury. The caller frees c (mn_course_free). */
+mn_status mn_trial_patient_course(const mn_trial_spec *t, const mn_trial_patient *p, int arm,
+                                  mn_model *m, mn_column *col, mn_course *c);
+/* The endpoint of patient p in arm `arm` (the pipeline up to the endpoint day, no files);
+ * healing on solver sv (a thread's own, reused across its patients; NULL: a new one for this
+ * patient — the same bits either way). */
 mn_status mn_trial_simulate_one(const mn_trial_spec *t, const mn_trial_patient *p, int arm,
-                                double *endpoint);
+                                mn_healing_solver *sv, double *endpoint);
 
 /* Statistics and outputs of a complete table. */
 mn_status mn_trial_json(const mn_trial_spec *t, const mn_trial_table *tab, cJSON **out);

@@ -63,6 +63,21 @@ expect_error strata_severity '6:12: stratify\[0\]: severity without' "cohort: {s
 $arms
 $ep
 stratify: [severity]"
+# Severity by the clinic's one rule (data/severity.csv, as `mnsim run` and `plan` read it):
+# off the concern's own scale, or for a concern without a scale, it is refused (the old bound
+# was MASI's 0-48 for every concern).
+expect_error severity_above '1:68: cohort.severity\[1\]: 5 is off the Goodman & Baron qualitative grade of acne_scars \(expected 1 to 4\)' "cohort: {size: 10, zone: cheek, concern: acne_scars, severity: [2, 5]}
+$arms
+$ep"
+expect_error severity_below '1:64: cohort.severity: 0 is off the Goodman' "cohort: {size: 10, zone: cheek, concern: acne_scars, severity: 0}
+$arms
+$ep"
+expect_error severity_wrinkles '1:63: cohort.severity\[0\]: 6 is off the Lemperle wrinkle grade' "cohort: {size: 10, zone: cheek, concern: wrinkles, severity: [6, 8]}
+$arms
+$ep"
+expect_error severity_no_scale '1:67: cohort.severity: stretch_marks has no severity scale' "cohort: {size: 10, zone: cheek, concern: stretch_marks, severity: 2}
+$arms
+$ep"
 
 # Usage errors: exit 2.
 "$MNSIM_EXE" trial > /dev/null 2>&1; [ $? -eq 2 ] || fail "no trial file: exit status not 2"

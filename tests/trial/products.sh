@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Issue 16 with issue 14: an arm's product acts in a trial through the dermal dose it delivers
-# (src/trial/doses.c), as it does in a run. A product with a cited healing effect
+# into each patient's own skin (src/trial/simulate.c), as it does in a run. A product with a cited healing effect
 # (data/healing_products.csv: PRP at 10 ng/ml PDGF-BB, Abuaf 2016) changes every patient's endpoint against the same device without
 # it; a product without one (caffeine) leaves every patient's endpoint exactly unchanged; and
-# the dose shared across patients keeps the results identical for 1 and 2 threads.
+# the results stay identical for 1 and 2 threads.
 . "$(dirname "$0")/../cli/common.bash"
 TRIAL="$WORK/trial.yaml"
 cat > "$TRIAL" <<'YAML'
