@@ -179,6 +179,20 @@ double mn_healing_synthesis_factor(const mn_healing_params *p, const mn_patient 
     return f;
 }
 
+/* Re-epithelialisation rate relative to a healthy non-smoker: epidermal barrier recovery of
+ * suction-blister wounds, slower in smokers (Sorensen 2009) and in type 1 diabetes
+ * (Koivukangas 1999), applied to uncontrolled diabetes only (controlled type 2 diabetics close
+ * biopsy wounds at the control rate, Diabetes Care 2007;30:3058). data/healing_params.csv. */
+double mn_healing_reepi_factor(const mn_healing_params *p, const mn_patient *pat)
+{
+    double f = 1.0;
+    if (has_condition(pat, "smoker"))
+        f *= p->smoking_reepi_factor;
+    if (has_condition(pat, "diabetes_uncontrolled"))
+        f *= p->diabetes_reepi_factor;
+    return f;
+}
+
 static void set_rates(const mn_healing_params *p, const mn_patient *pat, double dz,
                       double product_factor, rates *q)
 {
@@ -218,7 +232,7 @@ static void set_rates(const mn_healing_params *p, const mn_patient *pat, double 
     q->k_asm = p->elastin_assembly_per_day;
     q->k_el_turn = p->elastin_turnover_per_day;
     q->k_mmp_el = p->mmp_elastin_rel * q->k_mmp_deg;
-    q->k_open = p->burn_reepi_per_day;
+    q->k_open = p->burn_reepi_per_day * mn_healing_reepi_factor(p, pat);
     q->open_load = 1.0 / p->injury_ref_wound_fraction;
     /* the cells whose redness shows: down to the papillary capillary loops */
     while (q->n_open_cells < MN_HEALING_NZ && (q->n_open_cells + 0.5) * dz < p->erythema_visible_um)
@@ -241,12 +255,19 @@ static void apply_injury(const mn_healing_params *p, const rates *q, const mn_he
         double n = inj->density_per_um2[k];
         double bleed = n > 0 ? inj->bleed_density_per_um2[k] / n : 0.0;
         double w = inj->wound_fraction[k], th = inj->thermal_fraction[k];
+        /* cells die in the whole heat-killed zone, which contains the coagulated one */
+        double kill = inj->thermal_kill_fraction[k] > th ? inj->thermal_kill_fraction[k] : th;
         double load = (w + th) / p->injury_ref_wound_fraction;
         u[V_A] += load;
-        double hit = w + th < 1.0 ? w + th : 1.0;
+        /* Thermal repair stimulus: the heat-killed volume, weighted by the heat-shock gain (the
+         * sublethally heated rim around each zone expresses HSP70 and the collagen chaperone
+         * HSP47 for months, Xu 2011; gain fitted to Orringer's fractional vs fully ablative
+         * collagen induction, healing.md §1). */
+        double stim = w + kill * p->thermal_stimulus_gain;
+        double hit = stim < 1.0 ? stim : 1.0;
         u[V_D] += (1.0 - u[V_D]) * hit;
         u[V_C] += q->c_w * p->bleed_signal_rel * bleed * w;
-        double cells = (1.0 - w) * (1.0 - th);
+        double cells = (1.0 - w) * (1.0 - kill);
         u[V_F] = (1.0 + u[V_F]) * cells - 1.0;
         u[V_X3] = (q->c3_base + u[V_X3]) * (1.0 - th) - q->c3_base;
         u[V_X1] = (q->c1_base + u[V_X1]) * (1.0 - th) - q->c1_base;
@@ -390,10 +411,10 @@ static mn_status advance(solver *s, double *t, double to)
  * Each growth term stops at its own bound, so e = H + P <= epi_max_rel always. */
 static void epidermis(const mn_healing_params *p, const mn_column *col, const double *session_days,
                       const mn_healing_injury *injuries, int n_sessions, mn_healing_result *r,
-                      const double *rpap)
+                      const double *rpap, double reepi_factor)
 {
     double w = 0, h = 0, pb = 0;
-    double k_re = p->reepi_per_day, k_e = p->epi_relax_per_day;
+    double k_re = p->reepi_per_day * reepi_factor, k_e = p->epi_relax_per_day;
     double k_p = 1.0 / p->epi_turnover_days;
     double hmax = p->epi_transient_max_rel, pmax = p->epi_max_rel - p->epi_transient_max_rel;
     int si = 0;
@@ -550,7 +571,8 @@ static mn_status course_run(solver *given, const mn_healing_params *prm, const m
         }
     }
 
-    epidermis(prm, col, session_days, injuries, n_sessions, r, gpap);
+    epidermis(prm, col, session_days, injuries, n_sessions, r, gpap,
+              mn_healing_reepi_factor(prm, pat));
     free(pap);
     free(gpap);
     pap = gpap = NULL;

@@ -40,6 +40,10 @@ typedef struct mn_healing_injury {
      * (mn_delivery_get_exposure peak; not the amount left at its end). */
     char product[64];
     double product_dermis_ug_per_cm2;
+    /* Volume fraction whose cells the heat killed (RF: the Ω_skin >= 1 zone of src/heat, wider
+     * than the coagulated one); where below thermal_fraction (0: not reported), the coagulated
+     * volume counts as killed. */
+    double thermal_kill_fraction[MN_HEALING_NZ];
 } mn_healing_injury;
 
 /* Model parameters (units in names; per_day rates). Filled from data/healing_params.csv. */
@@ -81,6 +85,11 @@ typedef struct mn_healing_params {
     double epidermis_thickness_factor, dermis_thickness_factor;
     /* Re-epithelialisation of a coagulated (burnt) surface, per day (Kim 2022). */
     double burn_reepi_per_day;
+    /* Stimulus of a thermally coagulated volume relative to the same volume of needle channel:
+     * the heat-shocked rim around each coagulation zone (course.c apply_injury). */
+    double thermal_stimulus_gain;
+    /* Patient modifiers of re-epithelialisation (needle channels and burns). */
+    double smoking_reepi_factor, diabetes_reepi_factor;
     /* Not a table row: the virtual patient's latent healing-rate score (SD units; 0 for the
      * defaults), kept so a sample can say why it differs from the cohort. */
     double healing_rate_z;
@@ -110,6 +119,10 @@ void mn_healing_injury_none(const mn_column *col, mn_healing_injury *out);
 void mn_healing_injury_add_thermal(mn_healing_injury *inj, double coagulated_nl_per_cm2,
                                    double depth_top_um, double depth_bottom_um,
                                    double zone_width_um);
+/* Adds the volume per cm² of skin whose cells an RF session's heat killed (src/heat: the
+ * Ω_skin >= 1 zones), spread over their depth band like mn_healing_injury_add_thermal. */
+void mn_healing_injury_add_cell_death(mn_healing_injury *inj, double killed_nl_per_cm2,
+                                      double depth_top_um, double depth_bottom_um);
 
 /* Session days (day 0 = first session): course sessions every interval_days, then maintenance
  * every maintenance_every_days within the follow-up. Local twin of mn_model_session_day. */

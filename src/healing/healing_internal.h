@@ -16,6 +16,8 @@ struct mn_healing_result {
 
 /* Activated-synthesis factor of a patient: age, smoking, uncontrolled diabetes (course.c). */
 double mn_healing_synthesis_factor(const mn_healing_params *p, const mn_patient *pat);
+/* Re-epithelialisation rate factor of a patient: smoking, uncontrolled diabetes (course.c). */
+double mn_healing_reepi_factor(const mn_healing_params *p, const mn_patient *pat);
 /* Factor on activated synthesis from the healing-active products delivered to the dermis over
  * the sessions (products.c, data/healing_products.csv); 1 without one. */
 mn_status mn_healing_product_factor(const mn_healing_injury *injuries, int n_sessions,

@@ -126,8 +126,12 @@ mn_status mn_healing_injury_from_punctures(const mn_punctures *p, const mn_colum
         return mn_error_set(MN_EINPUT, "healing: punctures and a positive patch area needed");
     double vol[MN_HEALING_NZ] = {0};
     double r = p->needle_radius_um > 0 ? p->needle_radius_um : 0, w = 1.0 / patch_area_um2;
+    /* Depths are relaxed-skin depths: the needle's cone, pushed in under the device's face,
+     * spans depth_stretch times its length once the skin relaxes (src/needling, as
+     * mn_channel_radius_at uses it); 0 counts as 1. */
+    double stretch = p->depth_stretch > 0 ? p->depth_stretch : 1.0;
     needle_shape shape = {r, p->tip_radius_um > 0 ? fmin(p->tip_radius_um, r) : 0.0,
-                          p->taper_tan > 0 ? p->taper_tan : 0.0};
+                          p->taper_tan > 0 ? p->taper_tan / stretch : 0.0};
     /* Epidermal wound: the channel's cross-section at mid viable epidermis. */
     double z_epi = col->sc_um + 0.5 * col->viable_epidermis_um, epi_area = 0;
     size_t pierced = 0, bled = 0;
@@ -201,24 +205,37 @@ mn_status mn_healing_schedule_days(const mn_protocol *pr, double *days, int cap,
     return MN_OK;
 }
 
-/* Spreads the coagulated volume of an RF session uniformly over the depth band of its columns,
- * onto the healing grid's depth cells (the healing model owns its grid arithmetic). */
-void mn_healing_injury_add_thermal(mn_healing_injury *inj, double coagulated_nl_per_cm2,
-                                   double depth_top_um, double depth_bottom_um,
-                                   double zone_width_um)
+/* Spreads a volume per cm² uniformly over the depth band [top, bottom] onto the healing grid's
+ * depth cells (the healing model owns its grid arithmetic), adding to frac[] (capped at 1). */
+static void spread_band(const mn_healing_injury *inj, double *frac, double nl_per_cm2,
+                        double depth_top_um, double depth_bottom_um)
 {
     /* nL per cm² -> µm of tissue-equivalent thickness: 1 nL = 1e6 µm³, 1 cm² = 1e8 µm². */
-    const double thickness_um = coagulated_nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
+    const double thickness_um = nl_per_cm2 * 1e6 / MN_UM2_PER_CM2;
     const double band = depth_bottom_um - depth_top_um;
-    if (thickness_um <= 0.0 || band <= 0.0)
+    if (!(thickness_um > 0.0) || !(band > 0.0))
         return;
     const double dz = (inj->dermis_bottom_um - inj->dermis_top_um) / MN_HEALING_NZ;
-    inj->thermal_zone_radius_um = 0.5 * zone_width_um;
     for (int k = 0; k < MN_HEALING_NZ; k++) {
         double z0 = inj->dermis_top_um + k * dz, z1 = z0 + dz;
         double overlap = fmin(z1, depth_bottom_um) - fmax(z0, depth_top_um);
         if (overlap > 0.0)
-            inj->thermal_fraction[k] =
-                fmin(1.0, inj->thermal_fraction[k] + thickness_um / band * overlap / dz);
+            frac[k] = fmin(1.0, frac[k] + thickness_um / band * overlap / dz);
     }
+}
+
+void mn_healing_injury_add_thermal(mn_healing_injury *inj, double coagulated_nl_per_cm2,
+                                   double depth_top_um, double depth_bottom_um,
+                                   double zone_width_um)
+{
+    if (!(coagulated_nl_per_cm2 > 0.0) || !(depth_bottom_um > depth_top_um))
+        return;
+    inj->thermal_zone_radius_um = 0.5 * zone_width_um;
+    spread_band(inj, inj->thermal_fraction, coagulated_nl_per_cm2, depth_top_um, depth_bottom_um);
+}
+
+void mn_healing_injury_add_cell_death(mn_healing_injury *inj, double killed_nl_per_cm2,
+                                      double depth_top_um, double depth_bottom_um)
+{
+    spread_band(inj, inj->thermal_kill_fraction, killed_nl_per_cm2, depth_top_um, depth_bottom_um);
 }

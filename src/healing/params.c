@@ -65,6 +65,9 @@ static const param_slot slots[] = {
     SLOT(epidermis_thickness_factor),
     SLOT(dermis_thickness_factor),
     SLOT(burn_reepi_per_day),
+    SLOT(thermal_stimulus_gain),
+    SLOT(smoking_reepi_factor),
+    SLOT(diabetes_reepi_factor),
 };
 #undef SLOT
 enum { N_SLOTS = sizeof slots / sizeof slots[0] };

@@ -23,7 +23,7 @@ void mn_healing_result_free(mn_healing_result *r)
 
 static double col_at(const mn_healing_result *r, size_t i, int c)
 {
-    return r->timeline[i * MN_TL_NCOL + c];
+    return r->timeline[i * MN_TL_NCOL + (size_t)c];
 }
 
 /* Erythema lasts from the session until the index (1 = threshold of visibility) first falls

@@ -129,7 +129,8 @@ mn_status mn_healing_samples_run_range(mn_healing_samples *s, int first, int cou
             w[W_DERMIS] = p.dermis_thickness_factor;
             mn_healing_result_outcome(r, &s->outcome[i]);
             for (int k = 0; k < n_sessions; k++)
-                s->erythema[(size_t)i * n_sessions + k] = mn_healing_result_erythema_days(r, k);
+                s->erythema[(size_t)i * (size_t)n_sessions + (size_t)k] =
+                    mn_healing_result_erythema_days(r, k);
         } else {
 #pragma omp critical /* unnamed: a named one is a global symbol of the library */
             if (j < first_bad) {
@@ -247,7 +248,7 @@ double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int 
 {
     if (!s || i < 0 || i >= s->n || k < 0 || k >= s->n_sessions)
         return NAN;
-    return s->erythema[(size_t)i * s->n_sessions + k];
+    return s->erythema[(size_t)i * (size_t)s->n_sessions + (size_t)k];
 }
 
 int mn_healing_samples_sessions(const mn_healing_samples *s)

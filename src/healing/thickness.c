@@ -59,6 +59,7 @@ int mn_healing_patient_skin(const mn_healing_params *p, const mn_column *col,
         regrid(b->bleed_density_per_um2, top, dz, ntop, ndz);
         regrid(b->wound_fraction, top, dz, ntop, ndz);
         regrid(b->thermal_fraction, top, dz, ntop, ndz);
+        regrid(b->thermal_kill_fraction, top, dz, ntop, ndz);
         b->dermis_top_um = ntop;
         b->dermis_bottom_um = pcol->dermis_bottom_um;
     }

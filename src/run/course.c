@@ -113,6 +113,10 @@ mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_cour
     }
     mn_healing_injury_add_thermal(&c->injuries[s - 1], hi.coagulated_nl_per_cm2, hi.depth_top_um,
                                   hi.depth_bottom_um, hi.zone_width_um);
+    /* The cells die in the wider Ω_skin >= 1 zone around each coagulation column (healing). */
+    mn_healing_injury_add_cell_death(&c->injuries[s - 1],
+                                     hi.zones_per_cm2 * hs.cell_death.volume_nl,
+                                     hs.cell_death.top_um, hs.cell_death.bottom_um);
     if (!(hs.epidermis_omega_skin <= c->max_epidermis_omega))
         c->max_epidermis_omega = hs.epidermis_omega_skin;
     if (!(hi.epidermis_peak_temperature_c <= c->max_epidermis_peak_c)) {
@@ -363,7 +367,8 @@ static int injury_valid(const mn_healing_injury *in)
             !(in->bleed_density_per_um2[z] >= 0 &&
               in->bleed_density_per_um2[z] <= max_density_per_um2) ||
             !(in->wound_fraction[z] >= 0 && in->wound_fraction[z] <= 1) ||
-            !(in->thermal_fraction[z] >= 0 && in->thermal_fraction[z] <= 1))
+            !(in->thermal_fraction[z] >= 0 && in->thermal_fraction[z] <= 1) ||
+            !(in->thermal_kill_fraction[z] >= 0 && in->thermal_kill_fraction[z] <= 1))
             return 0;
     return in->thermal_zone_radius_um >= 0 && in->thermal_zone_radius_um <= max_depth_um &&
            in->epidermal_wound_fraction >= 0 && in->epidermal_wound_fraction <= 1 &&

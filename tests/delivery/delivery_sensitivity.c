@@ -5,10 +5,11 @@
  *       build/libmnsim_static.a -lyaml -lcjson -lm -o /tmp/delivery_sensitivity
  *   OMP_NUM_THREADS=2 /tmp/delivery_sensitivity
  *
- * Two cases on the built-in default scenario's session-1 punctures (cheek, pen at 1.5 mm):
+ * Three cases on the built-in default scenario's session-1 punctures (cheek, pen at 1.5 mm):
  *  - in vivo: ascorbic acid 100 mg/mL, 20 µL/cm², applied after, uncovered, 24 h;
  *  - Franz cell: the pen at 0.5 mm on 750 µm dermatomed human skin over a sink, caffeine
- *    10 mg/mL, infinite dose, 24 h.
+ *    10 mg/mL, infinite dose, 24 h;
+ *  - in vivo as the first, the pen at 0.25 mm: dry SC perforations (no wound surface).
  * Each parameter is halved and doubled alone: closure time constant, channel (pore) radius,
  * channel depth, pore-fluid diffusivity, partition of the viable tissue (K up, D down, K·D
  * kept), the film's evaporation rate, the SC partition (K up, D down: kp kept, lag scaled), the
@@ -98,7 +99,8 @@ static int run_case(const mn_model *m, const mn_column *col, const mn_punctures 
 
 int main(void)
 {
-    for (int franz = 0; franz < 2; franz++) {
+    for (int kase = 0; kase < 3; kase++) {
+        const int franz = kase == 1, shallow = kase == 2;
         mn_model m;
         if (mn_scenario_load_default(&m) != MN_OK)
             return fprintf(stderr, "%s\n", mn_last_error()), 1;
@@ -124,14 +126,17 @@ int main(void)
             memcpy(e->sampling_h, s, sizeof s);
             m.device.set_depth_um = 500; /* a 0.5 mm pen setting: channels end in the dermis */
         }
+        if (shallow)
+            m.device.set_depth_um = 250; /* holes through the SC only, none bleeding */
         mn_column col;
         mn_punctures *pu = NULL;
         if (mn_anatomy_column_for(&m, &col) != MN_OK ||
             mn_needling_generate(&m, &col, 1, &pu) != MN_OK)
             return fprintf(stderr, "%s\n", mn_last_error()), 1;
         printf("\n%s (%s)\n",
-               franz ? "Franz cell, 750 um human skin, caffeine 10 mg/mL infinite"
-                     : "in vivo, ascorbic acid 100 mg/mL, 20 uL/cm2, uncovered",
+               franz     ? "Franz cell, 750 um human skin, caffeine 10 mg/mL infinite"
+               : shallow ? "in vivo, pen at 0.25 mm, ascorbic acid 100 mg/mL, 20 uL/cm2, uncovered"
+                         : "in vivo, ascorbic acid 100 mg/mL, 20 uL/cm2, uncovered",
                franz ? "amount = receptor ug/cm2 at 24 h" : "amount = past the SC ug/cm2 at 24 h");
         printf(
             "| parameter | enhancement x0.5 | base | x2 | elasticity | amount x0.5 | base | x2 | "

@@ -637,6 +637,29 @@ static void shallow_dry_perforations_pass_as_open_pores(void **state)
     free(Ls);
 }
 
+/* The wound share is by open area (the mouths pass in parallel): of 64 holes, the 32 whose
+ * punctures reached the dermis with twice the radius of the 32 that stayed in the epidermis
+ * hold 4/5 of the open area (4 r² against r²); with equal radii, one half. */
+static void wound_fraction_is_by_open_area(void **state)
+{
+    (void)state;
+    mn_model m;
+    mn_column c;
+    make_case(&m, &c, false, false, 1);
+    double cd[64], cdiam[64];
+    lattice *L = shallow_holes(2, c.sc_um, cd, cdiam);
+    for (int k = 0; k < 64; k += 2)
+        L->layer[k] = 3, cdiam[k] = 16.0;
+    mn_channel_pattern pat;
+    assert_int_equal(mn_channel_pattern_measure(&m, &c, &L->p, &pat), MN_OK);
+    assert_float_equal(pat.wound_fraction, 0.8, 1e-12);
+    for (int k = 0; k < 64; k += 2)
+        cdiam[k] = 8.0;
+    assert_int_equal(mn_channel_pattern_measure(&m, &c, &L->p, &pat), MN_OK);
+    assert_float_equal(pat.wound_fraction, 0.5, 1e-12);
+    free(L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +675,7 @@ int main(void)
         cmocka_unit_test(bleeding_channels_pass_nothing_while_they_bleed),
         cmocka_unit_test(bleeding_flushes_what_the_needles_carried),
         cmocka_unit_test(shallow_dry_perforations_pass_as_open_pores),
+        cmocka_unit_test(wound_fraction_is_by_open_area),
         cmocka_unit_test(clotted_channels_pass_less_than_fluid_filled_ones),
         cmocka_unit_test(resource_guard_refuses_large_grids),
         cmocka_unit_test(outputs_are_complete),
