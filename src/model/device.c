@@ -19,8 +19,8 @@ const char *mn_device_type_name(mn_device_type t)
 
 /* Documented defaults of keys neither the scenario nor the device table give. */
 /* Tip radius and glide speed where a model's row has none: data/devices.csv is their one source,
- * the row of default_pen_cartridge (tip radius: Kalluri 2011 SEM of DermaRoller needles; glide
- * speed: derived from reported session times there). */
+ * the row of default_pen_cartridge (tip radius: an assumption with its plausible range; glide
+ * speed: derived from reported session times; both cited there). */
 #define DEFAULTS_ROW "default_pen_cartridge"
 /* Needle diameter where the table has none: 0.25 mm, the Dermaroller MF8's needles (Schwarz &
  * Laaff 2011, V), inside the 0.2–0.4 mm of automated pens (PRIME International 2015, V). */

@@ -19,9 +19,9 @@
  *    data/needling_params.csv), drawn per puncture about the patient's mean. Near the tip,
  *    where that leaves less than channel_min_open_radius_um, the hole closes at once. The
  *    needle is a cone from the tip radius to the shaft radius over needle_taper_length_um
- *    (then cylindrical). channel_depth_um is the deepest open point; channel_diameter_um the
- *    open diameter at the surface, so it follows the needle's cross-section at the surface at
- *    the depth reached (a shallow puncture leaves a narrower hole).
+ *    (an RF device's own taper where given; then cylindrical). channel_depth_um is the deepest open
+ * point; channel_diameter_um the open diameter at the surface, so it follows the needle's
+ * cross-section at the surface at the depth reached (a shallow puncture leaves a narrower hole).
  * 3. Compression under the device. The device's face (pen cartridge, roller drum, stamp plate)
  *    presses on the skin, which compresses by a strain that falls with the zone's stiffness
  *    (Young's modulus in vivo, data/site_stiffness.csv; same pressure everywhere, linear, capped):
@@ -82,7 +82,13 @@ mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_par
     im.puncture_force_n = force_n;
     im.tenting_mean_um = delta_m * 1e6;
     im.tenting_log_sd = np->tenting_log_sd;
-    im.taper_tan = (im.shaft_radius_um - im.tip_radius_um) / np->needle_taper_length_um;
+    /* The needle's point: an RF device's own taper where the scenario or data/rf_devices.csv
+     * gives one (0: a cylinder), so that the heat stage and this one see the same needle;
+     * otherwise needle_taper_length_um. */
+    const double taper_len = d->type == MN_DEVICE_RF && d->taper_length_um >= 0.0
+                                 ? d->taper_length_um
+                                 : np->needle_taper_length_um;
+    im.taper_tan = taper_len > 0.0 ? (im.shaft_radius_um - im.tip_radius_um) / taper_len : 0.0;
     /* A cylinder (no taper) is open all the way down or closed all the way. */
     if (!(im.taper_tan > 0.0))
         im.taper_tan = 0.0;

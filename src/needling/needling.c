@@ -24,17 +24,33 @@ void mn_punctures_free(mn_punctures *p)
     free(p);
 }
 
+double mn_punctures_relaxed_taper(const mn_punctures *p)
+{
+    if (!(p->taper_tan > 0.0))
+        return 0.0;
+    return p->taper_tan / (p->depth_stretch > 0.0 ? p->depth_stretch : 1.0);
+}
+
+double mn_needle_radius_at(const mn_punctures *p, size_t i, double z_um)
+{
+    const double d = p->tissue_depth_um[i];
+    if (!(d > 0.0) || z_um >= d)
+        return 0.0;
+    const double taper = mn_punctures_relaxed_taper(p);
+    /* A cylinder (no taper) is the shaft all the way down. */
+    if (!(taper > 0.0))
+        return p->needle_radius_um;
+    return fmin(p->needle_radius_um,
+                fmin(p->tip_radius_um, p->needle_radius_um) + (d - fmax(0.0, z_um)) * taper);
+}
+
 double mn_channel_radius_at(const mn_punctures *p, size_t i, double z_um)
 {
     if (!(p->channel_depth_um[i] > 0.0) || z_um >= p->channel_depth_um[i])
         return 0.0;
-    /* The needle's cone at the (vertical-equivalent) distance from the tip, scaled so that
-     * the surface value is this puncture's own open diameter (its elastic recovery is drawn
-     * per puncture). */
-    const double taper = p->taper_tan / (p->depth_stretch > 0.0 ? p->depth_stretch : 1.0);
-    double r_z = fmin(p->needle_radius_um,
-                      p->tip_radius_um + (p->tissue_depth_um[i] - fmax(0.0, z_um)) * taper);
-    double r_0 = fmin(p->needle_radius_um, p->tip_radius_um + p->tissue_depth_um[i] * taper);
+    /* The needle's cross-section there, scaled so that the surface value is this puncture's
+     * own open diameter (its elastic recovery is drawn per puncture). */
+    double r_z = mn_needle_radius_at(p, i, z_um), r_0 = mn_needle_radius_at(p, i, 0.0);
     return r_0 > 0.0 ? 0.5 * p->channel_diameter_um[i] * r_z / r_0 : 0.0;
 }
 

@@ -45,6 +45,16 @@ typedef struct mn_punctures {
     double depth_stretch;
 } mn_punctures;
 
+/* Tan of the needle cone's half-angle in relaxed depths (what a profile with depth below the
+ * resting surface must use): taper_tan / depth_stretch, 0 for a cylinder. */
+double mn_punctures_relaxed_taper(const mn_punctures *p);
+
+/* Radius of the needle's own cross-section at depth z_um below the resting surface for
+ * puncture i (the tissue it passed through, before elastic recovery): the cone from the tip at
+ * tissue_depth_um, in relaxed depths, capped at the shaft radius; 0 at and below the tip's
+ * deepest point. The healing stage's wounded volume is this cross-section's. */
+double mn_needle_radius_at(const mn_punctures *p, size_t i, double z_um);
+
 /* Open radius of channel i at depth z_um below the surface: the needle's cross-section there
  * (a cone of half-angle atan(taper_tan) from the tip, capped at the shaft radius) shrunk by
  * the elastic recovery; 0 at and below channel_depth_um. */

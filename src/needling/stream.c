@@ -58,9 +58,9 @@ static double histogram_percentile(const size_t *h, size_t nbins, double bin, si
     for (size_t k = 0; k < nbins; k++) {
         seen += h[k];
         if ((double)seen > rank)
-            return (k + 0.5) * bin;
+            return ((double)k + 0.5) * bin;
     }
-    return (nbins - 0.5) * bin;
+    return ((double)nbins - 0.5) * bin;
 }
 
 static mn_status flush(mn_puncture_builder *b)

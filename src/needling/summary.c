@@ -45,9 +45,9 @@ void mn_coverage_add(mn_coverage *c, const mn_punctures *p)
         long i0 = (long)floor((x - r) / h), i1 = (long)floor((x + r) / h);
         long j0 = (long)floor((y - r) / h), j1 = (long)floor((y + r) / h);
         for (long j = j0 < 0 ? 0 : j0; j <= j1 && j < (long)ny; j++) {
-            double yc = (j + 0.5) * h - y;
+            double yc = ((double)j + 0.5) * h - y;
             for (long k = i0 < 0 ? 0 : i0; k <= i1 && k < (long)nx; k++) {
-                double xc = (k + 0.5) * h - x;
+                double xc = ((double)k + 0.5) * h - x;
                 if (xc * xc + yc * yc <= r * r)
                     c->cells[(size_t)j * nx + (size_t)k] = 1;
             }

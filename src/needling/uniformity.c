@@ -78,8 +78,8 @@ static mn_status grid_build(const mn_punctures *p, double W, double L, size_t pi
     for (size_t i = 0; i < p->n; i++) {
         if (!(p->tissue_depth_um[i] > 0.0))
             continue;
-        size_t cx = (size_t)fmin(g->nx - 1, fmax(0.0, floor(p->x_um[i] / g->h)));
-        size_t cy = (size_t)fmin(g->ny - 1, fmax(0.0, floor(p->y_um[i] / g->h)));
+        size_t cx = (size_t)fmin((double)(g->nx - 1), fmax(0.0, floor(p->x_um[i] / g->h)));
+        size_t cy = (size_t)fmin((double)(g->ny - 1), fmax(0.0, floor(p->y_um[i] / g->h)));
         cell[m] = cy * g->nx + cx;
         g->start[cell[m] + 1]++;
         m++;
@@ -106,13 +106,13 @@ static mn_status grid_build(const mn_punctures *p, double W, double L, size_t pi
 /* Distance from puncture i to its nearest other pierced puncture (INFINITY if none). */
 static double nearest(const mn_punctures *p, const grid *g, size_t i)
 {
-    long cx = (long)fmin(g->nx - 1, fmax(0.0, floor(p->x_um[i] / g->h)));
-    long cy = (long)fmin(g->ny - 1, fmax(0.0, floor(p->y_um[i] / g->h)));
+    long cx = (long)fmin((double)(g->nx - 1), fmax(0.0, floor(p->x_um[i] / g->h)));
+    long cy = (long)fmin((double)(g->ny - 1), fmax(0.0, floor(p->y_um[i] / g->h)));
     double best2 = INFINITY;
     long maxr = (long)(g->nx > g->ny ? g->nx : g->ny);
     for (long r = 0; r <= maxr; r++) {
         /* Every point of ring r is at least (r - 1) h away. */
-        double lower = (r - 1) * g->h;
+        double lower = (double)(r - 1) * g->h;
         if (r > 0 && lower > 0 && lower * lower > best2)
             break;
         for (long y = cy - r; y <= cy + r; y++) {

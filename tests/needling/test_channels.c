@@ -156,7 +156,7 @@ static void defaults_come_from_the_device_table(void **state)
     assert_true(d.tip_radius_um == tip && d.glide_speed_um_s == glide * MN_UM_PER_MM);
     /* The default scenario leaves the glide speed to the table. */
     assert_true(glide == 15.0);
-    /* Every device row has its own tip radius, equal to the measured 4 um (no 10 um left). */
+    /* A row without its own tip radius takes the default row's (the one source). */
     load("site: {zone: cheek}\ndevice: {type: roller, model: roller_540}\n", &m, &col);
     d = mn_model_session_device(&m, 1);
     assert_true(d.tip_radius_um == tip);

@@ -167,8 +167,10 @@ static void short_needles_open_the_horny_layer(void **state)
 {
     (void)state;
     /* 0.25 mm is set to open the stratum corneum for products: punctures that crossed it must
-     * leave a channel at least through it (the horny layer does not recoil), a good share of
-     * punctures must do so, and none should bleed. */
+     * leave a channel at least through it (the horny layer does not recoil), a real share of
+     * punctures must do so (barrier opened in volunteers by 200 um needles, Bal 2008; the share
+     * rests on the assumed 5 um tip: about a quarter; none would at 20 um), and none should
+     * bleed. */
     char yaml[512];
     pen_yaml(yaml, sizeof yaml, 0.25, 0.25, "");
     mn_model m;
@@ -186,7 +188,7 @@ static void short_needles_open_the_horny_layer(void **state)
         }
         assert_true(p->bleed_probability[i] < 0.01);
     }
-    if (!(crossed > p->n / 3))
+    if (!(crossed > p->n / 5))
         fail_msg("0.25 mm: %zu of %zu punctures crossed the SC", crossed, p->n);
     mn_punctures_free(p);
 }
@@ -289,6 +291,46 @@ static void channel_profile_runs_from_surface_diameter_to_closure(void **state)
     mn_punctures_free(p);
 }
 
+/* The needle's own profile in relaxed depths (what the healing stage's wound needs): the tip
+ * radius at the deepest point, the shaft radius from (R - r_tip) / (taper / stretch) above it —
+ * the cone is longer in the relaxed skin than on the needle by the compression's stretch — and
+ * the open channel is that profile times the puncture's own recovered share. */
+static void needle_profile_is_stretched_into_relaxed_depths(void **state)
+{
+    (void)state;
+    mn_model m;
+    load("site: {zone: abdomen}\npatch: {width_mm: 5, length_mm: 5}\n"
+         "device: {type: pen, depth_mm: 2.0, passes: 1}\n",
+         &m);
+    mn_column col;
+    assert_int_equal(mn_anatomy_column_for(&m, &col), MN_OK);
+    mn_punctures *p = NULL;
+    assert_int_equal(mn_needling_generate(&m, &col, 1, &p), MN_OK);
+    /* The abdomen's soft skin compresses by several percent under the cartridge. */
+    assert_true(p->depth_stretch > 1.05);
+    const double t = mn_punctures_relaxed_taper(p);
+    assert_true(fabs(t * p->depth_stretch - p->taper_tan) < 1e-12);
+    const double cone = (p->needle_radius_um - p->tip_radius_um) / t;
+    size_t checked = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        double d = p->tissue_depth_um[i];
+        if (!(d > cone + 10.0) || !(p->channel_depth_um[i] > 0))
+            continue;
+        checked++;
+        assert_true(mn_needle_radius_at(p, i, d) == 0.0);
+        assert_true(fabs(mn_needle_radius_at(p, i, d - 1e-9) - p->tip_radius_um) < 1e-6);
+        assert_true(fabs(mn_needle_radius_at(p, i, d - cone + 1.0) - p->needle_radius_um) > 0.1);
+        assert_true(mn_needle_radius_at(p, i, d - cone - 1.0) == p->needle_radius_um);
+        double share = p->channel_diameter_um[i] / (2.0 * p->needle_radius_um);
+        double z = d - 0.5 * cone;
+        if (z < p->channel_depth_um[i])
+            assert_true(fabs(mn_channel_radius_at(p, i, z) - share * mn_needle_radius_at(p, i, z)) <
+                        1e-9);
+    }
+    assert_true(checked > 100);
+    mn_punctures_free(p);
+}
+
 /* A tip radius larger than the shaft's (allowed by the keys' separate ranges) is a blunt
  * cylinder: the run still works, tents more than a sharp tip, and the hole stays narrower
  * than the needle. */
@@ -323,6 +365,7 @@ int main(void)
         cmocka_unit_test(bleeding_rises_with_depth_and_is_low_when_superficial),
         cmocka_unit_test(excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed),
         cmocka_unit_test(channel_profile_runs_from_surface_diameter_to_closure),
+        cmocka_unit_test(needle_profile_is_stretched_into_relaxed_depths),
         cmocka_unit_test(blunt_tip_on_a_thin_needle_is_a_cylinder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
