@@ -6,11 +6,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include <mnsim/signals.h>
 #include <mnsim/status.h>
 
 int mn_cli_fail(mn_status status)
 {
     fprintf(stderr, "mnsim: %s\n", mn_last_error());
+    /* Stopped by SIGINT/SIGTERM wherever it was (a trial's report, say): 128 + the signal, the
+     * status shells report for a signal (issue 18). */
+    int signo = mn_signals_stop_requested();
+    if (status == MN_EINTERRUPTED && signo > 0)
+        return 128 + signo;
     return mn_status_exit_code(status);
 }
 

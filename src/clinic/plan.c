@@ -485,14 +485,16 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     z->sessions_min = bd->lo;
     z->sessions_max = bd->hi;
     /* RF candidates' set-up (data/plan_limits.csv): depths through the RF guidance's range in
-     * rf_depth_step_mm steps, two energies per needle, one pulse length, one pass. */
-    double rf_e[2] = {0, 0}, rf_step = 0, rf_passes = 1;
+     * rf_depth_step_mm steps, two energies per needle, one pulse length, the fewest and the
+     * most passes (side by side: the heat solve is shared, only the healing differs). */
+    double rf_e[2] = {0, 0}, rf_step = 0, rf_pass[2] = {1, 1};
     if (rf) {
         MN_TRY(mn_clinic_limit("rf_energy_low_mj", &rf_e[0]));
         MN_TRY(mn_clinic_limit("rf_energy_high_mj", &rf_e[1]));
         MN_TRY(mn_clinic_limit("rf_pulse_ms", &sr.rf_pulse_ms));
         MN_TRY(mn_clinic_limit("rf_depth_step_mm", &rf_step));
-        MN_TRY(mn_clinic_limit("rf_passes", &rf_passes));
+        MN_TRY(mn_clinic_limit("rf_passes_min", &rf_pass[0]));
+        MN_TRY(mn_clinic_limit("rf_passes_max", &rf_pass[1]));
     }
 
     /* Stage 1: device x depth x passes (RF: x energy) at the band's fewest sessions and longest
@@ -509,6 +511,10 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
     int conservative = req->patient->fitzpatrick >= 4 && passes[1] > passes[0];
     if (conservative)
         passes[1] = passes[0];
+    const double rf_pass_most = rf_pass[1];
+    int rf_conservative = req->patient->fitzpatrick >= 4 && rf_pass[1] > rf_pass[0];
+    if (rf_conservative)
+        rf_pass[1] = rf_pass[0];
     for (int t = 0; t < 3 && st == MN_OK && mech; t++) {
         if (!sr.have[t])
             continue;
@@ -547,13 +553,14 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
             rd[nd++] = d;
         rd[nd++] = z->rf_depth_mm_max;
         for (int j = 0; j < nd && st == MN_OK; j++)
-            for (int e = 0; e < 2 && st == MN_OK; e++) {
-                st = evaluate(&sr, MN_DEVICE_RF, rd[j], rf_e[e], (int)rf_passes, z->rf_sessions_min,
-                              z->rf_interval_days_max, &cand);
-                if (st == MN_OK && cand->feasible &&
-                    better(sr.sc, cand, bi_rf < 0 ? NULL : &sr.c[bi_rf]))
-                    bi_rf = cand - sr.c;
-            }
+            for (int e = 0; e < 2 && st == MN_OK; e++)
+                for (int k = 0; k < (rf_pass[1] != rf_pass[0] ? 2 : 1) && st == MN_OK; k++) {
+                    st = evaluate(&sr, MN_DEVICE_RF, rd[j], rf_e[e], (int)rf_pass[k],
+                                  z->rf_sessions_min, z->rf_interval_days_max, &cand);
+                    if (st == MN_OK && cand->feasible &&
+                        better(sr.sc, cand, bi_rf < 0 ? NULL : &sr.c[bi_rf]))
+                        bi_rf = cand - sr.c;
+                }
     }
     size_t stage1 = sr.n;
     if (st == MN_OK && bi >= 0) {
@@ -785,12 +792,13 @@ static mn_status plan_zone(const mn_plan_request *req, const mn_model *base,
         describe(sr.sc, z->tradeoff, sizeof z->tradeoff,
                  cross->device == MN_DEVICE_RF ? "Best RF course" : "Best mechanical course", best,
                  cross);
-    if (conservative && best->device != MN_DEVICE_RF) {
+    if (best->device == MN_DEVICE_RF ? rf_conservative : conservative) {
         size_t u = strlen(z->tradeoff);
         snprintf(z->tradeoff + u, sizeof z->tradeoff - u,
                  " Passes kept to the guidance's fewest (%d, not up to %d): conservative passes "
                  "for Fitzpatrick IV-VI (screening precaution).",
-                 (int)cg->pmin, (int)cg->pmax);
+                 best->device == MN_DEVICE_RF ? (int)rf_pass[0] : (int)cg->pmin,
+                 best->device == MN_DEVICE_RF ? (int)rf_pass_most : (int)cg->pmax);
     }
     if (below_range) {
         size_t u = strlen(z->tradeoff);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "heat/heat_impl.h"
 
 mn_status mn_hgrid_init(mn_hgrid *g, int nx, int ny, double dx, double dy, int nz, const double *zf)
@@ -546,6 +547,12 @@ mn_status mn_cop_solve(const mn_cop *a, const double complex *b, double complex 
                               "heat: COCG did not converge in %d iterations "
                               "(residual %.3g of %.3g)",
                               maxit, sqrt(rr), tol);
+            goto done;
+        }
+        /* One potential solve of a large RF array takes seconds: a stop request (SIGINT,
+         * SIGTERM) ends it within an iteration (issue 18). */
+        if (mn_signals_stop_requested()) {
+            st = mn_error_set(MN_EINTERRUPTED, "stop requested during the RF potential solve");
             goto done;
         }
         sop_apply(o, &p, &q);

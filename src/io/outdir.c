@@ -603,7 +603,9 @@ mn_status mn_outdir_publish(mn_outdir *o)
             unlink(path);
             prune_parents(o, path);
         }
-    MN_TRY(write_manifest(o, o->inherit));
+    /* The manifest of step 2 already names every file here (and the ones just removed), so
+     * when shortening it fails (the disk filled up) no file is left unowned: keep publishing. */
+    (void)write_manifest(o, o->inherit);
     /* 4. summary.json ("complete" its last key) is the last file in place. */
     if (summary) {
         MN_TRY(mn_io_join(path, sizeof path, o->dir, SUMMARY));

@@ -303,12 +303,30 @@ static mn_status draw_svg(const mn_plot *p, const char *path)
  * the Sub filter suits plots: large flat areas, few colours. */
 enum { PNG_LEVEL = 3 };
 
+/* libpng prints its errors and warnings on stderr unless given handlers, and the library never
+ * prints (issue 18: "libpng error: Write Error" appeared on a full disk): the error's text goes
+ * into the status instead. */
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    char *why = png_get_error_ptr(png);
+    if (why)
+        snprintf(why, 128, "%s", msg ? msg : "");
+    png_longjmp(png, 1);
+}
+
+static void png_warn(png_structp png, png_const_charp msg)
+{
+    (void)png, (void)msg;
+}
+
 static mn_status write_png(const unsigned char *rgba, const char *path)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return mn_error_set(MN_EIO, "%s: %s", path, strerror(errno));
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    static _Thread_local char why[128];
+    why[0] = '\0';
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, why, png_fail, png_warn);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_write_struct(&png, &info);
@@ -318,7 +336,7 @@ static mn_status write_png(const unsigned char *rgba, const char *path)
     if (setjmp(png_jmpbuf(png))) { /* libpng reports its errors by longjmp */
         png_destroy_write_struct(&png, &info);
         fclose(f);
-        return mn_error_set(MN_EIO, "%s: write failed while encoding the PNG", path);
+        return mn_error_set(MN_EIO, "%s: write failed while encoding the PNG (%s)", path, why);
     }
     png_init_io(png, f);
     png_set_IHDR(png, info, PLOT_W, PLOT_H, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/signals.h"
 #include "core/units.h"
 #include "needling/builder.h"
 #include "needling/uniformity.h"
@@ -67,6 +68,10 @@ static mn_status flush(mn_puncture_builder *b)
 {
     stream_state *s = b->flush_ctx;
     mn_punctures *p = b->p;
+    /* A stop request (SIGINT/SIGTERM) ends a streamed zone between chunks, about a second
+     * apart: the session is then cut back to its last whole treatment session (issue 18). */
+    if (mn_signals_stop_requested())
+        return mn_error_set(MN_EINTERRUPTED, "stop requested while needling the zone");
     MN_TRY(
         mn_insertion_apply(s->d, s->np, s->col, s->rigid, s->m->patient.age_years, s->m->seed, p));
     for (size_t i = 0; i < p->n; i++) {

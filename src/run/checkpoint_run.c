@@ -28,12 +28,22 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void clear_files(mn_runckpt *k)
+{
+    for (size_t i = 0; i < k->n_files; i++)
+        free(k->files[i]);
+    free(k->files);
+    k->files = NULL;
+    k->n_files = 0;
+}
+
 void mn_runckpt_free(mn_runckpt *k)
 {
     free(k->resume_summary);
     free(k->scenario_label);
     free(k->scenario_text);
     mn_checkpoint_free(k->stages);
+    clear_files(k);
     memset(k, 0, sizeof *k);
 }
 
@@ -140,6 +150,257 @@ mn_status mn_runckpt_open_csv(mn_runckpt *k, const char *path, mn_afile *csv)
                         k->dir, (unsigned long long)k->csv_bytes, old_tmp, path);
 }
 
+/* ---- the sessions' field files ----------------------------------------------------------- */
+
+/* A checkpoint lists at most this many field files, each at most this large. */
+#define FILES_MAX      4096
+#define FILE_MAX_BYTES ((uint64_t)4 << 30)
+
+/* The session a per-session field file belongs to ("thermal_s3.vti", "delivery_s3_1h.vti",
+ * "delivery_s3.pvd": 3), or 0 for a course-level file (thermal.pvd). */
+static int file_session(const char *base)
+{
+    for (const char *p = strstr(base, "_s"); p; p = strstr(p + 2, "_s")) {
+        char *end;
+        long s = strtol(p + 2, &end, 10);
+        if (end != p + 2 && (*end == '_' || *end == '.') && s > 0 && s < 1000000)
+            return (int)s;
+    }
+    return 0;
+}
+
+/* "fields/<name>" with a plain name of a per-session field file (no path, no hidden file). */
+static int valid_file_name(const char *rel)
+{
+    if (strncmp(rel, "fields/", 7) != 0 || strlen(rel) > 200)
+        return 0;
+    const char *b = rel + 7;
+    if (!*b || *b == '.')
+        return 0;
+    for (const char *c = b; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '.' || *c == '-'))
+            return 0;
+    size_t n = strlen(b);
+    return file_session(b) > 0 && n > 4 &&
+           (strcmp(b + n - 4, ".vti") == 0 || strcmp(b + n - 4, ".pvd") == 0);
+}
+
+/* Copies in to out, at most max + 1 bytes, with their count and FNV-1a hash. */
+static int copy_hashed(FILE *in, FILE *out, uint64_t max, uint64_t *bytes, uint64_t *hash)
+{
+    unsigned char buf[1 << 16];
+    *bytes = 0;
+    *hash = MN_FNV_OFFSET;
+    size_t got;
+    while (*bytes <= max && (got = fread(buf, 1, sizeof buf, in)) > 0) {
+        *hash = mn_fnv1a(*hash, buf, got);
+        *bytes += got;
+        if (fwrite(buf, 1, got, out) != got)
+            return 0;
+    }
+    return !ferror(in);
+}
+
+static int listed(const mn_runckpt *k, const char *rel)
+{
+    size_t n = strlen(rel);
+    for (size_t i = 0; i < k->n_files; i++)
+        if (strncmp(k->files[i], rel, n) == 0 && k->files[i][n] == ' ')
+            return 1;
+    return 0;
+}
+
+static mn_status add_file(mn_runckpt *k, const char *rel, uint64_t bytes, uint64_t hash)
+{
+    char line[320];
+    snprintf(line, sizeof line, "%s %llu %016llx", rel, (unsigned long long)bytes,
+             (unsigned long long)hash);
+    char **v = realloc(k->files, (k->n_files + 1) * sizeof *v);
+    if (!v)
+        return mn_error_set(MN_ENOMEM, "out of memory listing the checkpoint's files");
+    k->files = v;
+    if (!(v[k->n_files] = strdup(line)))
+        return mn_error_set(MN_ENOMEM, "out of memory listing the checkpoint's files");
+    k->n_files++;
+    return MN_OK;
+}
+
+typedef struct name_list {
+    char **v;
+    size_t n;
+    int oom;
+} name_list;
+
+static void collect_name(void *ctx, const char *name)
+{
+    name_list *l = ctx;
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v || !(v[l->n] = strdup(name))) {
+        if (v)
+            l->v = v;
+        l->oom = 1;
+        return;
+    }
+    l->v = v;
+    l->n++;
+}
+
+/* Copies this run's field files of the sessions done that the checkpoint does not hold yet to
+ * DIR/checkpoint/fields/ (a kill loses the run's pending temporaries; a checkpoint must not
+ * depend on them). */
+static mn_status save_files(mn_runckpt *k)
+{
+    char fields[4200], src[4400], dst[4400], rel[300];
+    mn_status st = MN_OK;
+    name_list l = {0};
+    MN_TRY(mn_io_join(fields, sizeof fields, k->dir, "fields"));
+    mn_io_list_results(fields, ".vti", collect_name, &l);
+    mn_io_list_results(fields, ".pvd", collect_name, &l);
+    if (l.oom)
+        st = mn_error_set(MN_ENOMEM, "out of memory listing the field files");
+    for (size_t i = 0; st == MN_OK && i < l.n; i++) {
+        int s = file_session(l.v[i]);
+        snprintf(rel, sizeof rel, "fields/%s", l.v[i]);
+        if (s < 1 || s > k->done_sessions || !valid_file_name(rel) || listed(k, rel))
+            continue;
+        FILE *in = NULL;
+        mn_afile af;
+        uint64_t bytes, hash;
+        if ((st = mn_io_join(src, sizeof src, k->dir, rel)) != MN_OK ||
+            (st = mn_io_join(dst, sizeof dst, k->dir, CKPT_DIR "/fields")) != MN_OK ||
+            (st = mn_io_mkdir(dst)) != MN_OK ||
+            (st = mn_io_join(dst, sizeof dst, k->dir, CKPT_DIR "/")) != MN_OK)
+            break;
+        snprintf(dst + strlen(dst), sizeof dst - strlen(dst), "%s", rel);
+        if (!(in = mn_io_fopen_result(src)))
+            continue; /* not written by this run */
+        if ((st = mn_afile_open(dst, &af)) != MN_OK) {
+            fclose(in);
+            break;
+        }
+        int ok = copy_hashed(in, af.f, FILE_MAX_BYTES, &bytes, &hash);
+        fclose(in);
+        if (!ok) {
+            mn_afile_abort(&af);
+            st = mn_error_set(MN_EIO, "%s: cannot copy into the checkpoint: %s", src,
+                              strerror(errno));
+            break;
+        }
+        if ((st = mn_afile_commit_now(&af)) == MN_OK)
+            st = add_file(k, rel, bytes, hash);
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.v[i]);
+    free(l.v);
+    return st;
+}
+
+/* The list as the checkpoint's run/files text (one "name size hash" per line). */
+static char *files_text(const mn_runckpt *k)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < k->n_files; i++)
+        len += strlen(k->files[i]) + 1;
+    char *t = malloc(len), *p = t;
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < k->n_files; i++)
+        p += sprintf(p, "%s\n", k->files[i]);
+    *p = '\0';
+    return t;
+}
+
+/* Reads run/files: every line checked (name, size, hash; sessions already done). */
+static mn_status load_files(mn_runckpt *k, const char *path, const char *text)
+{
+    clear_files(k);
+    while (*text) {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        char line[320], rel[256];
+        unsigned long long bytes, hash;
+        int used = 0;
+        if (n >= sizeof line || k->n_files >= FILES_MAX)
+            return mn_error_set(MN_EINPUT,
+                                "%s: the checkpoint's list of field files is too long "
+                                "(expected at most %d lines of 320 characters)",
+                                path, FILES_MAX);
+        memcpy(line, text, n);
+        line[n] = '\0';
+        if (sscanf(line, "%255s %llu %llx%n", rel, &bytes, &hash, &used) != 3 ||
+            (size_t)used != n || !valid_file_name(rel) || bytes > FILE_MAX_BYTES ||
+            file_session(rel + 7) >= k->first_session || listed(k, rel))
+            return mn_error_set(MN_EINPUT,
+                                "%s: bad field file entry '%.80s' (expected 'fields/NAME "
+                                "BYTES HASH' of a session done, each file once)",
+                                path, line);
+        MN_TRY(add_file(k, rel, bytes, hash));
+        text += n + (nl ? 1 : 0);
+    }
+    return MN_OK;
+}
+
+mn_status mn_runckpt_restore_files(mn_runckpt *k)
+{
+    if (!k->resuming || !k->dir)
+        return MN_OK;
+    for (size_t i = 0; i < k->n_files; i++) {
+        char rel[256], src[4400], dst[4400];
+        unsigned long long bytes, hash;
+        uint64_t got, h;
+        mn_afile af;
+        sscanf(k->files[i], "%255s %llu %llx", rel, &bytes, &hash);
+        MN_TRY(mn_io_join(src, sizeof src, k->dir, CKPT_DIR "/"));
+        snprintf(src + strlen(src), sizeof src - strlen(src), "%s", rel);
+        MN_TRY(mn_io_join(dst, sizeof dst, k->dir, "fields"));
+        MN_TRY(mn_io_mkdir(dst));
+        MN_TRY(mn_io_join(dst, sizeof dst, k->dir, rel));
+        FILE *in = fopen(src, "rb");
+        if (!in)
+            return mn_error_set(MN_EINPUT,
+                                "%s: the checkpoint's copy of %s is gone: %s (expected the "
+                                "files the interrupted run left in %s/%s)",
+                                k->dir, rel, strerror(errno), k->dir, CKPT_DIR);
+        mn_status st = mn_afile_open(dst, &af);
+        if (st != MN_OK) {
+            fclose(in);
+            return st;
+        }
+        int ok = copy_hashed(in, af.f, bytes, &got, &h);
+        fclose(in);
+        if (!ok || got != bytes || h != hash) {
+            mn_afile_abort(&af);
+            return mn_error_set(MN_EINPUT,
+                                "%s: the checkpoint's copy of %s is changed (expected %llu "
+                                "bytes with the hash the checkpoint holds)",
+                                k->dir, rel, bytes);
+        }
+        MN_TRY(mn_afile_commit(&af));
+    }
+    return MN_OK;
+}
+
+/* A finished run: the checkpoint's copies of field files and their temporaries go. */
+static void remove_saved_files(const char *ckdir)
+{
+    char dir[4400], path[4700];
+    if (mn_io_join(dir, sizeof dir, ckdir, "fields") != MN_OK)
+        return;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char rel[300];
+        snprintf(rel, sizeof rel, "fields/%s", e->d_name);
+        if ((valid_file_name(rel) || strstr(e->d_name, ".mnsim-tmp.")) &&
+            mn_io_join(path, sizeof path, dir, e->d_name) == MN_OK)
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
 /* ---- writing and reading checkpoints ------------------------------------------------------ */
 
 static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile *csv)
@@ -152,6 +413,7 @@ static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile 
     char path[4200];
     if (csv)
         MN_TRY(hash_csv(k, csv));
+    MN_TRY(save_files(k));
     MN_TRY(mn_checkpoint_create(&c));
     MN_TRY_GOTO(mn_checkpoint_put_text(c, "mnsim/version", MNSIM_VERSION), done);
     if (!k->scenario_text) {
@@ -176,6 +438,15 @@ static mn_status write_checkpoint(mn_runckpt *k, const cJSON *summary, mn_afile 
     MN_TRY_GOTO(mn_checkpoint_put_u64(c, "run/csv_hash", csv ? k->csv_hash : MN_FNV_OFFSET), done);
     const char *base = csv ? strrchr(csv->tmp, '/') : NULL;
     MN_TRY_GOTO(mn_checkpoint_put_text(c, "run/csv_tmp", base ? base + 1 : ""), done);
+    char *list = files_text(k);
+    if (!list) {
+        st = mn_error_set(MN_ENOMEM, "out of memory writing a checkpoint");
+        goto done;
+    }
+    st = mn_checkpoint_put_text(c, "run/files", list);
+    free(list);
+    if (st != MN_OK)
+        goto done;
     if (k->stages)
         MN_TRY_GOTO(mn_checkpoint_merge(c, k->stages), done);
     MN_TRY_GOTO(mn_checkpoint_serialize(c, &bytes, &len), done);
@@ -292,6 +563,8 @@ mn_status mn_runckpt_load(mn_runckpt *k, const char *dir, mn_model *model, int *
         goto done;
     }
     snprintf(k->resume_csv_tmp, sizeof k->resume_csv_tmp, "%s", text);
+    MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/files", &text), done);
+    MN_TRY_GOTO(load_files(k, path, text), done);
     MN_TRY_GOTO(mn_checkpoint_get_text(c, "run/summary_json", &text), done);
     free(k->resume_summary);
     if (!(k->resume_summary = strdup(text))) {
@@ -330,6 +603,7 @@ mn_status mn_runckpt_begin(mn_runckpt *k, const mn_model *m, int threads, const 
     if (!k->stages)
         MN_TRY(mn_checkpoint_create(&k->stages));
     if (!k->resuming) {
+        clear_files(k);
         k->first_session = 1;
         k->csv_bytes = k->csv_hashed = 0;
         k->csv_hash = MN_FNV_OFFSET;
@@ -448,6 +722,7 @@ mn_status mn_runckpt_end(mn_runckpt *k)
                 unlink(path);
         if (d)
             closedir(d);
+        remove_saved_files(dir);
         rmdir(dir);
     }
     k->resuming = 0;

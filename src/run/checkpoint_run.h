@@ -37,7 +37,12 @@ typedef struct mn_runckpt {
     uint64_t csv_hash;
     char resume_csv_tmp[4160]; /* temporary CSV of the run that wrote the checkpoint */
     mn_checkpoint *stages;     /* stage blobs (stages own their keys: "<stage>/...") */
-    const char *unsupported;   /* set by the run when this run cannot be checkpointed: why */
+    /* The per-session field files of the sessions done (fields/thermal_s1.vti ...), copied to
+     * DIR/checkpoint/<name> so that a kill, which loses the run's pending temporaries, does not
+     * lose them: "name size hash" per file, and the checkpoint lists them (run/files). */
+    char **files;
+    size_t n_files;
+    const char *unsupported; /* set by the run when this run cannot be checkpointed: why */
     /* The scenario as YAML text: a checkpoint holds it, and resume parses it again with the
      * scenario's own validation, so no byte of a crafted checkpoint reaches the model
      * unchecked. */
@@ -68,6 +73,9 @@ mn_status mn_runckpt_begin(mn_runckpt *k, const mn_model *m, int threads, const 
 /* Opens punctures.csv for writing: a new temporary file, or, when resuming, one holding the
  * checkpoint's bytes (verified against its hash) ready to be appended to. */
 mn_status mn_runckpt_open_csv(mn_runckpt *k, const char *path, mn_afile *csv);
+/* Resuming: the field files of the sessions done, from DIR/checkpoint/, as this run's own
+ * (checked against the checkpoint's sizes and hashes: missing or changed ones are MN_EINPUT). */
+mn_status mn_runckpt_restore_files(mn_runckpt *k);
 /* After session s completed (summary and CSV hold it). Writes a checkpoint when one is due;
  * returns MN_EINTERRUPTED when a stop was requested. csv may be NULL. */
 mn_status mn_runckpt_after_session(mn_runckpt *k, int s, const cJSON *summary, mn_afile *csv);

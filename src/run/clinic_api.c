@@ -14,6 +14,7 @@
 #include "clinic/modalities.h"
 #include "clinic/plan.h"
 #include "clinic/screen.h"
+#include "core/cnum.h"
 #include "core/error.h"
 #include "model/device.h"
 #include "model/patient.h"
@@ -24,10 +25,31 @@ void mn_free(void *p)
     free(p);
 }
 
+/* Numbers are parsed and printed in the C locale whatever the host set (issue 18, item 5). */
+static mn_status c_locale_end(mn_cnum *loc, mn_status st)
+{
+    mn_cnum_leave(loc);
+    return st;
+}
+#define IN_C_LOCALE(call)                                                                          \
+    do {                                                                                           \
+        mn_cnum loc_;                                                                              \
+        mn_cnum_enter(&loc_);                                                                      \
+        return c_locale_end(&loc_, (call));                                                        \
+    } while (0)
+
+static mn_status load_patient(const char *path, mn_patient *p)
+{
+    IN_C_LOCALE(mn_patient_load(path, p));
+}
+
 /* Prints root into *json (malloc'd: mn_free), deleting root. */
 static mn_status print_json(cJSON *root, char **json)
 {
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
     char *text = cJSON_Print(root);
+    mn_cnum_leave(&loc);
     cJSON_Delete(root);
     if (!text)
         return mn_error_set(MN_ENOMEM, "out of memory printing JSON");
@@ -48,7 +70,7 @@ mn_status mn_screen_file(const char *patient_path, char **json)
     *json = NULL;
     if (!patient_path)
         return mn_error_set(MN_EUSAGE, "mn_screen_file: no patient file");
-    MN_TRY(mn_patient_load(patient_path, &p));
+    MN_TRY(load_patient(patient_path, &p));
     MN_TRY(mn_clinic_screen(&p, &s));
     mn_status st = mn_clinic_screening_json(s, &root);
     mn_screening_free(s);
@@ -103,7 +125,7 @@ mn_status mn_screen_patient_file(const char *patient_path, mn_screen_result **ou
     NEED(patient_path, "mn_screen_patient_file");
     mn_patient p;
     mn_screening *s = NULL;
-    MN_TRY(mn_patient_load(patient_path, &p));
+    MN_TRY(load_patient(patient_path, &p));
     MN_TRY(mn_clinic_screen(&p, &s));
     mn_screen_result *r = calloc(1, sizeof *r);
     if (!r) {
@@ -217,7 +239,8 @@ static mn_status plan_request(const mn_plan_options *opt, const mn_patient *pati
     return MN_OK;
 }
 
-static mn_status plan_compute(const char *patient_path, const mn_plan_options *opt, mn_plan **plan)
+static mn_status plan_compute_c(const char *patient_path, const mn_plan_options *opt,
+                                mn_plan **plan)
 {
     char buf[1024];
     const char *zones[MN_PLAN_ZONE_CAP];
@@ -236,6 +259,16 @@ static mn_status plan_compute(const char *patient_path, const mn_plan_options *o
     return st;
 }
 
+static mn_status plan_compute(const char *patient_path, const mn_plan_options *opt, mn_plan **plan)
+{
+    IN_C_LOCALE(plan_compute_c(patient_path, opt, plan));
+}
+
+static mn_status plan_json(const mn_plan *plan, cJSON **root)
+{
+    IN_C_LOCALE(mn_clinic_plan_json(plan, root));
+}
+
 mn_status mn_plan_file(const char *patient_path, const mn_plan_options *opt, char **json)
 {
     NEED(json, "mn_plan_file");
@@ -243,7 +276,7 @@ mn_status mn_plan_file(const char *patient_path, const mn_plan_options *opt, cha
     mn_plan *plan = NULL;
     cJSON *root = NULL;
     MN_TRY(plan_compute(patient_path, opt, &plan));
-    mn_status st = mn_clinic_plan_json(plan, &root);
+    mn_status st = plan_json(plan, &root);
     mn_plan_free(plan);
     MN_TRY(st);
     return print_json(root, json);
@@ -399,7 +432,7 @@ mn_status mn_plan_result_json(const mn_plan_result *p, char **json)
     NEED(json, "mn_plan_result_json");
     *json = NULL;
     cJSON *root = NULL;
-    MN_TRY(mn_clinic_plan_json(p->plan, &root));
+    MN_TRY(plan_json(p->plan, &root));
     return print_json(root, json);
 }
 
@@ -407,7 +440,7 @@ mn_status mn_plan_result_write_handout(const mn_plan_result *p, const char *dir,
 {
     MN_TRY(check_plan(p, "mn_plan_result_write_handout"));
     NEED(dir, "mn_plan_result_write_handout");
-    return mn_clinic_handout_write(p->plan, dir, force);
+    IN_C_LOCALE(mn_clinic_handout_write(p->plan, dir, force));
 }
 
 void mn_plan_result_free(mn_plan_result *p)

@@ -48,6 +48,13 @@ static mn_status cached_heat(mn_run_predict_cache *c, const mn_device_spec *dev,
     *out = NULL;
     if (!c)
         return MN_OK;
+    /* Passes side by side (no pass interval) heat the same spot once each: the solve is one
+     * pass's, and the course scales the injury by its own passes (mn_heat_get_injury). So they
+     * share one cache entry, solved for one pass. */
+    mn_device_spec key = *dev;
+    if (!(key.pass_interval_s > 0))
+        key.passes = 1;
+    dev = &key;
     for (size_t i = 0; i < c->n; i++)
         if (!memcmp(&c->dev[i], dev, sizeof *dev) && !memcmp(&c->col[i], col, sizeof *col)) {
             *out = c->heat[i];

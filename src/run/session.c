@@ -449,6 +449,10 @@ mn_status mn_session_start(mn_session *s)
         if (st == MN_OK)
             st = mn_runckpt_open_csv(&s->ck, path, &s->csv);
         s->csv_open = st == MN_OK;
+        if (st == MN_OK && (st = mn_runckpt_restore_files(&s->ck)) != MN_OK) {
+            mn_afile_abort(&s->csv);
+            s->csv_open = 0;
+        }
     }
     if (st != MN_OK) {
         cJSON_Delete(summary);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "core/cnum.h"
 #include "core/error.h"
 #include "io/outdir.h"
 #include "trial/trial.h"
@@ -21,6 +22,19 @@ struct mn_trial {
     mn_trial_patient_fn fn;
     void *user;
 };
+
+/* Numbers are parsed and printed in the C locale whatever the host set (issue 18, item 5). */
+static mn_status in_c_locale_end(mn_cnum *loc, mn_status st)
+{
+    mn_cnum_leave(loc);
+    return st;
+}
+#define IN_C_LOCALE(call)                                                                          \
+    do {                                                                                           \
+        mn_cnum loc_;                                                                              \
+        mn_cnum_enter(&loc_);                                                                      \
+        return in_c_locale_end(&loc_, (call));                                                     \
+    } while (0)
 
 static mn_status check(const mn_trial *t, const char *fn)
 {
@@ -51,8 +65,12 @@ mn_status mn_trial_read_file(const char *path, mn_trial **out)
     *out = NULL;
     mn_trial_spec *spec = NULL;
     mn_trial_table tab = {0};
-    MN_TRY(mn_trial_load_file(path, &spec));
-    mn_status st = mn_trial_table_init(&tab, spec->size, spec->n_arms);
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    mn_status st = mn_trial_load_file(path, &spec);
+    mn_cnum_leave(&loc);
+    MN_TRY(st);
+    st = mn_trial_table_init(&tab, spec->size, spec->n_arms);
     if (st != MN_OK) {
         mn_trial_spec_free(spec);
         return st;
@@ -105,7 +123,7 @@ mn_status mn_trial_resume(mn_trial *t, const char *dir, long *restored)
     MN_TRY(check(t, "mn_trial_resume"));
     if (!dir || !restored)
         return mn_error_set(MN_EUSAGE, "mn_trial_resume: NULL argument");
-    return mn_trial_journal_load(t->spec, dir, &t->tab, restored);
+    IN_C_LOCALE(mn_trial_journal_load(t->spec, dir, &t->tab, restored));
 }
 
 mn_status mn_trial_set_journal(mn_trial *t, const char *dir, int part)
@@ -144,8 +162,12 @@ mn_status mn_trial_pending(const mn_trial *t, long first, long last, long *n)
 static void on_done(void *user, long index, const double *y, int n_arms)
 {
     mn_trial *t = user;
+    /* On whichever OpenMP thread finished the patient: its locale too. */
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
     if (t->journal && t->journal_status == MN_OK)
         t->journal_status = mn_trial_journal_add(t->journal, index, y, n_arms);
+    mn_cnum_leave(&loc);
     if (t->fn)
         t->fn(t->user, index);
 }
@@ -160,8 +182,11 @@ mn_status mn_trial_simulate(mn_trial *t, long first, long last, int threads, mn_
     *stopped = 0;
     t->fn = fn;
     t->user = user;
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
     mn_status st =
         mn_trial_simulate_range(t->spec, first, last, threads, &t->tab, on_done, t, stopped);
+    mn_cnum_leave(&loc);
     t->fn = NULL;
     t->user = NULL;
     if (st == MN_OK && t->journal_status != MN_OK)
@@ -193,7 +218,7 @@ mn_status mn_trial_write(const mn_trial *t, const char *dir)
     MN_TRY(check(t, "mn_trial_write"));
     if (!dir)
         return mn_error_set(MN_EUSAGE, "mn_trial_write: dir is NULL");
-    return mn_trial_write_outputs(t->spec, &t->tab, dir);
+    IN_C_LOCALE(mn_trial_write_outputs(t->spec, &t->tab, dir));
 }
 
 mn_status mn_trial_write_slice_dir(const mn_trial *t, int k, int n, const char *dir)
@@ -202,7 +227,7 @@ mn_status mn_trial_write_slice_dir(const mn_trial *t, int k, int n, const char *
     if (!dir || n < 1 || k < 1 || k > n)
         return mn_error_set(MN_EUSAGE, "mn_trial_write_slice_dir: slice %d of %d into %s", k, n,
                             dir ? dir : "(NULL)");
-    return mn_trial_write_slice(t->spec, &t->tab, k, n, dir);
+    IN_C_LOCALE(mn_trial_write_slice(t->spec, &t->tab, k, n, dir));
 }
 
 mn_status mn_trial_merge_dirs(const char *const *dirs, int n, mn_trial **out)
@@ -212,7 +237,11 @@ mn_status mn_trial_merge_dirs(const char *const *dirs, int n, mn_trial **out)
     *out = NULL;
     mn_trial_spec *spec = NULL;
     mn_trial_table tab = {0};
-    MN_TRY(mn_trial_merge(dirs, n, &spec, &tab));
+    mn_cnum loc;
+    mn_cnum_enter(&loc);
+    mn_status st = mn_trial_merge(dirs, n, &spec, &tab);
+    mn_cnum_leave(&loc);
+    MN_TRY(st);
     return wrap(spec, &tab, out);
 }
 

@@ -111,14 +111,17 @@ static void plans_never_exceed_anatomy_limits(void **state)
 }
 
 /* With the double, collagen grows with reach, passes and the sessions done by day 180, so the
- * best plan for a fair 35-year-old's cheek is the deepest setting within the reach limit, at
- * the most passes and the most sessions of the guidance (acne scars: 3-6). */
+ * best mechanical plan for a fair 35-year-old's cheek is the deepest setting within the reach
+ * limit, at the most passes and the most sessions of the guidance (acne scars: 3-6). The
+ * double heals RF heat as punctures, so RF (rf_is_simulated_and_ranked) is left out here. */
 static void chooses_best_collagen_within_limits(void **state)
 {
     mn_patient p;
     mn_patient_defaults(&p);
     const char *zones[] = {"cheek", "forehead"};
-    mn_plan *plan = plan_for(&p, "acne_scars", zones, 2, -1);
+    mn_plan_request req = request(&p, "acne_scars", zones, 2, -1);
+    req.devices = (1u << MN_DEVICE_PEN) | (1u << MN_DEVICE_ROLLER) | (1u << MN_DEVICE_STAMP);
+    mn_plan *plan = plan_req(&req);
     for (int i = 0; i < 2; i++) {
         const mn_plan_zone *z = &plan->zones[i];
         assert_true(z->planned);
@@ -687,7 +690,7 @@ static void rf_is_simulated_and_ranked(void **state)
 }
 
 /* Fitzpatrick IV-VI: the screening's "conservative passes" (rule fitzpatrick_4_plus): every
- * mechanical candidate uses the guidance's fewest passes and the trade-off says why; type III
+ * mechanical and RF candidate uses the fewest passes and the trade-off says why; type III
  * considers the most passes too. */
 static void darker_skin_gets_conservative_passes(void **state)
 {
@@ -714,6 +717,23 @@ static void darker_skin_gets_conservative_passes(void **state)
         } else {
             assert_int_equal(most, (int)g.pmax);
         }
+        mn_plan_free(plan);
+        /* RF the same way: its fewest passes (rf_passes_min) for Fitzpatrick IV-VI, up to
+         * rf_passes_max otherwise (data/plan_limits.csv). */
+        double rf_lo = 0, rf_hi = 0;
+        assert_int_equal(mn_clinic_limit("rf_passes_min", &rf_lo), MN_OK);
+        assert_int_equal(mn_clinic_limit("rf_passes_max", &rf_hi), MN_OK);
+        assert_true(rf_hi > rf_lo);
+        const char *axilla = "axilla";
+        plan = plan_for(&p, "hyperhidrosis", &axilla, 1, -1);
+        z = &plan->zones[0];
+        assert_true(z->planned && z->device == MN_DEVICE_RF);
+        most = 0;
+        for (size_t i = 0; i < z->n_cands; i++)
+            most = z->cands[i].passes > most ? z->cands[i].passes : most;
+        assert_int_equal(most, fitz >= 4 ? (int)rf_lo : (int)rf_hi);
+        if (fitz >= 4)
+            assert_non_null(strstr(z->tradeoff, "conservative passes"));
         mn_plan_free(plan);
     }
 }

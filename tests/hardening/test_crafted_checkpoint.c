@@ -24,13 +24,15 @@
 static char root[] = "/tmp/mnsim-crafted-XXXXXX";
 static char orig[300];
 
-/* Three pen sessions on a small patch with a product, checkpointed after every session, stopped
- * (as by SIGTERM) when the second session starts: the folder keeps a checkpoint of session 1. */
+/* Three pen sessions on a small patch with a product and its field files, checkpointed after
+ * every session, stopped (as by SIGTERM) when the second session starts: the folder keeps a
+ * checkpoint of session 1, with copies of session 1's field files (run/files lists them). */
 static const char *YAML = "name: crafted\nseed: 11\nsite: {zone: forehead}\n"
                           "patch: {width_mm: 3, length_mm: 3}\n"
                           "device: {type: pen, depth_mm: 1.0, passes: 2}\n"
                           "product: {name: ascorbic_acid}\n"
-                          "protocol: {sessions: 3, interval_days: 14, follow_up_days: 60}\n";
+                          "protocol: {sessions: 3, interval_days: 14, follow_up_days: 60}\n"
+                          "output: {field_times_h: [1]}\n";
 
 static void stop_at_session_2(void *user, const char *stage, double done, double total)
 {
@@ -218,6 +220,17 @@ static void edited_checkpoints_are_refused(void **state)
         {"injury depth 1e300", "course/injury/1", DOUBLES, .at = 1, .d = 1e300},
         {"injury density -1", "course/injury/1", DOUBLES, .at = 3, .d = -1},
         {"injury value inf", "course/injury/1", DOUBLES, .at = 7, .d = INFINITY},
+        {"files: ../x", "run/files", TEXT, .text = "fields/../x_s1.vti 10 0000000000000000\n"},
+        {"files: absolute", "run/files", TEXT, .text = "/etc/passwd_s1.vti 1 0\n"},
+        {"files: 2^62 bytes", "run/files", TEXT,
+         .text = "fields/delivery_s1_1h.vti 4611686018427387904 0000000000000001\n"},
+        {"files: copy changed", "run/files", TEXT,
+         .text = "fields/delivery_s1_1h.vti 5 0000000000000001\n"},
+        {"files: session not done", "run/files", TEXT, .text = "fields/delivery_s3_1h.vti 5 1\n"},
+        {"files: twice", "run/files", TEXT,
+         .text = "fields/delivery_s1.pvd 5 1\nfields/delivery_s1.pvd 5 1\n"},
+        {"files: not a list", "run/files", TEXT, .text = "{\"files\": []}"},
+        {"files: gone", "run/files", TEXT, .text = "fields/delivery_s1_9h.vti 5 1\n"},
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
