@@ -78,9 +78,9 @@ static mn_status check_device(const mn_device_spec *d)
 }
 
 /* Length over which the needle widens from its tip radius to its diameter: the device's, else
- * the needling stage's needle_taper_length_um (data/needling_params.csv: the one measured
- * metal microneedle, a cone over 770 um; Kalluri 2011's device specification), so that both
- * stages see the same needle. 0: a cylinder. */
+ * the needling stage's needle_taper_length_um (data/needling_params.csv: a cone over 410 um,
+ * from a measured metal microneedle's point angle), so that both stages see the same needle.
+ * 0: a cylinder. */
 static mn_status taper_length(const mn_device_spec *d, double *out)
 {
     *out = d->taper_length_um;

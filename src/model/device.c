@@ -116,6 +116,9 @@ static mn_status read_geometry_keys(const mn_ydoc *doc, const mn_ynode *map, con
     MN_TRY(mn_y_double(doc, map, path, "needle_diameter_mm", 0.05, 0.6, &v));
     d->needle_diameter_um = v * MN_UM_PER_MM;
     MN_TRY(mn_y_double(doc, map, path, "tip_radius_um", 1.0, 100.0, &d->tip_radius_um));
+    /* The needle's point (any device; issue 12): the needle narrows to tip_radius_um over this
+     * length; unset (< 0) the needling stage's needle_taper_length_um; 0 a cylinder. */
+    MN_TRY(mn_y_double(doc, map, path, "taper_length_um", 0.0, 5000.0, &d->taper_length_um));
     MN_TRY(mn_y_double(doc, map, path, "frequency_hz", MN_DEVICE_FREQ_MIN_HZ, MN_DEVICE_FREQ_MAX_HZ,
                        &d->frequency_hz));
     v = d->glide_speed_um_s / MN_UM_PER_MM;
@@ -322,6 +325,7 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     /* Hands and hygiene: a clinic's sterile single-use needles unless the scenario says
      * otherwise. Reuse: up to 1000 uses covers any home roller's life. */
     out->tip_width_um = out->pitch_um = -1.0;
+    out->taper_length_um = -1.0;
     out->sterile = true;
     int setting = MN_SETTING_CLINIC;
     MN_TRY(mn_y_choice(doc, map, path, "setting", settings, &setting));
@@ -346,7 +350,6 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
                                           "stacks",
                                           "tip_width_mm",
                                           "pitch_mm",
-                                          "taper_length_um",
                                           "cooling_c",
                                           "cooling_h_w_m2k",
                                           "pass_interval_s",

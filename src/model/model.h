@@ -94,7 +94,8 @@ typedef struct mn_device_spec {
     double tip_width_um, pitch_um;
     /* RF needle taper, contact cooling and passes at one spot (issue 15, src/heat):
      * taper_length_um: the needle widens from tip_radius_um at the tip to its diameter over
-     * this length (< 0: the needling stage's needle_taper_length_um; 0: a cylinder).
+     * this length (< 0: the needling stage's needle_taper_length_um; 0: a cylinder). Any
+     * device type may give it (issue 12); the needling and heat stages both use it.
      * cooled: a plate at cooling_c touches the skin surface during each pass's pulse train,
      * with heat-transfer coefficient cooling_h_w_m2k (<= 0: the surface held at cooling_c).
      * pass_interval_s > 0: the passes hit the same spot this far apart and are simulated one

@@ -19,7 +19,7 @@
  *    data/needling_params.csv), drawn per puncture about the patient's mean. Near the tip,
  *    where that leaves less than channel_min_open_radius_um, the hole closes at once. The
  *    needle is a cone from the tip radius to the shaft radius over needle_taper_length_um
- *    (an RF device's own taper where given; then cylindrical). channel_depth_um is the deepest open
+ *    (the device's own taper where given; then cylindrical). channel_depth_um is the deepest open
  * point; channel_diameter_um the open diameter at the surface, so it follows the needle's
  * cross-section at the surface at the depth reached (a shallow puncture leaves a narrower hole).
  * 3. Compression under the device. The device's face (pen cartridge, roller drum, stamp plate)
@@ -51,9 +51,12 @@
 #define RECOVERY_MIN 0.3
 #define RECOVERY_MAX 0.95
 
-/* Needle radius at distance s (µm) from its tip, along its axis. */
+/* Needle radius at distance s (µm) from its tip, along its axis (no taper: a cylinder of the
+ * shaft's radius, as in the heat stage). */
 static double needle_radius(const mn_insertion_model *im, double s)
 {
+    if (!(im->taper_tan > 0.0))
+        return im->shaft_radius_um;
     return fmin(im->shaft_radius_um, im->tip_radius_um + fmax(0.0, s) * im->taper_tan);
 }
 
@@ -82,12 +85,11 @@ mn_status mn_insertion_model_make(const mn_device_spec *d, const mn_needling_par
     im.puncture_force_n = force_n;
     im.tenting_mean_um = delta_m * 1e6;
     im.tenting_log_sd = np->tenting_log_sd;
-    /* The needle's point: an RF device's own taper where the scenario or data/rf_devices.csv
-     * gives one (0: a cylinder), so that the heat stage and this one see the same needle;
-     * otherwise needle_taper_length_um. */
-    const double taper_len = d->type == MN_DEVICE_RF && d->taper_length_um >= 0.0
-                                 ? d->taper_length_um
-                                 : np->needle_taper_length_um;
+    /* The needle's point: the device's own taper where the scenario (or, for an RF model,
+     * data/rf_devices.csv) gives one (0: a cylinder), so that the heat stage and this one see
+     * the same needle; otherwise needle_taper_length_um. */
+    const double taper_len =
+        d->taper_length_um >= 0.0 ? d->taper_length_um : np->needle_taper_length_um;
     im.taper_tan = taper_len > 0.0 ? (im.shaft_radius_um - im.tip_radius_um) / taper_len : 0.0;
     /* A cylinder (no taper) is open all the way down or closed all the way. */
     if (!(im.taper_tan > 0.0))
@@ -146,6 +148,8 @@ double mn_insertion_bleed_probability(const mn_insertion_model *im, double depth
 static double closed_tip_length(const mn_insertion_model *im, double keep)
 {
     double r_open = im->min_open_radius_um / keep;
+    if (!(im->taper_tan > 0.0))
+        return r_open <= im->shaft_radius_um ? 0.0 : INFINITY;
     return r_open <= im->tip_radius_um     ? 0.0
            : r_open >= im->shaft_radius_um ? INFINITY
                                            : (r_open - im->tip_radius_um) / im->taper_tan;

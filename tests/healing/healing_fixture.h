@@ -48,9 +48,11 @@ static inline mn_healing_injury fixture_injury(double needle_mm, double per_cm2,
     return inj;
 }
 
-/* Injury of identical punctures on their real needle shape (src/needling: a cone of the taper
- * from a 4 µm tip, capped at the shaft radius; taper 121 µm over 770 µm, the default pen's
- * 0.25 mm needle), per_cm2 punctures on a 5 x 5 mm patch all reaching depth_um, bleeding below
+/* Injury of identical punctures on the needle shape the healing calibration was fitted on (a
+ * cone of the taper from a 4 µm tip over 770 µm, capped at the shaft radius: the needling
+ * stage's needle before issue 12's third pass, whose source is reserved; the needling stage now
+ * uses a 5 µm tip and a 410 µm taper, data/devices.csv and data/needling_params.csv — to be
+ * refitted by the healing stage's owner), per_cm2 punctures on a 5 x 5 mm patch all reaching depth_um, bleeding below
  * the capillary loops. */
 static inline mn_healing_injury fixture_real_needles(double per_cm2, double shaft_radius_um,
                                                      double depth_um)

@@ -56,7 +56,7 @@ static double mean_wound(const mn_healing_injury *inj)
 }
 
 /* 5, 10, 15 roller passes and pens at 1000, 2000, 4000 punctures/cm², on the needles' real
- * shape (0.25 mm shaft over a 770 µm taper): each step wounds more tissue and gives more
+ * shape (0.25 mm shaft over the needling stage's taper): each step wounds more tissue and gives more
  * collagen at day 90, and the second doubling gains less than the first (diminishing returns,
  * not a ceiling at a few dozen punctures/cm²). With the previous inflammatory anchor the pen
  * steps all gave the same collagen (docs/validation/healing.md). */

@@ -11,12 +11,16 @@ protocol: {sessions: 1, follow_up_days: 30}'
 dev='device: {type: rf, model: rf_6x6_lumenis, depth_mm: 1.0, drum_width_mm: 10, energy_mj_per_needle: 20, pulse_ms: 50, tip_exposed_um: 500'
 printf '%s\n%s, passes: 2, pass_interval_s: 0.5, cooling_c: 5}\n' "$common" "$dev" > cooled.yaml
 "$MNSIM_EXE" run cooled.yaml -o cooled --quiet || fail "cooled run failed"
-python3 - cooled/summary.json <<'PY' || fail "thermal block of a cooled two-pass programme"
-import json, sys
+python3 - cooled/summary.json "$MNSIM_SOURCE_DIR/data/needling_params.csv" <<'PY' ||
+    fail "thermal block of a cooled two-pass programme"
+import csv, json, sys
 t = json.load(open(sys.argv[1]))["sessions"][0]["thermal"]
+# the RF needle without a taper of its own takes the needling stage's (one needle for both stages)
+taper = next(float(r["value"]) for r in csv.DictReader(l for l in open(sys.argv[2]) if not l.startswith("#"))
+             if r["name"] == "needle_taper_length_um")
 assert t["passes_at_spot"] == 2, t["passes_at_spot"]
 assert t["contact_cooling"] == {"plate_c": 5, "h_w_m2k": 0}, t["contact_cooling"]
-assert t["needle_taper_length_um"] == 770, t["needle_taper_length_um"]
+assert t["needle_taper_length_um"] == taper, (t["needle_taper_length_um"], taper)
 # the surface is held at 5 C during the trains: the stratum corneum cannot be the hottest layer
 assert t["peak_c"]["stratum_corneum"] < t["peak_c"]["dermis"], t["peak_c"]
 assert abs(t["delivered_energy_per_needle_mj"] - 40) < 1e-6 or t["subpulses_cut_short"] > 0, t

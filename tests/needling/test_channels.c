@@ -71,7 +71,7 @@ static void hole_keeps_a_quarter_of_the_shaft_and_varies(void **state)
     mn_needling_summary s;
     summary(y, &s, NULL);
     /* R = 0.74 + 0.005 x 5 y = 0.765 at 35 y: 2 x 125 um x 0.235 = 58.8 um, every 1.5 mm
-     * puncture being past the 770 um cone. */
+     * puncture being past the 410 um cone. */
     if (fabs(s.channel_diameter_mean_um - 58.8) > 3.0)
         fail_msg("hole %.1f um (expected 58.8 +- 3)", s.channel_diameter_mean_um);
     /* Recovery sd 0.05 -> diameter sd 12.5 um: p5..p95 spans ~40 um, never one value. */

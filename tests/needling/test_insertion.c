@@ -24,6 +24,7 @@
 #include "mnsim/tables.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
+#include "needling/params.h"
 
 static void load(const char *yaml, mn_model *m)
 {
@@ -331,6 +332,43 @@ static void needle_profile_is_stretched_into_relaxed_depths(void **state)
     mn_punctures_free(p);
 }
 
+/* The needle's point may be given per device (device.taper_length_um, any type): at a shallow
+ * setting, where only part of the point enters the skin, a more slender point (longer taper)
+ * leaves narrower holes and a squatter one wider; a cylinder (0) leaves the shaft's recovered
+ * hole at every setting, and an unset key is the needling stage's own taper. */
+static void device_taper_shapes_the_hole(void **state)
+{
+    (void)state;
+    const char *fmt = "site: {zone: cheek}\npatch: {width_mm: 8, length_mm: 8}\n"
+                      "device: {type: pen, depth_mm: %.2f, passes: 1%s}\n";
+    char y[512];
+    mn_needling_summary slender, squat, cyl_shallow, cyl_deep, unset, own;
+    snprintf(y, sizeof y, fmt, 0.5, ", taper_length_um: 800");
+    run(y, 1.0, &slender);
+    snprintf(y, sizeof y, fmt, 0.5, ", taper_length_um: 250");
+    run(y, 1.0, &squat);
+    if (!(slender.channel_diameter_mean_um < 0.8 * squat.channel_diameter_mean_um))
+        fail_msg("0.5 mm: hole %.1f um with an 800 um point, %.1f um with a 250 um point",
+                 slender.channel_diameter_mean_um, squat.channel_diameter_mean_um);
+    snprintf(y, sizeof y, fmt, 0.5, ", taper_length_um: 0");
+    run(y, 1.0, &cyl_shallow);
+    snprintf(y, sizeof y, fmt, 1.5, ", taper_length_um: 0");
+    run(y, 1.0, &cyl_deep);
+    assert_true(fabs(cyl_shallow.channel_diameter_mean_um - cyl_deep.channel_diameter_mean_um) <
+                0.05 * cyl_deep.channel_diameter_mean_um);
+    assert_true(cyl_shallow.channel_diameter_mean_um > squat.channel_diameter_mean_um);
+    mn_needling_params np;
+    assert_int_equal(mn_needling_params_load(&np), MN_OK);
+    snprintf(y, sizeof y, fmt, 0.5, "");
+    run(y, 1.0, &unset);
+    char own_taper[64];
+    snprintf(own_taper, sizeof own_taper, ", taper_length_um: %g", np.needle_taper_length_um);
+    snprintf(y, sizeof y, fmt, 0.5, own_taper);
+    run(y, 1.0, &own);
+    assert_true(unset.channel_diameter_mean_um == own.channel_diameter_mean_um &&
+                unset.channel_depth_mean_um == own.channel_depth_mean_um);
+}
+
 /* A tip radius larger than the shaft's (allowed by the keys' separate ranges) is a blunt
  * cylinder: the run still works, tents more than a sharp tip, and the hole stays narrower
  * than the needle. */
@@ -340,7 +378,7 @@ static void blunt_tip_on_a_thin_needle_is_a_cylinder(void **state)
     char sharp[512], blunt[512];
     snprintf(sharp, sizeof sharp,
              "site: {zone: cheek}\npatch: {width_mm: 8, length_mm: 8}\n"
-             "device: {type: pen, depth_mm: 2.5, needle_diameter_mm: 0.05, tip_radius_um: 4, "
+             "device: {type: pen, depth_mm: 2.5, needle_diameter_mm: 0.05, tip_radius_um: 5, "
              "passes: 1}\n");
     snprintf(blunt, sizeof blunt,
              "site: {zone: cheek}\npatch: {width_mm: 8, length_mm: 8}\n"
@@ -366,6 +404,7 @@ int main(void)
         cmocka_unit_test(excised_skin_on_a_rigid_support_tents_less_and_does_not_bleed),
         cmocka_unit_test(channel_profile_runs_from_surface_diameter_to_closure),
         cmocka_unit_test(needle_profile_is_stretched_into_relaxed_depths),
+        cmocka_unit_test(device_taper_shapes_the_hole),
         cmocka_unit_test(blunt_tip_on_a_thin_needle_is_a_cylinder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
