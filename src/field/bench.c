@@ -59,7 +59,7 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
     if (p->threads > 0)
         omp_set_num_threads(p->threads);
     const int n = p->n;
-    const size_t plane = (size_t)n * n;
+    const size_t un = (size_t)n, plane = un * un;
     mn_grid *g = NULL;
     mn_field *f = NULL;
     double *gx = calloc((size_t)n, sizeof *gx), *buf = calloc(plane, sizeof *buf);
@@ -73,15 +73,15 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
         MN_TRY_GOTO(mn_field_set_storage(f, 0, MN_STORAGE_FLOAT), done);
     if (p->general) {
         /* the same values as arrays: the engine cannot tell they are uniform */
-        double *v = malloc(plane * n * sizeof *v);
+        double *v = malloc(plane * un * sizeof *v);
         if (!v) {
             st = mn_error_set(MN_ENOMEM, "bench: out of memory");
             goto done;
         }
-        for (size_t q = 0; q < plane * n; q++)
+        for (size_t q = 0; q < plane * un; q++)
             v[q] = p->d_um2_s;
         st = mn_field_set_diffusivity(f, 0, v);
-        for (size_t q = 0; st == MN_OK && q < plane * n; q++)
+        for (size_t q = 0; st == MN_OK && q < plane * un; q++)
             v[q] = p->decay_per_s;
         if (st == MN_OK)
             st = mn_field_set_decay(f, 0, v);
@@ -94,7 +94,7 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
     axis_profile(n, p->h_um, p->sigma0_um, gx);
     for (int k = 0; k < n; k++) {
         for (size_t q = 0; q < plane; q++)
-            buf[q] = gx[q % n] * gx[q / n] * gx[k];
+            buf[q] = gx[q % un] * gx[q / un] * gx[k];
         MN_TRY_GOTO(mn_field_set_values_layers(f, 0, k, k + 1, buf), done);
     }
     /* the user's output step is the first internal step; the controller may then grow it */
@@ -114,7 +114,7 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
     for (int k = 0; k < n; k++) {
         MN_TRY_GOTO(mn_field_get_values_layers(f, 0, k, k + 1, buf), done);
         for (size_t q = 0; q < plane; q++) {
-            double ex = amp * gx[q % n] * gx[q / n] * gx[k];
+            double ex = amp * gx[q % un] * gx[q / un] * gx[k];
             e2 += (buf[q] - ex) * (buf[q] - ex);
             x2 += ex * ex;
             uint64_t bits;
@@ -124,14 +124,14 @@ mn_status mn_bench_diffusion(const mn_bench_diffusion_params *p, mn_bench_diffus
     }
     size_t bytes = 0;
     MN_TRY_GOTO(mn_field_get_memory_bytes(f, &bytes), done);
-    r->voxels = (long)(plane * n);
+    r->voxels = (long)(plane * un);
     r->steps = p->steps;
     MN_TRY_GOTO(mn_field_get_stats(f, &r->internal_steps, &r->rejected_steps), done);
     r->voxel_updates_per_s = (double)r->voxels * p->steps / r->seconds;
     r->rel_l2_error = sqrt(e2 / x2);
     /* the field's buffers plus per-thread plane scratch (3 planes + lines per thread) */
     r->threads = omp_get_max_threads();
-    double scratch = (double)r->threads * (3.0 * plane + 7.0 * n) * sizeof(double);
+    double scratch = (double)r->threads * (3.0 * (double)plane + 7.0 * n) * sizeof(double);
     r->bytes_per_voxel = ((double)bytes + scratch) / (double)r->voxels;
     r->checksum = hash;
     double traffic = 0;

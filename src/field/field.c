@@ -367,7 +367,8 @@ mn_status mn_field_set_values_layers(mn_field *f, int s, int k0, int k1, const d
     MN_TRY(check(f, s, "mn_field_set_values_layers"));
     MN_TRY(check_layers(f, k0, k1, c, "mn_field_set_values_layers"));
     mn_species *sp = &f->sp[s];
-    size_t plane = (size_t)f->g.nx * f->g.ny, n = plane * (size_t)(k1 - k0), base = plane * k0;
+    size_t plane = (size_t)f->g.nx * (size_t)f->g.ny, n = plane * (size_t)(k1 - k0),
+           base = plane * (size_t)k0;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(c[i]))
             return mn_error_set(MN_EINPUT, "field: value[%zu] = %g (expected finite)", base + i,
@@ -399,7 +400,8 @@ mn_status mn_field_get_values_layers(const mn_field *f, int s, int k0, int k1, d
     MN_TRY(check(f, s, "mn_field_get_values_layers"));
     MN_TRY(check_layers(f, k0, k1, c, "mn_field_get_values_layers"));
     const mn_species *sp = &f->sp[s];
-    size_t plane = (size_t)f->g.nx * f->g.ny, n = plane * (size_t)(k1 - k0), base = plane * k0;
+    size_t plane = (size_t)f->g.nx * (size_t)f->g.ny, n = plane * (size_t)(k1 - k0),
+           base = plane * (size_t)k0;
     for (size_t i = 0; i < n; i++)
         c[i] = load_u(sp, base + i) * mn_coef_at(&sp->k, base + i);
     return MN_OK;
@@ -536,7 +538,8 @@ mn_status mn_field_get_memory_bytes(const mn_field *f, size_t *bytes)
 {
     if (!f || !bytes)
         return mn_error_set(MN_EINPUT, "mn_field_get_memory_bytes: NULL argument");
-    size_t b = sizeof *f + (size_t)f->nspecies * sizeof(mn_species) + 2 * f->g.nz * sizeof(double);
+    size_t b =
+        sizeof *f + (size_t)f->nspecies * sizeof(mn_species) + 2 * (size_t)f->g.nz * sizeof(double);
     for (int s = 0; s < f->nspecies; s++) {
         const mn_species *sp = &f->sp[s];
         b += 3 * f->nvox * mn_species_elem(sp);

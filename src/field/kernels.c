@@ -29,8 +29,8 @@ MN_HOT void mn_kern_factor_mn(int nm, int nn, const double *lo, const double *up
                               double c, double *a, double *cp, double *inv)
 {
     for (int m = 0; m < nm; m++) {
-        const size_t o = (size_t)m * nn, p = m > 0 ? (size_t)(m - 1) * nn : 0;
-        for (int n = 0; n < nn; n++) {
+        const size_t o = (size_t)m * (size_t)nn, p = m > 0 ? (size_t)(m - 1) * (size_t)nn : 0;
+        for (size_t n = 0; n < (size_t)nn; n++) {
             double sub = m > 0 ? -c * lo[o + n] : 0;
             double sup = m < nm - 1 ? -c * up[o + n] : 0;
             double pc = m > 0 ? cp[p + n] : 0;
@@ -49,13 +49,13 @@ static inline void forward(int nm, int nn, int per_mn, const double *a, const do
                            double cb)
 {
     for (int m = 0; m < nm; m++) {
-        double *r = B + (size_t)m * nn;
-        const double *p = B + (size_t)(m > 0 ? m - 1 : 0) * nn;
-        const double *u = U0 ? U0 + (size_t)m * nn : NULL;
+        double *r = B + (size_t)m * (size_t)nn;
+        const double *p = B + (size_t)(m > 0 ? m - 1 : 0) * (size_t)nn;
+        const double *u = U0 ? U0 + (size_t)m * (size_t)nn : NULL;
         const double *add = (badd && m == mb) ? badd : NULL;
         if (per_mn) {
-            const double *am = a + (size_t)m * nn, *im = inv + (size_t)m * nn;
-            for (int n = 0; n < nn; n++) {
+            const double *am = a + (size_t)m * (size_t)nn, *im = inv + (size_t)m * (size_t)nn;
+            for (size_t n = 0; n < (size_t)nn; n++) {
                 double v = u ? (1.0 - alpha) * u[n] + alpha * r[n] : r[n];
                 if (add)
                     v += cb * add[n];
@@ -64,13 +64,13 @@ static inline void forward(int nm, int nn, int per_mn, const double *a, const do
         } else {
             const double am = a[m], im = inv[m];
             if (u && m > 0 && !add) {
-                for (int n = 0; n < nn; n++)
+                for (size_t n = 0; n < (size_t)nn; n++)
                     r[n] = ((1.0 - alpha) * u[n] + alpha * r[n] - am * p[n]) * im;
             } else if (!u && m > 0 && !add) {
-                for (int n = 0; n < nn; n++)
+                for (size_t n = 0; n < (size_t)nn; n++)
                     r[n] = (r[n] - am * p[n]) * im;
             } else {
-                for (int n = 0; n < nn; n++) {
+                for (size_t n = 0; n < (size_t)nn; n++) {
                     double v = u ? (1.0 - alpha) * u[n] + alpha * r[n] : r[n];
                     if (add)
                         v += cb * add[n];
@@ -84,15 +84,15 @@ static inline void forward(int nm, int nn, int per_mn, const double *a, const do
 static inline void backward(int nm, int nn, int per_mn, const double *cp, double *B)
 {
     for (int m = nm - 2; m >= 0; m--) {
-        double *r = B + (size_t)m * nn;
-        const double *q = B + (size_t)(m + 1) * nn;
+        double *r = B + (size_t)m * (size_t)nn;
+        const double *q = B + (size_t)(m + 1) * (size_t)nn;
         if (per_mn) {
-            const double *cm = cp + (size_t)m * nn;
-            for (int n = 0; n < nn; n++)
+            const double *cm = cp + (size_t)m * (size_t)nn;
+            for (size_t n = 0; n < (size_t)nn; n++)
                 r[n] -= cm[n] * q[n];
         } else {
             const double cm = cp[m];
-            for (int n = 0; n < nn; n++)
+            for (size_t n = 0; n < (size_t)nn; n++)
                 r[n] -= cm * q[n];
         }
     }
@@ -111,23 +111,23 @@ static inline void sdirk2_plain(int nm, int nn, const double *a, const double *c
                                 const double *inv, double *B, double *W)
 {
     const double al = MN_SDIRK_ALPHA, bl = 1.0 - MN_SDIRK_ALPHA;
-    for (int n = 0; n < nn; n++)
+    for (size_t n = 0; n < (size_t)nn; n++)
         W[n] = B[n] * inv[0];
     for (int m = 1; m < nm; m++) {
         const double am = a[m], im = inv[m];
-        const double *b = B + (size_t)m * nn, *p = W + (size_t)(m - 1) * nn;
-        double *w = W + (size_t)m * nn;
-        for (int n = 0; n < nn; n++)
+        const double *b = B + (size_t)m * (size_t)nn, *p = W + (size_t)(m - 1) * (size_t)nn;
+        double *w = W + (size_t)m * (size_t)nn;
+        for (size_t n = 0; n < (size_t)nn; n++)
             w[n] = (b[n] - am * p[n]) * im;
     }
     backward(nm, nn, 0, cp, W);
-    for (int n = 0; n < nn; n++)
+    for (size_t n = 0; n < (size_t)nn; n++)
         B[n] = (bl * B[n] + al * W[n]) * inv[0];
     for (int m = 1; m < nm; m++) {
         const double am = a[m], im = inv[m];
-        double *b = B + (size_t)m * nn;
-        const double *p = B + (size_t)(m - 1) * nn, *w = W + (size_t)m * nn;
-        for (int n = 0; n < nn; n++)
+        double *b = B + (size_t)m * (size_t)nn;
+        const double *p = B + (size_t)(m - 1) * (size_t)nn, *w = W + (size_t)m * (size_t)nn;
+        for (size_t n = 0; n < (size_t)nn; n++)
             b[n] = (bl * b[n] + al * w[n] - am * p[n]) * im;
     }
     backward(nm, nn, 0, cp, B);
@@ -137,7 +137,7 @@ MN_HOT void mn_kern_sdirk2(int nm, int nn, int per_mn, const double *a, const do
                            const double *inv, double c, const double *blo, const double *bhi,
                            double *B, double *U0, double *y1lo, double *y1hi)
 {
-    const size_t total = (size_t)nm * nn, last = (size_t)(nm - 1) * nn;
+    const size_t total = (size_t)nm * (size_t)nn, last = (size_t)(nm - 1) * (size_t)nn;
     if (!per_mn && !blo && !bhi && !y1lo && !y1hi) {
         sdirk2_plain(nm, nn, a, cp, inv, B, U0);
         return;
@@ -148,7 +148,7 @@ MN_HOT void mn_kern_sdirk2(int nm, int nn, int per_mn, const double *a, const do
         const double *uu = stage ? U0 : NULL;
         if (nm == 1) {
             /* a single point: both boundary terms act on it */
-            for (int n = 0; n < nn; n++) {
+            for (size_t n = 0; n < (size_t)nn; n++) {
                 double v = uu ? (1.0 - MN_SDIRK_ALPHA) * uu[n] + MN_SDIRK_ALPHA * B[n] : B[n];
                 if (blo)
                     v += c * blo[n];
@@ -159,11 +159,11 @@ MN_HOT void mn_kern_sdirk2(int nm, int nn, int per_mn, const double *a, const do
         } else if (bhi) {
             /* add the last point's term before elimination reaches it */
             if (uu)
-                for (int n = 0; n < nn; n++)
+                for (size_t n = 0; n < (size_t)nn; n++)
                     B[last + n] = (1.0 - MN_SDIRK_ALPHA) * uu[last + n] +
                                   MN_SDIRK_ALPHA * B[last + n] + c * bhi[n];
             else
-                for (int n = 0; n < nn; n++)
+                for (size_t n = 0; n < (size_t)nn; n++)
                     B[last + n] += c * bhi[n];
             /* the last row is already combined: eliminate rows 0..nm-2 with the fused
              * combination, then the last row plainly */
@@ -171,7 +171,7 @@ MN_HOT void mn_kern_sdirk2(int nm, int nn, int per_mn, const double *a, const do
             {
                 double *r = B + last;
                 const double *p = B + last - nn;
-                for (int n = 0; n < nn; n++) {
+                for (size_t n = 0; n < (size_t)nn; n++) {
                     double am = per_mn ? a[last + n] : a[nm - 1];
                     double im = per_mn ? inv[last + n] : inv[nm - 1];
                     r[n] = (r[n] - am * p[n]) * im;
@@ -199,7 +199,8 @@ MN_HOT void mn_kern_transpose(int rows, int cols, const double *src, double *dst
             int r1 = r0 + TB < rows ? r0 + TB : rows, c1 = c0 + TB < cols ? c0 + TB : cols;
             for (int r = r0; r < r1; r++)
                 for (int c = c0; c < c1; c++)
-                    dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+                    dst[(size_t)c * (size_t)rows + (size_t)r] =
+                        src[(size_t)r * (size_t)cols + (size_t)c];
         }
 }
 
@@ -236,12 +237,14 @@ MN_HOT void mn_kern_load_transposed(const void *src, int is_float, size_t off, i
                 const float *s = (const float *)src + off;
                 for (int r = r0; r < r1; r++)
                     for (int c = c0; c < c1; c++)
-                        dst[(size_t)c * rows + r] = s[(size_t)r * cols + c];
+                        dst[(size_t)c * (size_t)rows + (size_t)r] =
+                            s[(size_t)r * (size_t)cols + (size_t)c];
             } else {
                 const double *s = (const double *)src + off;
                 for (int r = r0; r < r1; r++)
                     for (int c = c0; c < c1; c++)
-                        dst[(size_t)c * rows + r] = s[(size_t)r * cols + c];
+                        dst[(size_t)c * (size_t)rows + (size_t)r] =
+                            s[(size_t)r * (size_t)cols + (size_t)c];
             }
         }
 }

@@ -52,10 +52,10 @@ static int scratch_alloc(scratch *s, const mn_grid *g, int general)
     memset(s, 0, sizeof *s);
     size_t nmax = (size_t)g->nx;
     if ((size_t)g->ny > nmax)
-        nmax = g->ny;
+        nmax = (size_t)g->ny;
     if ((size_t)g->nz > nmax)
-        nmax = g->nz;
-    size_t plane = (size_t)g->nx * g->ny, slab = (size_t)g->nx * g->nz;
+        nmax = (size_t)g->nz;
+    size_t plane = (size_t)g->nx * (size_t)g->ny, slab = (size_t)g->nx * (size_t)g->nz;
     size_t big = plane > slab ? plane : slab;
     s->P = malloc(big * sizeof(double));
     s->T = malloc(big * sizeof(double));
@@ -87,11 +87,11 @@ static inline size_t vox(const mn_grid *g, int dir, int fixed, int m, int n)
 {
     switch (dir) {
     case 0: /* x lines in plane k = fixed: m = i, n = j */
-        return (size_t)m + (size_t)g->nx * ((size_t)n + (size_t)g->ny * fixed);
+        return (size_t)m + (size_t)g->nx * ((size_t)n + (size_t)g->ny * (size_t)fixed);
     case 1: /* y lines in plane k = fixed: m = j, n = i */
-        return (size_t)n + (size_t)g->nx * ((size_t)m + (size_t)g->ny * fixed);
+        return (size_t)n + (size_t)g->nx * ((size_t)m + (size_t)g->ny * (size_t)fixed);
     default: /* z lines in slab j = fixed: m = k, n = i */
-        return (size_t)n + (size_t)g->nx * ((size_t)fixed + (size_t)g->ny * m);
+        return (size_t)n + (size_t)g->nx * ((size_t)fixed + (size_t)g->ny * (size_t)m);
     }
 }
 
@@ -152,7 +152,7 @@ static void build_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
                 whi[n] = w;
                 diag -= w;
             }
-            size_t o = (size_t)m * nn + n;
+            size_t o = (size_t)m * (size_t)nn + (size_t)n;
             olo[o] = lo;
             oup[o] = up;
             odg[o] = diag;
@@ -184,7 +184,7 @@ static void prepare_lines(const mn_grid *g, mn_species *sp, int dir, int fixed,
         return;
     mn_line_cache *lc = &sp->cache.dir[dir];
     const int nm = line_len(g, dir), nn = line_count(g, dir);
-    const size_t off = (size_t)fixed * nm * nn, woff = (size_t)fixed * nn;
+    const size_t off = (size_t)fixed * (size_t)nm * (size_t)nn, woff = (size_t)fixed * (size_t)nn;
     if (pl->build_coef)
         build_var(g, sp, dir, fixed, lc->lo + off, lc->up + off, lc->dg + off, lc->wlo + woff,
                   lc->whi + woff);
@@ -204,7 +204,7 @@ static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
     const double c = MN_SDIRK_GAMMA * tau;
     const mn_line_cache *lc = &sp->cache.dir[dir];
     const mn_line_factor *fa = &lc->fac[slot];
-    const size_t off = (size_t)fixed * nm * nn, woff = (size_t)fixed * nn;
+    const size_t off = (size_t)fixed * (size_t)nm * (size_t)nn, woff = (size_t)fixed * (size_t)nn;
     const double *wlo = lc->wlo + woff, *whi = lc->whi + woff;
     const int has_lo = sp->bc[flo] != MN_BC_ZERO_FLUX, has_hi = sp->bc[fhi] != MN_BC_ZERO_FLUX;
     const double ulo = sp->bc_value[flo], uhi = sp->bc_value[fhi];
@@ -215,7 +215,7 @@ static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
     mn_kern_sdirk2(nm, nn, 1, fa->a + off, fa->cp + off, fa->inv + off, c, has_lo ? s->blo : NULL,
                    has_hi ? s->bhi : NULL, B, s->U0, s->y1lo, s->y1hi);
     /* amount in = tau·Σ_stages b_j·G·(u_b − Y_j) · area, with G·area = w·h·M·area */
-    const size_t last = (size_t)(nm - 1) * nn;
+    const size_t last = (size_t)(nm - 1) * (size_t)nn;
     for (int n = 0; n < nn; n++) {
         if (has_lo) {
             double w = wlo[n] * cell_hm_area(g, sp, dir, fixed, 0, n);
@@ -224,9 +224,9 @@ static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
         }
         if (has_hi) {
             double w = whi[n] * cell_hm_area(g, sp, dir, fixed, nm - 1, n);
-            acc[fhi] +=
-                tau * w *
-                ((1 - MN_SDIRK_GAMMA) * (uhi - s->y1hi[n]) + MN_SDIRK_GAMMA * (uhi - B[last + n]));
+            acc[fhi] += tau * w *
+                        ((1 - MN_SDIRK_GAMMA) * (uhi - s->y1hi[n]) +
+                         MN_SDIRK_GAMMA * (uhi - B[last + (size_t)n]));
         }
     }
 }
@@ -237,7 +237,7 @@ static void sweep_var(const mn_grid *g, const mn_species *sp, int dir, int fixed
 static void react(const mn_grid *g, const mn_species *sp, int k, double *P, double tau,
                   double profile, double *E, int build, int build_coef, double *acc)
 {
-    const size_t plane = (size_t)g->nx * g->ny, base = plane * k;
+    const size_t plane = (size_t)g->nx * (size_t)g->ny, base = plane * (size_t)k;
     const double vol = g->dx * g->dy * g->dz[k];
     const mn_react_cache *rc = &sp->cache.react;
     double *M = rc->m, *RATE = rc->rate, *RX = rc->rx;
@@ -311,7 +311,7 @@ static void reduce(const double *part, int count, double *acc)
 {
     for (int i = 0; i < count; i++)
         for (int q = 0; q < NACC; q++)
-            acc[q] += part[(size_t)i * NACC + q];
+            acc[q] += part[(size_t)i * (size_t)NACC + (size_t)q];
 }
 
 /* Error sums of the two half steps S against the big step, then (local extrapolation)
@@ -336,12 +336,12 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
 {
     const mn_grid *g = &f->g;
     const int nx = g->nx, ny = g->ny, nz = g->nz, isf = sp->storage == MN_STORAGE_FLOAT;
-    const size_t plane = (size_t)nx * ny;
+    const size_t plane = (size_t)nx * (size_t)ny;
     const double tau = ea->tau;
     int nmax = nx > ny ? nx : ny;
     nmax = nmax > nz ? nmax : nz;
     /* factors: 3 directions × (a, cp, inv) */
-    double *fac = malloc((size_t)12 * nmax * sizeof(double));
+    double *fac = malloc((size_t)12 * (size_t)nmax * sizeof(double));
     if (!fac)
         return mn_error_set(MN_ENOMEM, "field: out of memory for factors");
     double *tmp3 = fac + 9 * nmax;
@@ -365,13 +365,13 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
             if (!ok)
                 continue;
             /* x lines: load transposed so that i is the slow axis and j the vector axis */
-            mn_kern_load_transposed(ea->src, isf, plane * k, ny, nx, s.T);
+            mn_kern_load_transposed(ea->src, isf, plane * (size_t)k, ny, nx, s.T);
             mn_kern_sdirk2(nx, ny, 0, fac, fac + nmax, fac + 2 * nmax, MN_SDIRK_GAMMA * tau, NULL,
                            NULL, s.T, s.U0, NULL, NULL);
             mn_kern_transpose(nx, ny, s.T, s.P);
             mn_kern_sdirk2(ny, nx, 0, fac + 3 * nmax, fac + 4 * nmax, fac + 5 * nmax,
                            MN_SDIRK_GAMMA * tau, NULL, NULL, s.P, s.U0, NULL, NULL);
-            mn_kern_store(ea->dst, isf, plane * k, plane, s.P);
+            mn_kern_store(ea->dst, isf, plane * (size_t)k, plane, s.P);
         }
 #pragma omp for schedule(static)
         for (int j = 0; j < ny; j++) {
@@ -379,13 +379,13 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
                 continue;
             double *acc = part + (size_t)j * NACC;
             for (int k = 0; k < nz; k++)
-                mn_kern_load(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
-                             s.P + (size_t)k * nx);
+                mn_kern_load(ea->dst, isf, (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k),
+                             (size_t)nx, s.P + (size_t)k * (size_t)nx);
             mn_kern_sdirk2(nz, nx, 0, fac + 6 * nmax, fac + 7 * nmax, fac + 8 * nmax,
                            MN_SDIRK_GAMMA * tau, NULL, NULL, s.P, s.U0, NULL, NULL);
             /* exact decay, which commutes with uniform diffusion */
             for (int k = 0; k < nz; k++) {
-                double *row = s.P + (size_t)k * nx, sum = 0;
+                double *row = s.P + (size_t)k * (size_t)nx, sum = 0;
                 for (int i = 0; i < nx; i++) {
                     sum += row[i];
                     row[i] *= decay;
@@ -393,10 +393,10 @@ static mn_status eval_fast(mn_field *f, mn_species *sp, const eval_args *ea, eva
                 acc[ACC_REACT] += sum * (1 - decay) * mk * g->dx * g->dy * g->dz[k];
             }
             for (int k = 0; k < nz; k++) {
-                size_t off = (size_t)nx * (j + (size_t)ny * k);
+                size_t off = (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k);
                 if (ea->cmp)
-                    err_sums(s.P + (size_t)k * nx, ea->cmp, isf, off, nx, s.T, acc);
-                mn_kern_store(ea->dst, isf, off, nx, s.P + (size_t)k * nx);
+                    err_sums(s.P + (size_t)k * (size_t)nx, ea->cmp, isf, off, (size_t)nx, s.T, acc);
+                mn_kern_store(ea->dst, isf, off, (size_t)nx, s.P + (size_t)k * (size_t)nx);
             }
         }
         scratch_free(&s);
@@ -449,7 +449,7 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
     const double tau = ea->tau, c = MN_SDIRK_GAMMA * tau;
     const double cd = sp->donor_volume * sp->donor_k; /* donor amount per unit u */
     const double ud0 = ea->donor_in;
-    double *ytop = malloc((size_t)nx * ny * sizeof(double));
+    double *ytop = malloc((size_t)nx * (size_t)ny * sizeof(double));
     double *sums = calloc((size_t)ny * 3, sizeof(double));
     double *y1 = sp->y1;
     if (!ytop || !sums) {
@@ -481,39 +481,41 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
                     continue;
                 if (phase == 0)
                     prepare_lines(g, sp, 2, j, &plan, c);
-                const size_t off = (size_t)j * nz * nx;
+                const size_t off = (size_t)j * (size_t)nz * (size_t)nx;
                 const double *fa_a = fa->a + off, *fa_cp = fa->cp + off, *fa_inv = fa->inv + off;
-                const double *wlo = lc->wlo + (size_t)j * nx, *whi = lc->whi + (size_t)j * nx;
+                const double *wlo = lc->wlo + (size_t)j * (size_t)nx,
+                             *whi = lc->whi + (size_t)j * (size_t)nx;
                 const double *w = top ? wlo : whi, *wo = top ? whi : wlo;
                 double *B = s.P;
-                const size_t rowb = (size_t)mb * nx, rowo = (size_t)mo * nx;
+                const size_t rowb = (size_t)mb * (size_t)nx, rowo = (size_t)mo * (size_t)nx;
                 if (phase == 0) {
                     /* response y to a unit donor value */
-                    memset(B, 0, (size_t)nz * nx * sizeof(double));
+                    memset(B, 0, (size_t)nz * (size_t)nx * sizeof(double));
                     for (int i = 0; i < nx; i++)
-                        B[rowb + i] = c * w[i];
+                        B[rowb + (size_t)i] = c * w[i];
                     mn_kern_solve(nz, nx, 1, fa_a, fa_cp, fa_inv, B);
                     for (int i = 0; i < nx; i++)
-                        ytop[(size_t)j * nx + i] = B[rowb + i];
+                        ytop[(size_t)j * (size_t)nx + (size_t)i] = B[rowb + (size_t)i];
                 }
                 /* right-hand side without the donor term */
                 for (int k = 0; k < nz; k++)
-                    mn_kern_load(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
-                                 B + (size_t)k * nx);
+                    mn_kern_load(ea->dst, isf, (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k),
+                                 (size_t)nx, B + (size_t)k * (size_t)nx);
                 if (stage == 1)
                     for (int k = 0; k < nz; k++)
                         for (int i = 0; i < nx; i++) {
-                            size_t o = (size_t)k * nx + i;
-                            double y = y1[(size_t)i + nx * (j + (size_t)ny * k)];
+                            size_t o = (size_t)k * (size_t)nx + (size_t)i;
+                            double y =
+                                y1[(size_t)i + (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k)];
                             B[o] = (1 - MN_SDIRK_ALPHA) * B[o] + MN_SDIRK_ALPHA * y;
                         }
                 if (has_o)
                     for (int i = 0; i < nx; i++)
-                        B[rowo + i] += c * wo[i] * uo;
+                        B[rowo + (size_t)i] += c * wo[i] * uo;
                 if (final) {
                     double yd = stage ? yd2 : yd1;
                     for (int i = 0; i < nx; i++)
-                        B[rowb + i] += c * w[i] * yd;
+                        B[rowb + (size_t)i] += c * w[i] * yd;
                 }
                 mn_kern_solve(nz, nx, 1, fa_a, fa_cp, fa_inv, B);
                 double s0 = 0, s1 = 0, s2 = 0;
@@ -521,15 +523,15 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
                     /* conductance·area of the donor face of column i */
                     double ga = w[i] * cell_hm_area(g, sp, 2, j, mb, i);
                     if (!final) {
-                        s0 += ga * B[rowb + i];
-                        s1 += ga * (1 - ytop[(size_t)j * nx + i]);
+                        s0 += ga * B[rowb + (size_t)i];
+                        s1 += ga * (1 - ytop[(size_t)j * (size_t)nx + (size_t)i]);
                     } else {
                         double yd = stage ? yd2 : yd1;
                         double wt = stage ? MN_SDIRK_GAMMA : 1 - MN_SDIRK_GAMMA;
-                        s0 += tau * wt * ga * (yd - B[rowb + i]);
+                        s0 += tau * wt * ga * (yd - B[rowb + (size_t)i]);
                         if (has_o)
                             s2 += tau * wt * wo[i] * cell_hm_area(g, sp, 2, j, mo, i) *
-                                  (uo - B[rowo + i]);
+                                  (uo - B[rowo + (size_t)i]);
                     }
                 }
                 sums[3 * j] = s0;
@@ -538,11 +540,13 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
                 if (final && stage == 0) {
                     for (int k = 0; k < nz; k++)
                         for (int i = 0; i < nx; i++)
-                            y1[(size_t)i + nx * (j + (size_t)ny * k)] = B[(size_t)k * nx + i];
+                            y1[(size_t)i + (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k)] =
+                                B[(size_t)k * (size_t)nx + (size_t)i];
                 } else if (final) {
                     for (int k = 0; k < nz; k++)
-                        mn_kern_store(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
-                                      B + (size_t)k * nx);
+                        mn_kern_store(ea->dst, isf,
+                                      (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k), (size_t)nx,
+                                      B + (size_t)k * (size_t)nx);
                 }
             }
             scratch_free(&s);
@@ -571,8 +575,8 @@ static mn_status z_donor(mn_field *f, mn_species *sp, const eval_args *ea, doubl
         } else {
             /* amounts per slab into the partials, in slab order */
             for (int j = 0; j < ny; j++) {
-                part[(size_t)j * NACC + face] += sums[3 * j];
-                part[(size_t)j * NACC + oface] += sums[3 * j + 2];
+                part[(size_t)j * (size_t)NACC + (size_t)face] += sums[3 * j];
+                part[(size_t)j * (size_t)NACC + (size_t)oface] += sums[3 * j + 2];
             }
         }
     }
@@ -587,7 +591,7 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
 {
     const mn_grid *g = &f->g;
     const int nx = g->nx, ny = g->ny, nz = g->nz, isf = sp->storage == MN_STORAGE_FLOAT;
-    const size_t plane = (size_t)nx * ny;
+    const size_t plane = (size_t)nx * (size_t)ny;
     const double tau = ea->tau;
     const int npart = nz > ny ? nz : ny;
     const int finite_donor = sp->donor_face >= 0 && isfinite(sp->donor_volume);
@@ -597,7 +601,8 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
     if (sp->donor_face >= 0)
         sp->bc_value[sp->donor_face] = ea->donor_in;
     const double p1 = profile_at(sp, ea->t + 0.25 * tau), p2 = profile_at(sp, ea->t + 0.75 * tau);
-    const size_t nw[3] = {(size_t)nz * ny, (size_t)nz * nx, (size_t)ny * nx};
+    const size_t nw[3] = {(size_t)nz * (size_t)ny, (size_t)nz * (size_t)nx,
+                          (size_t)ny * (size_t)nx};
     if (mn_field_cache_alloc(&sp->cache, f->nvox, nw))
         return mn_error_set(MN_ENOMEM, "field: out of memory for the operator cache (%zu bytes)",
                             mn_field_cache_bytes(f->nvox));
@@ -636,7 +641,7 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
                     if (!ok)
                         continue;
                     double *acc = part + (size_t)k * NACC;
-                    mn_kern_load(pass == 0 ? ea->src : ea->dst, isf, plane * k, plane, s.P);
+                    mn_kern_load(pass == 0 ? ea->src : ea->dst, isf, plane * (size_t)k, plane, s.P);
                     if (pass == 0) {
                         prepare_lines(g, sp, 0, k, &plan[0], cxy);
                         prepare_lines(g, sp, 1, k, &plan[1], cxy);
@@ -646,9 +651,9 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
                         plane_xy(g, sp, k, 0.5 * tau, 1, slot, &s, acc);
                         react(g, sp, k, s.P, 0.5 * tau, p2, E, 0, 0, acc);
                         if (ea->cmp)
-                            err_sums(s.P, ea->cmp, isf, plane * k, plane, s.T, acc);
+                            err_sums(s.P, ea->cmp, isf, plane * (size_t)k, plane, s.T, acc);
                     }
-                    mn_kern_store(ea->dst, isf, plane * k, plane, s.P);
+                    mn_kern_store(ea->dst, isf, plane * (size_t)k, plane, s.P);
                 }
             } else {
 #pragma omp for schedule(static)
@@ -657,13 +662,15 @@ static mn_status eval_general(mn_field *f, mn_species *sp, const eval_args *ea, 
                         continue;
                     double *acc = part + (size_t)j * NACC;
                     for (int k = 0; k < nz; k++)
-                        mn_kern_load(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
-                                     s.P + (size_t)k * nx);
+                        mn_kern_load(ea->dst, isf,
+                                     (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k), (size_t)nx,
+                                     s.P + (size_t)k * (size_t)nx);
                     prepare_lines(g, sp, 2, j, &plan[2], cz);
                     sweep_var(g, sp, 2, j, tau, plan[2].slot, s.P, &s, acc);
                     for (int k = 0; k < nz; k++)
-                        mn_kern_store(ea->dst, isf, (size_t)nx * (j + (size_t)ny * k), nx,
-                                      s.P + (size_t)k * nx);
+                        mn_kern_store(ea->dst, isf,
+                                      (size_t)nx * ((size_t)j + (size_t)ny * (size_t)k), (size_t)nx,
+                                      s.P + (size_t)k * (size_t)nx);
                 }
             }
             scratch_free(&s);

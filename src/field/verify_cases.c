@@ -49,7 +49,7 @@ static mn_status gaussian_run(int n, double rtol, double fixed_h, int plain, dou
 {
     mn_status st = MN_OK;
     const double h = (double)G_L / n;
-    const size_t nv = (size_t)n * n * n;
+    const size_t un = (size_t)n, nv = un * un * un;
     mn_grid *g = NULL;
     mn_field *f = NULL;
     double *c = malloc(nv * sizeof *c), *ex = malloc(nv * sizeof *ex);
@@ -60,7 +60,8 @@ static mn_status gaussian_run(int n, double rtol, double fixed_h, int plain, dou
     const double s2 = g_sigma0 * g_sigma0 + 2 * g_d * g_t;
     const double amp = pow(g_sigma0 * g_sigma0 / s2, 1.5);
     for (size_t q = 0; q < nv; q++) {
-        double x = (q % n + 0.5) * h, y = ((q / n) % n + 0.5) * h, z = (q / n / n + 0.5) * h;
+        double x = ((double)(q % un) + 0.5) * h, y = ((double)((q / un) % un) + 0.5) * h,
+               z = ((double)(q / un / un) + 0.5) * h;
         c[q] =
             image_sum(x, G_L, g_sigma0) * image_sum(y, G_L, g_sigma0) * image_sum(z, G_L, g_sigma0);
         ex[q] = amp * image_sum(x, G_L, sqrt(s2)) * image_sum(y, G_L, sqrt(s2)) *
@@ -110,14 +111,14 @@ mn_status mn_verify_gaussian_neumann(mn_verify_result *r)
     const int ns[3] = {16, 32, 64};
     for (int i = 0; i < 3; i++) {
         MN_TRY_GOTO(gaussian_run(ns[i], 1e-5, 0, 0, &c[i], &ex[i], i == 1 ? &drift : NULL), done);
-        err[i] = rel_l2(c[i], ex[i], (size_t)ns[i] * ns[i] * ns[i]);
+        err[i] = rel_l2(c[i], ex[i], (size_t)ns[i] * (size_t)ns[i] * (size_t)ns[i]);
     }
     mn_verify_metric_add(r, "rel_l2_error_64", err[2], 2e-3, 0);
     mn_verify_metric_add(r, "order_space", order(err[1], err[2], 2), 1.8, 1);
     mn_verify_metric_add(r, "mass_drift_per_step", drift, 1e-12, 0);
     /* time: plain SDIRK2 steps against an extrapolated fine-step reference, same grid */
     const int n = 16;
-    const size_t nv = (size_t)n * n * n;
+    const size_t un = (size_t)n, nv = un * un * un;
     MN_TRY_GOTO(gaussian_run(n, 0.5, g_t / 160, 0, &ref, &rex, NULL), done);
     double et[3];
     for (int i = 0; i < 3; i++) {
@@ -146,7 +147,7 @@ mn_status mn_verify_two_layer_partition(mn_verify_result *r)
      * D2 = 1000 µm²/s, K2 = 1 (contrast 1e4). u = 1 above, u = 0 below. */
     const double L1 = 20, L2 = 180, D1 = 0.1, K1 = 10, D2 = 1000, K2 = 1;
     const int n1 = 10, n2 = 18, nz = n1 + n2, nx = 2, ny = 2;
-    const size_t nv = (size_t)nx * ny * nz;
+    const size_t nv = (size_t)nx * (size_t)ny * (size_t)nz;
     double dz[28], *D = malloc(nv * sizeof *D), *K = malloc(nv * sizeof *K);
     double *c = malloc(nv * sizeof *c);
     mn_grid *g = NULL;
@@ -158,7 +159,7 @@ mn_status mn_verify_two_layer_partition(mn_verify_result *r)
     for (int k = 0; k < nz; k++)
         dz[k] = k < n1 ? L1 / n1 : L2 / n2;
     for (size_t q = 0; q < nv; q++) {
-        int k = (int)(q / (nx * ny));
+        int k = (int)(q / (size_t)(nx * ny));
         D[q] = k < n1 ? D1 : D2;
         K[q] = k < n1 ? K1 : K2;
     }
@@ -188,7 +189,7 @@ mn_status mn_verify_two_layer_partition(mn_verify_result *r)
         double u = zc < L1 ? 1.0 - J * zc / (D1 * K1) : J * (L1 + L2 - zc) / (D2 * K2);
         double ce = (zc < L1 ? K1 : K2) * u;
         for (int p = 0; p < nx * ny; p++) {
-            double e = fabs(c[(size_t)k * nx * ny + p] - ce) / K1;
+            double e = fabs(c[(size_t)k * (size_t)(nx * ny) + (size_t)p] - ce) / K1;
             worst = e > worst ? e : worst;
         }
     }
@@ -302,7 +303,7 @@ static mn_status manufactured_run(int level, double rtol, double fixed_h, int pl
     int nz = 0;
     for (int l = 0; l < M_LAYERS; l++)
         nz += m_cells[l] * level;
-    const size_t plane = (size_t)nx * nx, nv = plane * nz;
+    const size_t unx = (size_t)nx, plane = unx * unx, nv = plane * (size_t)nz;
     const double lz = m_thick[0] + m_thick[1] + m_thick[2], dx = m_lx / nx;
     const double a2 = 2 * (MN_PI / m_lx) * (MN_PI / m_lx);
     double *dz = malloc((size_t)nz * sizeof *dz);
@@ -326,9 +327,9 @@ static mn_status manufactured_run(int level, double rtol, double fixed_h, int pl
         double Z = m_z(zc, &l);
         double mm = m_cap[l] * m_k[l], dk = m_d[l] * m_k[l];
         for (size_t p = 0; p < plane; p++) {
-            double x = (p % nx + 0.5) * dx, y = (p / nx + 0.5) * dx;
+            double x = ((double)(p % unx) + 0.5) * dx, y = ((double)(p / unx) + 0.5) * dx;
             double xy = cos(MN_PI * x / m_lx) * cos(MN_PI * y / m_lx);
-            size_t id = p + plane * k;
+            size_t id = p + plane * (size_t)k;
             D[id] = m_d[l];
             K[id] = m_k[l];
             cap[id] = m_cap[l];
@@ -408,7 +409,7 @@ mn_status mn_verify_mass_balance(mn_verify_result *r)
 {
     mn_status st = MN_OK;
     const int nx = 12, ny = 10, nz = 14;
-    const size_t nv = (size_t)nx * ny * nz;
+    const size_t nv = (size_t)nx * (size_t)ny * (size_t)nz;
     double dz[14], *D = malloc(nv * sizeof *D), *K = malloc(nv * sizeof *K);
     double *cap = malloc(nv * sizeof *cap), *c = malloc(nv * sizeof *c),
            *lam = malloc(nv * sizeof *lam);
@@ -421,7 +422,8 @@ mn_status mn_verify_mass_balance(mn_verify_result *r)
     for (int k = 0; k < nz; k++)
         dz[k] = k < 4 ? 2.0 : 5.0 + k;
     for (size_t q = 0; q < nv; q++) {
-        int i = (int)(q % nx), j = (int)(q / nx % ny), k = (int)(q / nx / ny);
+        const size_t ux = (size_t)nx, uy = (size_t)ny;
+        int i = (int)(q % ux), j = (int)(q / ux % uy), k = (int)(q / ux / uy);
         /* a channel of fast diffusion through a slow top layer, with partition jumps */
         int channel = i >= 4 && i < 7 && j >= 3 && j < 6;
         D[q] = k < 4 ? (channel ? 600.0 : 0.05) : 100.0 + 10.0 * ((i + 2 * j + 3 * k) % 7);

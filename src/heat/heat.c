@@ -74,6 +74,8 @@ static mn_status check_device(const mn_device_spec *d)
         return mn_error_set(MN_EINPUT, "device.stacks: must be >= 1");
     if (d->cooled && !(d->cooling_c >= -30.0 && d->cooling_c <= 37.0))
         return mn_error_set(MN_EINPUT, "device.cooling_c: must be in -30 ... 37");
+    if (d->cooled && !(d->precool_s >= 0.0 && d->precool_s <= 60.0))
+        return mn_error_set(MN_EINPUT, "device.precool_s: must be in 0 ... 60");
     return MN_OK;
 }
 
@@ -185,6 +187,10 @@ typedef struct run_state {
     unsigned char *role;
     double complex *sigma, *v, *sigma_next;
     double *pw, *src, *t, *t_old, *om_skin, *om_col, *om_sig, *water, *rho_c, *latent;
+    /* damage rates at the end of the last step (skin, collagen, σ rise), valid where rate_ok:
+     * the start rates of the next step, so each step takes one exp per set and voxel */
+    double *rate_skin, *rate_col, *rate_sig;
+    unsigned char *rate_ok;
     mn_bioheat bh;
     mn_potential pot;
     double target_w;    /* power into the quarter cell while on */
@@ -198,8 +204,27 @@ static void run_state_clear(run_state *s)
 {
     free(s->role), free(s->sigma), free(s->v), free(s->pw), free(s->src), free(s->t);
     free(s->t_old), free(s->om_skin), free(s->om_col), free(s->om_sig), free(s->water);
+    free(s->rate_skin), free(s->rate_col), free(s->rate_sig), free(s->rate_ok);
     free(s->sigma_next), free(s->rho_c), free(s->latent), free(s->ktop);
     mn_bioheat_clear(&s->bh);
+}
+
+/* max(a, b) for the per-voxel loops: the temperatures and integrals there are finite, and libm's
+ * fmax (a call, for its NaN rules) was 1 % of an RF session. */
+static inline double max2(double a, double b)
+{
+    return b > a ? b : a;
+}
+
+/* Damage integral of one step from t0 to t1 (°C) over dt_s; *rate holds the rate at the end of
+ * the previous step (the start of this one) when ok, and takes the end rate of this one. */
+static inline double damage_step(const mn_arrhenius *a, double t0, double t1, double dt_s, int ok,
+                                 double *rate)
+{
+    const double lr0 = mn_arrhenius_ln_rate(a, t0), lr1 = mn_arrhenius_ln_rate(a, t1);
+    const double r0 = ok ? *rate : exp(lr0), r1 = exp(lr1);
+    *rate = r1;
+    return mn_arrhenius_integral(r0, r1, lr0, lr1, dt_s);
 }
 
 /* σ* of every tissue voxel now: the Cole–Cole value at the carrier frequency, times the
@@ -230,7 +255,7 @@ static double sigma_now(run_state *s, double complex *out)
         const double ref2 =
             creal(s->sigma[w]) * creal(s->sigma[w]) + cimag(s->sigma[w]) * cimag(s->sigma[w]);
         if (ref2 > 0)
-            dmax = fmax(dmax, (creal(dv) * creal(dv) + cimag(dv) * cimag(dv)) / ref2);
+            dmax = max2(dmax, (creal(dv) * creal(dv) + cimag(dv) * cimag(dv)) / ref2);
     }
     return sqrt(dmax);
 }
@@ -405,6 +430,10 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     ALLOC_GOTO(s.om_skin, n);
     ALLOC_GOTO(s.om_col, n);
     ALLOC_GOTO(s.om_sig, n);
+    ALLOC_GOTO(s.rate_skin, n);
+    ALLOC_GOTO(s.rate_col, n);
+    ALLOC_GOTO(s.rate_sig, n);
+    ALLOC_GOTO(s.rate_ok, n);
     ALLOC_GOTO(s.water, n);
     ALLOC_GOTO(s.sigma_next, n);
     ALLOC_GOTO(s.rho_c, n);
@@ -421,7 +450,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
         double zc = mn_hgrid_zc(g, k);
         for (int j = 0; j < nxy; j++)
             for (int i = 0; i < nxy; i++) {
-                size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
+                size_t w = (size_t)i + (size_t)j * (size_t)nxy + (size_t)k * sz;
                 double x = (i + 0.5) * dx, y = (j + 0.5) * dx;
                 const double rz = taper_tan > 0 ? fmin(rad, tip_r + (tip - zc) * taper_tan) : rad;
                 int in_needle = (hypot(x, y) < rz || (i == 0 && j == 0)) && zc < tip;
@@ -460,7 +489,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     /* The Joule heat is rescaled to the set power after each solve, so only its distribution
      * needs the solve; 1e-7 changes peaks by < 0.01 °C against 1e-10 (docs/validation/heat.md)
      * at about half the iterations. */
-    s.pot.rtol = 1e-7;
+    s.pot.rtol = 1e-6;
     if (d->polarity == MN_POLARITY_BIPOLAR)
         s.pot.dirichlet[HF_XHI] = 1; /* antisymmetry plane between opposite needles */
     else
@@ -478,6 +507,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     r->sum.cooled = d->cooled;
     r->sum.cooling_plate_c = d->cooled ? d->cooling_c : 0.0;
     r->sum.cooling_h_w_m2k = d->cooled && d->cooling_h_w_m2k > 0 ? d->cooling_h_w_m2k : 0.0;
+    r->sum.precool_s = d->cooled && d->precool_s > 0 ? d->precool_s : 0.0;
     r->sum.taper_length_um = taper_tan > 0 ? taper_um : 0.0;
     r->sum.energy_per_needle_mj = p_needle * r->sum.on_time_ms;
 
@@ -495,17 +525,24 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
      * train (its pulses and the gaps between them) and is lifted between passes and after. */
     const double gap_ms = o.pulse_gap_ms >= 0 ? o.pulse_gap_ms : d->pulse_ms;
     const double pass_gap_ms = r->same_spot ? d->pass_interval_s * 1e3 : 0.0;
+    /* Pre-cooling: with a plate, each pass begins with the plate alone on the skin for
+     * precool_s (segment 0 of the pass); time 0 stays the first pulse. */
+    const double precool_ms = d->cooled && d->precool_s > 0 ? d->precool_s * 1e3 : 0.0;
+    const int pre = precool_ms > 0;
     int plate_on = 0;
     const double cell_w_per_needle = 4.0; /* the quarter cell carries a quarter of a needle */
-    double t_ms = 0.0, peak = o.arterial_temperature_c, epi_peak = peak, tip_peak = peak;
+    double t_ms = pre ? -precool_ms : 0.0, peak = o.arterial_temperature_c, epi_peak = peak,
+           tip_peak = peak;
     double lpeak[4] = {peak, peak, peak, peak}, on_ms = 0.0, z_now = r->sum.impedance_ohm;
-    double row0[MN_HCURVE_COLS] = {0, peak, peak, peak, 0, 0};
+    double row0[MN_HCURVE_COLS] = {t_ms, peak, peak, peak, 0, 0};
     MN_TRY_GOTO(curve_push(r, row0), fail);
-    const int seg_pass = 2 * d->stacks, nseg = seg_pass * passes_sim;
+    const int seg_pass = pre + 2 * d->stacks, nseg = seg_pass * passes_sim;
     for (int sg = 0; sg < nseg; sg++) {
-        const int on = sg % 2 == 0, last = sg == nseg - 1;
-        const int pass_end = sg % seg_pass == seg_pass - 1;
-        const double seg_ms = on         ? d->pulse_ms
+        const int q = sg % seg_pass, precooling = pre && q == 0;
+        const int on = !precooling && (q - pre) % 2 == 0, last = sg == nseg - 1;
+        const int pass_end = q == seg_pass - 1;
+        const double seg_ms = precooling ? precool_ms
+                              : on       ? d->pulse_ms
                               : last     ? o.cooldown_max_ms
                               : pass_end ? pass_gap_ms
                                          : gap_ms;
@@ -559,29 +596,33 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
             for (size_t w = 0; w < n; w++) {
                 double t0 = s.t_old[w], t1 = s.t[w];
                 if (r->tpeak)
-                    r->tpeak[w] = fmax(r->tpeak[w], t1);
+                    r->tpeak[w] = max2(r->tpeak[w], t1);
                 const int lab = r->label[w];
                 if (lab == MN_HMAT_NEEDLE)
                     continue;
-                dtmax = fmax(dtmax, fabs(t1 - t0));
+                dtmax = max2(dtmax, fabs(t1 - t0));
                 if (t0 > OMEGA_FLOOR_C || t1 > OMEGA_FLOOR_C) {
-                    s.om_skin[w] += mn_arrhenius_increment(&skin, t0, t1, dt * 1e-3);
-                    s.om_col[w] += mn_arrhenius_increment(&coll, t0, t1, dt * 1e-3);
+                    const int ok = s.rate_ok[w];
+                    s.om_skin[w] += damage_step(&skin, t0, t1, dt * 1e-3, ok, &s.rate_skin[w]);
+                    s.om_col[w] += damage_step(&coll, t0, t1, dt * 1e-3, ok, &s.rate_col[w]);
                     if (o.sigma_damage) {
                         const mn_heat_material *m = &tis.mat[lab];
                         mn_arrhenius irr = {0, m->irr_ea_j_mol, m->irr_ln_a};
-                        s.om_sig[w] += mn_arrhenius_increment(&irr, t0, t1, dt * 1e-3);
+                        s.om_sig[w] += damage_step(&irr, t0, t1, dt * 1e-3, ok, &s.rate_sig[w]);
                     }
+                    s.rate_ok[w] = 1;
+                } else {
+                    s.rate_ok[w] = 0;
                 }
-                tmax = fmax(tmax, t1);
-                lpeak[lab] = fmax(lpeak[lab], t1);
+                tmax = max2(tmax, t1);
+                lpeak[lab] = max2(lpeak[lab], t1);
                 if (lab <= MN_HMAT_EPIDERMIS)
-                    emax = fmax(emax, t1);
-                osk = fmax(osk, s.om_skin[w]);
-                ocol = fmax(ocol, s.om_col[w]);
+                    emax = max2(emax, t1);
+                osk = max2(osk, s.om_skin[w]);
+                ocol = max2(ocol, s.om_col[w]);
             }
-            peak = fmax(peak, tmax);
-            epi_peak = fmax(epi_peak, emax);
+            peak = max2(peak, tmax);
+            epi_peak = max2(epi_peak, emax);
             tip_peak = fmax(tip_peak, s.t[tip_w]);
             double row[MN_HCURVE_COLS] = {t_ms, s.t[tip_w], emax, tmax, osk, ocol};
             MN_TRY_GOTO(curve_push(r, row), fail);
@@ -608,7 +649,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
     for (int k = 0; k < g->nz; k++)
         for (int j = 0; j < nxy; j++)
             for (int i = 0; i < nxy; i++) {
-                size_t w = (size_t)i + (size_t)j * nxy + (size_t)k * sz;
+                size_t w = (size_t)i + (size_t)j * (size_t)nxy + (size_t)k * sz;
                 if (r->label[w] == MN_HMAT_NEEDLE)
                     continue;
                 double rr = hypot((i + 0.5) * dx, (j + 0.5) * dx) + 0.5 * dx;
@@ -616,7 +657,7 @@ mn_status mn_heat_run(const mn_device_spec *d, const mn_column *col, const mn_he
                 if (r->label[w] == MN_HMAT_EPIDERMIS) {
                     epi_om = fmax(epi_om, s.om_skin[w]);
                     if (s.om_skin[w] >= 1.0)
-                        epi_hit[(size_t)i + (size_t)j * nxy] = 1;
+                        epi_hit[(size_t)i + (size_t)j * (size_t)nxy] = 1;
                 }
                 if (s.water[w] <= 0.0 && s.latent[w] > 0.0)
                     vap_nl += vol_nl;

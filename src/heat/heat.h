@@ -98,6 +98,7 @@ typedef struct mn_heat_summary {
     int cooled;                      /* a contact-cooling plate touched the skin in each train */
     double cooling_plate_c;          /* its temperature */
     double cooling_h_w_m2k;          /* its heat-transfer coefficient; 0: surface held */
+    double precool_s;                /* the plate alone on the skin before each train */
     double taper_length_um;          /* the needle's cone length (0: a cylinder) */
 } mn_heat_summary;
 

@@ -5,6 +5,11 @@
 #define MN_HEAT_IMPL_H
 
 #include <complex.h>
+/* glibc defines CMPLX only for GCC ≥ 4.7 (its test does not know clang, which has the same
+ * builtin since clang 12): without this, clang builds have no CMPLX. */
+#if !defined(CMPLX) && defined(__clang__)
+#define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
+#endif
 #include <stddef.h>
 
 #include "mnsim/field.h"

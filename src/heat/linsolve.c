@@ -428,6 +428,26 @@ nomem:
 }
 
 /* x = B r, one symmetric V-cycle from level l (r and x: that level's vectors or the caller's). */
+/* Between level o and its coarse level c (aggregates of 2 × 2 × 2 voxels, active rows only):
+ * to_coarse: coarse += Pᵀ fine (restriction), else fine += P coarse (prolongation). */
+static void mg_transfer(const sop *o, const sop *c, cvec *fine, cvec *coarse, int to_coarse)
+{
+    size_t v = 0;
+    for (int k = 0; k < o->nz; k++)
+        for (int j = 0; j < o->ny; j++) {
+            const size_t w0 = c->sy * (size_t)(j / 2) + c->sz * (size_t)(k / 2);
+            for (int i = 0; i < o->nx; i++, v++) {
+                if (!o->act[v])
+                    continue;
+                const size_t w = w0 + (size_t)(i / 2);
+                if (to_coarse)
+                    coarse->re[w] += fine->re[v], coarse->im[w] += fine->im[v];
+                else
+                    fine->re[v] += coarse->re[w], fine->im[v] += coarse->im[w];
+            }
+        }
+}
+
 static void mg_cycle(const mg *m, int l, const cvec *r, cvec *x)
 {
     const sop *o = &m->lev[l];
@@ -442,29 +462,14 @@ static void mg_cycle(const mg *m, int l, const cvec *r, cvec *x)
     cvec *t = (cvec *)&o->t;
     cvec *cr = (cvec *)&c->r, *cx = (cvec *)&c->x;
     sop_apply(o, x, t);
+    size_t v;
+    for (v = 0; v < o->n; v++) /* the residual, restricted to the coarse level */
+        t->re[v] = r->re[v] - t->re[v], t->im[v] = r->im[v] - t->im[v];
     memset(cr->re, 0, c->n * sizeof *cr->re);
     memset(cr->im, 0, c->n * sizeof *cr->im);
-    size_t v = 0;
-    for (int k = 0; k < o->nz; k++)
-        for (int j = 0; j < o->ny; j++) {
-            const size_t w0 = c->sy * (size_t)(j / 2) + c->sz * (size_t)(k / 2);
-            for (int i = 0; i < o->nx; i++, v++)
-                if (o->act[v]) {
-                    const size_t w = w0 + (size_t)(i / 2);
-                    cr->re[w] += r->re[v] - t->re[v], cr->im[w] += r->im[v] - t->im[v];
-                }
-        }
+    mg_transfer(o, c, t, cr, 1);
     mg_cycle(m, l + 1, cr, cx);
-    v = 0;
-    for (int k = 0; k < o->nz; k++)
-        for (int j = 0; j < o->ny; j++) {
-            const size_t w0 = c->sy * (size_t)(j / 2) + c->sz * (size_t)(k / 2);
-            for (int i = 0; i < o->nx; i++, v++)
-                if (o->act[v]) {
-                    const size_t w = w0 + (size_t)(i / 2);
-                    x->re[v] += cx->re[w], x->im[v] += cx->im[w];
-                }
-        }
+    mg_transfer(o, c, x, cx, 0);
     sop_apply(o, x, t);
     for (v = 0; v < o->n; v++)
         t->re[v] = r->re[v] - t->re[v], t->im[v] = r->im[v] - t->im[v];
@@ -485,7 +490,7 @@ static double complex dot_u(const cvec *a, const cvec *b, size_t n, double *nn)
     const double *restrict br = b->re, *restrict bi = b->im;
     size_t v = 0;
     for (; v + LANES <= n; v += LANES)
-        for (int l = 0; l < LANES; l++) {
+        for (size_t l = 0; l < LANES; l++) {
             sr[l] += ar[v + l] * br[v + l] - ai[v + l] * bi[v + l];
             si[l] += ar[v + l] * bi[v + l] + ai[v + l] * br[v + l];
             s2[l] += ar[v + l] * ar[v + l] + ai[v + l] * ai[v + l];

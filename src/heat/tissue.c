@@ -123,22 +123,20 @@ done:
     return st;
 }
 
-/* Rate A exp(−Ea/(R T)) in log form: A = 3.1e98 overflows nothing but exp of the difference
- * keeps full precision. R = 8.314 J/mol/K (literature pack README). */
-static double rate(const mn_arrhenius *a, double t_c)
+double mn_arrhenius_integral(double r0, double r1, double lr0, double lr1, double dt_s)
 {
-    return exp(a->ln_a - a->ea_j_mol / (8.314 * (t_c + 273.15)));
+    /* ln(rate) is close to linear in T over one step, and T is linear in time over it: the
+     * exact integral of an exponential in time is the logarithmic mean of the end rates. */
+    if (r0 <= 0.0 && r1 <= 0.0)
+        return 0.0;
+    const double d = lr1 - lr0;
+    if (fabs(d) < 1e-6)
+        return dt_s * 0.5 * (r0 + r1);
+    return dt_s * (r1 - r0) / d;
 }
 
 double mn_arrhenius_increment(const mn_arrhenius *a, double t0_c, double t1_c, double dt_s)
 {
-    /* ln(rate) is close to linear in T over one step, and T is linear in time over it: the
-     * exact integral of an exponential in time is the logarithmic mean of the end rates. */
-    double r0 = rate(a, t0_c), r1 = rate(a, t1_c);
-    if (r0 <= 0.0 && r1 <= 0.0)
-        return 0.0;
-    double d = log(r1) - log(r0);
-    if (fabs(d) < 1e-6)
-        return dt_s * 0.5 * (r0 + r1);
-    return dt_s * (r1 - r0) / d;
+    const double lr0 = mn_arrhenius_ln_rate(a, t0_c), lr1 = mn_arrhenius_ln_rate(a, t1_c);
+    return mn_arrhenius_integral(exp(lr0), exp(lr1), lr0, lr1, dt_s);
 }

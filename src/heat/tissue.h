@@ -47,4 +47,16 @@ mn_status mn_heat_arrhenius_load(const char *set, mn_arrhenius *out);
 /* ∫ A exp(−Ea/(R T(t))) dt over a step where T goes linearly from t0_c to t1_c (°C). */
 double mn_arrhenius_increment(const mn_arrhenius *a, double t0_c, double t1_c, double dt_s);
 
+/* ln of the rate A exp(−Ea/(R T)) at t_c (°C), R = 8.314 J/mol/K (literature pack README):
+ * the log form keeps full precision where A is huge (3.1e98). */
+static inline double mn_arrhenius_ln_rate(const mn_arrhenius *a, double t_c)
+{
+    return a->ln_a - a->ea_j_mol / (8.314 * (t_c + 273.15));
+}
+
+/* The same integral from the rates r0, r1 at the ends of the step and their logarithms lr0,
+ * lr1 (so a caller that keeps the end rate of one step as the start rate of the next computes
+ * one exp per step, and no log). */
+double mn_arrhenius_integral(double r0, double r1, double lr0, double lr1, double dt_s);
+
 #endif

@@ -59,7 +59,7 @@ static mn_status gauss_level(int level, double *err)
     if (st != MN_OK)
         return st;
     mn_bioheat b = {0};
-    const size_t n = mn_hgrid_n(&g), sy = (size_t)nn, sz = (size_t)nn * nn;
+    const size_t n = mn_hgrid_n(&g), sy = (size_t)nn, sz = (size_t)nn * (size_t)nn;
     double *t = calloc(n, sizeof *t), *src = calloc(n, sizeof *src), *rc = calloc(n, sizeof *rc);
     double *kk = calloc(n, sizeof *kk);
     if (!t || !src || !rc || !kk) {
@@ -71,7 +71,7 @@ static mn_status gauss_level(int level, double *err)
     for (int k = 0; k < nn; k++)
         for (int j = 0; j < nn; j++)
             for (int i = 0; i < nn; i++) {
-                size_t w = (size_t)i + j * sy + k * sz;
+                size_t w = (size_t)i + (size_t)j * sy + (size_t)k * sz;
                 double x = (i + 0.5) * h, y = (j + 0.5) * h, z = (k + 0.5) * h;
                 rc[w] = GAUSS_RHOC * 1e-18; /* J/µm³/K */
                 kk[w] = GAUSS_K * 1e-6;     /* W/µm/K */
@@ -88,7 +88,7 @@ static mn_status gauss_level(int level, double *err)
     for (int k = 0; k < nn; k++)
         for (int j = 0; j < nn; j++)
             for (int i = 0; i < nn; i++) {
-                size_t w = (size_t)i + j * sy + k * sz;
+                size_t w = (size_t)i + (size_t)j * sy + (size_t)k * sz;
                 double r =
                     h * sqrt((i + 0.5) * (i + 0.5) + (j + 0.5) * (j + 0.5) + (k + 0.5) * (k + 0.5));
                 double ex = gauss_exact(r, GAUSS_T_S);
@@ -137,7 +137,7 @@ static mn_status sphere_level(int level, double *err, double *cur_err)
     free(zf);
     if (st != MN_OK)
         return st;
-    const size_t n = mn_hgrid_n(&g), sy = (size_t)nn, sz = (size_t)nn * nn;
+    const size_t n = mn_hgrid_n(&g), sy = (size_t)nn, sz = (size_t)nn * (size_t)nn;
     unsigned char *role = calloc(n, 1);
     double complex *sigma = calloc(n, sizeof *sigma), *v = calloc(n, sizeof *v);
     double *pw = calloc(n, sizeof *pw);
@@ -148,7 +148,7 @@ static mn_status sphere_level(int level, double *err, double *cur_err)
     for (int k = 0; k < nn; k++)
         for (int j = 0; j < nn; j++)
             for (int i = 0; i < nn; i++) {
-                size_t w = (size_t)i + j * sy + k * sz;
+                size_t w = (size_t)i + (size_t)j * sy + (size_t)k * sz;
                 double r =
                     h * sqrt((i + 0.5) * (i + 0.5) + (j + 0.5) * (j + 0.5) + (k + 0.5) * (k + 0.5));
                 role[w] = r < SPHERE_A_UM ? PV_ELECTRODE : PV_TISSUE;
@@ -163,7 +163,7 @@ static mn_status sphere_level(int level, double *err, double *cur_err)
     for (int k = 0; k < nn; k++)
         for (int j = 0; j < nn; j++)
             for (int i = 0; i < nn; i++) {
-                size_t w = (size_t)i + j * sy + k * sz;
+                size_t w = (size_t)i + (size_t)j * sy + (size_t)k * sz;
                 double r =
                     h * sqrt((i + 0.5) * (i + 0.5) + (j + 0.5) * (j + 0.5) + (k + 0.5) * (k + 0.5));
                 if (r < 2.0 * SPHERE_A_UM)

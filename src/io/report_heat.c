@@ -81,6 +81,8 @@ static void settings_text(const mn_report *r, char *buf, size_t cap)
                  d->cooling_c, d->cooling_h_w_m2k);
     else if (d->cooled)
         snprintf(buf + strlen(buf), cap - strlen(buf), ", cooling plate %g °C", d->cooling_c);
+    if (d->cooled && d->precool_s > 0)
+        snprintf(buf + strlen(buf), cap - strlen(buf), ", %g s pre-cooling", d->precool_s);
     if (d->pass_interval_s > 0 && d->passes > 1)
         snprintf(buf + strlen(buf), cap - strlen(buf), ", %d passes at one spot %g s apart",
                  d->passes, d->pass_interval_s);

@@ -82,6 +82,7 @@ mn_status mn_summary_add_thermal(cJSON *session, const mn_heat_summary *s)
         MN_TRY(add_number(c, "plate_c", s->cooling_plate_c));
         /* 0: perfect contact, the surface held at the plate's temperature */
         MN_TRY(add_number(c, "h_w_m2k", s->cooling_h_w_m2k));
+        MN_TRY(add_number(c, "precool_s", s->precool_s));
     }
     return MN_OK;
 }

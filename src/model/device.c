@@ -221,6 +221,16 @@ static mn_status read_rf_keys(const mn_ydoc *doc, const mn_ynode *map, const cha
                           mn_y_path(p, sizeof p, path, "cooling_h_w_m2k"),
                           "given without a cooling plate (expected cooling_c as well)");
     MN_TRY(mn_y_double(doc, map, path, "cooling_h_w_m2k", 100.0, 1e6, &d->cooling_h_w_m2k));
+    /* Pre-cooling: the plate rests on the skin before the first pulse of each pass (the
+     * contact-cooling sequence of Altshuler 1999, V2: pre-cooling, then the pulse with the
+     * plate still on). 0 (the default, as before) puts it on at the first pulse; up to a
+     * minute covers a handpiece held in place. */
+    d->precool_s = 0.0;
+    if (!d->cooled && mn_ynode_get(map, "precool_s"))
+        return mn_y_error(doc, mn_ynode_get(map, "precool_s"),
+                          mn_y_path(p, sizeof p, path, "precool_s"),
+                          "given without a cooling plate (expected cooling_c as well)");
+    MN_TRY(mn_y_double(doc, map, path, "precool_s", 0.0, 60.0, &d->precool_s));
     d->pass_interval_s = -1.0;
     MN_TRY(mn_y_double(doc, map, path, "pass_interval_s", 0.1, 3600.0, &d->pass_interval_s));
     /* Insulated needles conduct only through the exposed tip, whose length the pack gives
@@ -280,43 +290,42 @@ static mn_status resolve_rf_array(const mn_ydoc *doc, const mn_ynode *map, const
 mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *path,
                           mn_device_spec *out)
 {
-    static const char *const keys[] = {"type",
-                                       "model",
-                                       "needles",
-                                       "rows",
-                                       "drum_diameter_mm",
-                                       "drum_width_mm",
-                                       "needle_diameter_mm",
-                                       "tip_radius_um",
-                                       "needle_length_mm",
-                                       "depth_mm",
-                                       "frequency_hz",
-                                       "glide_speed_mm_s",
-                                       "passes",
-                                       "insulated",
-                                       "tip_exposed_um",
-                                       "polarity",
-                                       "power_w",
-                                       "energy_mj_per_needle",
-                                       "pulse_ms",
-                                       "frequency_mhz",
-                                       "stacks",
-                                       "tip_width_mm",
-                                       "pitch_mm",
-                                       "taper_length_um",
-                                       "cooling_c",
-                                       "cooling_h_w_m2k",
-                                       "pass_interval_s",
-                                       "contact_cooling",
-                                       "setting",
-                                       "sterile",
-                                       "reuse_count",
-                                       NULL};
+    static const char *const rf_keys[] = {
+        "insulated", "tip_exposed_um",  "polarity",  "power_w",         "energy_mj_per_needle",
+        "pulse_ms",  "frequency_mhz",   "stacks",    "tip_width_mm",    "pitch_mm",
+        "cooling_c", "cooling_h_w_m2k", "precool_s", "pass_interval_s", "contact_cooling",
+        NULL};
+    /* the keys of every device; an rf device also takes rf_keys */
+    static const char *const general_keys[] = {"type",
+                                               "model",
+                                               "needles",
+                                               "rows",
+                                               "drum_diameter_mm",
+                                               "drum_width_mm",
+                                               "needle_diameter_mm",
+                                               "tip_radius_um",
+                                               "taper_length_um",
+                                               "needle_length_mm",
+                                               "depth_mm",
+                                               "frequency_hz",
+                                               "glide_speed_mm_s",
+                                               "passes",
+                                               "setting",
+                                               "sterile",
+                                               "reuse_count",
+                                               NULL};
     static const char *const settings[] = {"clinic", "home", NULL};
     mn_status st = MN_OK;
     mn_table *t = NULL;
     char p[256];
     memset(out, 0, sizeof *out);
+    enum {
+        NGENERAL = sizeof general_keys / sizeof *general_keys - 1,
+        NRF = sizeof rf_keys / sizeof *rf_keys - 1
+    };
+    const char *keys[NGENERAL + NRF + 1];
+    memcpy(keys, general_keys, NGENERAL * sizeof *keys);
+    memcpy(keys + NGENERAL, rf_keys, (NRF + 1) * sizeof *keys); /* with its NULL */
     MN_TRY(mn_y_check_keys(doc, map, path, keys));
     MN_TRY(mn_y_require(doc, map, path, "type"));
     int type = 0;
@@ -340,21 +349,6 @@ mn_status mn_device_parse(const mn_ydoc *doc, const mn_ynode *map, const char *p
     const int dialled = out->type == MN_DEVICE_PEN || out->type == MN_DEVICE_RF;
     const char *depth_key = dialled ? "depth_mm" : "needle_length_mm";
     const char *wrong_key = dialled ? "needle_length_mm" : "depth_mm";
-    static const char *const rf_keys[] = {"insulated",
-                                          "tip_exposed_um",
-                                          "polarity",
-                                          "power_w",
-                                          "energy_mj_per_needle",
-                                          "pulse_ms",
-                                          "frequency_mhz",
-                                          "stacks",
-                                          "tip_width_mm",
-                                          "pitch_mm",
-                                          "cooling_c",
-                                          "cooling_h_w_m2k",
-                                          "pass_interval_s",
-                                          "contact_cooling",
-                                          NULL};
     if (out->type != MN_DEVICE_RF)
         for (int i = 0; rf_keys[i]; i++)
             if (mn_ynode_get(map, rf_keys[i]))

@@ -103,6 +103,7 @@ typedef struct mn_device_spec {
     double taper_length_um;
     bool cooled;
     double cooling_c, cooling_h_w_m2k;
+    double precool_s; /* the plate touches the skin this long before each pass's first pulse */
     double pass_interval_s;
     /* Hands and hygiene (every device): setting, sterile needles, earlier uses. */
     mn_device_setting setting;

@@ -87,6 +87,26 @@ static void contact_cooling_keeps_the_deep_column(void **state)
     assert_true(held.epidermis_peak_temperature_c < none.epidermis_peak_temperature_c);
 }
 
+/* Pre-cooling: a plate that rests on the skin for a second before the pulse has already drawn
+ * heat out of the epidermis (and the tissue below it) when the needle starts heating, so with
+ * the same finite contact the epidermis peaks lower and takes a smaller burn dose than with the
+ * plate put down at the first pulse; the ledger still closes over the longer run. */
+static void precooling_lowers_the_epidermal_peak(void **state)
+{
+    (void)state;
+    mn_device_spec d = reference_device();
+    d.insulated = false, d.set_depth_um = 300, d.energy_mj_per_needle = 20;
+    d.cooled = true, d.cooling_c = 5.0, d.cooling_h_w_m2k = 5000.0;
+    mn_heat_summary at_pulse = run(&d);
+    d.precool_s = 1.0;
+    mn_heat_summary pre = run(&d);
+    assert_true(pre.epidermis_peak_temperature_c < at_pulse.epidermis_peak_temperature_c - 1.0);
+    assert_true(pre.epidermis_omega_skin < 0.5 * at_pulse.epidermis_omega_skin);
+    assert_true(pre.precool_s == 1.0 && at_pulse.precool_s == 0.0);
+    assert_true(fabs(pre.delivered_energy_mj - at_pulse.delivered_energy_mj) < 1e-9);
+    assert_true(pre.energy_balance_rel < 1e-6);
+}
+
 /* A second pass at the same spot a second later heats tissue whose damage integral is already
  * part-way to 1 and whose σ has risen: the coagulation zone grows. Two passes side by side
  * (no interval) simulate one pulse train and make two zones instead. */
@@ -130,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(contact_cooling_spares_the_epidermis),
         cmocka_unit_test(contact_cooling_keeps_the_deep_column),
+        cmocka_unit_test(precooling_lowers_the_epidermal_peak),
         cmocka_unit_test(second_pass_at_the_same_spot_enlarges_the_lesion),
         cmocka_unit_test(tapered_needle_concentrates_current_at_the_tip),
     };
