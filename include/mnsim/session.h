@@ -113,7 +113,9 @@ MN_API mn_status mn_session_estimate(const mn_session *s, mn_estimate *out);
  * and output folder come from it; threads, progress and memory may be set after). A
  * checkpoint is validated as a scenario is: a damaged or crafted one is refused with
  * MN_EINPUT. The stages of the sessions it holds are done already (their calls return MN_OK;
- * their punctures are not kept); the loop of stage calls then continues where it stopped and
+ * their punctures, which the checkpoint does not hold, are needled again from the scenario on
+ * the first mn_session_get_punctures/get_channels: the same arrays); the loop of stage calls
+ * then continues where it stopped and
  * mn_session_write(s, dir) writes the bytes an uninterrupted session would have written. */
 MN_API mn_status mn_session_resume(const char *dir, mn_session **out);
 
@@ -243,9 +245,14 @@ MN_API mn_status mn_session_get_summary_json(mn_session *s, const char **json);
  * ("complete": true when every stage of every session ran); on failure the folder keeps its
  * previous state, and the field files the stages wrote into it are discarded too.
  * With an output folder set (mn_session_set_output_dir) the stages stream into it (punctures,
- * fields, checkpoints) and dir must be that folder; the session then writes it once (a second
- * call fails with MN_EUSAGE) and removes its checkpoint. Without one, dir may be any folder and
- * the session may be written several times. After a stop see the stages above. */
+ * fields, checkpoints) and dir must be that folder (another one: MN_EUSAGE, as the streamed
+ * files live there); the first write publishes it and removes the checkpoint; a later write
+ * writes the same bytes again (restoring a file removed since, keeping the streamed ones)
+ * while the folder still holds this session's run, and fails with MN_EUSAGE once its
+ * summary.json is another run's. Without one, dir may be any folder and the session may be
+ * written several times. A folder holding another mnsim run is replaced (mnsim's own files
+ * only); one holding other files needs mn_session_set_force. After a stop see the stages
+ * above. */
 MN_API mn_status mn_session_write(mn_session *s, const char *dir);
 MN_API void mn_session_free(mn_session *s);
 

@@ -280,7 +280,8 @@ class Session:
     Session(scenario=None, *, seed=None, threads=None, out=None, progress=None, samples=None,
     override_screening=False, force=False, checkpoint_every=None): scenario is None (the
     default), a YAML path or a dict. out: the output folder the stages stream into (punctures,
-    fields, checkpoints every checkpoint_every minutes); write(out) then writes the rest, once.
+    fields, checkpoints every checkpoint_every minutes); write(out) then writes the rest (again
+    the same bytes when called again).
     Without out everything stays in memory and write(folder) may be called for any folder.
     samples=N draws N virtual patients at heal(); a patient the screening says must not be
     treated is refused at the first stage unless override_screening. Session.resume(out)
@@ -516,7 +517,10 @@ class Session:
 
     def write(self, out):
         """Writes summary.json, punctures.csv, timeline.csv, stage tables and report.html into
-        out and returns a Result for it."""
+        out and returns a Result for it. A session made with out= writes that folder only (its
+        stages streamed punctures and fields into it); written again, it rewrites the same
+        bytes while the folder still holds its run (MnsimError "usage" once another run wrote
+        there). Without out= it may write any folder, as often as wanted."""
         check(lib().mn_session_write(self._handle(), os.fsencode(out)))
         return Result(self.summary, out)
 

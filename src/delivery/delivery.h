@@ -5,10 +5,8 @@
  *   mn_delivery_options_default(&opt);
  *   mn_delivery_result *r = NULL;
  *   MN_TRY(mn_delivery_run(model, &column, punctures, &opt, &r));
- *   MN_TRY(mn_delivery_write_fields(r, outdir));     // fields/delivery_s<session>_<t>h.vti
- *   ... after the last session, all sessions into one pair of files:
- *   MN_TRY(mn_delivery_write_csv_sessions(rs, nsessions, outdir)); // delivery*.csv
- *   mn_delivery_summary_json(r, session_json);       // summary.json "delivery" block
+ * and src/io turns the result into files: summary.json's "delivery" block
+ * (io/summary_delivery.h), delivery.csv, delivery_profiles.csv and fields/ (io/delivery_out.h).
  *   mn_delivery_result_free(r);
  */
 #ifndef MN_DELIVERY_DELIVERY_H
@@ -117,19 +115,6 @@ void mn_delivery_get_steps(const mn_delivery_result *r, long *steps, long *rejec
 /* Bytes the channel grid of this run would need (for the resource guard and messages). */
 mn_status mn_delivery_memory_needed(const mn_model *m, const mn_column *col, const mn_punctures *p,
                                     const mn_delivery_options *opt, size_t *bytes, long dims[3]);
-
-/* Writers. delivery.csv and delivery_profiles.csv in dir, one block of rows per session (column
- * `session`, from the punctures' session): the _sessions form writes every session of a run
- * into the same two files, the plain form one session. fields/delivery_s<session>_<t>h.vti:
- * the representative cell at the scenario's output.field_times_h (within duration_h). */
-/* One session's rows of delivery.csv / delivery_profiles.csv (with the header lines first
- * when header is set), for writers that assemble the files session by session. */
-mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int header);
-mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int header);
-mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, size_t n,
-                                         const char *dir);
-mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir);
-mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir);
 
 /* Renkin's hindrance factor for a solute/pore radius ratio lambda (1 at 0, 0 from 1 on). */
 double mn_delivery_renkin(double lambda);

@@ -1,5 +1,5 @@
 /* Internal layout of a delivery result, shared by the run (delivery.c) and the writers
- * (delivery_io.c). */
+ * (io/delivery_out.c). */
 #ifndef MN_DELIVERY_DELIVERY_IMPL_H
 #define MN_DELIVERY_DELIVERY_IMPL_H
 

@@ -91,34 +91,3 @@ done:
     mn_table_free(t);
     return st;
 }
-
-static cJSON *num(double v)
-{
-    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-}
-
-mn_status mn_healing_clinical_json(const mn_healing_clinical *c, cJSON *summary_root)
-{
-    if (!c || !summary_root)
-        return mn_error_set(MN_EINPUT, "healing: clinical JSON needs a score and a root");
-    cJSON *out = cJSON_GetObjectItemCaseSensitive(summary_root, "outcome");
-    if (!out && !(out = cJSON_AddObjectToObject(summary_root, "outcome")))
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    cJSON_DeleteItemFromObject(out, "clinical");
-    cJSON *o = cJSON_AddObjectToObject(out, "clinical");
-    cJSON *ch = o ? cJSON_CreateObject() : NULL;
-    if (!o || !ch)
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    static const char *keys[MN_HEALING_N_CLINICAL_DAYS] = {"day_90", "day_180", "day_365"};
-    for (int d = 0; d < MN_HEALING_N_CLINICAL_DAYS; d++)
-        cJSON_AddItemToObject(ch, keys[d], num(c->change[d]));
-    if (!cJSON_AddStringToObject(o, "concern", c->concern) ||
-        !cJSON_AddStringToObject(o, "scale", c->scale) ||
-        !cJSON_AddItemToObject(o, "baseline", num(c->baseline)) ||
-        !cJSON_AddItemToObject(o, "change", ch) ||
-        !cJSON_AddItemToObject(o, "change_sd", num(c->change_sd)) ||
-        !cJSON_AddItemToObject(o, "responder_fraction", num(c->responder_fraction)) ||
-        !cJSON_AddBoolToObject(o, "calibrated", c->calibrated != 0))
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    return MN_OK;
-}

@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
 #include "anatomy/anatomy.h"
 #include "model/model.h"
 #include "needling/needling.h"
@@ -199,13 +197,6 @@ const double *mn_healing_result_timeline(const mn_healing_result *r);
 /* Collagen (I + III) change in percent at a day, interpolated on the timeline. */
 double mn_healing_result_collagen_change_at(const mn_healing_result *r, double day);
 
-/* Writes timeline.csv (header day,collagen_I,...) to path.tmp, then renames it to path. */
-mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *path);
-/* Adds `erythema_days` to each existing object of sessions_array (in order) and `outcome` to
- * summary_root (days beyond the run are null). */
-mn_status mn_healing_summary_json(const mn_healing_result *r, cJSON *summary_root,
-                                  cJSON *sessions_array);
-
 /* --samples N: N virtual patients (params sampled with patient_index 0..N-1) run in parallel
  * (OpenMP, `threads` ≤ 0: default). Each sample writes its own slot; results are identical for
  * any thread count. */
@@ -235,11 +226,22 @@ int mn_healing_samples_count(const mn_healing_samples *s);
 /* Outcome and per-session erythema days of sample i. */
 const mn_healing_outcome *mn_healing_samples_outcome(const mn_healing_samples *s, int i);
 double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int session0);
-/* Like mn_healing_summary_json, but every number becomes {median, p5, p95}; adds
- * `virtual_patients` {varies, p5_patient, p95_patient}: what varies between patients and why the
- * patients at the 5th and 95th percentile of collagen at day 90 differ from the median. */
-mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
-                                          cJSON *sessions_array);
+int mn_healing_samples_sessions(const mn_healing_samples *s);
+/* The virtual patient nearest percentile q of collagen at day 90 and what it drew, against the
+ * cited (default) values: why it differs from the cohort (io/summary_healing.c writes it into
+ * summary.json `virtual_patients`). *found = 0 when no patient has a day-90 collagen (a
+ * follow-up shorter than 90 days). */
+typedef struct mn_healing_sample_why {
+    int patient;
+    double collagen_day90_percent, cohort_median_percent;
+    double healing_rate_z; /* the patient's latent healing-rate score (SD) */
+    double synthesis_per_day, synthesis_cited_per_day;
+    double leukocyte_removal_per_day, leukocyte_removal_cited_per_day;
+    double reepithelialisation_per_day, reepithelialisation_cited_per_day;
+    double epidermis_factor, dermis_factor; /* its skin against the typical skin */
+} mn_healing_sample_why;
+mn_status mn_healing_samples_explain(const mn_healing_samples *s, double q, int *found,
+                                     mn_healing_sample_why *out);
 
 /* Clinical scores (clinical.c, data/clinical_scales.csv): the change on the scale clinicians
  * use for a concern (scenario key indication {concern, severity}), from the tissue outcome of a
@@ -263,9 +265,6 @@ typedef struct mn_healing_clinical {
  * MN_OK with calibrated = 0 and NaN numbers. */
 mn_status mn_healing_clinical_score(const char *concern, double severity,
                                     const mn_healing_outcome *o, mn_healing_clinical *out);
-/* Adds outcome.clinical {concern, scale, baseline, change {day_90, day_180, day_365},
- * responder_fraction} to summary_root's outcome object (created if absent). */
-mn_status mn_healing_clinical_json(const mn_healing_clinical *c, cJSON *summary_root);
 
 /* Probability of post-inflammatory hyperpigmentation over a course (pih.c): per-session hazard
  * from Fitzpatrick type, epidermal injury (mechanical and thermal) and the session's erythema.

@@ -37,7 +37,5 @@ int mn_healing_patient_skin(const mn_healing_params *p, const mn_column *col,
 
 /* Derives erythema days from the finished timeline. */
 void mn_healing_result_finish(mn_healing_result *r);
-/* Adds name: {day_30, day_90, day_180, day_365} (NaN -> null). */
-mn_status mn_healing_json_add_days(cJSON *parent, const char *name, const double *v);
 
 #endif

@@ -7,7 +7,6 @@
 
 #include "core/error.h"
 #include "healing/healing_internal.h"
-#include "io/atomic.h"
 
 void mn_healing_result_free(mn_healing_result *r)
 {
@@ -125,75 +124,4 @@ void mn_healing_result_outcome(const mn_healing_result *r, mn_healing_outcome *o
     for (int s = 0; s < r->n_sessions; s++)
         o->downtime_days_total += r->erythema_days[s];
     o->pih_probability = r->pih_probability;
-}
-
-mn_status mn_healing_write_timeline_csv(const mn_healing_result *r, const char *path)
-{
-    if (!r || !path)
-        return mn_error_set(MN_EINPUT, "healing: timeline needs a result and a path");
-    mn_afile af;
-    MN_TRY(mn_afile_open(path, &af));
-    FILE *f = af.f;
-    fprintf(f, "day,collagen_I,collagen_III,elastin,fibroblasts,mediator,erythema_index,"
-               "epidermis_um,papillary_collagen\n");
-    for (size_t i = 0; i < r->rows; i++) {
-        const double *row = r->timeline + i * MN_TL_NCOL;
-        fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.5f,%.5f,%.5f,%.3f,%.6f\n", row[MN_TL_DAY],
-                row[MN_TL_COLLAGEN_I], row[MN_TL_COLLAGEN_III], row[MN_TL_ELASTIN],
-                row[MN_TL_FIBROBLASTS], row[MN_TL_MEDIATOR], row[MN_TL_ERYTHEMA],
-                row[MN_TL_EPIDERMIS_UM], row[MN_TL_PAPILLARY_COLLAGEN]);
-    }
-    return mn_afile_commit(&af);
-}
-
-/* Numbers beyond the run are null: summary.json never holds NaN. */
-static cJSON *number_or_null(double v)
-{
-    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-}
-
-static const char *day_keys[MN_HEALING_N_OUTCOME_DAYS] = {"day_30", "day_90", "day_180", "day_365"};
-
-mn_status mn_healing_json_add_days(cJSON *parent, const char *name, const double *v)
-{
-    cJSON *o = cJSON_AddObjectToObject(parent, name);
-    if (!o)
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    for (int d = 0; d < MN_HEALING_N_OUTCOME_DAYS; d++)
-        if (!cJSON_AddItemToObject(o, day_keys[d], number_or_null(v[d])))
-            return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    return MN_OK;
-}
-
-mn_status mn_healing_summary_json(const mn_healing_result *r, cJSON *summary_root,
-                                  cJSON *sessions_array)
-{
-    if (!r || !summary_root)
-        return mn_error_set(MN_EINPUT, "healing: summary needs a result and a root object");
-    if (sessions_array) {
-        int n = cJSON_GetArraySize(sessions_array);
-        for (int s = 0; s < n && s < r->n_sessions; s++) {
-            cJSON *item = cJSON_GetArrayItem(sessions_array, s);
-            cJSON_DeleteItemFromObject(item, "erythema_days");
-            if (!cJSON_AddItemToObject(item, "erythema_days", number_or_null(r->erythema_days[s])))
-                return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-        }
-    }
-    mn_healing_outcome o;
-    mn_healing_result_outcome(r, &o);
-    cJSON_DeleteItemFromObject(summary_root, "outcome");
-    cJSON *out = cJSON_AddObjectToObject(summary_root, "outcome");
-    if (!out)
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    MN_TRY(mn_healing_json_add_days(out, "collagen_change_percent", o.collagen_change_percent));
-    MN_TRY(mn_healing_json_add_days(out, "elastin_change_percent", o.elastin_change_percent));
-    MN_TRY(mn_healing_json_add_days(out, "epidermal_thickness_change_percent",
-                                    o.epidermal_thickness_change_percent));
-    if (!cJSON_AddItemToObject(out, "downtime_days_total", number_or_null(o.downtime_days_total)))
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    MN_TRY(mn_healing_json_add_days(out, "papillary_collagen_change_percent",
-                                    o.papillary_collagen_change_percent));
-    if (!cJSON_AddItemToObject(out, "pih_probability", number_or_null(o.pih_probability)))
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    return MN_OK;
 }

@@ -251,159 +251,52 @@ double mn_healing_samples_erythema_days(const mn_healing_samples *s, int i, int 
     return s->erythema[(size_t)i * (size_t)s->n_sessions + (size_t)k];
 }
 
-/* {median, p5, p95} of values taken with stride from base; null members if none finite. */
-static cJSON *stats(const double *base, size_t stride, int n, double *work)
+int mn_healing_samples_sessions(const mn_healing_samples *s)
 {
-    int m = 0;
-    for (int i = 0; i < n; i++)
-        if (isfinite(base[(size_t)i * stride]))
-            work[m++] = base[(size_t)i * stride];
-    mn_stats_sort(work, (size_t)m);
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    double v[3] = {mn_stats_percentile_sorted(work, (size_t)m, 0.5),
-                   mn_stats_percentile_sorted(work, (size_t)m, 0.05),
-                   mn_stats_percentile_sorted(work, (size_t)m, 0.95)};
-    const char *k[3] = {"median", "p5", "p95"};
-    for (int j = 0; j < 3; j++)
-        cJSON_AddItemToObject(o, k[j],
-                              isfinite(v[j]) ? cJSON_CreateNumber(v[j]) : cJSON_CreateNull());
-    return o;
+    return s ? s->n_sessions : 0;
 }
 
-static mn_status add_stats(cJSON *parent, const char *name, const double *base, size_t stride,
-                           int n, double *work)
+mn_status mn_healing_samples_explain(const mn_healing_samples *s, double q, int *found,
+                                     mn_healing_sample_why *out)
 {
-    cJSON *o = stats(base, stride, n, work);
-    if (!o || !cJSON_AddItemToObject(parent, name, o))
-        return mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    return MN_OK;
-}
-
-/* The patient nearest percentile q of collagen at day 90, and why it differs from the cohort:
- * its healing-rate score and the rates it drew against the cited values. */
-static cJSON *explain(const mn_healing_samples *s, double q, double *work)
-{
+    *found = 0;
+    if (!s || !out)
+        return mn_error_set(MN_EINPUT, "healing: explaining a patient needs samples");
+    double *work = calloc((size_t)s->n, sizeof *work);
+    if (!work)
+        return mn_error_set(MN_ENOMEM, "healing: out of memory");
     int n = 0;
     for (int i = 0; i < s->n; i++)
         if (isfinite(s->outcome[i].collagen_change_percent[1]))
             work[n++] = s->outcome[i].collagen_change_percent[1];
-    if (n == 0)
-        return NULL;
+    if (n == 0) {
+        free(work);
+        return MN_OK;
+    }
     mn_stats_sort(work, (size_t)n);
     double target = mn_stats_percentile_sorted(work, (size_t)n, q);
     double median = mn_stats_percentile_sorted(work, (size_t)n, 0.5);
+    free(work);
     int best = 0;
     for (int i = 1; i < s->n; i++)
         if (fabs(s->outcome[i].collagen_change_percent[1] - target) <
             fabs(s->outcome[best].collagen_change_percent[1] - target))
             best = i;
     const double *w = s->why + (size_t)best * NW;
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    char why[512];
-    snprintf(why, sizeof why,
-             "collagen at day 90 %+.1f %% vs the cohort median %+.1f %%: healing-rate score %+.1f "
-             "SD; collagen synthesis %.4f vs %.4f /d (Babraj 2005, with age and conditions); "
-             "leukocyte removal %.2f vs %.2f /d; re-epithelialisation %.2f vs %.2f /d; "
-             "epidermis x%.2f and dermis x%.2f the typical skin (Meng 2022: a thinner dermis is "
-             "wounded deeper by the same needles)",
-             s->outcome[best].collagen_change_percent[1], median, w[W_RATE_Z], w[W_SYNTHESIS],
-             s->why_default[W_SYNTHESIS], w[W_LEUK], s->why_default[W_LEUK], w[W_REEPI],
-             s->why_default[W_REEPI], w[W_EPI], w[W_DERMIS]);
-    cJSON_AddNumberToObject(o, "patient", best);
-    cJSON_AddNumberToObject(o, "healing_rate_z", w[W_RATE_Z]);
-    cJSON_AddStringToObject(o, "why", why);
-    return o;
-}
-
-mn_status mn_healing_samples_summary_json(const mn_healing_samples *s, cJSON *summary_root,
-                                          cJSON *sessions_array)
-{
-    if (!s || !summary_root)
-        return mn_error_set(MN_EINPUT, "healing: summary needs samples and a root object");
-    double *work = calloc((size_t)s->n, sizeof *work);
-    if (!work)
-        return mn_error_set(MN_ENOMEM, "healing: out of memory");
-    mn_status st = MN_OK;
-    size_t so = sizeof(mn_healing_outcome) / sizeof(double);
-    if (sessions_array) {
-        int n = cJSON_GetArraySize(sessions_array);
-        for (int k = 0; k < n && k < s->n_sessions; k++) {
-            cJSON *item = cJSON_GetArrayItem(sessions_array, k);
-            cJSON_DeleteItemFromObject(item, "erythema_days");
-            MN_TRY_GOTO(add_stats(item, "erythema_days", s->erythema + k, (size_t)s->n_sessions,
-                                  s->n, work),
-                        done);
-        }
-    }
-    cJSON_DeleteItemFromObject(summary_root, "outcome");
-    cJSON *out = cJSON_AddObjectToObject(summary_root, "outcome");
-    if (!out) {
-        st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-        goto done;
-    }
-    static const char *names[3] = {"collagen_change_percent", "elastin_change_percent",
-                                   "epidermal_thickness_change_percent"};
-    static const char *keys[MN_HEALING_N_OUTCOME_DAYS] = {"day_30", "day_90", "day_180", "day_365"};
-    /* The outcome struct is all doubles: read it as a strided array. */
-    const double *base = (const double *)s->outcome;
-    for (int q = 0; q < 3; q++) {
-        cJSON *o = cJSON_AddObjectToObject(out, names[q]);
-        if (!o) {
-            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-            goto done;
-        }
-        for (int d = 0; d < MN_HEALING_N_OUTCOME_DAYS; d++)
-            MN_TRY_GOTO(
-                add_stats(o, keys[d], base + q * MN_HEALING_N_OUTCOME_DAYS + d, so, s->n, work),
-                done);
-    }
-    MN_TRY_GOTO(
-        add_stats(out, "downtime_days_total", base + 3 * MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
-        done);
-    {
-        const double *pap = base + 3 * MN_HEALING_N_OUTCOME_DAYS + 1;
-        cJSON *o = cJSON_AddObjectToObject(out, "papillary_collagen_change_percent");
-        if (!o) {
-            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-            goto done;
-        }
-        for (int d = 0; d < MN_HEALING_N_OUTCOME_DAYS; d++)
-            MN_TRY_GOTO(add_stats(o, keys[d], pap + d, so, s->n, work), done);
-        MN_TRY_GOTO(
-            add_stats(out, "pih_probability", pap + MN_HEALING_N_OUTCOME_DAYS, so, s->n, work),
-            done);
-    }
-    {
-        cJSON_DeleteItemFromObject(summary_root, "virtual_patients");
-        cJSON *vp = cJSON_AddObjectToObject(summary_root, "virtual_patients");
-        cJSON *lo = vp ? explain(s, 0.05, work) : NULL;
-        if (lo && !cJSON_AddItemToObject(vp, "p5_patient", lo)) {
-            cJSON_Delete(lo);
-            lo = NULL;
-        }
-        cJSON *hi = lo ? explain(s, 0.95, work) : NULL;
-        if (hi && !cJSON_AddItemToObject(vp, "p95_patient", hi)) {
-            cJSON_Delete(hi);
-            hi = NULL;
-        }
-        /* A follow-up shorter than 90 days has no day-90 collagen to rank patients by: no
-         * percentile patients then, not a failure. */
-        int day90 = 0;
-        for (int i = 0; i < s->n && !day90; i++)
-            day90 = isfinite(s->outcome[i].collagen_change_percent[1]);
-        if (!vp || (!hi && day90) ||
-            !cJSON_AddStringToObject(
-                vp, "varies",
-                "rows of data/healing_params.csv with between_patients yes or healing_rate "
-                "(one latent healing-rate score, correlation 0.7); the rest is the same "
-                "for all"))
-            st = mn_error_set(MN_ENOMEM, "healing: JSON allocation failed");
-    }
-done:
-    free(work);
-    return st;
+    *out = (mn_healing_sample_why){
+        .patient = best,
+        .collagen_day90_percent = s->outcome[best].collagen_change_percent[1],
+        .cohort_median_percent = median,
+        .healing_rate_z = w[W_RATE_Z],
+        .synthesis_per_day = w[W_SYNTHESIS],
+        .synthesis_cited_per_day = s->why_default[W_SYNTHESIS],
+        .leukocyte_removal_per_day = w[W_LEUK],
+        .leukocyte_removal_cited_per_day = s->why_default[W_LEUK],
+        .reepithelialisation_per_day = w[W_REEPI],
+        .reepithelialisation_cited_per_day = s->why_default[W_REEPI],
+        .epidermis_factor = w[W_EPI],
+        .dermis_factor = w[W_DERMIS],
+    };
+    *found = 1;
+    return MN_OK;
 }

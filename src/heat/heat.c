@@ -771,5 +771,6 @@ mn_status mn_heat_get_fields(const mn_heat_result *r, mn_heat_fields *out)
     out->omega_skin = r->om_skin;
     out->omega_collagen = r->om_col;
     out->label = r->label;
+    out->tip_depth_um = r->tip_um;
     return MN_OK;
 }

@@ -124,18 +124,6 @@ typedef struct mn_heat_curve {
 } mn_heat_curve;
 
 mn_status mn_heat_get_curve(const mn_heat_result *r, mn_heat_curve *out);
-/* thermal.csv: header time_ms,tip_temperature_c,epidermis_max_temperature_c,
- * max_temperature_c,max_omega_skin,max_omega_collagen; session column first when session > 0
- * (the header is written when write_header). */
-mn_status mn_heat_write_curve_csv(const mn_heat_result *r, FILE *f, int session, int write_header);
-
-/* thermal_lesion.csv, the depth–width map of the damage: per voxel layer of the cell down to
- * 500 µm below the deepest damage and the tip, the half-width (largest distance from the
- * needle axis) of the Ω_collagen ≥ 1 and Ω_skin ≥ 1 regions (0 where none) and the layer's peak
- * temperature. Header session,depth_um,collagen_halfwidth_um,skin_halfwidth_um,
- * peak_temperature_c (session column when session > 0). Needs keep_fields. */
-mn_status mn_heat_write_lesion_csv(const mn_heat_result *r, FILE *f, int session, int write_header);
-
 /* Fields of the quarter cell (x, y from the needle axis, z down from the skin surface), flat
  * arrays i + nx (j + ny k): peak temperature (°C), final Ω_skin and Ω_collagen, material
  * label (0 SC, 1 epidermis, 2 dermis, 3 subcutis, 4 needle). z is graded: z_faces_um has
@@ -146,14 +134,10 @@ typedef struct mn_heat_fields {
     const double *z_faces_um;
     const double *peak_temperature_c, *omega_skin, *omega_collagen;
     const unsigned char *label;
+    double tip_depth_um; /* the needle tip below the skin surface */
 } mn_heat_fields;
 
 mn_status mn_heat_get_fields(const mn_heat_result *r, mn_heat_fields *out);
-
-/* Adds "thermal": {peak_temperature_c, epidermis_peak_temperature_c, coagulation_zone_um
- * {depth, width, volume_nl}, damage_volume_fraction, ...} to a summary.json session object.
- * depth is the deepest extent of the zone below the skin surface. */
-mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session);
 
 /* Verification suite (exact solutions, energy balance, observed orders) for `mnsim verify`.
  * Appends one object per case to json_cases (a cJSON array; may be NULL); when print is set,

@@ -100,7 +100,8 @@ static double ty(const mn_plot *p, double y, double floor_y)
 static void draw_series(const mn_plot *p, const mn_plot_series *s, double yfloor, double *buf_x,
                         double *buf_y)
 {
-    plcol0(s->kind == MN_PLOT_BAND ? s->colour + BAND_OFFSET : s->colour);
+    const PLINT colour = (PLINT)s->colour;
+    plcol0(s->kind == MN_PLOT_BAND ? colour + (PLINT)BAND_OFFSET : colour);
     pllsty(s->dashed ? 2 : 1);
     plwidth(s->kind == MN_PLOT_LINE ? 2.0 : 1.0);
     size_t n = s->n;
@@ -196,10 +197,10 @@ static void draw_legend(const mn_plot *p)
                                                : PL_LEGEND_COLOR_BOX;
         text[n] = sr->label;
         tcol[n] = 1;
-        lcol[n] = sr->colour, lsty[n] = sr->dashed ? 2 : 1, lwid[n] = 2.0;
-        bcol[n] = band ? sr->colour + BAND_OFFSET : sr->colour;
+        lcol[n] = (PLINT)sr->colour, lsty[n] = sr->dashed ? 2 : 1, lwid[n] = 2.0;
+        bcol[n] = (PLINT)sr->colour + (band ? (PLINT)BAND_OFFSET : 0);
         bpat[n] = 0, bsc[n] = bars || band ? 0.8 : 0, bwid[n] = 1.0;
-        scol[n] = sr->colour, ssc[n] = 1.0, snum[n] = 3, sym[n] = "•";
+        scol[n] = (PLINT)sr->colour, ssc[n] = 1.0, snum[n] = 3, sym[n] = "•";
         n++;
     }
     if (n == 0)

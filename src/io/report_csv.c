@@ -176,7 +176,7 @@ mn_status mn_rtable_read_sampled(const char *path, size_t max_rows, mn_rtable *t
     size_t cap = 0, rows = 0;
     int header = 0;
     while (getline(&line, &cap, f) > 0)
-        rows += is_data(line, &header);
+        rows += (size_t)is_data(line, &header);
     const size_t stride = max_rows && rows > max_rows ? (rows + max_rows - 1) / max_rows : 1;
     rewind(f);
     size_t tcap = 1 << 16, len = 0, k = 0;

@@ -116,8 +116,8 @@ static mn_status depth_histogram(mn_report *r, const mn_rtable *t, int session, 
     for (int b = 0; b < HIST_BINS; b++) {
         edges[b] = b * w;
         int l = r->column ? layer_at(r->column, edges[b] + w / 2) : 2;
-        lx[l * HIST_BINS + len[l]] = edges[b];
-        ly[l * HIST_BINS + len[l]++] = counts[b];
+        lx[(size_t)l * HIST_BINS + len[l]] = edges[b];
+        ly[(size_t)l * HIST_BINS + len[l]++] = counts[b];
     }
     for (int l = 0; l < NLAYERS; l++)
         if (len[l])

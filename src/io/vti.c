@@ -19,7 +19,7 @@ mn_status mn_vti_write(const char *path, int nx, int ny, int nz, const double sp
     if (nx < 1 || ny < 1 || nz < 1)
         return mn_error_set(MN_EINPUT, "%s: grid %d x %d x %d (expected >= 1 each)", path, nx, ny,
                             nz);
-    size_t n = (size_t)nx * ny * nz;
+    size_t n = (size_t)nx * (size_t)ny * (size_t)nz;
     if (binary && n * sizeof(double) > UINT32_MAX)
         return mn_error_set(MN_EINPUT, "%s: %zu cells is too large for a UInt32 header", path, n);
     mn_afile af;

@@ -8,11 +8,13 @@
 #include "core/error.h"
 #include "core/units.h"
 #include "delivery/delivery.h"
-#include "delivery/delivery_json.h"
 #include "io/atomic.h"
+#include "io/delivery_out.h"
 #include "io/heat_vti.h"
 #include "io/pvd.h"
 #include "io/summary.h"
+#include "io/summary_delivery.h"
+#include "io/summary_heat.h"
 #include "needling/needling.h"
 
 static const char *const table_files[N_SESSION_TABLES] = {
@@ -93,15 +95,15 @@ mn_status mn_course_heat(const mn_model *m, const mn_column *col, int s, mn_cour
     MN_TRY(mn_heat_get_injury(c->heat, dev.passes, &hi));
     MN_TRY(mn_heat_get_summary(c->heat, &hs));
     if (session)
-        MN_TRY(mn_heat_summary_json(c->heat, session));
+        MN_TRY(mn_summary_add_thermal(session, &hs));
     if (out->dir) {
         text_sink t;
         char path[4200], name[64];
         MN_TRY(text_open(&t));
-        mn_heat_write_curve_csv(c->heat, t.f, s, s == 1);
+        mn_io_write_thermal_curve_csv(t.f, c->heat, s, s == 1);
         MN_TRY(text_close(&t, &c->rows[TABLE_THERMAL][s - 1]));
         MN_TRY(text_open(&t));
-        mn_heat_write_lesion_csv(c->heat, t.f, s, s == 1);
+        mn_io_write_thermal_lesion_csv(t.f, c->heat, s, s == 1);
         MN_TRY(text_close(&t, &c->rows[TABLE_LESION][s - 1]));
         snprintf(name, sizeof name, "fields/thermal_s%d.vti", s);
         MN_TRY(mn_io_join(path, sizeof path, out->dir, "fields"));
@@ -142,15 +144,15 @@ mn_status mn_course_deliver(const mn_model *m, const mn_column *col, const mn_pu
     snprintf(c->injuries[s - 1].product, sizeof c->injuries[s - 1].product, "%s", m->product.name);
     c->injuries[s - 1].product_dermis_ug_per_cm2 = ex.peak_ug_cm2;
     if (session)
-        MN_TRY_GOTO(mn_delivery_summary_json(d, session), done);
+        MN_TRY_GOTO(mn_summary_add_delivery(session, d), done);
     if (out->dir) {
         text_sink t;
-        MN_TRY_GOTO(mn_delivery_write_fields(d, out->dir), done);
+        MN_TRY_GOTO(mn_io_write_delivery_fields(d, out->dir), done);
         MN_TRY_GOTO(text_open(&t), done);
-        mn_delivery_write_series(t.f, d, s == 1);
+        mn_io_write_delivery_series(t.f, d, s == 1);
         MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_DELIVERY][s - 1]), done);
         MN_TRY_GOTO(text_open(&t), done);
-        mn_delivery_write_profiles(t.f, d, s == 1);
+        mn_io_write_delivery_profiles(t.f, d, s == 1);
         MN_TRY_GOTO(text_close(&t, &c->rows[TABLE_PROFILES][s - 1]), done);
     }
 done:

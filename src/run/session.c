@@ -23,6 +23,7 @@
 #include "core/table.h"
 #include "io/provenance.h"
 #include "io/summary.h"
+#include "io/summary_healing.h"
 #include "model/scenario.h"
 #include "model/ydoc.h"
 #include "run/preflight.h"
@@ -753,7 +754,7 @@ static mn_status heal_course(mn_session *s)
     cJSON *sessions = cJSON_GetObjectItemCaseSensitive(s->summary, "sessions");
     mn_healing_clinical clin;
     MN_TRY(mn_course_heal(m, &s->col, c, &s->healing));
-    MN_TRY(mn_healing_summary_json(s->healing, s->summary, sessions));
+    MN_TRY(mn_summary_add_outcome(s->summary, sessions, s->healing));
     if (m->indication.present) { /* clinical score of the cited-parameter course */
         mn_healing_outcome o;
         mn_healing_result_outcome(s->healing, &o);
@@ -767,13 +768,13 @@ static mn_status heal_course(mn_session *s)
         MN_TRY(mn_healing_samples_create(s->samples, c->n_sessions, &m->patient, &hs));
         mn_status st = virtual_patients(s, hs);
         if (st == MN_OK)
-            st = mn_healing_samples_summary_json(hs, s->summary, sessions);
+            st = mn_summary_add_outcome_samples(s->summary, sessions, hs);
         mn_healing_samples_free(hs);
         MN_TRY(st);
         cJSON_AddNumberToObject(s->summary, "samples", s->samples);
     }
     if (m->indication.present)
-        MN_TRY(mn_healing_clinical_json(&clin, s->summary));
+        MN_TRY(mn_summary_add_clinical(s->summary, &clin));
     return MN_OK;
 }
 

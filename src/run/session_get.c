@@ -15,16 +15,27 @@
         if (!(p))                                                                                  \
             return mn_error_set(MN_EUSAGE, "%s: " #p " is NULL", fn);                              \
     } while (0)
-/* The punctures of session k, which a session keeps unless told otherwise. */
+/* The punctures of session k, which a session keeps unless told otherwise. A resumed session
+ * has none of the sessions done before its checkpoint (the checkpoint holds their state, not
+ * their punctures): they are needled again on first request, the same arrays, as a session's
+ * needling is a function of the scenario and k alone (Random123 streams keyed on the seed, the
+ * session and the puncture, whatever the thread count; tests/api/test_session_handles.c).
+ * The getters take a const session: these punctures are a cache of that function. */
 static mn_status check_kept(const mn_session *s, int k, const char *what)
 {
     MN_TRY(mn_session_check_needled(s, k, "session getter", what));
+    /* Keeping all, a needled session without punctures is one done before the checkpoint
+     * (also once the resumed session is written and its checkpoint gone). */
+    if (!s->punctures[k - 1] && s->keep_all) {
+        mn_session *w = (mn_session *)s;
+        mn_needling_summary ns;
+        mn_model wm;
+        MN_TRY(mn_needling_session(&w->model, &w->col, k, MN_NEEDLING_STREAM_ABOVE_CM2, NULL, NULL,
+                                   &ns, &w->punctures[k - 1], &wm));
+    }
     if (!s->punctures[k - 1])
-        return mn_error_set(
-            MN_EUSAGE, "%s of session %d: not kept (%s)", what, k,
-            s->ck.resuming && k < s->ck.first_session
-                ? "the session was done before the checkpoint it resumed"
-                : "mn_session_set_keep_punctures(s, 0) keeps the last session's only");
+        return mn_error_set(MN_EUSAGE, "%s of session %d: not kept (%s)", what, k,
+                            "mn_session_set_keep_punctures(s, 0) keeps the last session's only");
     return MN_OK;
 }
 

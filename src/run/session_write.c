@@ -2,7 +2,8 @@
  * - the session streams into its output folder (mn_session_set_output_dir): what `mnsim run`
  *   does. punctures.csv is already there under its temporary name; the tables, timeline,
  *   summary.json and report join it in the folder's transaction (io/outdir.h), published at
- *   once, summary.json last; then the checkpoint of a finished run is removed. Once.
+ *   once, summary.json last; then the checkpoint of a finished run is removed. Written again
+ *   into the same folder, it rewrites what it holds in memory and keeps what it streamed.
  * - no output folder: everything is in memory and goes into any folder, as often as wanted. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "core/signals.h"
 #include "io/csv_meta.h"
 #include "io/report.h"
+#include "io/summary_healing.h"
 #include "run/session_impl.h"
 
 mn_status mn_session_finish_summary(mn_session *s)
@@ -26,28 +28,33 @@ mn_status mn_session_finish_summary(mn_session *s)
     return MN_OK;
 }
 
-/* The files every write has; csv: punctures.csv's rows come from memory (else the streamed
- * file is committed). */
-static mn_status write_files(mn_session *s, const char *dir, int streamed)
+/* How write_files gets punctures.csv: its rows from memory, the streamed file committed, or
+ * the file the first write published kept (a streamed session written again). */
+enum { CSV_MEMORY, CSV_STREAMED, CSV_KEPT };
+
+/* The files every write has. */
+static mn_status write_files(mn_session *s, const char *dir, int csv)
 {
     char path[4200];
     const char *json;
     int n = mn_session_needled(s);
     MN_TRY(mn_io_join(path, sizeof path, dir, "punctures.csv"));
-    if (streamed) {
+    if (csv == CSV_KEPT) {
+        /* published by the first write, inherited by this folder's transaction */
+    } else if (csv == CSV_STREAMED) {
         s->csv_open = 0;
         MN_TRY(mn_afile_commit(&s->csv));
     } else {
-        mn_afile csv;
-        MN_TRY(mn_afile_open(path, &csv));
+        mn_afile f;
+        MN_TRY(mn_afile_open(path, &f));
         for (int k = 0; k < n; k++)
-            fputs(s->csv_rows[k], csv.f);
-        MN_TRY(mn_afile_commit(&csv));
+            fputs(s->csv_rows[k], f.f);
+        MN_TRY(mn_afile_commit(&f));
     }
     MN_TRY(mn_course_write_tables(&s->c, n, dir));
     if (s->healing) {
         MN_TRY(mn_io_join(path, sizeof path, dir, "timeline.csv"));
-        MN_TRY(mn_healing_write_timeline_csv(s->healing, path));
+        MN_TRY(mn_io_write_timeline_csv(path, s->healing));
     }
     MN_TRY(mn_session_finish_summary(s));
     MN_TRY(mn_session_get_summary_json(s, &json));
@@ -75,6 +82,49 @@ static mn_status report_stopped(mn_session *s, const char *dir)
     return mn_io_write_text(path, json);
 }
 
+/* A streamed session written again into its folder: its punctures.csv and field files are
+ * there already (the stages streamed them; they are not in memory), so the folder is opened
+ * inheriting them and everything else is written again from memory, the same bytes; a file
+ * removed since comes back. Only while the folder still holds this session's run: its
+ * summary.json must be the one this session wrote (another run, or a user, may have written
+ * there since; its files must not be mixed with this session's). */
+static mn_status rewrite_session(mn_session *s, const char *dir)
+{
+    const char *json;
+    char path[4200];
+    mn_outdir *od = NULL;
+    MN_TRY(mn_session_finish_summary(s));
+    MN_TRY(mn_session_get_summary_json(s, &json));
+    MN_TRY(mn_io_join(path, sizeof path, dir, "summary.json"));
+    MN_TRY(mn_outdir_open(dir, s->force, 1, NULL, &od));
+    /* under the folder's lock: nobody writes summary.json while it is compared */
+    mn_status st = MN_OK;
+    FILE *f = fopen(path, "rb");
+    size_t len = strlen(json), got = 0;
+    char *old = f ? malloc(len + 1) : NULL;
+    if (old)
+        got = fread(old, 1, len + 1, f);
+    if (!f || (old && (got != len || memcmp(old, json, len) != 0)))
+        st = mn_error_set(MN_EUSAGE,
+                          "mn_session_write: %s no longer holds this session's run (its "
+                          "summary.json is %s; expected the folder as this session wrote it, "
+                          "or a new session for a folder another run wrote into)",
+                          dir, f ? "another run's" : "missing");
+    else if (!old)
+        st = mn_error_set(MN_ENOMEM, "out of memory reading %s", path);
+    free(old);
+    if (f)
+        fclose(f);
+    if (st == MN_OK)
+        st = write_files(s, dir, CSV_KEPT);
+    if (st == MN_OK)
+        st = mn_report_write(dir, &s->model, &s->col);
+    if (st == MN_OK)
+        st = mn_outdir_publish(od);
+    mn_outdir_close(od);
+    return st;
+}
+
 static mn_status write_session(mn_session *s, const char *dir)
 {
     MN_TRY(mn_session_start(s)); /* a session written before any stage: its empty run */
@@ -84,13 +134,18 @@ static mn_status write_session(mn_session *s, const char *dir)
                             "mn_session_write: the stages stream into %s (expected that folder, "
                             "not %s)",
                             s->dir, dir);
-    if (s->written)
+    if (s->written < 0)
         return mn_error_set(MN_EUSAGE,
-                            "mn_session_write: %s %s (expected one write of a session that "
-                            "streams into its folder)",
-                            dir,
-                            s->written > 0 ? "is written already"
-                                           : "failed to be written; its streamed files are gone");
+                            "mn_session_write: %s failed to be written; its streamed files are "
+                            "gone (expected a new session)",
+                            dir);
+    if (s->written && s->stopped)
+        return mn_error_set(MN_EUSAGE,
+                            "mn_session_write: %s holds a stopped session (expected "
+                            "mn_session_resume on it, which writes it whole)",
+                            dir);
+    if (s->written)
+        return rewrite_session(s, dir);
     mn_outdir *od = NULL;
     if (streamed) {
         od = s->od;
@@ -98,7 +153,7 @@ static mn_status write_session(mn_session *s, const char *dir)
     }
     mn_status st = od ? MN_OK : mn_outdir_open(dir, s->force, 0, NULL, &od);
     if (st == MN_OK)
-        st = write_files(s, dir, streamed);
+        st = write_files(s, dir, streamed ? CSV_STREAMED : CSV_MEMORY);
     /* Last: report.html reads back this run's files (src/io/report.h). A stopped session has
      * none: its resume draws it. */
     if (st == MN_OK && !s->stopped) {

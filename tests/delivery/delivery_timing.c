@@ -17,6 +17,7 @@
 #include "anatomy/anatomy.h"
 #include "core/error.h"
 #include "delivery/delivery.h"
+#include "io/delivery_out.h"
 #include "model/scenario.h"
 #include "needling/needling.h"
 
@@ -79,8 +80,8 @@ int main(int argc, char **argv)
     printf("enhancement %.4g, lag %.3g h (intact %.3g h), channel half-life %.3g h\n",
            mn_delivery_get_enhancement_ratio(r), mn_delivery_get_lag_time_h(r, false),
            mn_delivery_get_lag_time_h(r, true), mn_delivery_get_channel_half_life_h(r));
-    if (argc > 5 && (mn_delivery_write_csv(r, argv[5]) != MN_OK ||
-                     mn_delivery_write_fields(r, argv[5]) != MN_OK))
+    if (argc > 5 && (mn_io_write_delivery_csv(r, argv[5]) != MN_OK ||
+                     mn_io_write_delivery_fields(r, argv[5]) != MN_OK))
         return fprintf(stderr, "%s\n", mn_last_error()), 1;
     mn_delivery_result_free(r);
     mn_punctures_free(pu);

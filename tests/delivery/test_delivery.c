@@ -18,7 +18,8 @@
 #include "delivery/cell.h"
 #include "delivery/delivery.h"
 #include "delivery/delivery_impl.h"
-#include "delivery/delivery_json.h"
+#include "io/delivery_out.h"
+#include "io/summary_delivery.h"
 #include "delivery/permeability.h"
 
 #include "delivery/fixtures.h"
@@ -367,8 +368,8 @@ static void outputs_are_complete(void **state)
     mn_delivery_result *r = run(&m, &c, &L->p);
     char dir[] = "delivery_out_XXXXXX";
     assert_non_null(mkdtemp(dir));
-    assert_int_equal(mn_delivery_write_csv(r, dir), MN_OK);
-    assert_int_equal(mn_delivery_write_fields(r, dir), MN_OK);
+    assert_int_equal(mn_io_write_delivery_csv(r, dir), MN_OK);
+    assert_int_equal(mn_io_write_delivery_fields(r, dir), MN_OK);
     char cmd[2048];
     snprintf(
         cmd, sizeof cmd,
@@ -402,7 +403,7 @@ static void outputs_are_complete(void **state)
     assert_int_equal(system(cmd), 0);
 
     cJSON *session = cJSON_CreateObject();
-    assert_int_equal(mn_delivery_summary_json(r, session), MN_OK);
+    assert_int_equal(mn_summary_add_delivery(session, r), MN_OK);
     cJSON *d = cJSON_GetObjectItem(session, "delivery");
     const char *keys[] = {
         "product",    "dose_ug_per_cm2",     "intact_dose_ug_per_cm2", "enhancement_ratio",
@@ -433,7 +434,7 @@ static void outputs_are_complete(void **state)
     r = run(&m, &c, &L->p);
     /* both sessions in one delivery.csv, told apart by the session column */
     const mn_delivery_result *both[2] = {first, r};
-    assert_int_equal(mn_delivery_write_csv_sessions(both, 2, dir), MN_OK);
+    assert_int_equal(mn_io_write_delivery_csv_sessions(both, 2, dir), MN_OK);
     snprintf(cmd, sizeof cmd,
              "python3 - '%s' %zu <<'PY'\n"
              "import csv, sys\n"
@@ -449,7 +450,7 @@ static void outputs_are_complete(void **state)
     assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, false) > 0);
     assert_true(mn_delivery_get_dose(r, MN_DOSE_EPIDERMIS, true) == 0);
     session = cJSON_CreateObject();
-    assert_int_equal(mn_delivery_summary_json(r, session), MN_OK);
+    assert_int_equal(mn_summary_add_delivery(session, r), MN_OK);
     char *text = cJSON_PrintUnformatted(session);
     assert_non_null(strstr(text, "\"enhancement_ratio\":null"));
     cJSON_free(text);

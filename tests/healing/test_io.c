@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "healing_fixture.h"
+#include "io/summary_healing.h"
 
 /* Four punctures on a 1 mm² patch: two reach 600 µm (one bleeds), one 300 µm, one not pierced.
  * A cell centred at depth z counts every channel passing it: 3 channels per mm² = 3e-6 /µm²
@@ -126,8 +127,8 @@ static void samples_independent_of_threads(void **state)
         cJSON_AddItemToArray(ses1, cJSON_CreateObject());
         cJSON_AddItemToArray(ses2, cJSON_CreateObject());
     }
-    assert_int_equal(mn_healing_samples_summary_json(s1, root1, ses1), MN_OK);
-    assert_int_equal(mn_healing_samples_summary_json(s2, root2, ses2), MN_OK);
+    assert_int_equal(mn_summary_add_outcome_samples(root1, ses1, s1), MN_OK);
+    assert_int_equal(mn_summary_add_outcome_samples(root2, ses2, s2), MN_OK);
     char *t1 = cJSON_PrintUnformatted(root1), *t2 = cJSON_PrintUnformatted(root2);
     assert_string_equal(t1, t2);
     cJSON *c90 = cJSON_GetObjectItem(
@@ -172,7 +173,7 @@ static void summary_and_timeline(void **state)
     cJSON *ses = cJSON_AddArrayToObject(root, "sessions");
     for (int k = 0; k < 3; k++)
         cJSON_AddItemToArray(ses, cJSON_CreateObject());
-    assert_int_equal(mn_healing_summary_json(r, root, ses), MN_OK);
+    assert_int_equal(mn_summary_add_outcome(root, ses, r), MN_OK);
     double sum = 0;
     for (int k = 0; k < 3; k++) {
         cJSON *e = cJSON_GetObjectItem(cJSON_GetArrayItem(ses, k), "erythema_days");
@@ -191,7 +192,7 @@ static void summary_and_timeline(void **state)
     cJSON_Delete(root);
 
     const char *path = "healing_timeline_test.csv";
-    assert_int_equal(mn_healing_write_timeline_csv(r, path), MN_OK);
+    assert_int_equal(mn_io_write_timeline_csv(path, r), MN_OK);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     char line[512];

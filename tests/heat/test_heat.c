@@ -14,6 +14,7 @@
 
 #include "heat/heat.h"
 #include "heat/tissue.h"
+#include "io/summary_heat.h"
 
 enum { MN_HMAT_EPIDERMIS_ID = 1 }; /* layer_peak_c order: SC, epidermis, dermis, subcutis */
 
@@ -245,7 +246,7 @@ static void outputs_agree_with_the_summary(void **state)
     mn_heat_get_summary(r, &s);
     assert_true(s.coagulation.volume_nl > 0);
     cJSON *session = cJSON_CreateObject();
-    assert_int_equal(mn_heat_summary_json(r, session), MN_OK);
+    assert_int_equal(mn_summary_add_thermal(session, &s), MN_OK);
     cJSON *t = cJSON_GetObjectItem(session, "thermal");
     assert_non_null(t);
     assert_true(cJSON_GetObjectItem(t, "peak_temperature_c")->valuedouble == s.peak_temperature_c);
@@ -296,7 +297,7 @@ static void outputs_agree_with_the_summary(void **state)
 
     char buf[256] = {0};
     FILE *mf = fmemopen(buf, sizeof buf, "w");
-    assert_int_equal(mn_heat_write_curve_csv(r, mf, 1, 1), MN_OK);
+    assert_int_equal(mn_io_write_thermal_curve_csv(mf, r, 1, 1), MN_OK);
     fclose(mf);
     assert_true(!strncmp(buf, "session,time_ms,tip_temperature_c,", 34));
     mn_heat_result_free(r);

@@ -1,8 +1,8 @@
 """The typed Python results (issue 11): screen and plan return dataclasses whose attributes are
 the library's typed getters and agree with the command's --json documents; permeability and
 trial bindings give the numbers `mnsim permeability` and `mnsim trial` give; a Session carries
-the run's settings (samples, screening override) and resumes a checkpoint to the bytes of an
-uninterrupted session."""
+the run's settings (samples, screening override) and resumes a checkpoint to the bytes (and
+punctures) of an uninterrupted session; it writes its own folder again."""
 
 import json
 import math
@@ -140,9 +140,13 @@ def test_session_carries_the_run_settings_and_resumes(tmp_path):
         finally:
             mnsim._lib.lib().mn_signals_clear()
     assert json.loads((tmp_path / "b" / "summary.json").read_text())["complete"] is False
-    with mnsim.Session.resume(tmp_path / "b", threads=1) as s:
+    with mnsim.Session.resume(tmp_path / "b", threads=1) as s, mnsim.Session(SMALL) as fresh:
         s.run_all()
         s.write(tmp_path / "b")
+        # session 1 was done before the checkpoint: needled again, the same punctures
+        fresh.needle(1)
+        assert (s.punctures(1)["x_um"] == fresh.punctures(1)["x_um"]).all()
+        assert (s.punctures(1)["tissue_depth_um"] == fresh.punctures(1)["tissue_depth_um"]).all()
     for name in ("summary.json", "punctures.csv", "timeline.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     # a patient who must not be treated: refused at the first stage, unless overridden
@@ -154,3 +158,35 @@ def test_session_carries_the_run_settings_and_resumes(tmp_path):
     with mnsim.Session(dnt, override_screening=True) as s:
         s.needle(1)
         assert s.summary["screening"]["overridden"] is True
+
+
+def test_session_writes_its_own_folder_again(tmp_path):
+    # A session that streamed into its folder writes it again with the same bytes (a file
+    # removed since comes back); another folder or another run's folder is refused.
+    out = tmp_path / "run"
+    with mnsim.Session(SMALL, out=out) as s:
+        s.run_all()
+        s.write(out)
+        first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+                 if p.is_file() and not p.name.startswith(".mnsim-lock")}
+        (out / "timeline.csv").unlink()
+        r = s.write(out)
+        assert r.summary == s.summary
+        again = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+                 if p.is_file() and not p.name.startswith(".mnsim-lock")}
+        assert again == first
+        with pytest.raises(mnsim.MnsimError) as e:
+            s.write(tmp_path / "elsewhere")
+        assert e.value.status == "usage"
+        (out / "summary.json").write_text('{"schema": "another run"}')
+        with pytest.raises(mnsim.MnsimError) as e:
+            s.write(out)
+        assert e.value.status == "usage" and "no longer holds" in e.value.message
+    # in memory (no out=): any folder, as often as wanted, the same bytes
+    with mnsim.Session(SMALL) as s:
+        s.run_all()
+        s.write(tmp_path / "m1")
+        s.write(tmp_path / "m1")
+        s.write(tmp_path / "m2")
+        for name in ("summary.json", "punctures.csv", "timeline.csv"):
+            assert (tmp_path / "m1" / name).read_bytes() == (tmp_path / "m2" / name).read_bytes()

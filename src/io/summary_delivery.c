@@ -1,8 +1,9 @@
-/* summary.json delivery block (DESIGN.md, summary.json contract). */
+/* summary.json "delivery" block of a session (DESIGN.md, summary.json contract), from the
+ * delivery stage's typed result: the stage computes, io serialises. */
 #include <stdio.h>
 
 #include "core/error.h"
-#include "delivery/delivery_json.h"
+#include "io/summary_delivery.h"
 
 static cJSON *doses(const mn_delivery_result *r, bool intact)
 {
@@ -16,10 +17,10 @@ static cJSON *doses(const mn_delivery_result *r, bool intact)
     return o;
 }
 
-mn_status mn_delivery_summary_json(const mn_delivery_result *r, cJSON *session)
+mn_status mn_summary_add_delivery(cJSON *session, const mn_delivery_result *r)
 {
     if (!r || !session)
-        return mn_error_set(MN_EINTERNAL, "mn_delivery_summary_json: NULL argument");
+        return mn_error_set(MN_EINTERNAL, "mn_summary_add_delivery: NULL argument");
     cJSON *d = cJSON_CreateObject();
     cJSON *dc = doses(r, false), *di = doses(r, true);
     if (!d || !dc || !di) {

@@ -1,10 +1,8 @@
-/* summary.json `thermal` block and the thermal.csv temperature-time curve of the heat stage. */
-#include <math.h>
-#include <stdio.h>
+/* summary.json `thermal` block of an RF session, from the heat stage's summary
+ * (io/summary_heat.h). */
+#include "io/summary_heat.h"
 
 #include "core/error.h"
-#include "heat/heat_result.h"
-#include "heat/tissue.h"
 
 static mn_status add_number(cJSON *o, const char *key, double v)
 {
@@ -50,11 +48,10 @@ static mn_status add_lesion(cJSON *t, const mn_heat_summary *s)
     return MN_OK;
 }
 
-mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
+mn_status mn_summary_add_thermal(cJSON *session, const mn_heat_summary *s)
 {
-    if (!r || !session)
-        return mn_error_set(MN_EUSAGE, "mn_heat_summary_json: NULL argument");
-    const mn_heat_summary *s = &r->sum;
+    if (!s || !session)
+        return mn_error_set(MN_EUSAGE, "mn_summary_add_thermal: NULL argument");
     cJSON *t = cJSON_AddObjectToObject(session, "thermal");
     if (!t)
         return mn_error_set(MN_ENOMEM, "summary.json: cannot add thermal");
@@ -87,66 +84,5 @@ mn_status mn_heat_summary_json(const mn_heat_result *r, cJSON *session)
         MN_TRY(add_number(c, "h_w_m2k", s->cooling_h_w_m2k));
         MN_TRY(add_number(c, "precool_s", s->precool_s));
     }
-    return MN_OK;
-}
-
-mn_status mn_heat_write_curve_csv(const mn_heat_result *r, FILE *f, int session, int write_header)
-{
-    if (!r || !f)
-        return mn_error_set(MN_EUSAGE, "mn_heat_write_curve_csv: NULL argument");
-    if (write_header)
-        fprintf(f,
-                "%stime_ms,tip_temperature_c,epidermis_max_temperature_c,max_temperature_c,"
-                "max_omega_skin,max_omega_collagen\n",
-                session > 0 ? "session," : "");
-    for (size_t q = 0; q < r->nc; q++) {
-        if (session > 0)
-            fprintf(f, "%d,", session);
-        fprintf(f, "%.6g,%.4f,%.4f,%.4f,%.6g,%.6g\n", r->curve[0][q], r->curve[1][q],
-                r->curve[2][q], r->curve[3][q], r->curve[4][q], r->curve[5][q]);
-    }
-    if (ferror(f))
-        return mn_error_set(MN_EIO, "thermal.csv: write failed");
-    return MN_OK;
-}
-
-mn_status mn_heat_write_lesion_csv(const mn_heat_result *r, FILE *f, int session, int write_header)
-{
-    if (!r || !f)
-        return mn_error_set(MN_EUSAGE, "mn_heat_write_lesion_csv: NULL argument");
-    if (!r->tpeak || !r->om_skin || !r->om_col)
-        return mn_error_set(MN_EUSAGE, "heat fields were not kept (keep_fields = 0)");
-    if (write_header)
-        fprintf(f, "%sdepth_um,collagen_halfwidth_um,skin_halfwidth_um,peak_temperature_c\n",
-                session > 0 ? "session," : "");
-    const mn_hgrid *g = &r->g;
-    const size_t sz = (size_t)g->nx * (size_t)g->ny;
-    for (int k = 0; k < g->nz; k++) {
-        double rc = 0.0, rs = 0.0, tp = -INFINITY;
-        int tissue = 0;
-        for (int j = 0; j < g->ny; j++)
-            for (int i = 0; i < g->nx; i++) {
-                const size_t w = (size_t)i + (size_t)j * (size_t)g->nx + (size_t)k * sz;
-                if (r->label[w] == MN_HMAT_NEEDLE)
-                    continue;
-                tissue = 1;
-                const double rr = hypot((i + 0.5) * g->dx, (j + 0.5) * g->dy) + 0.5 * g->dx;
-                tp = fmax(tp, r->tpeak[w]);
-                if (r->om_col[w] >= 1.0)
-                    rc = fmax(rc, rr);
-                if (r->om_skin[w] >= 1.0)
-                    rs = fmax(rs, rr);
-            }
-        if (!tissue)
-            continue;
-        if (session > 0)
-            fprintf(f, "%d,", session);
-        fprintf(f, "%.2f,%.1f,%.1f,%.3f\n", mn_hgrid_zc(g, k), rc, rs, tp);
-        if (mn_hgrid_zc(g, k) > r->sum.cell_death.bottom_um + 500.0 &&
-            mn_hgrid_zc(g, k) > r->tip_um + 500.0)
-            break; /* nothing to draw below */
-    }
-    if (ferror(f))
-        return mn_error_set(MN_EIO, "thermal_lesion.csv: write failed");
     return MN_OK;
 }

@@ -1,5 +1,6 @@
 /* Delivery outputs: delivery.csv (time series), delivery_profiles.csv (depth profiles) and
- * fields/delivery_s<session>_<t>h.vti (the representative cell). All written atomically. */
+ * fields/delivery_s<session>_<t>h.vti (the representative cell). All written atomically
+ * (io/delivery_out.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "core/units.h"
 #include "delivery/delivery_impl.h"
 #include "io/atomic.h"
+#include "io/delivery_out.h"
 #include "io/pvd.h"
 #include "io/vti.h"
 
@@ -21,7 +23,7 @@ static void write_amounts(FILE *f, double flux, double entered, const double *a)
     fprintf(f, ",%.8g", a[AM_RECEPTOR]);
 }
 
-mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int header)
+mn_status mn_io_write_delivery_series(FILE *f, const mn_delivery_result *r, int header)
 {
     static const char *const cols = "flux_ug_cm2_h,cumulative_ug_cm2,donor_ug_cm2,"
                                     "stratum_corneum_ug_cm2,epidermis_ug_cm2,dermis_ug_cm2,"
@@ -49,7 +51,7 @@ mn_status mn_delivery_write_series(FILE *f, const mn_delivery_result *r, int hea
     return MN_OK;
 }
 
-mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int header)
+mn_status mn_io_write_delivery_profiles(FILE *f, const mn_delivery_result *r, int header)
 {
     if (header) {
         /* Described in delivery_profiles.csv-metadata.json (io/csv_meta.c). */
@@ -77,33 +79,33 @@ mn_status mn_delivery_write_profiles(FILE *f, const mn_delivery_result *r, int h
     return MN_OK;
 }
 
-mn_status mn_delivery_write_csv_sessions(const mn_delivery_result *const *rs, size_t n,
-                                         const char *dir)
+mn_status mn_io_write_delivery_csv_sessions(const mn_delivery_result *const *rs, size_t n,
+                                            const char *dir)
 {
     char path[4096];
     mn_afile af;
     for (size_t q = 0; q < n; q++)
         if (!rs[q])
-            return mn_error_set(MN_EINTERNAL, "mn_delivery_write_csv_sessions: result %zu is NULL",
-                                q);
+            return mn_error_set(MN_EINTERNAL,
+                                "mn_io_write_delivery_csv_sessions: result %zu is NULL", q);
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery.csv"));
     MN_TRY(mn_afile_open(path, &af));
     for (size_t q = 0; q < n; q++)
-        mn_delivery_write_series(af.f, rs[q], q == 0);
+        mn_io_write_delivery_series(af.f, rs[q], q == 0);
     MN_TRY(mn_afile_commit(&af));
     MN_TRY(mn_io_join(path, sizeof path, dir, "delivery_profiles.csv"));
     MN_TRY(mn_afile_open(path, &af));
     for (size_t q = 0; q < n; q++)
-        mn_delivery_write_profiles(af.f, rs[q], q == 0);
+        mn_io_write_delivery_profiles(af.f, rs[q], q == 0);
     return mn_afile_commit(&af);
 }
 
-mn_status mn_delivery_write_csv(const mn_delivery_result *r, const char *dir)
+mn_status mn_io_write_delivery_csv(const mn_delivery_result *r, const char *dir)
 {
-    return mn_delivery_write_csv_sessions(&r, 1, dir);
+    return mn_io_write_delivery_csv_sessions(&r, 1, dir);
 }
 
-mn_status mn_delivery_write_fields(const mn_delivery_result *r, const char *dir)
+mn_status mn_io_write_delivery_fields(const mn_delivery_result *r, const char *dir)
 {
     if (r->nsnap == 0)
         return MN_OK;
