@@ -8,6 +8,8 @@
 
 #include <locale.h>
 
+#include "mnsim/status.h"
+
 /* strtod in the C locale. */
 double mn_strtod(const char *s, char **end);
 
@@ -17,5 +19,16 @@ typedef struct mn_cnum {
 
 void mn_cnum_enter(mn_cnum *saved);
 void mn_cnum_leave(const mn_cnum *saved);
+
+/* `return call;` evaluated in the C locale: for the body of a public entry point whose call
+ * returns an mn_status. */
+#define MN_RETURN_IN_C_LOCALE(call)                                                                \
+    do {                                                                                           \
+        mn_cnum mn_cnum_saved_;                                                                    \
+        mn_cnum_enter(&mn_cnum_saved_);                                                            \
+        mn_status mn_cnum_status_ = (call);                                                        \
+        mn_cnum_leave(&mn_cnum_saved_);                                                            \
+        return mn_cnum_status_;                                                                    \
+    } while (0)
 
 #endif

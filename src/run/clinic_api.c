@@ -25,22 +25,9 @@ void mn_free(void *p)
     free(p);
 }
 
-/* Numbers are parsed and printed in the C locale whatever the host set (issue 18, item 5). */
-static mn_status c_locale_end(mn_cnum *loc, mn_status st)
-{
-    mn_cnum_leave(loc);
-    return st;
-}
-#define IN_C_LOCALE(call)                                                                          \
-    do {                                                                                           \
-        mn_cnum loc_;                                                                              \
-        mn_cnum_enter(&loc_);                                                                      \
-        return c_locale_end(&loc_, (call));                                                        \
-    } while (0)
-
 static mn_status load_patient(const char *path, mn_patient *p)
 {
-    IN_C_LOCALE(mn_patient_load(path, p));
+    MN_RETURN_IN_C_LOCALE(mn_patient_load(path, p));
 }
 
 /* Prints root into *json (malloc'd: mn_free), deleting root. */
@@ -261,12 +248,12 @@ static mn_status plan_compute_c(const char *patient_path, const mn_plan_options 
 
 static mn_status plan_compute(const char *patient_path, const mn_plan_options *opt, mn_plan **plan)
 {
-    IN_C_LOCALE(plan_compute_c(patient_path, opt, plan));
+    MN_RETURN_IN_C_LOCALE(plan_compute_c(patient_path, opt, plan));
 }
 
 static mn_status plan_json(const mn_plan *plan, cJSON **root)
 {
-    IN_C_LOCALE(mn_clinic_plan_json(plan, root));
+    MN_RETURN_IN_C_LOCALE(mn_clinic_plan_json(plan, root));
 }
 
 mn_status mn_plan_file(const char *patient_path, const mn_plan_options *opt, char **json)
@@ -440,7 +427,7 @@ mn_status mn_plan_result_write_handout(const mn_plan_result *p, const char *dir,
 {
     MN_TRY(check_plan(p, "mn_plan_result_write_handout"));
     NEED(dir, "mn_plan_result_write_handout");
-    IN_C_LOCALE(mn_clinic_handout_write(p->plan, dir, force));
+    MN_RETURN_IN_C_LOCALE(mn_clinic_handout_write(p->plan, dir, force));
 }
 
 void mn_plan_result_free(mn_plan_result *p)

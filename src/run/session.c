@@ -824,44 +824,34 @@ static mn_status assess(mn_session *s)
     return MN_OK;
 }
 
-/* Public stages: numbers parsed and printed in the C locale whatever the host set. */
-#define IN_C_LOCALE(call)                                                                          \
-    do {                                                                                           \
-        mn_cnum loc_;                                                                              \
-        mn_cnum_enter(&loc_);                                                                      \
-        mn_status st_ = (call);                                                                    \
-        mn_cnum_leave(&loc_);                                                                      \
-        return st_;                                                                                \
-    } while (0)
-
 mn_status mn_session_needle(mn_session *s, int k)
 {
     CHECK_S(s, "mn_session_needle");
-    IN_C_LOCALE(needle(s, k));
+    MN_RETURN_IN_C_LOCALE(needle(s, k));
 }
 
 mn_status mn_session_heat(mn_session *s, int k)
 {
     CHECK_S(s, "mn_session_heat");
-    IN_C_LOCALE(heat(s, k));
+    MN_RETURN_IN_C_LOCALE(heat(s, k));
 }
 
 mn_status mn_session_deliver(mn_session *s, int k)
 {
     CHECK_S(s, "mn_session_deliver");
-    IN_C_LOCALE(deliver(s, k));
+    MN_RETURN_IN_C_LOCALE(deliver(s, k));
 }
 
 mn_status mn_session_heal(mn_session *s)
 {
     CHECK_S(s, "mn_session_heal");
-    IN_C_LOCALE(heal(s));
+    MN_RETURN_IN_C_LOCALE(heal(s));
 }
 
 mn_status mn_session_assess(mn_session *s)
 {
     CHECK_S(s, "mn_session_assess");
-    IN_C_LOCALE(assess(s));
+    MN_RETURN_IN_C_LOCALE(assess(s));
 }
 
 mn_status mn_session_run_all(mn_session *s)

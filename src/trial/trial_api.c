@@ -23,19 +23,6 @@ struct mn_trial {
     void *user;
 };
 
-/* Numbers are parsed and printed in the C locale whatever the host set (issue 18, item 5). */
-static mn_status in_c_locale_end(mn_cnum *loc, mn_status st)
-{
-    mn_cnum_leave(loc);
-    return st;
-}
-#define IN_C_LOCALE(call)                                                                          \
-    do {                                                                                           \
-        mn_cnum loc_;                                                                              \
-        mn_cnum_enter(&loc_);                                                                      \
-        return in_c_locale_end(&loc_, (call));                                                     \
-    } while (0)
-
 static mn_status check(const mn_trial *t, const char *fn)
 {
     if (!t || t->magic != TRIAL_MAGIC || !t->spec)
@@ -123,7 +110,7 @@ mn_status mn_trial_resume(mn_trial *t, const char *dir, long *restored)
     MN_TRY(check(t, "mn_trial_resume"));
     if (!dir || !restored)
         return mn_error_set(MN_EUSAGE, "mn_trial_resume: NULL argument");
-    IN_C_LOCALE(mn_trial_journal_load(t->spec, dir, &t->tab, restored));
+    MN_RETURN_IN_C_LOCALE(mn_trial_journal_load(t->spec, dir, &t->tab, restored));
 }
 
 mn_status mn_trial_set_journal(mn_trial *t, const char *dir, int part)
@@ -218,7 +205,7 @@ mn_status mn_trial_write(const mn_trial *t, const char *dir)
     MN_TRY(check(t, "mn_trial_write"));
     if (!dir)
         return mn_error_set(MN_EUSAGE, "mn_trial_write: dir is NULL");
-    IN_C_LOCALE(mn_trial_write_outputs(t->spec, &t->tab, dir));
+    MN_RETURN_IN_C_LOCALE(mn_trial_write_outputs(t->spec, &t->tab, dir));
 }
 
 mn_status mn_trial_write_slice_dir(const mn_trial *t, int k, int n, const char *dir)
@@ -227,7 +214,7 @@ mn_status mn_trial_write_slice_dir(const mn_trial *t, int k, int n, const char *
     if (!dir || n < 1 || k < 1 || k > n)
         return mn_error_set(MN_EUSAGE, "mn_trial_write_slice_dir: slice %d of %d into %s", k, n,
                             dir ? dir : "(NULL)");
-    IN_C_LOCALE(mn_trial_write_slice(t->spec, &t->tab, k, n, dir));
+    MN_RETURN_IN_C_LOCALE(mn_trial_write_slice(t->spec, &t->tab, k, n, dir));
 }
 
 mn_status mn_trial_merge_dirs(const char *const *dirs, int n, mn_trial **out)
